@@ -1,0 +1,52 @@
+# Tradefloor: `make run` serves the demo on the embedded default; `make test` runs the suite.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install run serve demo migrate test test-fast lint format messages check-deploy clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo "Serving Tradefloor on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/daphne -b $(HOST) -p $(PORT) marketplace.asgi:application
+
+test: install
+	$(PY) infra/testenv.py -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite on the embedded default only (SQLite, in-memory layer), no servers started.
+test-fast: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# Refresh the .po catalogues from the sources, then compile them (needs no GNU gettext).
+messages: install
+	$(PY) manage.py makemessages_tf
+	$(PY) manage.py compilemessages_tf
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Run a command with throwaway PostgreSQL and Redis servers, as ``make test`` does.
+
+For each service: a URL already in the environment (``DATABASE_URL``, ``REDIS_URL``) is used as
+it is; otherwise the server binaries are looked up (on PATH, and PostgreSQL also under
+``/usr/lib/postgresql/*/bin``) and a private server is started in a temporary directory on a free
+loopback port, then stopped and deleted when the command ends. A service that cannot be found is
+left out and the tests that need it skip with a reason, unless ``REQUIRE_SERVICES=1``, which makes
+a missing service an error.
+
+Usage: python infra/testenv.py [--no-postgres] [--no-redis] -- COMMAND [ARGS...]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def log(message: str) -> None:
+    print(f"[testenv] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def find_postgres_bin() -> Path | None:
+    initdb = shutil.which("initdb")
+    if initdb and shutil.which("pg_ctl"):
+        return Path(initdb).resolve().parent
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name)
+    )
+    for candidate in reversed(candidates):
+        if (Path(candidate) / "initdb").exists():
+            return Path(candidate)
+    return None
+
+
+def as_service_user() -> tuple[list[str], str | None]:
+    """PostgreSQL refuses to run as root: run it as the 'postgres' (or 'nobody') user."""
+    if os.geteuid() != 0:
+        return [], None
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return ["runuser", "-u", name, "--"], name
+    raise SystemExit("running as root and no 'postgres' user to run PostgreSQL as")
+
+
+class Postgres:
+    def __init__(self, bindir: Path, root: Path):
+        self.bindir = bindir
+        self.root = root
+        self.data = root / "pgdata"
+        self.port = free_port()
+        self.prefix, self.user = as_service_user()
+
+    def run(self, *args: str) -> None:
+        subprocess.run(
+            [*self.prefix, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+
+    def start(self) -> str:
+        if self.user:
+            shutil.chown(self.root, user=self.user)
+        self.run(
+            str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
+            "-E", "UTF8", "--no-sync", "--locale=C",
+        )  # fmt: skip
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            "-c max_connections=200 -c shared_buffers=128MB"
+        )
+        self.run(
+            str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "pg.log"),
+            "-o", options, "-w", "-t", "60", "start",
+        )  # fmt: skip
+        log(f"PostgreSQL ({self.bindir.parent.name}) on 127.0.0.1:{self.port}")
+        return f"postgres://postgres@127.0.0.1:{self.port}/tradefloor"
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+
+
+class Redis:
+    def __init__(self, binary: str, root: Path):
+        self.binary = binary
+        self.root = root
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> str:
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.root), "--maxclients", "4000"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(
+                ("127.0.0.1", self.port), timeout=0.5
+            ) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    log(f"Redis on 127.0.0.1:{self.port}")
+                    return f"redis://127.0.0.1:{self.port}/0"
+            time.sleep(0.1)
+        raise SystemExit("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(10)
+
+
+def main(argv: list[str]) -> int:
+    want_pg = "--no-postgres" not in argv
+    want_redis = "--no-redis" not in argv
+    if "--" not in argv:
+        print(__doc__)
+        return 2
+    command = argv[argv.index("--") + 1 :]
+    required = os.environ.get("REQUIRE_SERVICES") == "1"
+    env = dict(os.environ)
+    stoppers = []
+    root = Path(tempfile.mkdtemp(prefix="tradefloor-test-"))
+    os.chmod(root, 0o755)
+    missing = []
+    try:
+        if want_pg and not env.get("DATABASE_URL"):
+            bindir = find_postgres_bin()
+            if bindir:
+                pg = Postgres(bindir, root)
+                stoppers.append(pg.stop)
+                env["DATABASE_URL"] = pg.start()
+            else:
+                missing.append("PostgreSQL (initdb/pg_ctl not found)")
+        if want_redis and not env.get("REDIS_URL"):
+            binary = shutil.which("redis-server")
+            if binary:
+                redis = Redis(binary, root)
+                stoppers.append(redis.stop)
+                env["REDIS_URL"] = redis.start()
+            else:
+                missing.append("Redis (redis-server not found)")
+        for item in missing:
+            log(f"not available: {item}; tests that need it will skip")
+        if missing and required:
+            log("REQUIRE_SERVICES=1 and a service is missing")
+            return 3
+        proc = subprocess.Popen(command, env=env)
+        try:
+            return proc.wait()
+        except KeyboardInterrupt:
+            proc.send_signal(signal.SIGINT)
+            return proc.wait()
+    finally:
+        for stop in reversed(stoppers):
+            stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,128 @@
+"""Test set-up shared by the whole suite.
+
+The suite runs on whatever ``DATABASE_URL`` points at (``make test`` starts a throwaway
+PostgreSQL when it finds one; SQLite otherwise). Tests marked ``postgres`` need PostgreSQL and
+skip on SQLite with a reason; with ``REQUIRE_SERVICES=1`` such a skip is an error instead.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from tests.factories import (
+    CompanyFactory,
+    PlatformFactory,
+    PlatformMembershipFactory,
+    member,
+)
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+HAS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+HAS_REDIS = bool(settings.REDIS_URL)
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    return (
+        f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''}:{db.get('PORT') or ''}; "
+        f"redis: {settings.REDIS_URL or 'none'}; REQUIRE_SERVICES={int(REQUIRE_SERVICES)}"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("postgres") and not HAS_POSTGRES:
+            if REQUIRE_SERVICES:
+                item.add_marker(pytest.mark.xfail(reason="PostgreSQL missing", run=False, strict=True))
+            else:
+                item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL or install it"))
+        if item.get_closest_marker("redis") and not HAS_REDIS:
+            if REQUIRE_SERVICES:
+                item.add_marker(pytest.mark.xfail(reason="Redis missing", run=False, strict=True))
+            else:
+                item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL or install redis-server"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _services_required():
+    if REQUIRE_SERVICES and not (HAS_POSTGRES and HAS_REDIS):
+        pytest.exit("REQUIRE_SERVICES=1 but PostgreSQL or Redis is not configured", returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Eager Celery, local memory cache (throttle counters do not leak between tests), private
+    uploads in a per-test directory."""
+    from marketplace.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    storages = dict(settings.STORAGES)
+    storages["private"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+    }
+    storages["default"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "media")},
+    }
+    settings.STORAGES = storages
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)``: an API client logged in as ``user`` (session authentication)."""
+
+    def make(user) -> APIClient:
+        c = APIClient()
+        c.force_authenticate(user=user)
+        return c
+
+    return make
+
+
+@pytest.fixture
+def platform(db):
+    return PlatformFactory(slug="public", name="Public platform")
+
+
+@pytest.fixture
+def buyer_company(db, platform):
+    company = CompanyFactory(legal_name="Buyer Ltd", is_buyer=True, is_supplier=False)
+    PlatformMembershipFactory(platform=platform, company=company)
+    return company
+
+
+@pytest.fixture
+def supplier_company(db, platform):
+    company = CompanyFactory(legal_name="Supplier Ltd", is_buyer=False, is_supplier=True)
+    PlatformMembershipFactory(platform=platform, company=company)
+    return company
+
+
+@pytest.fixture
+def buyer_admin(buyer_company):
+    return member(buyer_company)
+
+
+@pytest.fixture
+def supplier_admin(supplier_company):
+    return member(supplier_company)

@@ -1,0 +1,93 @@
+"""The three modes of the settings: embedded default, services from URLs, production."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "k" * 20 + "-a-long-and-random-production-secret-0123456789",
+    "DATABASE_URL": "postgres://tradefloor:secret@db.internal:5432/tradefloor",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "ALLOWED_HOSTS": "tradefloor.example.com",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean.pop("DJANGO_ENV", None)
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_passes_the_deploy_check_without_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_its_services(missing):
+    env = {k: v for k, v in PROD_ENV.items() if k != missing}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_production_refuses_sqlite():
+    result = run_manage("check", env={**PROD_ENV, "DATABASE_URL": "sqlite:////tmp/x.db"})
+    assert result.returncode != 0
+    assert "PostgreSQL" in result.stderr
+
+
+def test_embedded_default_uses_sqlite_in_memory_layer_and_eager_celery():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['OPTIONS']"
+        "['transaction_mode'], s.CHANNEL_LAYERS['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    clean["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [
+        "django.db.backends.sqlite3",
+        "IMMEDIATE",
+        "channels.layers.InMemoryChannelLayer",
+        "True",
+    ]
+
+
+def test_service_urls_switch_to_postgres_and_redis():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'],"
+        " s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+        "DATABASE_URL": "postgres://u:p@localhost:5432/x",
+        "REDIS_URL": "redis://localhost:6379/1",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [
+        "django.db.backends.postgresql",
+        "channels_redis.core.RedisChannelLayer",
+        "False",
+        "redis://localhost:6379/1",
+    ]
