@@ -37,14 +37,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres") and not HAS_POSTGRES:
             if REQUIRE_SERVICES:
-                item.add_marker(pytest.mark.xfail(reason="PostgreSQL missing", run=False, strict=True))
+                item.add_marker(
+                    pytest.mark.xfail(reason="PostgreSQL missing", run=False, strict=True)
+                )
             else:
-                item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL or install it"))
+                item.add_marker(
+                    pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL or install it")
+                )
         if item.get_closest_marker("redis") and not HAS_REDIS:
             if REQUIRE_SERVICES:
                 item.add_marker(pytest.mark.xfail(reason="Redis missing", run=False, strict=True))
             else:
-                item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL or install redis-server"))
+                item.add_marker(
+                    pytest.mark.skip(reason="needs Redis: set REDIS_URL or install redis-server")
+                )
 
 
 @pytest.fixture(scope="session", autouse=True)

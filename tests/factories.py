@@ -32,7 +32,7 @@ def valid_edrpou() -> str:
         code = base + digit
         try:
             return ua_edrpou.validate(code)
-        except Exception:  # noqa: S112 - some bases have no valid check digit
+        except Exception:
             continue
 
 
@@ -51,7 +51,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

@@ -26,11 +26,6 @@ class Category(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    @property
-    def name(self) -> str:
-        lang = (get_language() or "en")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name_en
-
     def save(self, *args, **kwargs):
         if self.parent_id:
             parent = self.parent
@@ -40,3 +35,8 @@ class Category(models.Model):
             self.path = self.code
             self.depth = 0
         super().save(*args, **kwargs)
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or "en")[:2]
+        return getattr(self, f"name_{lang}", "") or self.name_en

@@ -63,7 +63,9 @@ def normalise(country: str, registration_number: str, tax_id: str) -> Identifier
         try:
             return module.validate(value)
         except stdnum_exceptions.InvalidLength:
-            errors.setdefault(field, []).append(_("%(label)s has the wrong length.") % {"label": label})
+            errors.setdefault(field, []).append(
+                _("%(label)s has the wrong length.") % {"label": label}
+            )
         except stdnum_exceptions.InvalidChecksum:
             errors.setdefault(field, []).append(
                 _("%(label)s has a wrong check digit; please check for a typo.") % {"label": label}
@@ -74,7 +76,9 @@ def normalise(country: str, registration_number: str, tax_id: str) -> Identifier
 
     if country == "UA":
         if not registration_number:
-            errors["registration_number"] = [_("The EDRPOU code is required for Ukrainian companies.")]
+            errors["registration_number"] = [
+                _("The EDRPOU code is required for Ukrainian companies.")
+            ]
         else:
             registration_number = check(
                 "registration_number", ua_edrpou, registration_number, _("The EDRPOU code")
@@ -112,9 +116,7 @@ def normalise(country: str, registration_number: str, tax_id: str) -> Identifier
         registration_number = _free_form(registration_number)
         tax_id = _free_form(tax_id)
         if not registration_number and not tax_id:
-            errors["registration_number"] = [
-                _("Give a registration number or a tax identifier.")
-            ]
+            errors["registration_number"] = [_("Give a registration number or a tax identifier.")]
     if errors:
         raise IdentifierError(errors)
     return Identifiers(registration_number=registration_number, tax_id=tax_id)

@@ -104,7 +104,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "company", "role"], name="membership_unique_role")
+            models.UniqueConstraint(
+                fields=["user", "company", "role"], name="membership_unique_role"
+            )
         ]
 
     def __str__(self) -> str:

@@ -155,7 +155,9 @@ class PlatformMembership(models.Model):
         verbose_name_plural = _("platform participations")
         ordering = ["-applied_at"]
         constraints = [
-            models.UniqueConstraint(fields=["platform", "company"], name="platform_membership_unique")
+            models.UniqueConstraint(
+                fields=["platform", "company"], name="platform_membership_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -60,7 +60,12 @@ def test_embedded_default_uses_sqlite_in_memory_layer_and_eager_celery():
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     clean["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     assert out == [
         "django.db.backends.sqlite3",
