@@ -43,10 +43,11 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# Refresh the .po catalogues from the sources, then compile them (needs no GNU gettext).
+# Refresh the .po catalogues from the sources and compile them (needs GNU gettext:
+# apt-get install gettext). The compiled .mo files are committed, so `make run` needs neither.
 messages: install
-	$(PY) manage.py makemessages_tf
-	$(PY) manage.py compilemessages_tf
+	$(PY) manage.py makemessages -l ru -l uk -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'infra/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
