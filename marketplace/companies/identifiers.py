@@ -101,7 +101,7 @@ def normalise(country: str, registration_number: str, tax_id: str) -> Identifier
             errors["tax_id"] = [_("The VAT number is required for companies in the EU.")]
         else:
             prefix = _VAT_PREFIX.get(country, country)
-            compact = eu_vat.compact(tax_id)
+            compact = _free_form(tax_id)
             if not compact[:2].isalpha():
                 compact = prefix + compact
             if compact[:2] != prefix:

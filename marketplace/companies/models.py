@@ -113,6 +113,13 @@ class Membership(models.Model):
         return f"{self.user} — {self.company} ({self.get_role_display()})"
 
 
+class InvitationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
 def _invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -137,18 +144,27 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expired_at = models.DateTimeField(
+        _("marked expired at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when an expired invitation is closed, so a new one may be sent."),
+    )
 
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "email", "role"],
-                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
-                name="invitation_one_open_per_role",
-                violation_error_message=_("This person already has an open invitation for this role."),
+                fields=["company", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True, expired_at__isnull=True),
+                name="invitation_one_open_per_email",
+                violation_error_message=_("This person already has an open invitation to this company."),
             )
         ]  # fmt: skip
 
@@ -157,8 +173,18 @@ class Invitation(models.Model):
 
     @property
     def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
+        return self.expired_at is not None or self.expires_at <= timezone.now()
 
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.is_expired:
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.OPEN
