@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.core.models import CurrencyField
+from marketplace.core.models import CurrencyField, ImmutableModel
 
 
 class PlatformKind(models.TextChoices):
@@ -162,3 +163,47 @@ class PlatformMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} @ {self.platform}: {self.status}"
+
+
+class ParticipationAction(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    REAPPLIED = "reapplied", _("Applied again")
+    ADDED = "added", _("Added by the platform admins")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class PlatformMembershipEvent(ImmutableModel):
+    """One step in a participation's history: who did what, when and why. Append-only."""
+
+    membership = models.ForeignKey(
+        PlatformMembership,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("participation"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=ParticipationAction.choices)
+    status_before = models.CharField(
+        _("status before"), max_length=16, choices=ParticipationStatus.choices, blank=True
+    )
+    status_after = models.CharField(
+        _("status after"), max_length=16, choices=ParticipationStatus.choices
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.TextField(_("reason or message"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("participation event")
+        verbose_name_plural = _("participation events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.action} at {self.created_at:%Y-%m-%d %H:%M}"
