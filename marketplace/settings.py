@@ -282,6 +282,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "marketplace.companies.models.MembershipRole",
+        "PriceListKindEnum": "suppliers.models.PriceListKind",
     },
 }
 
