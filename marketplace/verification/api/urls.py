@@ -1,1 +1,66 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path(
+        "verification/companies/<int:company_id>/",
+        views.CompanyVerificationView.as_view(),
+        name="verification-company",
+    ),
+    path(
+        "verification/companies/<int:company_id>/documents/",
+        views.DocumentListView.as_view(),
+        name="verification-document-list",
+    ),
+    path(
+        "verification/companies/<int:company_id>/documents/upload/",
+        views.DocumentUploadView.as_view(),
+        name="verification-document-upload",
+    ),
+    path(
+        "verification/companies/<int:company_id>/documents/<int:document_id>/",
+        views.DocumentDeleteView.as_view(),
+        name="verification-document-delete",
+    ),
+    path(
+        "verification/documents/<int:document_id>/download/",
+        views.DocumentDownloadView.as_view(),
+        name="verification-document-download",
+    ),
+    path(
+        "verification/companies/<int:company_id>/submissions/",
+        views.SubmissionListView.as_view(),
+        name="verification-submission-list",
+    ),
+    path(
+        "verification/companies/<int:company_id>/submit/",
+        views.SubmissionCreateView.as_view(),
+        name="verification-submit",
+    ),
+    path(
+        "verification/review/submissions/",
+        views.ReviewSubmissionListView.as_view(),
+        name="verification-review-list",
+    ),
+    path(
+        "verification/review/submissions/<int:submission_id>/",
+        views.ReviewSubmissionDetailView.as_view(),
+        name="verification-review-detail",
+    ),
+    path(
+        "verification/review/submissions/<int:submission_id>/approve/",
+        views.ReviewApproveView.as_view(),
+        name="verification-review-approve",
+    ),
+    path(
+        "verification/review/submissions/<int:submission_id>/reject/",
+        views.ReviewRejectView.as_view(),
+        name="verification-review-reject",
+    ),
+    path(
+        "verification/review/submissions/<int:submission_id>/request-info/",
+        views.ReviewRequestInfoView.as_view(),
+        name="verification-review-request-info",
+    ),
+]

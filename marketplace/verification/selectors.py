@@ -1,0 +1,238 @@
+"""Reads about company verification. Every scope check for the verification API starts here."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.companies.models import Company, MembershipRole, VerificationStatus
+from marketplace.companies.selectors import user_has_company_role, user_is_company_member
+from marketplace.core.exceptions import NotFoundError, PermissionDeniedError
+
+from .models import (
+    SubmissionStatus,
+    VerificationDecision,
+    VerificationDocument,
+    VerificationSubmission,
+)
+
+
+def today() -> date:
+    return timezone.now().date()
+
+
+def user_is_reviewer(*, user) -> bool:
+    """Platform admins (operator staff) work the verification queue."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+# --- Scoping ---------------------------------------------------------------------------------
+
+
+def company_get_for_viewer(*, user, company_id: int) -> Company:
+    """The company, if ``user`` is one of its members or a platform admin; 404 otherwise."""
+    company = Company.objects.filter(pk=company_id).first()
+    if company is None or not (
+        user_is_reviewer(user=user) or user_is_company_member(user=user, company=company)
+    ):
+        raise NotFoundError(_("Company not found."))
+    return company
+
+
+def company_get_for_admin(*, user, company_id: int) -> Company:
+    """The company, if ``user`` is one of its company admins.
+
+    Anyone who may not even see the company gets 404; a member or platform admin without the
+    company admin role gets 403."""
+    company = company_get_for_viewer(user=user, company_id=company_id)
+    if not user_has_company_role(user=user, company=company, roles=[MembershipRole.COMPANY_ADMIN]):
+        raise PermissionDeniedError(
+            _("Only the company's admins may manage its verification."),
+            code="not_company_admin",
+        )
+    return company
+
+
+def document_get_for_download(*, user, document_id: int) -> VerificationDocument:
+    """A document its company's members and platform admins may download; 404 for everyone else."""
+    document = VerificationDocument.objects.select_related("company").filter(pk=document_id).first()
+    if document is None or not (
+        user_is_reviewer(user=user)
+        or user_is_company_member(user=user, company=document.company_id)
+    ):
+        raise NotFoundError(_("Document not found."))
+    return document
+
+
+# --- Company side ----------------------------------------------------------------------------
+
+
+def document_list(*, company: Company) -> QuerySet[VerificationDocument]:
+    """The company's documents, oldest first; ``is_submitted``: part of any submission."""
+    submitted = VerificationSubmission.documents.through.objects.filter(
+        verificationdocument_id=OuterRef("pk")
+    )
+    return (
+        VerificationDocument.objects.filter(company=company)
+        .annotate(is_submitted=Exists(submitted))
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def document_list_valid(
+    *, company: Company, on: date | None = None
+) -> QuerySet[VerificationDocument]:
+    """The company's documents that have not expired (``on`` defaults to today)."""
+    on = on or today()
+    return document_list(company=company).exclude(expiry_date__lt=on)
+
+
+def submission_list(*, company: Company) -> QuerySet[VerificationSubmission]:
+    """A company's submissions, newest first, with their documents and decisions."""
+    return (
+        VerificationSubmission.objects.filter(company=company)
+        .prefetch_related(
+            "documents",
+            Prefetch(
+                "decisions", queryset=VerificationDecision.objects.order_by("created_at", "pk")
+            ),
+        )
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def decision_latest(*, company: Company) -> VerificationDecision | None:
+    return (
+        VerificationDecision.objects.filter(company=company).order_by("-created_at", "-pk").first()
+    )
+
+
+def submission_latest_approved(*, company: Company) -> VerificationSubmission | None:
+    return (
+        VerificationSubmission.objects.filter(company=company, status=SubmissionStatus.APPROVED)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def _latest_approved_submission_id(company_ref) -> Subquery:
+    return Subquery(
+        VerificationSubmission.objects.filter(company=company_ref, status=SubmissionStatus.APPROVED)
+        .order_by("-decided_at", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def documents_of_verified_companies() -> QuerySet[VerificationDocument]:
+    """Documents that a verified company's verification currently rests on: those of its
+    latest approved submission."""
+    return VerificationDocument.objects.filter(
+        company__verification_status=VerificationStatus.VERIFIED,
+        submissions__pk=_latest_approved_submission_id(OuterRef("company")),
+    )
+
+
+def documents_expiring_unwarned(*, on: date, warning_days: int) -> QuerySet[VerificationDocument]:
+    """Current documents of verified companies that expire within ``warning_days`` of ``on``
+    (and have not expired yet) and whose admins were not warned yet."""
+    return documents_of_verified_companies().filter(
+        expiry_date__gte=on,
+        expiry_date__lte=on + timedelta(days=warning_days),
+        expiry_warning_sent_at__isnull=True,
+    )
+
+
+def documents_expired(*, on: date) -> QuerySet[VerificationDocument]:
+    """Current documents of verified companies that have expired (the expiry date is past)."""
+    return documents_of_verified_companies().filter(expiry_date__lt=on)
+
+
+def company_expired_document(*, company: Company, on: date | None = None):
+    """The first expired document the company's current verification rests on, or None."""
+    on = on or today()
+    return documents_expired(on=on).filter(company=company).order_by("expiry_date", "pk").first()
+
+
+# --- Review queue ----------------------------------------------------------------------------
+
+
+def review_submission_list() -> QuerySet[VerificationSubmission]:
+    """Every submission for platform admins, oldest first (filters are applied by the caller)."""
+    return VerificationSubmission.objects.select_related("company", "submitted_by").order_by(
+        "submitted_at", "pk"
+    )
+
+
+def review_submission_get(*, submission_id: int) -> VerificationSubmission:
+    submission = (
+        VerificationSubmission.objects.select_related("company", "submitted_by")
+        .prefetch_related(
+            "documents",
+            Prefetch(
+                "decisions",
+                queryset=VerificationDecision.objects.select_related("decided_by").order_by(
+                    "created_at", "pk"
+                ),
+            ),
+        )
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None:
+        raise NotFoundError(_("Submission not found."))
+    return submission
+
+
+# --- The trading gate ------------------------------------------------------------------------
+
+
+def company_trade_block_reason(company: Company) -> tuple[str, str] | None:
+    """Why ``company`` may not trade, as ``(verification_status, message)``; None if it may.
+
+    Reads the status from the database (the instance passed in may be stale) and treats a
+    verified company whose current document has expired as not verified, even before the
+    hourly expiry task has moved it to ``reverification_needed``."""
+    status = (
+        Company.objects.filter(pk=company.pk).values_list("verification_status", flat=True).first()
+    )
+    if status == VerificationStatus.VERIFIED:
+        if company_expired_document(company=company) is None:
+            return None
+        return (
+            VerificationStatus.REVERIFICATION_NEEDED,
+            _(
+                "A document your company's verification rests on has expired. Upload a "
+                "current document and submit your verification again to keep trading."
+            ),
+        )
+    messages = {
+        VerificationStatus.PENDING: _(
+            "Your company's verification is being reviewed by a platform admin. You can trade "
+            "once it is approved."
+        ),
+        VerificationStatus.INFO_REQUESTED: _(
+            "A platform admin asked for more information about your company. Add the "
+            "requested documents and submit your verification again."
+        ),
+        VerificationStatus.REJECTED: _(
+            "Your company's verification was rejected. Read the reason, correct your details "
+            "and documents, and submit your verification again."
+        ),
+        VerificationStatus.REVERIFICATION_NEEDED: _(
+            "Your company needs to be verified again because a document has expired. Upload "
+            "a current document and submit your verification again."
+        ),
+    }
+    default = _(
+        "Your company is not verified yet. A company admin must submit the company's "
+        "registration documents for verification before it can trade."
+    )
+    return (status or VerificationStatus.UNVERIFIED, messages.get(status, default))
+
+
+def company_can_trade(company: Company) -> bool:
+    """May ``company`` take part in tenders and auctions? Only a verified company may."""
+    return company_trade_block_reason(company) is None
