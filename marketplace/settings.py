@@ -283,6 +283,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "marketplace.companies.models.MembershipRole",
         "PriceListKindEnum": "suppliers.models.PriceListKind",
+        "PlatformKindEnum": "marketplace.platforms.models.PlatformKind",
+        "ParticipationStatusEnum": "marketplace.platforms.models.ParticipationStatus",
+        "ParticipationActionEnum": "marketplace.platforms.models.ParticipationAction",
+        "AuctionFormatEnum": "marketplace.platforms.models.AuctionFormat",
+        "VisibilityEnum": "marketplace.platforms.models.Visibility",
+        "CurrencyEnum": "marketplace.core.models.CURRENCIES",
     },
 }
 

@@ -14,6 +14,7 @@ be refused or suspended.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -207,13 +208,20 @@ def platform_update(*, actor, platform: Platform, **changes) -> Platform:
     return locked
 
 
-def platform_admin_add(*, actor, platform: Platform, user) -> PlatformAdmin:
+def platform_admin_add(*, actor, platform: Platform, email: str) -> PlatformAdmin:
+    """Operator staff name the person registered with ``email`` an admin of ``platform``."""
     _require_staff(actor)
-    if not user.is_active:
+    user = get_user_model().objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None or not user.is_active:
+        message = (
+            _("Nobody is registered with this e-mail address.")
+            if user is None
+            else _("This person's account is deactivated.")
+        )
         raise ApplicationError(
-            _("This person's account is deactivated."),
-            code="user_inactive",
-            fields={"email": [_("This person's account is deactivated.")]},
+            message,
+            code="user_not_found" if user is None else "user_inactive",
+            fields={"email": [message]},
         )
     try:
         with transaction.atomic():
