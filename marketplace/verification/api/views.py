@@ -25,7 +25,6 @@ from .serializers import (
     DecisionOutputSerializer,
     DocumentOutputSerializer,
     DocumentUploadInputSerializer,
-    PublicDecisionOutputSerializer,
     ReviewSubmissionDetailOutputSerializer,
     ReviewSubmissionListOutputSerializer,
     SubmissionCreateInputSerializer,
@@ -67,7 +66,7 @@ class CompanyVerificationView(APIView):
             "can_trade": blocked is None,
             "message": blocked[1] if blocked else None,
             "pending_submission_id": pending.pk if pending else None,
-            "latest_decision": PublicDecisionOutputSerializer(latest).data if latest else None,
+            "latest_decision": latest,
         }
         return Response(CompanyVerificationOutputSerializer(data).data)
 
