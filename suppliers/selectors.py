@@ -143,7 +143,11 @@ def product_get(*, supplier: Company, product_id: int) -> Product:
 
 
 def price_list_list(*, supplier: Company) -> QuerySet[PriceList]:
-    return PriceList.objects.filter(supplier=supplier).annotate(item_count=Count("items"))
+    return (
+        PriceList.objects.filter(supplier=supplier)
+        .annotate(item_count=Count("items"))
+        .order_by("-valid_from", "name", "pk")
+    )
 
 
 def price_list_get(*, supplier: Company, price_list_id: int) -> PriceList:

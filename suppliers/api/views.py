@@ -4,6 +4,7 @@ Views are thin: the selector scopes the object to the user (404 when out of reac
 serializer checks the shape, the service enforces the rules.
 """
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
@@ -428,6 +429,9 @@ class PriceListImportApi(_CatalogueMixin, APIView):
                 data=content,
                 filename=upload.name,
                 dry_run=data.validated_data["dry_run"],
+                max_rows=getattr(
+                    settings, "PRICE_LIST_IMPORT_MAX_ROWS", services.pricelist_io.MAX_ROWS
+                ),
             )
         except services.PriceListImportError as exc:
             body = error_body(exc.code, exc.message)
