@@ -22,7 +22,8 @@ def immutable_table(table: str) -> migrations.RunPython:
                     USING ERRCODE = 'insufficient_privilege';
             END;
             $$ LANGUAGE plpgsql;
-            """
+            """,
+            params=None,
         )
         schema_editor.execute(
             f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
