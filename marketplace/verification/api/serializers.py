@@ -81,6 +81,11 @@ class PublicDecisionOutputSerializer(serializers.ModelSerializer):
 
     decided_by = serializers.SerializerMethodField()
     decided_at = serializers.DateTimeField(source="created_at")
+    # Plain strings (values of the company's verification_status) so the schema names that
+    # enum only once.
+    status_after = serializers.CharField(
+        help_text=_("The company's verification status after the decision.")
+    )
 
     class Meta:
         model = VerificationDecision
@@ -93,6 +98,9 @@ class PublicDecisionOutputSerializer(serializers.ModelSerializer):
 
 class ReviewDecisionOutputSerializer(PublicDecisionOutputSerializer):
     reviewer_email = serializers.EmailField(source="decided_by.email", default=None)
+    status_before = serializers.CharField(
+        help_text=_("The company's verification status before the decision.")
+    )
 
     class Meta(PublicDecisionOutputSerializer.Meta):
         fields = [*PublicDecisionOutputSerializer.Meta.fields, "reviewer_email", "status_before"]
