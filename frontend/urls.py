@@ -6,4 +6,5 @@ app_name = "frontend"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("invitations/accept/", views.invitation_accept_page, name="invitation-accept"),
 ]

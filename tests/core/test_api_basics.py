@@ -41,7 +41,7 @@ def test_unauthenticated_request_gets_the_error_format():
     [
         ("en", "Authentication credentials were not provided."),
         ("ru", "Учетные данные не были предоставлены."),
-        ("uk", "Облікові дані не були надані."),
+        ("uk", "Реквізити перевірки достовірності не надані."),
     ],
 )
 def test_api_messages_follow_the_request_language(language, expected):
