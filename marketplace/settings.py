@@ -289,6 +289,10 @@ SPECTACULAR_SETTINGS = {
         "AuctionFormatEnum": "marketplace.platforms.models.AuctionFormat",
         "VisibilityEnum": "marketplace.platforms.models.Visibility",
         "CurrencyEnum": "marketplace.core.models.CURRENCIES",
+        "VerificationDecisionKindEnum": "marketplace.verification.models.DecisionKind",
+        "VerificationSubmissionStatusEnum": "marketplace.verification.models.SubmissionStatus",
+        "VerificationDocumentTypeEnum": "marketplace.verification.models.DocumentType",
+        "SignatoryBasisEnum": "marketplace.verification.models.SignatoryBasis",
     },
 }
 

@@ -225,18 +225,22 @@ def test_documents_are_listed_for_the_company(
     assert [d["id"] for d in response.json()["results"]] == [mine.pk]
 
 
-def test_an_unsubmitted_document_may_be_deleted(client_for, company, company_admin):
+def test_an_unsubmitted_document_may_be_deleted(
+    client_for, company, company_admin, django_capture_on_commit_callbacks
+):
     document = add_document(company, company_admin)
     url = reverse(
         "api:verification-document-delete",
         kwargs={"company_id": company.pk, "document_id": document.pk},
     )
+    assert len(stored_files()) == 1
 
-    with_commit = client_for(company_admin)
-    response = with_commit.delete(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(company_admin).delete(url)
 
     assert response.status_code == 204
     assert not VerificationDocument.objects.exists()
+    assert stored_files() == []
 
 
 def test_a_submitted_document_is_kept(client_for, company, company_admin):
