@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -39,7 +40,7 @@ ERROR = OpenApiResponse(description='Error: {"error": {"code", "message", "field
 class IsReviewer(IsAuthenticated):
     """Platform admins (operator staff)."""
 
-    message = _("Only platform admins may review verifications.")
+    message = gettext_lazy("Only platform admins may review verifications.")
 
     def has_permission(self, request, view):
         return selectors.user_is_reviewer(user=request.user)
