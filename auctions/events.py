@@ -1,0 +1,106 @@
+"""The lot's protocol: an append-only log in which each entry carries the previous one's hash.
+
+``event_append`` must be called while holding the lot's row lock (``lock_objects.lot_lock``):
+the sequence number and the previous hash come from the locked lot row, and the caller saves the
+lot (its ``event_seq`` and ``last_hash`` with its other changes) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from .models import Lot, LotEvent
+
+GENESIS_HASH = "0" * 64
+LOT_CHAIN_FIELDS = ["event_seq", "last_hash"]
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def canonical_payload(payload: dict) -> dict:
+    """The payload as it is stored: Decimals and datetimes as strings."""
+    return json.loads(json.dumps(payload, default=_default))
+
+
+def event_hash(
+    *,
+    prev_hash: str,
+    seq: int,
+    kind: str,
+    created_at: datetime,
+    actor_id: int | None,
+    payload: dict,
+) -> str:
+    body = json.dumps(
+        {
+            "seq": seq,
+            "kind": kind,
+            "at": created_at.isoformat(),
+            "actor": actor_id,
+            "payload": payload,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def event_append(
+    *, lot: Lot, kind: str, payload: dict | None = None, actor=None, at: datetime | None = None
+) -> LotEvent:
+    """Append an event to ``lot``'s chain (the lot must be locked; the caller saves the lot)."""
+    at = at or timezone.now()
+    stored = canonical_payload(payload or {})
+    seq = lot.event_seq + 1
+    prev = lot.last_hash or GENESIS_HASH
+    actor_id = actor.pk if actor is not None else None
+    digest = event_hash(
+        prev_hash=prev, seq=seq, kind=kind, created_at=at, actor_id=actor_id, payload=stored
+    )
+    event = LotEvent.objects.create(
+        lot=lot, seq=seq, kind=kind, payload=stored, actor_id=actor_id, created_at=at,
+        prev_hash=prev, hash=digest,
+    )  # fmt: skip
+    lot.event_seq = seq
+    lot.last_hash = digest
+    return event
+
+
+def chain_verify(*, lot_id: int) -> tuple[bool, int | None, str]:
+    """Check a lot's chain. Returns (ok, first broken seq or None, explanation)."""
+    prev = GENESIS_HASH
+    expected_seq = 1
+    for event in LotEvent.objects.filter(lot_id=lot_id).order_by("seq").iterator():
+        if event.seq != expected_seq:
+            return False, event.seq, f"entry {event.seq}: expected sequence number {expected_seq}"
+        if event.prev_hash != prev:
+            return (
+                False,
+                event.seq,
+                f"entry {event.seq}: does not point to the previous entry's hash",
+            )
+        digest = event_hash(
+            prev_hash=prev, seq=event.seq, kind=event.kind, created_at=event.created_at,
+            actor_id=event.actor_id, payload=event.payload,
+        )  # fmt: skip
+        if digest != event.hash:
+            return False, event.seq, f"entry {event.seq}: its content does not match its hash"
+        prev = event.hash
+        expected_seq += 1
+    lot = Lot.objects.filter(pk=lot_id).values("event_seq", "last_hash").first()
+    if lot and (lot["event_seq"] != expected_seq - 1 or (lot["last_hash"] or GENESIS_HASH) != prev):
+        return False, expected_seq, "the lot's head does not match the last entry (entries missing)"
+    return True, None, f"{expected_seq - 1} entries, final hash {prev}"

@@ -1,0 +1,102 @@
+"""The auction's arithmetic as pure functions: steps, weighted prices, ranking and turn order.
+
+Nothing here touches the database, so every rule can be tested on its own and replayed against
+the recorded Prozorro auctions in ``shared/reference/prozorro``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+CENT = Decimal("0.01")
+WEIGHT_PLACES = Decimal("0.00000001")
+
+
+def money(value: Decimal | str | int) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def min_step(
+    *,
+    step_kind: str,
+    step_value: Decimal,
+    start_price: Decimal,
+    bands: Sequence[dict] | None = None,
+    reference: Decimal | None = None,
+) -> Decimal:
+    """The minimum step at ``reference`` (the price a bid must beat).
+
+    ``step_kind`` is "amount" (the value is money) or "percent" (of the lot's start price).
+    ``bands`` optionally give other steps by price: the first band (sorted by its ``below``
+    bound) whose bound is above the reference price applies.
+    """
+    value = Decimal(step_value)
+    if bands and reference is not None:
+        for band in sorted(bands, key=lambda b: Decimal(str(b["below"]))):
+            if reference < Decimal(str(band["below"])):
+                value = Decimal(str(band["step"]))
+                break
+    if step_kind == "amount":
+        return money(value)
+    return money(Decimal(start_price) * value / 100)
+
+
+def features_max_sum(criteria_options: Iterable[Sequence[Decimal | str]]) -> Fraction:
+    """Σ over criteria of each criterion's largest option value (Prozorro's ``vnmax``)."""
+    return sum(
+        (max(Fraction(str(v)) for v in options) for options in criteria_options), Fraction(0)
+    )
+
+
+def coefficient(values: Iterable[Decimal | str], max_sum: Fraction) -> Fraction:
+    """Prozorro's MEAT coefficient: 1 + Σ bidder's values / (1 − Σ criteria maxima)."""
+    if max_sum >= 1:
+        raise ValueError("the criteria's maximum values must add up to less than 1")
+    return 1 + sum((Fraction(str(v)) for v in values), Fraction(0)) / (1 - max_sum)
+
+
+def weighted(amount: Decimal, coeff: Fraction | Decimal | int = 1) -> Fraction:
+    """The comparable (weighted) price: price / coefficient, exact."""
+    c = coeff if isinstance(coeff, Fraction) else Fraction(str(coeff))
+    return Fraction(str(amount)) / c
+
+
+def as_decimal(value: Fraction, places: Decimal = WEIGHT_PLACES) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        places, rounding=ROUND_HALF_UP
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One bidder's position: its current price and when it was reached."""
+
+    key: int  # application id
+    amount: Decimal
+    at: datetime
+    coeff: Fraction = Fraction(1)
+    label: int = 0
+
+    @property
+    def weighted(self) -> Fraction:
+        return weighted(self.amount, self.coeff)
+
+
+def rank(standings: Iterable[Standing]) -> list[Standing]:
+    """Best first: the lowest weighted price; at equal prices the earlier one."""
+    return sorted(standings, key=lambda s: (s.weighted, s.at, s.key))
+
+
+def turn_order(standings: Iterable[Standing]) -> list[Standing]:
+    """Prozorro's order of turns in a round: the highest (weighted) price first, the leader last;
+    at equal prices the later one goes first, so the earlier one sits nearer the leader."""
+    return list(reversed(rank(standings)))
+
+
+def max_allowed(*, own_amount: Decimal, step: Decimal) -> Decimal:
+    """In the rounds format a bidder may bid at most its own current price minus the step."""
+    return Decimal(own_amount) - Decimal(step)
