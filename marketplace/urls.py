@@ -11,6 +11,7 @@ api_patterns = [
     path("", include("marketplace.verification.api.urls")),
     path("", include("suppliers.api.urls")),
     path("", include("buyers.api.urls")),
+    path("", include("auctions.api.urls")),
 ]
 
 urlpatterns = [
