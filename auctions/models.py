@@ -299,6 +299,10 @@ class Lot(models.Model):
     def __str__(self) -> str:
         return f"{self.tender.title} / {self.number}. {self.title}"
 
+    def now_passed(self, now) -> bool:
+        """Whether the auction's end has come by ``now`` (the server's clock decides)."""
+        return self.ends_at is not None and now >= self.ends_at
+
 
 class LotCriterion(models.Model):
     """A non-price criterion of a weighted lot (Prozorro's "feature"), e.g. delivery time.

@@ -1,0 +1,729 @@
+"""The live auction engine: start, bid, proxy, pause, resume, close, award.
+
+Every function here that changes a lot takes the lot's row lock first (``lock_objects.lot_lock``),
+re-checks the lot's state and the server's clock under it, writes its rows and the lot's event,
+saves the lot once, and schedules the broadcast for after the commit. A late bid and the close
+therefore serialise on the same row: whichever comes second sees what the first one did.
+
+The English format lives here; the rounds and sealed formats use the same entry points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from marketplace.companies.models import MembershipRole
+from marketplace.companies.selectors import user_company_ids, user_has_company_role
+from marketplace.core.exceptions import (
+    ApplicationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from marketplace.platforms.models import AuctionFormat
+from marketplace.platforms.selectors import user_is_platform_admin
+from marketplace.verification.selectors import company_can_trade
+
+from . import rules
+from .broadcast import lot_changed_on_commit
+from .events import LOT_CHAIN_FIELDS, event_append
+from .lock_objects import lot_lock
+from .models import (
+    Application,
+    ApplicationStatus,
+    Award,
+    Bid,
+    BidKind,
+    Deal,
+    Lot,
+    LotStatus,
+    ProxyBid,
+    StepReference,
+    TieRule,
+)
+from .states import lot_transition
+
+BIDDER_ROLES = (MembershipRole.BIDDER, MembershipRole.COMPANY_ADMIN)
+BUYER_ROLES = (MembershipRole.PROCUREMENT_OFFICER, MembershipRole.COMPANY_ADMIN)
+PROXY_ROUNDS_LIMIT = 500
+
+
+class BidRejected(ApplicationError):
+    """A bid refused by a rule. ``code`` says which; ``message`` says it to a person."""
+
+
+@dataclass(frozen=True)
+class BidResult:
+    bid: Bid
+    duplicate: bool = False
+    extended: bool = False
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _parse_amount(amount) -> Decimal:
+    try:
+        value = Decimal(str(amount).strip())
+    except (InvalidOperation, ValueError):
+        raise BidRejected(_("The amount is not a number."), code="invalid_amount") from None
+    if not value.is_finite() or value <= 0:
+        raise BidRejected(_("The amount must be greater than zero."), code="invalid_amount")
+    if value != value.quantize(rules.CENT):
+        raise BidRejected(
+            _("The amount may have at most two decimal places."), code="invalid_amount"
+        )
+    return value.quantize(rules.CENT)
+
+
+def _save_lot(lot: Lot, fields: list[str]) -> None:
+    lot.save(update_fields=sorted(set(fields) | set(LOT_CHAIN_FIELDS)))
+
+
+def _require_buyer(*, user, lot: Lot) -> None:
+    if user_has_company_role(user=user, company=lot.tender.buyer_id, roles=BUYER_ROLES):
+        return
+    if user_is_platform_admin(user=user, platform=lot.tender.platform_id):
+        return
+    if user_company_ids(user=user) & {lot.tender.buyer_id}:
+        raise PermissionDeniedError(
+            _("Only the buyer's procurement officers may do this."), code="not_procurement_officer"
+        )
+    raise NotFoundError(_("No such lot."), code="lot_not_found")
+
+
+def _coeff(application: Application) -> Fraction:
+    return Fraction(str(application.coefficient or 1))
+
+
+def _standings(applications: list[Application]) -> list[rules.Standing]:
+    return [
+        rules.Standing(
+            key=a.pk, amount=a.current_amount, at=a.current_at, coeff=_coeff(a), label=a.label or 0
+        )
+        for a in applications
+        if a.current_amount is not None and a.status == ApplicationStatus.ADMITTED
+    ]
+
+
+def _admitted(lot: Lot) -> list[Application]:
+    return list(
+        Application.objects.filter(lot=lot, status=ApplicationStatus.ADMITTED)
+        .select_related("proxy")
+        .order_by("pk")
+    )
+
+
+def _refresh_best(lot: Lot, applications: list[Application]) -> list[rules.Standing]:
+    ranking = rules.rank(_standings(applications))
+    if ranking:
+        lot.best_amount = ranking[0].amount
+        lot.best_application_id = ranking[0].key
+    else:
+        lot.best_amount = None
+        lot.best_application_id = None
+    return ranking
+
+
+def _step(lot: Lot, reference: Decimal | None) -> Decimal:
+    return rules.min_step(
+        step_kind=lot.step_kind,
+        step_value=lot.step_value,
+        start_price=lot.start_price,
+        bands=lot.step_bands,
+        reference=reference,
+    )
+
+
+def _nominal_limit(lot: Lot, application: Application, ranking: list[rules.Standing]):
+    """The highest amount ``application`` may bid now, and the reference it must beat.
+
+    Returns (limit, reference amount in the bidder's own terms or None, step)."""
+    coeff = _coeff(application)
+    if lot.step_reference == StepReference.OWN:
+        if application.current_amount is None:
+            return lot.start_price, None, _step(lot, lot.start_price)
+        reference = application.current_amount
+    elif ranking:
+        # The best weighted price in this bidder's nominal terms (Prozorro's
+        # amount_features x own coefficient); equal to the best price when unweighted.
+        reference = rules.money(rules.as_decimal(ranking[0].weighted * coeff, rules.CENT))
+    else:
+        return lot.start_price, None, _step(lot, lot.start_price)
+    step = _step(lot, reference)
+    return reference - step, reference, step
+
+
+def _soft_close(lot: Lot, *, now: datetime, rank_of_bidder: int) -> bool:
+    """Extend the end when a qualifying bid lands in the last window. Returns whether it did."""
+    if not lot.soft_close_window_seconds or not lot.soft_close_extension_seconds:
+        return False
+    if lot.ends_at - now > timedelta(seconds=lot.soft_close_window_seconds):
+        return False
+    if lot.soft_close_max_rank and rank_of_bidder > lot.soft_close_max_rank:
+        return False
+    if (
+        lot.soft_close_max_extensions is not None
+        and lot.extensions >= lot.soft_close_max_extensions
+    ):
+        return False
+    previous = lot.ends_at
+    lot.ends_at = previous + timedelta(seconds=lot.soft_close_extension_seconds)
+    lot.extensions += 1
+    event_append(
+        lot=lot,
+        kind="extended",
+        payload={"from": previous, "to": lot.ends_at, "extensions": lot.extensions},
+        at=now,
+    )
+    return True
+
+
+def _record_bid(
+    *,
+    lot: Lot,
+    application: Application,
+    applications: list[Application],
+    amount: Decimal,
+    kind: str,
+    user,
+    client_bid_id: str,
+    now: datetime,
+    note: str = "",
+) -> tuple[Bid, bool]:
+    """Write an accepted bid and its consequences (standing, soft close, event)."""
+    bid = Bid.objects.create(
+        lot=lot, application=application, amount=amount,
+        weighted_amount=rules.as_decimal(rules.weighted(amount, _coeff(application))),
+        kind=kind, placed_by=user, client_bid_id=client_bid_id, round=lot.current_round,
+        placed_at=now, note=note,
+    )  # fmt: skip
+    application.current_amount = amount
+    application.current_at = now
+    Application.objects.filter(pk=application.pk).update(current_amount=amount, current_at=now)
+    lot.bid_count += 1
+    ranking = _refresh_best(lot, applications)
+    position = next(i for i, s in enumerate(ranking, 1) if s.key == application.pk)
+    event_append(
+        lot=lot,
+        kind="bid_placed",
+        payload={
+            "bid": bid.pk, "application": application.pk, "label": application.label,
+            "amount": amount, "weighted": bid.weighted_amount, "kind": kind, "rank": position,
+            "round": lot.current_round, **({"note": note} if note else {}),
+        },
+        actor=user,
+        at=now,
+    )  # fmt: skip
+    extended = lot.auction_format == AuctionFormat.ENGLISH and _soft_close(
+        lot, now=now, rank_of_bidder=position
+    )
+    return bid, extended
+
+
+def _check_english_bid(
+    *,
+    lot: Lot,
+    application: Application,
+    applications: list[Application],
+    amount: Decimal,
+    confirm: bool,
+) -> None:
+    ranking = rules.rank(_standings(applications))
+    limit, reference, step = _nominal_limit(lot, application, ranking)
+    if amount > lot.start_price:
+        raise BidRejected(
+            _("A bid may not exceed the start price of %(price)s.") % {"price": lot.start_price},
+            code="above_start_price",
+        )
+    if reference is not None and amount > limit:
+        raise BidRejected(
+            _("The bid must be at most %(limit)s: %(step)s (the minimum step) below %(reference)s.")
+            % {"limit": limit, "step": step, "reference": reference},
+            code="step_too_small",
+        )
+    if lot.tie_rule == TieRule.REFUSE_EQUAL:
+        mine = rules.weighted(amount, _coeff(application))
+        if any(s.weighted == mine for s in ranking if s.key != application.pk):
+            raise BidRejected(
+                _("Another bidder already offers this price; equal bids are refused."),
+                code="equal_bid_refused",
+            )
+    if lot.max_step_percent and reference is not None and not confirm:
+        drop = reference - amount
+        if drop > reference * lot.max_step_percent / 100:
+            raise BidRejected(
+                _(
+                    "This bid is %(drop)s below %(reference)s, more than %(percent)s%%. "
+                    "Please confirm it if it is not a typo."
+                )
+                % {"drop": drop, "reference": reference, "percent": lot.max_step_percent},
+                code="confirmation_required",
+            )
+
+
+def _run_proxies(lot: Lot, applications: list[Application], now: datetime) -> bool:
+    """Bid for every outbid proxy by one step, never below its floor, until none can.
+
+    Returns whether any proxy bid extended the lot."""
+    extended = False
+    for _round in range(PROXY_ROUNDS_LIMIT):
+        ranking = rules.rank(_standings(applications))
+        if not ranking:
+            break
+        leader = ranking[0].key
+        candidates = []
+        for app in applications:
+            proxy = getattr(app, "proxy", None)
+            if proxy is None or not proxy.active or app.pk == leader:
+                continue
+            limit = _nominal_limit(lot, app, ranking)[0]
+            limit = min(limit, lot.start_price)
+            if limit >= proxy.floor_amount and limit > 0:
+                candidates.append((rules.weighted(proxy.floor_amount, _coeff(app)), app, limit))
+        if not candidates:
+            break
+        candidates.sort(key=lambda c: (c[0], c[1].pk))
+        _weight, app, limit = candidates[0]
+        _bid, did_extend = _record_bid(
+            lot=lot, application=app, applications=applications, amount=limit,
+            kind=BidKind.PROXY, user=None, client_bid_id="", now=now,
+        )  # fmt: skip
+        extended = extended or did_extend
+    return extended
+
+
+def _bidder_application(*, lot_id: int, user) -> Application:
+    companies = user_company_ids(user=user, roles=BIDDER_ROLES)
+    application = (
+        Application.objects.filter(lot_id=lot_id, supplier_id__in=companies).order_by("pk").first()
+    )
+    if application is None:
+        if Lot.objects.filter(pk=lot_id).exists() and user_company_ids(user=user) & set(
+            Application.objects.filter(lot_id=lot_id).values_list("supplier_id", flat=True)
+        ):
+            raise PermissionDeniedError(
+                _("Only your company's bidders and admins may bid."), code="not_a_bidder"
+            )
+        raise BidRejected(
+            _("Your company is not admitted to this lot's auction."),
+            code="not_admitted",
+            status_code=403,
+        )
+    return application
+
+
+# --- bidding ------------------------------------------------------------------------------
+
+
+def bid_place(
+    *,
+    lot_id: int,
+    user,
+    amount,
+    client_bid_id: str = "",
+    confirm: bool = False,
+    now: datetime | None = None,
+) -> BidResult:
+    """Place a supplier's bid on a live lot. Idempotent for a repeated ``client_bid_id``."""
+    value = _parse_amount(amount)
+    client_bid_id = (client_bid_id or "").strip()[:64]
+    application = _bidder_application(lot_id=lot_id, user=user)
+    return _bid(
+        lot_id=lot_id, application_id=application.pk, user=user, amount=value,
+        client_bid_id=client_bid_id, confirm=confirm, kind=BidKind.MANUAL, now=now,
+    )  # fmt: skip
+
+
+def surrogate_bid_place(
+    *,
+    lot_id: int,
+    user,
+    application_id: int,
+    amount,
+    reason: str,
+    client_bid_id: str = "",
+    confirm: bool = False,
+    now: datetime | None = None,
+) -> BidResult:
+    """The buyer enters a bid for a supplier who lost its connection; recorded as such."""
+    value = _parse_amount(amount)
+    reason = (reason or "").strip()
+    lot = Lot.objects.select_related("tender").filter(pk=lot_id).first()
+    if lot is None:
+        raise NotFoundError(_("No such lot."), code="lot_not_found")
+    _require_buyer(user=user, lot=lot)
+    if not reason:
+        raise ApplicationError(
+            _("Say why you enter this bid for the supplier (e.g. how they asked)."),
+            code="reason_required",
+            fields={"reason": [_("This field is required.")]},
+        )
+    if not Application.objects.filter(pk=application_id, lot_id=lot_id).exists():
+        raise NotFoundError(_("No such application in this lot."), code="application_not_found")
+    return _bid(
+        lot_id=lot_id, application_id=application_id, user=user, amount=value,
+        client_bid_id=(client_bid_id or "").strip()[:64], confirm=confirm,
+        kind=BidKind.SURROGATE, now=now, note=reason,
+    )  # fmt: skip
+
+
+def _bid(
+    *,
+    lot_id: int,
+    application_id: int,
+    user,
+    amount: Decimal,
+    client_bid_id: str,
+    confirm: bool,
+    kind: str,
+    now: datetime | None,
+    note: str = "",
+) -> BidResult:
+    with transaction.atomic():
+        lot = lot_lock(lot_id=lot_id)
+        now = now or timezone.now()
+        if client_bid_id:
+            earlier = Bid.objects.filter(
+                lot=lot, application_id=application_id, client_bid_id=client_bid_id
+            ).first()
+            if earlier is not None:
+                return BidResult(bid=earlier, duplicate=True)
+        applications = _admitted(lot)
+        application = next((a for a in applications if a.pk == application_id), None)
+        if application is None:
+            raise BidRejected(
+                _("Your company is not admitted to this lot's auction."),
+                code="not_admitted",
+                status_code=403,
+            )
+        if lot.status != LotStatus.LIVE:
+            raise BidRejected(_not_live_message(lot), code="lot_not_live", status_code=409)
+        if lot.now_passed(now):
+            raise BidRejected(
+                _("The auction has ended; bids are no longer accepted."),
+                code="auction_closed",
+                status_code=409,
+            )
+        if not company_can_trade(application.supplier):
+            raise BidRejected(
+                _("Your company's verification is not current; it may not bid until it is."),
+                code="company_not_verified",
+                status_code=403,
+            )
+        if lot.auction_format != AuctionFormat.ENGLISH:
+            raise BidRejected(
+                _("This lot's format does not take bids this way."), code="wrong_format"
+            )
+        _check_english_bid(
+            lot=lot, application=application, applications=applications, amount=amount,
+            confirm=confirm,
+        )  # fmt: skip
+        try:
+            with transaction.atomic():
+                bid, extended = _record_bid(
+                    lot=lot, application=application, applications=applications, amount=amount,
+                    kind=kind, user=user, client_bid_id=client_bid_id, now=now, note=note,
+                )  # fmt: skip
+        except IntegrityError:
+            raise ConflictError(
+                _("This bid id was already used for another bid."), code="duplicate_bid_id"
+            ) from None
+        extended = _run_proxies(lot, applications, now) or extended
+        _save_lot(lot, ["best_amount", "best_application", "bid_count", "ends_at", "extensions"])
+        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["bid"])
+    return BidResult(bid=bid, extended=extended)
+
+
+def _not_live_message(lot: Lot) -> str:
+    if lot.status == LotStatus.PAUSED:
+        return _("The auction is paused: %(reason)s") % {"reason": lot.pause_reason}
+    if lot.status in (LotStatus.CLOSED, LotStatus.AWARDED, LotStatus.FAILED):
+        return _("The auction has ended; bids are no longer accepted.")
+    return _("The auction is not live (it is %(status)s).") % {
+        "status": LotStatus(lot.status).label
+    }
+
+
+# --- proxy bidding ------------------------------------------------------------------------
+
+
+def proxy_set(*, lot_id: int, user, floor, now: datetime | None = None) -> ProxyBid:
+    """Set (or change) the bidder's proxy floor. While the lot is live it acts at once."""
+    value = _parse_amount(floor)
+    application = _bidder_application(lot_id=lot_id, user=user)
+    with transaction.atomic():
+        lot = lot_lock(lot_id=lot_id)
+        now = now or timezone.now()
+        if lot.auction_format != AuctionFormat.ENGLISH:
+            raise ApplicationError(
+                _("Proxy bidding is available in the English format only."), code="wrong_format"
+            )
+        if lot.status not in (LotStatus.AUCTION_SCHEDULED, LotStatus.LIVE, LotStatus.PAUSED):
+            raise ConflictError(_not_live_message(lot), code="lot_not_live")
+        application = Application.objects.get(pk=application.pk)
+        if application.status != ApplicationStatus.ADMITTED:
+            raise BidRejected(
+                _("Your company is not admitted to this lot's auction."),
+                code="not_admitted",
+                status_code=403,
+            )
+        if value > lot.start_price:
+            raise ApplicationError(
+                _("The floor may not exceed the start price."), code="above_start_price"
+            )
+        proxy, _created = ProxyBid.objects.update_or_create(
+            application=application,
+            defaults={"floor_amount": value, "set_by": user, "active": True},
+        )
+        event_append(
+            lot=lot, kind="proxy_set",
+            payload={"application": application.pk, "label": application.label},
+            actor=user, at=now,
+        )  # fmt: skip
+        fields = []
+        if lot.status == LotStatus.LIVE and not lot.now_passed(now):
+            applications = _admitted(lot)
+            before = lot.bid_count
+            _run_proxies(lot, applications, now)
+            if lot.bid_count != before:
+                fields = ["best_amount", "best_application", "bid_count", "ends_at", "extensions"]
+        _save_lot(lot, fields)
+        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["proxy"])
+    return proxy
+
+
+def proxy_clear(*, lot_id: int, user) -> None:
+    application = _bidder_application(lot_id=lot_id, user=user)
+    with transaction.atomic():
+        lot = lot_lock(lot_id=lot_id)
+        updated = ProxyBid.objects.filter(application=application, active=True).update(active=False)
+        if updated:
+            event_append(
+                lot=lot, kind="proxy_cleared",
+                payload={"application": application.pk, "label": application.label}, actor=user,
+            )  # fmt: skip
+            _save_lot(lot, [])
+
+
+# --- the lot's clock ----------------------------------------------------------------------
+
+
+def lot_start(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
+    """Open a scheduled lot for bidding (the scheduler calls this at ``starts_at``).
+
+    Initial offers made with the applications become the opening standing. Safe to call twice.
+    """
+    with transaction.atomic():
+        lot = lot_lock(lot_id=lot_id)
+        now = now or timezone.now()
+        if lot.status != LotStatus.AUCTION_SCHEDULED or (lot.starts_at and now < lot.starts_at):
+            return lot
+        applications = _admitted(lot)
+        lot.ends_at = now + timedelta(seconds=lot.duration_seconds)
+        lot.original_ends_at = lot.ends_at
+        lot_transition(lot=lot, to=LotStatus.LIVE, actor=actor, payload={"ends_at": lot.ends_at})
+        for app in applications:
+            if app.initial_amount is not None and app.current_amount is None:
+                Bid.objects.create(
+                    lot=lot, application=app, amount=app.initial_amount,
+                    weighted_amount=rules.as_decimal(rules.weighted(app.initial_amount, _coeff(app))),
+                    kind=BidKind.INITIAL, placed_at=app.created_at, round=0,
+                )  # fmt: skip
+                app.current_amount = app.initial_amount
+                app.current_at = app.created_at
+                Application.objects.filter(pk=app.pk).update(
+                    current_amount=app.current_amount, current_at=app.current_at
+                )
+                lot.bid_count += 1
+        _refresh_best(lot, applications)
+        _save_lot(
+            lot, ["status", "ends_at", "original_ends_at", "best_amount", "best_application",
+                  "bid_count"],
+        )  # fmt: skip
+        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["started"])
+    return lot
+
+
+def lot_pause(*, lot_id: int, user, reason: str, now: datetime | None = None) -> Lot:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            _("Say why the auction is paused; the participants will see it."),
+            code="reason_required",
+            fields={"reason": [_("This field is required.")]},
+        )
+    with transaction.atomic():
+        lot = lot_lock(lot_id=lot_id)
+        _require_buyer(user=user, lot=lot)
+        now = now or timezone.now()
+        if lot.status == LotStatus.LIVE and lot.now_passed(now):
+            raise ConflictError(
+                _("The auction has already reached its end."), code="auction_closed"
+            )
+        remaining = lot.ends_at - now if lot.ends_at else None
+        lot_transition(
+            lot=lot, to=LotStatus.PAUSED, actor=user, reason=reason,
+            payload={"remaining_seconds": remaining.total_seconds() if remaining else None},
+        )  # fmt: skip
+        lot.paused_remaining = remaining
+        lot.pause_reason = reason
+        _save_lot(lot, ["status", "paused_remaining", "pause_reason"])
+        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["paused"])
+    return lot
+
+
+def lot_resume(*, lot_id: int, user, now: datetime | None = None) -> Lot:
+    with transaction.atomic():
+        lot = lot_lock(lot_id=lot_id)
+        _require_buyer(user=user, lot=lot)
+        now = now or timezone.now()
+        if lot.status != LotStatus.PAUSED:
+            raise ConflictError(_("The auction is not paused."), code="not_paused")
+        lot.ends_at = now + (lot.paused_remaining or timedelta(0))
+        lot_transition(lot=lot, to=LotStatus.LIVE, actor=user, payload={"ends_at": lot.ends_at})
+        lot.paused_remaining = None
+        lot.pause_reason = ""
+        _save_lot(lot, ["status", "ends_at", "paused_remaining", "pause_reason"])
+        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["resumed"])
+    return lot
+
+
+def final_ranking(lot: Lot, applications: list[Application] | None = None) -> list[dict]:
+    applications = applications if applications is not None else _admitted(lot)
+    by_id = {a.pk: a for a in applications}
+    return [
+        {
+            "rank": i,
+            "application": s.key,
+            "supplier": by_id[s.key].supplier_id,
+            "label": s.label,
+            "amount": s.amount,
+            "weighted": rules.as_decimal(s.weighted),
+            "at": s.at,
+        }
+        for i, s in enumerate(rules.rank(_standings(applications)), 1)
+    ]
+
+
+def lot_close(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
+    """Close a live lot whose end has come, with its final ranking. Safe to call twice; a
+    lot extended meanwhile is left open."""
+    with transaction.atomic():
+        lot = lot_lock(lot_id=lot_id)
+        now = now or timezone.now()
+        if lot.status != LotStatus.LIVE or not lot.now_passed(now):
+            return lot
+        applications = _admitted(lot)
+        ranking = final_ranking(lot, applications)
+        ProxyBid.objects.filter(application__lot=lot, active=True).update(active=False)
+        lot.closed_at = now
+        if not ranking:
+            lot.failure_reason = _("No bids were placed.")
+            lot_transition(lot=lot, to=LotStatus.FAILED, actor=actor, reason=lot.failure_reason)
+        else:
+            lot_transition(lot=lot, to=LotStatus.CLOSED, actor=actor, payload={"ranking": ranking})
+        _save_lot(lot, ["status", "closed_at", "failure_reason"])
+        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["closed"])
+    return lot
+
+
+# --- award --------------------------------------------------------------------------------
+
+
+def lot_award(*, lot_id: int, user, application_id: int | None = None, reason: str = "") -> Award:
+    """The buyer awards a closed lot: to the best ranked by default, to another with a reason.
+
+    A lot with exactly one admitted participant and ``allow_single_award`` may be awarded
+    straight after applications close, at that participant's initial offer."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        lot = lot_lock(lot_id=lot_id)
+        _require_buyer(user=user, lot=lot)
+        now = timezone.now()
+        applications = _admitted(lot)
+        if Award.objects.filter(lot=lot).exists():
+            raise ConflictError(_("This lot has already been awarded."), code="already_awarded")
+        if lot.status == LotStatus.CLOSED:
+            ranking = final_ranking(lot, applications)
+            best = ranking[0]["application"] if ranking else None
+            chosen_id = application_id or best
+            chosen = next((a for a in applications if a.pk == chosen_id), None)
+            if chosen is None or chosen.current_amount is None:
+                raise ApplicationError(
+                    _("Award the lot to an admitted bidder that made an offer."),
+                    code="not_a_bidder",
+                )
+            if chosen.pk != best and not reason:
+                raise ApplicationError(
+                    _("Say why the lot is not awarded to the best ranked offer."),
+                    code="reason_required",
+                    fields={"reason": [_("This field is required.")]},
+                )
+            amount = chosen.current_amount
+            bid = (
+                Bid.objects.filter(lot=lot, application=chosen, amount=amount)
+                .order_by("-placed_at")
+                .first()
+            )
+        elif lot.status == LotStatus.APPLICATIONS_CLOSED:
+            if not lot.allow_single_award or len(applications) != 1:
+                raise ConflictError(
+                    _("Only a lot with exactly one admitted participant may be awarded "
+                      "without an auction."),
+                    code="direct_award_not_allowed",
+                )  # fmt: skip
+            chosen = applications[0]
+            if application_id and application_id != chosen.pk:
+                raise ApplicationError(_("No such participant."), code="not_a_bidder")
+            if chosen.initial_amount is None:
+                raise ApplicationError(
+                    _("The only participant made no offer to award."), code="no_offer"
+                )
+            amount, bid = chosen.initial_amount, None
+        else:
+            raise ConflictError(
+                _("Only a closed lot can be awarded (this one is %(status)s).")
+                % {"status": LotStatus(lot.status).label},
+                code="invalid_transition",
+            )
+        if lot.reserve_price is not None and amount > lot.reserve_price:
+            raise ApplicationError(
+                _("The offer is above the lot's reserve price; it cannot be awarded."),
+                code="above_reserve",
+            )
+        try:
+            with transaction.atomic():
+                award = Award.objects.create(
+                    lot=lot, application=chosen, bid=bid, amount=amount, reason=reason,
+                    awarded_by=user, awarded_at=now,
+                )  # fmt: skip
+        except IntegrityError:
+            raise ConflictError(
+                _("This lot has already been awarded."), code="already_awarded"
+            ) from None
+        Deal.objects.create(
+            award=award, lot=lot, buyer_id=lot.tender.buyer_id, supplier_id=chosen.supplier_id,
+            price=amount, currency=lot.tender.currency, quantity=lot.quantity, unit=lot.unit,
+            terms={
+                "delivery_place": lot.delivery_place,
+                "delivery_date": lot.delivery_date.isoformat() if lot.delivery_date else None,
+                "incoterms": lot.incoterms,
+                "tender": lot.tender_id,
+                "lot_number": lot.number,
+            },
+        )  # fmt: skip
+        lot_transition(
+            lot=lot, to=LotStatus.AWARDED, actor=user, reason=reason,
+            payload={"application": chosen.pk, "label": chosen.label, "amount": amount},
+        )  # fmt: skip
+        _save_lot(lot, ["status"])
+        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["awarded"])
+    return award

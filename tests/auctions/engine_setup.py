@@ -1,0 +1,67 @@
+"""Building blocks for the engine tests: a buyer's tender with one lot and admitted suppliers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from auctions.models import Application, ApplicationStatus, Lot, LotStatus, Tender, TenderStatus
+from auctions.services import lot_start
+from marketplace.companies.models import MembershipRole
+from tests.factories import CategoryFactory, CompanyFactory, PlatformFactory, member
+
+
+class Auction:
+    """A tender with one lot, its buyer's officer, and ``suppliers`` admitted bidders."""
+
+    def __init__(self, *, suppliers: int = 3, start_price: str = "100000.00", **lot_rules):
+        now = timezone.now()
+        self.platform = PlatformFactory()
+        self.buyer = CompanyFactory(legal_name="Buyer Canary Ltd", is_supplier=False)
+        self.officer = member(self.buyer, MembershipRole.PROCUREMENT_OFFICER)
+        self.tender = Tender.objects.create(
+            platform=self.platform, buyer=self.buyer, created_by=self.officer,
+            title="Diesel fuel", category=CategoryFactory(), currency="UAH",
+            questions_deadline=now - timedelta(days=3), applications_deadline=now - timedelta(days=2),
+            auction_start=now - timedelta(minutes=1), status=TenderStatus.PUBLISHED,
+        )  # fmt: skip
+        defaults = {
+            "step_kind": "amount", "step_value": Decimal("1000"), "duration_seconds": 1800,
+            "soft_close_window_seconds": 180, "soft_close_extension_seconds": 180,
+        }  # fmt: skip
+        defaults.update(lot_rules)
+        self.lot = Lot.objects.create(
+            tender=self.tender, number=1, title="Diesel fuel EN 590", quantity=Decimal("100"),
+            unit="t", start_price=Decimal(start_price), status=LotStatus.AUCTION_SCHEDULED,
+            starts_at=now - timedelta(seconds=1), **defaults,
+        )  # fmt: skip
+        self.companies = []
+        self.bidders = []
+        self.applications = []
+        for i in range(suppliers):
+            company = CompanyFactory(legal_name=f"Canary Supplier {i + 1}", is_buyer=False)
+            self.companies.append(company)
+            self.bidders.append(member(company, MembershipRole.BIDDER))
+            self.applications.append(
+                Application.objects.create(
+                    lot=self.lot,
+                    supplier=company,
+                    submitted_by=self.bidders[-1],
+                    status=ApplicationStatus.ADMITTED,
+                    terms_accepted_at=now,
+                    label=i + 1,
+                )
+            )
+
+    def start(self, now=None):
+        lot_start(lot_id=self.lot.pk, now=now)
+        self.refresh()
+        return self
+
+    def refresh(self):
+        self.lot.refresh_from_db()
+        for app in self.applications:
+            app.refresh_from_db()
+        return self
