@@ -1,0 +1,294 @@
+"""Reads and scoping for tenders, lots, applications, invitations, documents and questions.
+
+Who sees a tender:
+
+* the buyer's members (any role), drafts included;
+* the admins of the tender's platform and operator staff: every tender on it;
+* a published (not draft) OPEN tender: verified supplier companies that are accepted
+  participants of the tender's platform;
+* a published INVITATION tender: invited suppliers only.
+
+Everything else is "not found" (404), never 403, so strangers cannot learn that a tender exists.
+Supplier-facing output never carries reserve prices nor other suppliers' identities: the views
+choose the buyer-side serializers only when ``tender_is_buyer_side`` says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from marketplace.categories.selectors import category_ancestors
+from marketplace.companies.models import Company, MembershipRole
+from marketplace.companies.selectors import user_company_ids, user_has_company_role
+from marketplace.core.exceptions import NotFoundError
+from marketplace.platforms.models import ParticipationStatus, Platform, PlatformMembership
+from marketplace.platforms.selectors import administered_platform_ids, user_is_platform_admin
+from marketplace.verification.selectors import company_can_trade, company_trade_block_reason
+
+from .models import (
+    Application,
+    ApplicationStatus,
+    Lot,
+    Participation,
+    Question,
+    Tender,
+    TenderDocument,
+    TenderInvitation,
+    TenderStatus,
+)
+
+# Roles that act for the buyer (create, edit, publish, decide) and for a supplier (apply, ask).
+BUYER_MANAGER_ROLES = (MembershipRole.PROCUREMENT_OFFICER, MembershipRole.COMPANY_ADMIN)
+SUPPLIER_ACTOR_ROLES = (MembershipRole.COMPANY_ADMIN, MembershipRole.BIDDER)
+
+
+def _pk(obj) -> int:
+    return obj if isinstance(obj, int) else obj.pk
+
+
+# --- Who is who ------------------------------------------------------------------------------
+
+
+def user_trading_supplier_ids(*, user, roles: Iterable[str] | None = None) -> set[int]:
+    """The user's supplier companies that may trade now (verified, no expired document)."""
+    ids = user_company_ids(user=user, roles=roles)
+    if not ids:
+        return set()
+    companies = Company.objects.filter(pk__in=ids, is_supplier=True)
+    return {company.pk for company in companies if company_can_trade(company)}
+
+
+def company_participates(*, company: Company | int, platform: Platform | int) -> bool:
+    """An accepted participant of ``platform`` (a dedicated platform's owner always is)."""
+    company_id, platform_id = _pk(company), _pk(platform)
+    if Platform.objects.filter(pk=platform_id, owner_id=company_id).exists():
+        return True
+    return PlatformMembership.objects.filter(
+        company_id=company_id, platform_id=platform_id, status=ParticipationStatus.ACCEPTED
+    ).exists()
+
+
+def user_is_tender_buyer(*, user, tender: Tender) -> bool:
+    """Any member of the buyer company (reads the buyer's view, drafts included)."""
+    return tender.buyer_id in user_company_ids(user=user)
+
+
+def user_may_manage_tender(*, user, tender: Tender) -> bool:
+    """A procurement officer or a company admin of the buyer."""
+    return user_has_company_role(user=user, company=tender.buyer_id, roles=BUYER_MANAGER_ROLES)
+
+
+def tender_is_buyer_side(*, user, tender: Tender) -> bool:
+    """May ``user`` see the buyer's view (reserve prices, suppliers' names)?"""
+    return user_is_tender_buyer(user=user, tender=tender) or user_is_platform_admin(
+        user=user, platform=tender.platform_id
+    )
+
+
+# --- Tenders ---------------------------------------------------------------------------------
+
+
+def _supplier_visible_q(supplier_ids: set[int]) -> Q:
+    """Published tenders that one of ``supplier_ids`` (trading suppliers) may see."""
+    if not supplier_ids:
+        return Q(pk__in=[])
+    participant = Exists(
+        PlatformMembership.objects.filter(
+            platform_id=OuterRef("platform_id"),
+            company_id__in=supplier_ids,
+            status=ParticipationStatus.ACCEPTED,
+        )
+    )
+    owner = Q(platform__owner_id__in=supplier_ids)
+    invited = Exists(
+        TenderInvitation.objects.filter(tender_id=OuterRef("pk"), supplier_id__in=supplier_ids)
+    )
+    open_q = Q(participation=Participation.OPEN) & (Q(participant) | owner)
+    invitation_q = Q(participation=Participation.INVITATION) & Q(invited)
+    return ~Q(status=TenderStatus.DRAFT) & (open_q | invitation_q)
+
+
+def tender_list_visible(*, user) -> QuerySet[Tender]:
+    qs = Tender.objects.select_related("platform", "buyer", "category")
+    if not user or not user.is_authenticated:
+        return qs.none()
+    if user.is_staff:
+        return qs.all()
+    scope = Q(buyer_id__in=user_company_ids(user=user))
+    admin_ids = administered_platform_ids(user=user) or set()
+    if admin_ids:
+        scope |= Q(platform_id__in=admin_ids)
+    scope |= _supplier_visible_q(user_trading_supplier_ids(user=user))
+    return qs.filter(scope)
+
+
+def tender_get_visible(*, user, tender_id: int) -> Tender:
+    tender = tender_list_visible(user=user).filter(pk=tender_id).first()
+    if tender is None:
+        raise NotFoundError(_("No such tender."), code="tender_not_found")
+    return tender
+
+
+def tender_supplier_ids_seeing(*, user, tender: Tender) -> set[int]:
+    """The user's trading supplier companies that see ``tender`` as suppliers."""
+    ids = user_trading_supplier_ids(user=user)
+    if not ids or tender.status == TenderStatus.DRAFT:
+        return set()
+    return {cid for cid in ids if tender_supplier_block_reason(tender=tender, company=cid) is None}
+
+
+def tender_supplier_block_reason(
+    *, tender: Tender, company: Company | int
+) -> tuple[str, str] | None:
+    """Why ``company`` may not take part in ``tender`` as a supplier: ``(code, message)``.
+
+    Checks the company's supplier role, verification, platform participation, the invitation
+    (invitation-only tenders) and the category coverage (open tenders)."""
+    company = company if isinstance(company, Company) else Company.objects.get(pk=company)
+    if company.pk == tender.buyer_id:
+        return "own_tender", _("A company cannot take part in its own tender.")
+    if not company.is_supplier:
+        return "not_a_supplier", _("Only supplier companies may take part in tenders.")
+    blocked = company_trade_block_reason(company)
+    if blocked is not None:
+        return "company_not_verified", blocked[1]
+    if not company_participates(company=company, platform=tender.platform_id):
+        return "not_platform_participant", _(
+            "Your company is not an accepted participant of this tender's platform."
+        )
+    invited = TenderInvitation.objects.filter(tender=tender, supplier=company)
+    if tender.participation == Participation.INVITATION and not invited.exists():
+        return "not_invited", _(
+            "This tender is by invitation only and your company is not invited."
+        )
+    return None
+
+
+def supplier_covers_category(*, company: Company | int, tender: Tender) -> bool:
+    """Is the tender's category within the subtree of one of the supplier profile's categories?"""
+    from suppliers.models import SupplierProfile
+
+    profile = SupplierProfile.objects.filter(company_id=_pk(company)).first()
+    if profile is None:
+        return False
+    own = set(profile.categories.values_list("pk", flat=True))
+    if not own:
+        return False
+    if tender.category_id in own:
+        return True
+    ancestors = set(category_ancestors(category=tender.category).values_list("pk", flat=True))
+    return bool(own & ancestors)
+
+
+# --- Lots ------------------------------------------------------------------------------------
+
+
+def lot_list_for_tender(*, tender: Tender) -> QuerySet[Lot]:
+    return tender.lots.prefetch_related("criteria").order_by("number")
+
+
+def lot_get_visible(*, user, lot_id: int) -> Lot:
+    lot = (
+        Lot.objects.select_related(
+            "tender", "tender__platform", "tender__buyer", "tender__category"
+        )
+        .filter(tender__in=tender_list_visible(user=user).values("pk"), pk=lot_id)
+        .first()
+    )
+    if lot is None:
+        raise NotFoundError(_("No such lot."), code="lot_not_found")
+    return lot
+
+
+def lots_due_for_closing(*, now) -> QuerySet[Lot]:
+    """Published lots whose tender's applications deadline has passed."""
+    from .models import LotStatus
+
+    return Lot.objects.filter(
+        status=LotStatus.PUBLISHED, tender__applications_deadline__lte=now
+    ).order_by("pk")
+
+
+# --- Applications ----------------------------------------------------------------------------
+
+
+def _application_qs() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "lot", "lot__tender", "supplier", "submitted_by", "decided_by"
+    )
+
+
+def application_list_for_lot(*, lot: Lot) -> QuerySet[Application]:
+    return _application_qs().filter(lot=lot).order_by("created_at", "pk")
+
+
+def application_list_for_user(*, user) -> QuerySet[Application]:
+    """The applications of the user's companies."""
+    return (
+        _application_qs()
+        .filter(supplier_id__in=user_company_ids(user=user))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def application_get_visible(*, user, application_id: int) -> Application:
+    """An application of one of the user's companies, or one on a lot the user sees buyer-side."""
+    application = _application_qs().filter(pk=application_id).first()
+    if application is not None:
+        if application.supplier_id in user_company_ids(user=user):
+            return application
+        tender = application.lot.tender
+        if tender_list_visible(user=user).filter(pk=tender.pk).exists() and tender_is_buyer_side(
+            user=user, tender=tender
+        ):
+            return application
+    raise NotFoundError(_("No such application."), code="application_not_found")
+
+
+def lot_admitted_count(*, lot: Lot) -> int:
+    return lot.applications.filter(status=ApplicationStatus.ADMITTED).count()
+
+
+# --- Invitations, documents, questions -------------------------------------------------------
+
+
+def invitation_list(*, tender: Tender) -> QuerySet[TenderInvitation]:
+    return tender.invitations.select_related("supplier", "invited_by").order_by("created_at", "pk")
+
+
+def document_list(*, tender: Tender) -> QuerySet[TenderDocument]:
+    return tender.documents.order_by("uploaded_at", "pk")
+
+
+def document_get(*, tender: Tender, document_id: int) -> TenderDocument:
+    document = document_list(tender=tender).filter(pk=document_id).first()
+    if document is None:
+        raise NotFoundError(_("No such document."), code="document_not_found")
+    return document
+
+
+def question_list_visible(*, user, tender: Tender) -> QuerySet[Question]:
+    """The buyer's side sees every question; others see the answered ones plus their own
+    companies' questions (answered or not)."""
+    qs = Question.objects.filter(tender=tender).select_related("lot").order_by("asked_at", "pk")
+    if tender_is_buyer_side(user=user, tender=tender):
+        return qs
+    mine = user_company_ids(user=user)
+    return qs.filter(~Q(answer="") | Q(asked_by_company_id__in=mine))
+
+
+def question_get_visible(*, user, question_id: int) -> Question:
+    question = Question.objects.select_related("tender", "lot").filter(pk=question_id).first()
+    if question is not None:
+        visible = tender_list_visible(user=user).filter(pk=question.tender_id).exists()
+        if (
+            visible
+            and question_list_visible(user=user, tender=question.tender)
+            .filter(pk=question.pk)
+            .exists()
+        ):
+            return question
+    raise NotFoundError(_("No such question."), code="question_not_found")
