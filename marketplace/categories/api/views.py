@@ -11,8 +11,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from marketplace.companies.api.serializers import ErrorResponseSerializer
 from marketplace.core.exceptions import NotFoundError
+from marketplace.core.serializers import ErrorResponseSerializer
 
 from .. import selectors
 from ..models import Category

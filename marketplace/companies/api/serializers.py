@@ -145,17 +145,3 @@ class InvitationAcceptedOutputSerializer(serializers.Serializer):
     company_id = serializers.IntegerField()
     company_name = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
-
-
-class _ErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
-
-
-class ErrorResponseSerializer(serializers.Serializer):
-    """The API's one error format (see marketplace.core.exceptions)."""
-
-    error = _ErrorBodySerializer()

@@ -12,13 +12,14 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.core.serializers import ErrorResponseSerializer
+
 from .. import selectors, services
 from ..models import Company, Invitation, InvitationStatus, Membership, VerificationStatus
 from .serializers import (
     CompanyOutputSerializer,
     CompanyRegisterInputSerializer,
     CompanyUpdateInputSerializer,
-    ErrorResponseSerializer,
     InvitationAcceptedOutputSerializer,
     InvitationAcceptInputSerializer,
     InvitationCreateInputSerializer,

@@ -14,9 +14,9 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from marketplace.companies.api.serializers import ErrorResponseSerializer
 from marketplace.companies.models import Company
 from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from marketplace.core.serializers import ErrorResponseSerializer
 
 from .. import selectors, services
 from ..models import ParticipationStatus, Platform, PlatformAdmin, PlatformKind, PlatformMembership

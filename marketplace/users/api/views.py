@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.companies.api.serializers import ErrorResponseSerializer
+from marketplace.core.serializers import ErrorResponseSerializer
 
 from .. import services
 from .serializers import (
