@@ -371,6 +371,13 @@ def _lot_errors(lot: Lot, criteria: list[dict] | None) -> dict[str, list[str]]:
     return errors
 
 
+def _normalise_bands(fields: dict) -> None:
+    """Store step bands as JSON strings (Decimals are not JSON)."""
+    bands = fields.get("step_bands")
+    if isinstance(bands, list) and all(isinstance(b, dict) for b in bands):
+        fields["step_bands"] = [{k: str(v) for k, v in b.items()} for b in bands]
+
+
 def _write_criteria(lot: Lot, criteria: list[dict] | None) -> None:
     lot.criteria.all().delete()
     for criterion in criteria or []:
@@ -389,6 +396,7 @@ def _lot_build(*, tender: Tender, number: int, fields: dict, criteria: list[dict
     unknown = set(fields) - set(LOT_FIELDS)
     if unknown:
         raise TypeError(f"unknown lot fields: {sorted(unknown)}")
+    _normalise_bands(fields)
     values = {**lot_defaults_from_platform(tender.platform), **fields}
     lot = Lot(tender=tender, number=number, **values)
     errors = _lot_errors(lot, criteria)
@@ -564,6 +572,7 @@ def lot_update(*, actor, lot: Lot, criteria: list[dict] | None = None, **fields)
         _require_manager(actor=actor, tender=tender)
         _require_draft(tender)
         lot = lot_lock(lot_id=lot.pk)
+        _normalise_bands(fields)
         for key, value in fields.items():
             setattr(lot, key, value)
         if criteria is None and lot.weighted:
