@@ -293,6 +293,9 @@ SPECTACULAR_SETTINGS = {
         "VerificationSubmissionStatusEnum": "marketplace.verification.models.SubmissionStatus",
         "VerificationDocumentTypeEnum": "marketplace.verification.models.DocumentType",
         "SignatoryBasisEnum": "marketplace.verification.models.SignatoryBasis",
+        "TenderStatusEnum": "auctions.models.TenderStatus",
+        "LotStatusEnum": "auctions.models.LotStatus",
+        "ApplicationStatusEnum": "auctions.models.ApplicationStatus",
     },
 }
 
