@@ -540,3 +540,29 @@ class Deal(models.Model):
 
     def __str__(self) -> str:
         return f"deal {self.pk}: {self.buyer} ← {self.supplier}"
+
+
+class LotProtocol(ImmutableModel):
+    """A stored copy of a lot's protocol (the buyer's PDF) as it stood at one point of its chain:
+    written when the lot closes and again when it is awarded, so the same document can be
+    downloaded later and checked against its sha256."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="protocols")
+    event_seq = models.PositiveBigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    lot_status = models.CharField(max_length=24, choices=LotStatus.choices)
+    chain_ok = models.BooleanField()
+    language = models.CharField(max_length=8)
+    storage_name = models.CharField(max_length=300)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["lot_id", "-event_seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "event_seq"], name="lot_protocol_seq_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"protocol of lot {self.lot_id} at entry {self.event_seq}"
