@@ -256,7 +256,9 @@ def _check_english_bid(
                 _("Another bidder already offers this price; equal bids are refused."),
                 code="equal_bid_refused",
             )
-    if lot.max_step_percent and reference is not None and not confirm:
+    if lot.max_step_percent and not confirm:
+        # The typo guard measures from the price the bid must beat, or the start price.
+        reference = reference if reference is not None else lot.start_price
         drop = reference - amount
         if drop > reference * lot.max_step_percent / 100:
             raise BidRejected(

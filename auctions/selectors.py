@@ -1,0 +1,149 @@
+"""Reads of the live auction: who views a lot in which role, and the lot's standing snapshot."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from marketplace.companies.selectors import user_company_ids
+from marketplace.core.exceptions import NotFoundError
+from marketplace.platforms.selectors import user_is_platform_admin
+
+from . import rules
+from .models import Application, ApplicationStatus, Bid, Deal, Lot, LotEvent
+from .standing import Viewer
+
+
+def lot_viewer(*, user, lot: Lot) -> Viewer:
+    """The role in which ``user`` watches ``lot``; NotFoundError for anyone else.
+
+    Buyer members and platform admins see everything; a supplier company sees the lot once it
+    has applied, and its bidding view once admitted."""
+    if not user or not user.is_authenticated:
+        raise NotFoundError(_("No such lot."), code="lot_not_found")
+    companies = user_company_ids(user=user)
+    if lot.tender.buyer_id in companies:
+        return Viewer(role="buyer")
+    if user_is_platform_admin(user=user, platform=lot.tender.platform_id):
+        return Viewer(role="admin")
+    application = (
+        Application.objects.filter(
+            lot=lot, supplier_id__in=companies, status=ApplicationStatus.ADMITTED
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if application is None:
+        raise NotFoundError(_("No such lot."), code="lot_not_found")
+    return Viewer(role="supplier", application_id=application)
+
+
+def lot_get(*, lot_id: int) -> Lot:
+    lot = Lot.objects.select_related("tender").filter(pk=lot_id).first()
+    if lot is None:
+        raise NotFoundError(_("No such lot."), code="lot_not_found")
+    return lot
+
+
+def lot_snapshot(*, lot: Lot) -> dict:
+    """Everything any viewer's view is made of, read in one query after the lot's own."""
+    applications = list(
+        Application.objects.filter(lot=lot, status=ApplicationStatus.ADMITTED)
+        .select_related("supplier")
+        .order_by("pk")
+    )
+    standings = [
+        rules.Standing(
+            key=a.pk,
+            amount=a.current_amount,
+            at=a.current_at,
+            coeff=Fraction(str(a.coefficient)),
+            label=a.label or 0,
+        )
+        for a in applications
+        if a.current_amount is not None
+    ]
+    by_id = {a.pk: a for a in applications}
+    entries = []
+    for position, s in enumerate(rules.rank(standings), 1):
+        app = by_id[s.key]
+        entries.append(
+            {
+                "application": app.pk,
+                "rank": position,
+                "label": app.label,
+                "supplier_name": app.supplier.legal_name,
+                "amount": str(s.amount),
+                "weighted": str(s.weighted),
+                "weighted_display": str(rules.as_decimal(s.weighted, rules.CENT))
+                if lot.weighted
+                else None,
+                "at": s.at.isoformat(),
+            }
+        )
+    best = standings and rules.rank(standings)[0].amount
+    step = rules.min_step(
+        step_kind=lot.step_kind,
+        step_value=lot.step_value,
+        start_price=lot.start_price,
+        bands=lot.step_bands,
+        reference=best or lot.start_price,
+    )
+    return {
+        "lot": lot.pk,
+        "seq": lot.event_seq,
+        "status": lot.status,
+        "format": lot.auction_format,
+        "visibility": lot.visibility,
+        "weighted": lot.weighted,
+        "step_reference": lot.step_reference,
+        "currency": lot.tender.currency,
+        "start_price": str(lot.start_price),
+        "reserve_price": None if lot.reserve_price is None else str(lot.reserve_price),
+        "step": str(step),
+        "starts_at": lot.starts_at.isoformat() if lot.starts_at else None,
+        "ends_at": lot.ends_at.isoformat() if lot.ends_at else None,
+        "extensions": lot.extensions,
+        "participants": len(applications),
+        "bid_count": lot.bid_count,
+        "round": lot.current_round,
+        "turn": lot.current_turn,
+        "pause_reason": lot.pause_reason,
+        "reveal_identities": lot.tender.reveal_identities,
+        "entries": entries,
+        "own": {
+            a.pk: {
+                "label": a.label,
+                "coefficient": str(a.coefficient),
+                "amount": None if a.current_amount is None else str(a.current_amount),
+            }
+            for a in applications
+        },
+    }
+
+
+def lot_bids_for(*, lot: Lot, viewer: Viewer) -> QuerySet[Bid]:
+    """The bids a viewer may list: all for the buyer and admins, its own for a supplier."""
+    qs = (
+        Bid.objects.filter(lot=lot)
+        .select_related("application__supplier")
+        .order_by("placed_at", "pk")
+    )
+    if viewer.role == "supplier":
+        qs = qs.filter(application_id=viewer.application_id)
+    return qs
+
+
+def lot_events(*, lot: Lot) -> QuerySet[LotEvent]:
+    return LotEvent.objects.filter(lot=lot).order_by("seq")
+
+
+def deals_for_user(*, user) -> QuerySet[Deal]:
+    companies = user_company_ids(user=user)
+    return (
+        Deal.objects.filter(Q(buyer_id__in=companies) | Q(supplier_id__in=companies))
+        .select_related("buyer", "supplier", "lot__tender")
+        .order_by("-created_at")
+    )

@@ -1,0 +1,121 @@
+"""What each viewer of a lot may see: one pure function over one snapshot.
+
+``lot_snapshot`` (in selectors) reads the lot's standing from the database once; ``render`` turns
+it into the view of one viewer. The REST API, the websocket snapshot and every websocket update
+use this same function, so the rules of visibility live in exactly one place:
+
+* the buyer (its members) and platform admins see everything, supplier names included;
+* a supplier always sees its own bids' standing (rank, amount) and, by the lot's visibility mode,
+  ``rank_only``: nothing more; ``rank_and_best``: the best price; ``ladder``: every bidder's
+  current price under a stable anonymous label ("Bidder #N");
+* supplier names reach suppliers only in the final results of a closed lot whose tender says so;
+* the reserve price and the suppliers' ids never reach a supplier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from . import rules
+
+FINISHED = {"closed", "awarded", "failed"}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    role: str  # "buyer", "admin" or "supplier"
+    application_id: int | None = None
+
+
+def _money(value) -> str | None:
+    return None if value is None else str(Decimal(value).quantize(rules.CENT))
+
+
+def _max_bid(snapshot: dict, mine: dict | None) -> str | None:
+    """The highest amount the viewer may bid now (for quick-bid buttons); None if it may not."""
+    if snapshot["status"] != "live" or snapshot["format"] != "english" or mine is None:
+        return None
+    start = Decimal(snapshot["start_price"])
+    step = Decimal(snapshot["step"])
+    entries = snapshot["entries"]
+    if snapshot["step_reference"] == "own":
+        if mine.get("amount") is None:
+            return _money(start)
+        return _money(min(start, Decimal(mine["amount"]) - step))
+    if not entries:
+        return _money(start)
+    best_weighted = Fraction(entries[0]["weighted"])
+    own_coeff = Fraction(mine["coefficient"])
+    reference = rules.money(rules.as_decimal(best_weighted * own_coeff, rules.CENT))
+    return _money(min(start, reference - step))
+
+
+def render(snapshot: dict, viewer: Viewer) -> dict:
+    """The view of ``snapshot`` that ``viewer`` may see. Pure: no database, no clock."""
+    entries = snapshot["entries"]
+    finished = snapshot["status"] in FINISHED
+    view = {
+        key: snapshot[key]
+        for key in (
+            "lot",
+            "seq",
+            "status",
+            "format",
+            "visibility",
+            "currency",
+            "start_price",
+            "step",
+            "starts_at",
+            "ends_at",
+            "extensions",
+            "participants",
+            "bid_count",
+            "round",
+            "turn",
+            "pause_reason",
+            "weighted",
+        )
+    }
+    if viewer.role in ("buyer", "admin"):
+        view["reserve_price"] = snapshot["reserve_price"]
+        view["best"] = _public_entry(entries[0], names=True) if entries else None
+        view["ladder"] = [_public_entry(e, names=True) for e in entries]
+        return view
+
+    mine = next((e for e in entries if e["application"] == viewer.application_id), None)
+    own = snapshot["own"].get(viewer.application_id, {})
+    view["me"] = {
+        "label": own.get("label"),
+        "rank": mine["rank"] if mine else None,
+        "amount": mine["amount"] if mine else None,
+        "leading": bool(mine and mine["rank"] == 1),
+        "max_bid": _max_bid(snapshot, {**own, **(mine or {})} if own else None),
+    }
+    names = finished and snapshot["reveal_identities"]
+    if snapshot["visibility"] in ("rank_and_best", "ladder") or finished:
+        view["best"] = (
+            {"amount": entries[0]["amount"], "weighted": entries[0]["weighted_display"]}
+            if entries
+            else None
+        )
+    if snapshot["visibility"] == "ladder" or finished:
+        view["ladder"] = [
+            {**_public_entry(e, names=names), "me": e["application"] == viewer.application_id}
+            for e in entries
+        ]
+    return view
+
+
+def _public_entry(entry: dict, *, names: bool) -> dict:
+    out = {
+        "rank": entry["rank"],
+        "label": entry["label"],
+        "amount": entry["amount"],
+        "weighted": entry["weighted_display"],
+        "at": entry["at"],
+    }
+    if names:
+        out["supplier"] = entry["supplier_name"]
+    return out
