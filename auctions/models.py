@@ -410,6 +410,10 @@ class Bid(ImmutableModel):
     round = models.PositiveSmallIntegerField(default=0)
     placed_at = models.DateTimeField(db_index=True)
     note = models.TextField(blank=True)
+    seal = models.CharField(
+        max_length=64, blank=True,
+        help_text="Sealed format: the random salt of the offer's commitment in the event log",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["placed_at", "pk"]

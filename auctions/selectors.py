@@ -84,6 +84,9 @@ def lot_snapshot(*, lot: Lot) -> dict:
             }
         )
     best = standings and rules.rank(standings)[0].amount
+    turn_app = None
+    if lot.auction_format == "rounds" and 0 < lot.current_turn <= len(lot.turn_order):
+        turn_app = by_id.get(lot.turn_order[lot.current_turn - 1])
     step = rules.min_step(
         step_kind=lot.step_kind,
         step_value=lot.step_value,
@@ -112,6 +115,8 @@ def lot_snapshot(*, lot: Lot) -> dict:
         "turn": lot.current_turn,
         "pause_reason": lot.pause_reason,
         "reveal_identities": lot.tender.reveal_identities,
+        "turn_application": turn_app.pk if turn_app else None,
+        "turn_label": turn_app.label if turn_app else None,
         "entries": entries,
         "own": {
             a.pk: {
@@ -125,14 +130,17 @@ def lot_snapshot(*, lot: Lot) -> dict:
 
 
 def lot_bids_for(*, lot: Lot, viewer: Viewer) -> QuerySet[Bid]:
-    """The bids a viewer may list: all for the buyer and admins, its own for a supplier."""
+    """The bids a viewer may list: all for the buyer and admins (none of a sealed lot before
+    the opening), its own for a supplier."""
     qs = (
         Bid.objects.filter(lot=lot)
         .select_related("application__supplier")
         .order_by("placed_at", "pk")
     )
     if viewer.role == "supplier":
-        qs = qs.filter(application_id=viewer.application_id)
+        return qs.filter(application_id=viewer.application_id)
+    if lot.auction_format == "sealed" and lot.status not in ("closed", "awarded", "failed"):
+        return qs.none()  # sealed offers stay sealed from the buyer until the opening
     return qs
 
 

@@ -10,6 +10,8 @@ The English format lives here; the rounds and sealed formats use the same entry 
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -41,6 +43,7 @@ from .models import (
     Award,
     Bid,
     BidKind,
+    BidWithdrawal,
     Deal,
     Lot,
     LotStatus,
@@ -322,6 +325,207 @@ def _bidder_application(*, lot_id: int, user) -> Application:
     return application
 
 
+# --- rounds format (Prozorro) -------------------------------------------------------------
+
+
+def _rounds_duration(lot: Lot, bidders: int) -> int:
+    turns = lot.rounds * bidders * lot.turn_seconds
+    return lot.first_pause_seconds + (lot.rounds - 1) * lot.round_pause_seconds + turns
+
+
+def _round_begin(lot: Lot, order: list[rules.Standing], *, round_number: int, now: datetime):
+    """Start round ``round_number`` with its pause; the order is fixed for the whole round."""
+    lot.current_round = round_number
+    lot.current_turn = 0
+    lot.turn_order = [s.key for s in order]
+    event_append(
+        lot=lot,
+        kind="round_started",
+        payload={"round": round_number, "order": [s.label for s in order],
+                 "pause_ends_at": lot.ends_at},
+        at=now,
+    )  # fmt: skip
+
+
+def _turn_owner(lot: Lot) -> int | None:
+    if lot.auction_format != AuctionFormat.ROUNDS or not 0 < lot.current_turn <= len(
+        lot.turn_order
+    ):
+        return None
+    return lot.turn_order[lot.current_turn - 1]
+
+
+def _rounds_advance(lot: Lot, applications: list[Application], now: datetime) -> bool:
+    """Move through every stage whose deadline has passed. Returns False when the last turn
+    of the last round is over (the lot closes)."""
+    by_id = {a.pk: a for a in applications}
+    while lot.now_passed(now):
+        if lot.current_turn < len(lot.turn_order):
+            lot.current_turn += 1
+            lot.ends_at += timedelta(seconds=lot.turn_seconds)
+            owner = by_id.get(lot.turn_order[lot.current_turn - 1])
+            event_append(
+                lot=lot, kind="turn_started",
+                payload={"round": lot.current_round, "turn": lot.current_turn,
+                         "application": owner.pk if owner else None,
+                         "label": owner.label if owner else None, "ends_at": lot.ends_at},
+                at=now,
+            )  # fmt: skip
+        elif lot.current_round < lot.rounds:
+            lot.ends_at += timedelta(seconds=lot.round_pause_seconds)
+            order = rules.turn_order(_standings(applications))
+            _round_begin(lot, order, round_number=lot.current_round + 1, now=now)
+        else:
+            return False
+    return True
+
+
+def _turn_start_bid(*, lot: Lot, application: Application) -> Bid | None:
+    """The bidder's price as its turn began: its latest standing bid from earlier rounds."""
+    return (
+        Bid.objects.filter(application=application, withdrawal__isnull=True)
+        .exclude(round=lot.current_round)
+        .order_by("-placed_at", "-pk")
+        .first()
+    )
+
+
+def _check_rounds_bid(*, lot: Lot, application: Application, amount: Decimal) -> None:
+    owner = _turn_owner(lot)
+    if owner is None:
+        raise BidRejected(
+            _("The round is in its pause; bids are taken in turns."), code="not_your_turn",
+            status_code=409,
+        )  # fmt: skip
+    if owner != application.pk:
+        raise BidRejected(
+            _("It is not your turn; wait until the engine calls you."), code="not_your_turn",
+            status_code=409,
+        )  # fmt: skip
+    start = _turn_start_bid(lot=lot, application=application)
+    if start is None:
+        raise BidRejected(
+            _("Your company made no initial offer, so it has no turn."), code="not_admitted",
+            status_code=403,
+        )  # fmt: skip
+    step = _step(lot, start.amount)
+    limit = rules.max_allowed(own_amount=start.amount, step=step)
+    if amount > limit:
+        raise BidRejected(
+            _("The bid must be at most %(limit)s: your price %(own)s less the step %(step)s.")
+            % {"limit": limit, "own": start.amount, "step": step},
+            code="step_too_small",
+        )
+
+
+def bid_withdraw(*, lot_id: int, user, now: datetime | None = None) -> Lot:
+    """Rounds format: take back the bids made in the current turn; the price before the turn
+    stands again."""
+    application = _bidder_application(lot_id=lot_id, user=user)
+    with transaction.atomic():
+        lot = lot_lock(lot_id=lot_id)
+        now = now or timezone.now()
+        if (
+            lot.status != LotStatus.LIVE
+            or lot.now_passed(now)
+            or _turn_owner(lot) != application.pk
+        ):
+            raise BidRejected(
+                _("A bid can be withdrawn only within your own turn."), code="not_your_turn",
+                status_code=409,
+            )  # fmt: skip
+        bids = list(
+            Bid.objects.filter(
+                application=application, round=lot.current_round, withdrawal__isnull=True
+            )
+        )
+        if not bids:
+            raise ConflictError(_("You have no bid in this turn."), code="nothing_to_withdraw")
+        for bid in bids:
+            BidWithdrawal.objects.create(bid=bid, withdrawn_by=user, withdrawn_at=now)
+        start = _turn_start_bid(lot=lot, application=application)
+        Application.objects.filter(pk=application.pk).update(
+            current_amount=start.amount, current_at=start.placed_at
+        )
+        applications = _admitted(lot)
+        _refresh_best(lot, applications)
+        event_append(
+            lot=lot, kind="bid_withdrawn",
+            payload={"application": application.pk, "label": application.label,
+                     "bids": [b.pk for b in bids], "amount": start.amount},
+            actor=user, at=now,
+        )  # fmt: skip
+        _save_lot(lot, ["best_amount", "best_application"])
+        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["withdrawn"])
+    return lot
+
+
+# --- sealed format ------------------------------------------------------------------------
+
+
+def seal_commitment(*, lot_id: int, application_id: int, amount: Decimal, seal: str) -> str:
+    """What the event log shows of a sealed offer until the opening: a salted SHA-256."""
+    body = f"{lot_id}:{application_id}:{Decimal(amount).quantize(rules.CENT)}:{seal}"
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _check_sealed_offer(*, lot: Lot, amount: Decimal) -> None:
+    if amount > lot.start_price:
+        raise BidRejected(
+            _("An offer may not exceed the start price of %(price)s.") % {"price": lot.start_price},
+            code="above_start_price",
+        )
+
+
+def _record_sealed_offer(
+    *,
+    lot,
+    application,
+    applications,
+    amount,
+    kind,
+    user,
+    client_bid_id,
+    now,
+    note="",
+    placed_at=None,
+) -> tuple[Bid, bool]:
+    """A sealed offer replaces the bidder's earlier one; the log records only a commitment."""
+    seal = secrets.token_hex(16)
+    at = placed_at or now
+    bid = Bid.objects.create(
+        lot=lot, application=application, amount=amount,
+        weighted_amount=rules.as_decimal(rules.weighted(amount, _coeff(application))),
+        kind=BidKind.SEALED if kind == BidKind.MANUAL else kind, placed_by=user,
+        client_bid_id=client_bid_id, placed_at=at, note=note, seal=seal,
+    )  # fmt: skip
+    application.current_amount = amount
+    application.current_at = at
+    Application.objects.filter(pk=application.pk).update(current_amount=amount, current_at=at)
+    lot.bid_count += 1
+    _refresh_best(lot, applications)
+    event_append(
+        lot=lot, kind="sealed_offer",
+        payload={"bid": bid.pk, "application": application.pk, "label": application.label,
+                 "commitment": seal_commitment(lot_id=lot.pk, application_id=application.pk,
+                                               amount=amount, seal=seal)},
+        actor=user, at=now,
+    )  # fmt: skip
+    return bid, False
+
+
+def _open_sealed_offers(lot: Lot, now: datetime) -> None:
+    offers = Bid.objects.filter(lot=lot).select_related("application").order_by("placed_at", "pk")
+    event_append(
+        lot=lot, kind="offers_opened",
+        payload={"offers": [
+            {"bid": b.pk, "application": b.application_id, "label": b.application.label,
+             "amount": b.amount, "seal": b.seal} for b in offers
+        ]},
+        at=now,
+    )  # fmt: skip
+
+
 # --- bidding ------------------------------------------------------------------------------
 
 
@@ -420,17 +624,19 @@ def _bid(
                 code="company_not_verified",
                 status_code=403,
             )
-        if lot.auction_format != AuctionFormat.ENGLISH:
-            raise BidRejected(
-                _("This lot's format does not take bids this way."), code="wrong_format"
-            )
-        _check_english_bid(
-            lot=lot, application=application, applications=applications, amount=amount,
-            confirm=confirm,
-        )  # fmt: skip
+        if lot.auction_format == AuctionFormat.ENGLISH:
+            _check_english_bid(
+                lot=lot, application=application, applications=applications, amount=amount,
+                confirm=confirm,
+            )  # fmt: skip
+        elif lot.auction_format == AuctionFormat.ROUNDS:
+            _check_rounds_bid(lot=lot, application=application, amount=amount)
+        else:
+            _check_sealed_offer(lot=lot, amount=amount)
+        record = _record_sealed_offer if lot.auction_format == AuctionFormat.SEALED else _record_bid
         try:
             with transaction.atomic():
-                bid, extended = _record_bid(
+                bid, extended = record(
                     lot=lot, application=application, applications=applications, amount=amount,
                     kind=kind, user=user, client_bid_id=client_bid_id, now=now, note=note,
                 )  # fmt: skip
@@ -438,7 +644,8 @@ def _bid(
             raise ConflictError(
                 _("This bid id was already used for another bid."), code="duplicate_bid_id"
             ) from None
-        extended = _run_proxies(lot, applications, now) or extended
+        if lot.auction_format == AuctionFormat.ENGLISH:
+            extended = _run_proxies(lot, applications, now) or extended
         _save_lot(lot, ["best_amount", "best_application", "bid_count", "ends_at", "extensions"])
         lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["bid"])
     return BidResult(bid=bid, extended=extended)
@@ -521,7 +728,9 @@ def proxy_clear(*, lot_id: int, user) -> None:
 def lot_start(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
     """Open a scheduled lot for bidding (the scheduler calls this at ``starts_at``).
 
-    Initial offers made with the applications become the opening standing. Safe to call twice.
+    Initial offers made with the applications become the opening standing (in the rounds
+    format they fix the first round's order; in the sealed format they are sealed offers).
+    Safe to call twice.
     """
     with transaction.atomic():
         lot = lot_lock(lot_id=lot_id)
@@ -529,26 +738,40 @@ def lot_start(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
         if lot.status != LotStatus.AUCTION_SCHEDULED or (lot.starts_at and now < lot.starts_at):
             return lot
         applications = _admitted(lot)
-        lot.ends_at = now + timedelta(seconds=lot.duration_seconds)
-        lot.original_ends_at = lot.ends_at
+        if lot.auction_format == AuctionFormat.ROUNDS:
+            lot.ends_at = now + timedelta(seconds=lot.first_pause_seconds)
+            lot.original_ends_at = now + timedelta(seconds=_rounds_duration(lot, len(applications)))
+        else:
+            lot.ends_at = now + timedelta(seconds=lot.duration_seconds)
+            lot.original_ends_at = lot.ends_at
         lot_transition(lot=lot, to=LotStatus.LIVE, actor=actor, payload={"ends_at": lot.ends_at})
         for app in applications:
-            if app.initial_amount is not None and app.current_amount is None:
-                Bid.objects.create(
-                    lot=lot, application=app, amount=app.initial_amount,
-                    weighted_amount=rules.as_decimal(rules.weighted(app.initial_amount, _coeff(app))),
-                    kind=BidKind.INITIAL, placed_at=app.created_at, round=0,
+            if app.initial_amount is None or app.current_amount is not None:
+                continue
+            if lot.auction_format == AuctionFormat.SEALED:
+                _record_sealed_offer(
+                    lot=lot, application=app, applications=applications,
+                    amount=app.initial_amount, kind=BidKind.INITIAL, user=None,
+                    client_bid_id="", now=now, placed_at=app.created_at,
                 )  # fmt: skip
-                app.current_amount = app.initial_amount
-                app.current_at = app.created_at
-                Application.objects.filter(pk=app.pk).update(
-                    current_amount=app.current_amount, current_at=app.current_at
-                )
-                lot.bid_count += 1
-        _refresh_best(lot, applications)
+                continue
+            Bid.objects.create(
+                lot=lot, application=app, amount=app.initial_amount,
+                weighted_amount=rules.as_decimal(rules.weighted(app.initial_amount, _coeff(app))),
+                kind=BidKind.INITIAL, placed_at=app.created_at, round=0,
+            )  # fmt: skip
+            app.current_amount = app.initial_amount
+            app.current_at = app.created_at
+            Application.objects.filter(pk=app.pk).update(
+                current_amount=app.current_amount, current_at=app.current_at
+            )
+            lot.bid_count += 1
+        ranking = _refresh_best(lot, applications)
+        if lot.auction_format == AuctionFormat.ROUNDS:
+            _round_begin(lot, rules.turn_order(ranking), round_number=1, now=now)
         _save_lot(
             lot, ["status", "ends_at", "original_ends_at", "best_amount", "best_application",
-                  "bid_count"],
+                  "bid_count", "current_round", "current_turn", "turn_order"],
         )  # fmt: skip
         lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["started"])
     return lot
@@ -616,14 +839,22 @@ def final_ranking(lot: Lot, applications: list[Application] | None = None) -> li
 
 
 def lot_close(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
-    """Close a live lot whose end has come, with its final ranking. Safe to call twice; a
-    lot extended meanwhile is left open."""
+    """Act on a live lot whose current deadline has come: in the rounds format move on to the
+    next turn or round; otherwise (and after the last turn) close it with its final ranking
+    (a sealed lot's offers are opened first). Safe to call twice; a lot extended meanwhile is
+    left open."""
     with transaction.atomic():
         lot = lot_lock(lot_id=lot_id)
         now = now or timezone.now()
         if lot.status != LotStatus.LIVE or not lot.now_passed(now):
             return lot
         applications = _admitted(lot)
+        if lot.auction_format == AuctionFormat.ROUNDS and _rounds_advance(lot, applications, now):
+            _save_lot(lot, ["ends_at", "current_round", "current_turn", "turn_order"])
+            lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["turn"])
+            return lot
+        if lot.auction_format == AuctionFormat.SEALED:
+            _open_sealed_offers(lot, now)
         ranking = final_ranking(lot, applications)
         ProxyBid.objects.filter(application__lot=lot, active=True).update(active=False)
         lot.closed_at = now

@@ -78,8 +78,14 @@ def render(snapshot: dict, viewer: Viewer) -> dict:
             "weighted",
         )
     }
+    sealed = snapshot["format"] == "sealed" and not finished
+    if snapshot["format"] == "rounds":
+        view["turn_label"] = snapshot["turn_label"]
     if viewer.role in ("buyer", "admin"):
         view["reserve_price"] = snapshot["reserve_price"]
+        if sealed:  # offers stay sealed from everyone, the buyer included, until the opening
+            view["offers"] = len(entries)
+            return view
         view["best"] = _public_entry(entries[0], names=True) if entries else None
         view["ladder"] = [_public_entry(e, names=True) for e in entries]
         return view
@@ -88,11 +94,17 @@ def render(snapshot: dict, viewer: Viewer) -> dict:
     own = snapshot["own"].get(viewer.application_id, {})
     view["me"] = {
         "label": own.get("label"),
-        "rank": mine["rank"] if mine else None,
+        "rank": mine["rank"] if mine and not sealed else None,
         "amount": mine["amount"] if mine else None,
-        "leading": bool(mine and mine["rank"] == 1),
+        "leading": bool(mine and mine["rank"] == 1 and not sealed),
         "max_bid": _max_bid(snapshot, {**own, **(mine or {})} if own else None),
+        "my_turn": snapshot["turn_application"] == viewer.application_id
+        if snapshot["format"] == "rounds"
+        else None,
     }
+    if sealed:
+        view.pop("bid_count")
+        return view
     names = finished and snapshot["reveal_identities"]
     if snapshot["visibility"] in ("rank_and_best", "ladder") or finished:
         view["best"] = (

@@ -219,6 +219,18 @@ def _bid_response(result, *, lot_id: int, user) -> Response:
     )
 
 
+class WithdrawView(APIView):
+    @extend_schema(
+        operation_id="lot_bid_withdraw",
+        request=None,
+        responses={200: StandingSerializer, 403: ERR, 404: ERR, 409: ERR},
+        summary="Rounds format: withdraw your bid within your turn",
+    )
+    def post(self, request, lot_id: int):
+        services.bid_withdraw(lot_id=lot_id, user=request.user)
+        return Response(standing_for(lot_id=lot_id, user=request.user))
+
+
 class SurrogateBidView(APIView):
     @extend_schema(
         operation_id="lot_surrogate_bid_place",
