@@ -48,10 +48,6 @@ from .tender_serializers import (
     AnswerInputSerializer,
     ApplicationInputSerializer,
     ApplicationOutputSerializer,
-    TenderDocumentOutputSerializer,
-    TenderDocumentUploadInputSerializer,
-    TenderInvitationInputSerializer,
-    TenderInvitationOutputSerializer,
     LotBuyerOutputSerializer,
     LotInputSerializer,
     LotOutputSerializer,
@@ -62,6 +58,10 @@ from .tender_serializers import (
     TenderBuyerDetailOutputSerializer,
     TenderCreateInputSerializer,
     TenderDetailOutputSerializer,
+    TenderDocumentOutputSerializer,
+    TenderDocumentUploadInputSerializer,
+    TenderInvitationInputSerializer,
+    TenderInvitationOutputSerializer,
     TenderListOutputSerializer,
     TenderUpdateInputSerializer,
 )
@@ -472,7 +472,9 @@ class TenderDocumentListUploadApi(GenericAPIView):
         document = services.tender_document_upload(
             actor=request.user, tender=tender, **data.validated_data
         )
-        return Response(TenderDocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TenderDocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED
+        )
 
 
 class TenderDocumentDetailApi(GenericAPIView):
@@ -542,7 +544,9 @@ class TenderInvitationListCreateApi(GenericAPIView):
     def get(self, request, tender_id: int):
         tender = _buyer_side_tender(request, tender_id)
         return Response(
-            TenderInvitationOutputSerializer(selectors.invitation_list(tender=tender), many=True).data
+            TenderInvitationOutputSerializer(
+                selectors.invitation_list(tender=tender), many=True
+            ).data
         )
 
     @extend_schema(
@@ -550,7 +554,13 @@ class TenderInvitationListCreateApi(GenericAPIView):
         operation_id="tenders_invitations_create",
         summary="Invite a supplier to an invitation-only tender",
         request=TenderInvitationInputSerializer,
-        responses={201: TenderInvitationOutputSerializer, 400: E400, 403: E403, 404: E404, 409: E409},
+        responses={
+            201: TenderInvitationOutputSerializer,
+            400: E400,
+            403: E403,
+            404: E404,
+            409: E409,
+        },
     )
     def post(self, request, tender_id: int):
         tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id)
@@ -563,7 +573,9 @@ class TenderInvitationListCreateApi(GenericAPIView):
         invitation = services.tender_invitation_create(
             actor=request.user, tender=tender, supplier=supplier
         )
-        return Response(TenderInvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        return Response(
+            TenderInvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED
+        )
 
 
 class TenderInvitationRemoveApi(GenericAPIView):
