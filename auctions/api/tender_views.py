@@ -24,12 +24,8 @@ from marketplace.categories.selectors import category_subtree
 from marketplace.companies.models import Company
 from marketplace.companies.selectors import user_company_ids
 from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from marketplace.core.serializers import ErrorResponseSerializer
 from marketplace.platforms.models import Platform
-
-try:
-    from marketplace.core.serializers import ErrorResponseSerializer
-except ImportError:  # pragma: no cover - before the shared error serializer moved to core
-    from marketplace.companies.api.serializers import ErrorResponseSerializer
 
 from .. import tender_selectors as selectors
 from .. import tender_services as services
