@@ -1,0 +1,33 @@
+"""The stored protocol of a lot: written by a Celery task after the lot closes and again after
+it is awarded (``protocol_schedule`` is called inside the closing or awarding transaction and
+enqueues the task once that transaction commits)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def protocol_schedule(lot_id: int) -> None:
+    """Enqueue ``protocol_generate`` for ``lot_id`` when the current transaction commits (at
+    once outside a transaction). Call it from the service that closed or awarded the lot."""
+    transaction.on_commit(lambda: protocol_generate.delay(lot_id))
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def protocol_generate(self, lot_id: int) -> int | None:
+    """Store the buyer's PDF of the lot as its chain stands now. Safe to run twice: a copy
+    already stored for the same chain head is kept. Returns the ``LotProtocol`` id, or None for
+    a lot that is gone or not finished."""
+    from .protocol import protocol_store  # WeasyPrint is loaded only where PDFs are made
+
+    try:
+        stored = protocol_store(lot_id=lot_id)
+    except OSError as exc:  # the storage is unavailable: try again later
+        logger.warning("protocol of lot %s not stored yet: %s", lot_id, exc)
+        raise self.retry(exc=exc, countdown=30 * (2**self.request.retries)) from exc
+    return stored.pk if stored is not None else None
