@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -62,7 +62,8 @@ def event_append(
     *, lot: Lot, kind: str, payload: dict | None = None, actor=None, at: datetime | None = None
 ) -> LotEvent:
     """Append an event to ``lot``'s chain (the lot must be locked; the caller saves the lot)."""
-    at = at or timezone.now()
+    # Stored and hashed in UTC, so the hash read back from the database is the same.
+    at = (at or timezone.now()).astimezone(UTC)
     stored = canonical_payload(payload or {})
     seq = lot.event_seq + 1
     prev = lot.last_hash or GENESIS_HASH

@@ -51,6 +51,7 @@ from .models import (
     StepReference,
     TieRule,
 )
+from .protocol_tasks import protocol_schedule
 from .states import lot_transition
 
 BIDDER_ROLES = (MembershipRole.BIDDER, MembershipRole.COMPANY_ADMIN)
@@ -289,8 +290,11 @@ def _run_proxies(lot: Lot, applications: list[Application], now: datetime) -> bo
             proxy = getattr(app, "proxy", None)
             if proxy is None or not proxy.active or app.pk == leader:
                 continue
-            limit = _nominal_limit(lot, app, ranking)[0]
-            limit = min(limit, lot.start_price)
+            limit = min(_nominal_limit(lot, app, ranking)[0], lot.start_price)
+            if lot.tie_rule == TieRule.REFUSE_EQUAL:
+                taken = {s.weighted for s in ranking if s.key != app.pk}
+                while rules.weighted(limit, _coeff(app)) in taken:
+                    limit -= rules.CENT  # equal bids are refused: the proxy goes a cent lower
             if limit >= proxy.floor_amount and limit > 0:
                 candidates.append((rules.weighted(proxy.floor_amount, _coeff(app)), app, limit))
         if not candidates:
@@ -656,6 +660,11 @@ def _not_live_message(lot: Lot) -> str:
         return _("The auction is paused: %(reason)s") % {"reason": lot.pause_reason}
     if lot.status in (LotStatus.CLOSED, LotStatus.AWARDED, LotStatus.FAILED):
         return _("The auction has ended; bids are no longer accepted.")
+    if lot.status == LotStatus.AUCTION_SCHEDULED and lot.pause_reason:
+        return _("The auction is rescheduled to %(start)s: %(reason)s") % {
+            "start": lot.starts_at.isoformat() if lot.starts_at else "",
+            "reason": lot.pause_reason,
+        }
     return _("The auction is not live (it is %(status)s).") % {
         "status": LotStatus(lot.status).label
     }
@@ -737,6 +746,12 @@ def lot_start(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
         now = now or timezone.now()
         if lot.status != LotStatus.AUCTION_SCHEDULED or (lot.starts_at and now < lot.starts_at):
             return lot
+        if lot.paused_remaining is not None:
+            # Rescheduled after a scheduler outage while live: it goes on from its standing
+            # for its final phase only (see auctions.scheduler).
+            from .scheduler import lot_restart_after_outage
+
+            return lot_restart_after_outage(lot_id=lot.pk, now=now, actor=actor)
         applications = _admitted(lot)
         if lot.auction_format == AuctionFormat.ROUNDS:
             lot.ends_at = now + timedelta(seconds=lot.first_pause_seconds)
@@ -744,7 +759,9 @@ def lot_start(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
         else:
             lot.ends_at = now + timedelta(seconds=lot.duration_seconds)
             lot.original_ends_at = lot.ends_at
-        lot_transition(lot=lot, to=LotStatus.LIVE, actor=actor, payload={"ends_at": lot.ends_at})
+        lot_transition(
+            lot=lot, to=LotStatus.LIVE, actor=actor, payload={"ends_at": lot.ends_at}, at=now
+        )
         for app in applications:
             if app.initial_amount is None or app.current_amount is not None:
                 continue
@@ -797,6 +814,7 @@ def lot_pause(*, lot_id: int, user, reason: str, now: datetime | None = None) ->
         lot_transition(
             lot=lot, to=LotStatus.PAUSED, actor=user, reason=reason,
             payload={"remaining_seconds": remaining.total_seconds() if remaining else None},
+            at=now,
         )  # fmt: skip
         lot.paused_remaining = remaining
         lot.pause_reason = reason
@@ -813,7 +831,9 @@ def lot_resume(*, lot_id: int, user, now: datetime | None = None) -> Lot:
         if lot.status != LotStatus.PAUSED:
             raise ConflictError(_("The auction is not paused."), code="not_paused")
         lot.ends_at = now + (lot.paused_remaining or timedelta(0))
-        lot_transition(lot=lot, to=LotStatus.LIVE, actor=user, payload={"ends_at": lot.ends_at})
+        lot_transition(
+            lot=lot, to=LotStatus.LIVE, actor=user, payload={"ends_at": lot.ends_at}, at=now
+        )
         lot.paused_remaining = None
         lot.pause_reason = ""
         _save_lot(lot, ["status", "ends_at", "paused_remaining", "pause_reason"])
@@ -860,10 +880,15 @@ def lot_close(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
         lot.closed_at = now
         if not ranking:
             lot.failure_reason = _("No bids were placed.")
-            lot_transition(lot=lot, to=LotStatus.FAILED, actor=actor, reason=lot.failure_reason)
+            lot_transition(
+                lot=lot, to=LotStatus.FAILED, actor=actor, reason=lot.failure_reason, at=now
+            )
         else:
-            lot_transition(lot=lot, to=LotStatus.CLOSED, actor=actor, payload={"ranking": ranking})
+            lot_transition(
+                lot=lot, to=LotStatus.CLOSED, actor=actor, payload={"ranking": ranking}, at=now
+            )
         _save_lot(lot, ["status", "closed_at", "failure_reason"])
+        protocol_schedule(lot.pk)
         lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["closed"])
     return lot
 
@@ -958,5 +983,6 @@ def lot_award(*, lot_id: int, user, application_id: int | None = None, reason: s
             payload={"application": chosen.pk, "label": chosen.label, "amount": amount},
         )  # fmt: skip
         _save_lot(lot, ["status"])
+        protocol_schedule(lot.pk)
         lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["awarded"])
     return award

@@ -31,8 +31,11 @@ def can_transition(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, set())
 
 
-def lot_transition(*, lot: Lot, to: str, actor=None, reason: str = "", payload: dict | None = None):
-    """Move a locked lot to ``to`` and record the event. The caller saves the lot."""
+def lot_transition(
+    *, lot: Lot, to: str, actor=None, reason: str = "", payload: dict | None = None, at=None
+):
+    """Move a locked lot to ``to`` and record the event (at ``at``, the server's time by
+    default). The caller saves the lot."""
     if not can_transition(lot.status, to):
         raise ConflictError(
             _("A lot that is %(current)s cannot become %(target)s.")
@@ -44,4 +47,4 @@ def lot_transition(*, lot: Lot, to: str, actor=None, reason: str = "", payload: 
     body = {"from": previous, "to": to, **(payload or {})}
     if reason:
         body["reason"] = reason
-    return event_append(lot=lot, kind="status_changed", payload=body, actor=actor)
+    return event_append(lot=lot, kind="status_changed", payload=body, actor=actor, at=at)

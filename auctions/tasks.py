@@ -17,6 +17,7 @@ from marketplace.core.exceptions import ApplicationError
 
 from . import tender_selectors, tender_services
 from .models import Application, ApplicationStatus, Question, TenderInvitation
+from .scheduler import send_lot_rescheduled_email  # noqa: F401 - registered for the workers
 
 logger = logging.getLogger(__name__)
 

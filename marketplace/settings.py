@@ -169,10 +169,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.companies.tasks.expire_invitations",
         "schedule": 60 * 60,
     },
-    "tenders-close-due-applications": {
-        "task": "auctions.tasks.close_due_applications",
-        "schedule": 60,
-    },
 }
 
 # --- Authentication -------------------------------------------------------------------------
