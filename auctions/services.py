@@ -670,6 +670,52 @@ def _not_live_message(lot: Lot) -> str:
     }
 
 
+def bid_quote(*, lot_id: int, user, amount) -> dict:
+    """What a price would give the supplier before it bids: its weighted score, the rank it
+    would take now, and whether the rules would accept it (with the refusal's code and
+    message if not). Writes nothing."""
+    value = _parse_amount(amount)
+    application = _bidder_application(lot_id=lot_id, user=user)
+    lot = Lot.objects.select_related("tender").get(pk=lot_id)
+    applications = _admitted(lot)
+    application = next((a for a in applications if a.pk == application.pk), None)
+    if application is None:
+        raise BidRejected(
+            _("Your company is not admitted to this lot's auction."),
+            code="not_admitted",
+            status_code=403,
+        )
+    score = rules.weighted(value, _coeff(application))
+    others = [s for s in _standings(applications) if s.key != application.pk]
+    now = timezone.now()
+    mine = rules.Standing(key=application.pk, amount=value, at=now, coeff=_coeff(application))
+    rank = next(i for i, s in enumerate(rules.rank([*others, mine]), 1) if s.key == application.pk)
+    refusal = None
+    try:
+        if lot.status != LotStatus.LIVE or lot.now_passed(now):
+            raise BidRejected(_not_live_message(lot), code="lot_not_live")
+        if lot.auction_format == AuctionFormat.ENGLISH:
+            _check_english_bid(
+                lot=lot, application=application, applications=applications, amount=value,
+                confirm=True,
+            )  # fmt: skip
+        elif lot.auction_format == AuctionFormat.ROUNDS:
+            _check_rounds_bid(lot=lot, application=application, amount=value)
+        else:
+            _check_sealed_offer(lot=lot, amount=value)
+    except ApplicationError as exc:
+        refusal = {"code": exc.code, "message": exc.message}
+    sealed = lot.auction_format == AuctionFormat.SEALED
+    return {
+        "amount": value,
+        "coefficient": application.coefficient,
+        "weighted": rules.as_decimal(score, rules.CENT),
+        "rank": None if sealed else rank,
+        "acceptable": refusal is None,
+        "refusal": refusal,
+    }
+
+
 # --- proxy bidding ------------------------------------------------------------------------
 
 

@@ -8,6 +8,8 @@ urlpatterns = [
     path(
         "lots/<int:lot_id>/surrogate-bids/", v.SurrogateBidView.as_view(), name="lot-surrogate-bids"
     ),
+    path("lots/<int:lot_id>/bids/withdraw/", v.WithdrawView.as_view(), name="lot-bid-withdraw"),
+    path("lots/<int:lot_id>/quote/", v.QuoteView.as_view(), name="lot-bid-quote"),
     path("lots/<int:lot_id>/proxy/", v.ProxyView.as_view(), name="lot-proxy"),
     path("lots/<int:lot_id>/pause/", v.PauseView.as_view(), name="lot-pause"),
     path("lots/<int:lot_id>/resume/", v.ResumeView.as_view(), name="lot-resume"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -217,6 +217,29 @@ def _bid_response(result, *, lot_id: int, user) -> Response:
     return Response(
         body, status=status.HTTP_200_OK if result.duplicate else status.HTTP_201_CREATED
     )
+
+
+class QuoteOutputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True)
+    coefficient = serializers.DecimalField(max_digits=20, decimal_places=12, coerce_to_string=True)
+    weighted = serializers.DecimalField(max_digits=24, decimal_places=2, coerce_to_string=True)
+    rank = serializers.IntegerField(allow_null=True)
+    acceptable = serializers.BooleanField()
+    refusal = serializers.DictField(allow_null=True)
+
+
+class QuoteView(APIView):
+    @extend_schema(
+        operation_id="lot_bid_quote",
+        parameters=[OpenApiParameter("amount", str, required=True, description="e.g. 98500.00")],
+        responses={200: QuoteOutputSerializer, 400: ERR, 403: ERR, 404: ERR},
+        summary="What score and rank a price would give, before bidding",
+    )
+    def get(self, request, lot_id: int):
+        quote = services.bid_quote(
+            lot_id=lot_id, user=request.user, amount=request.query_params.get("amount", "")
+        )
+        return Response(QuoteOutputSerializer(quote).data)
 
 
 class WithdrawView(APIView):

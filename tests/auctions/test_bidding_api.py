@@ -212,3 +212,28 @@ def test_a_person_of_another_role_in_the_supplier_company_cannot_bid():
     r = client(manager).post(url(a.lot, "bids"), {"amount": "99000"})
     assert r.status_code == 403 and r.json()["error"]["code"] == "not_a_bidder"
     assert UserFactory() is not None
+
+
+def test_a_supplier_asks_what_score_and_rank_a_price_would_give():
+    a = Auction(weighted=True).start()
+    from auctions.models import Application
+
+    Application.objects.filter(pk=a.applications[0].pk).update(coefficient="1.285714285714")
+    Application.objects.filter(pk=a.applications[1].pk).update(coefficient="1.428571428571")
+    client(a.bidders[0]).post(url(a.lot, "bids"), {"amount": "90000"})  # weighted 70000.00
+    c = client(a.bidders[1])
+    r = c.get(url(a.lot, "quote"), {"amount": "95000"})
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert body["weighted"] == "66500.00" and body["rank"] == 1 and body["acceptable"] is True
+    # 99999 / 1.4286 = 69999.3 would still lead, but the best (70000 weighted) is 100000 in
+    # this bidder's own terms, and a bid must be a step (1000) below it: refused.
+    body = c.get(url(a.lot, "quote"), {"amount": "99999"}).json()
+    assert body["rank"] == 1 and body["acceptable"] is False
+    assert body["refusal"]["code"] == "step_too_small" and "99000.00" in body["refusal"]["message"]
+    body = c.get(url(a.lot, "quote"), {"amount": "100000"}).json()
+    assert body["weighted"] == "70000.00" and body["rank"] == 2
+    assert Bid.objects.filter(lot=a.lot).count() == 1
+    assert c.get(url(a.lot, "quote"), {"amount": "x"}).json()["error"]["code"] == "invalid_amount"
+    stranger = member(CompanyFactory(legal_name="Stranger"), "bidder")
+    assert client(stranger).get(url(a.lot, "quote"), {"amount": "1"}).status_code == 403
