@@ -24,8 +24,12 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# Daphne serves the site; the auction scheduler (which starts, advances and closes lots) runs
+# beside it and stops with it.
 run: demo
 	@echo "Serving Tradefloor on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@$(PY) manage.py run_scheduler --interval 0.5 & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) marketplace.asgi:application
 
 test: install
