@@ -1,8 +1,10 @@
 """Tell the lot's websocket group that the lot changed, once the transaction has committed.
 
-The message carries only the lot id and the new event sequence number; each consumer renders
-the view its own participant may see from the database (the database is the truth, the socket
-is a feed)."""
+After the commit one snapshot of the lot is read (``selectors.lot_snapshot``) and sent once to
+the lot's group; each consumer renders its own participant's view of it with the pure
+``standing.render``, so no consumer queries the database per change. The snapshot carries
+every bidder's name: it travels only between server processes, never to a client as it is.
+"""
 
 from __future__ import annotations
 
@@ -19,17 +21,38 @@ def lot_group(lot_id: int) -> str:
     return f"lot.{lot_id}"
 
 
-def _send(lot_id: int, seq: int, kinds: list[str]) -> None:
+def company_group(company_id: int) -> str:
+    return f"company.{company_id}"
+
+
+def _group_send(group: str, message: dict) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(
-            lot_group(lot_id), {"type": "lot.changed", "lot": lot_id, "seq": seq, "kinds": kinds}
-        )
+        async_to_sync(layer.group_send)(group, message)
     except Exception:  # a failed broadcast must never undo or fail a committed change
-        logger.exception("broadcast of lot %s seq %s failed", lot_id, seq)
+        logger.exception("broadcast to %s failed", group)
 
 
-def lot_changed_on_commit(*, lot_id: int, seq: int, kinds: list[str]) -> None:
-    transaction.on_commit(lambda: _send(lot_id, seq, kinds))
+def lot_changed_now(*, lot_id: int, kinds: list[str]) -> None:
+    from .selectors import lot_get, lot_snapshot
+
+    snapshot = lot_snapshot(lot=lot_get(lot_id=lot_id))
+    _group_send(
+        lot_group(lot_id),
+        {"type": "lot.changed", "lot": lot_id, "seq": snapshot["seq"], "kinds": kinds,
+         "snapshot": snapshot},
+    )  # fmt: skip
+
+
+def lot_changed_on_commit(*, lot_id: int, kinds: list[str]) -> None:
+    transaction.on_commit(lambda: lot_changed_now(lot_id=lot_id, kinds=kinds))
+
+
+def company_access_changed_on_commit(*, company_id: int) -> None:
+    """A company's right to take part changed (verification, admission): its open sockets
+    re-check their access at once and close if it is gone."""
+    transaction.on_commit(
+        lambda: _group_send(company_group(company_id), {"type": "access.changed"})
+    )

@@ -298,7 +298,7 @@ def lot_suspend_for_outage(*, lot_id: int, now: datetime | None = None, actor=No
             lot, ["status", "starts_at", "ends_at", "paused_remaining", "pause_reason",
                   "last_scheduler_tick"],
         )  # fmt: skip
-        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["suspended", "rescheduled"])
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["suspended", "rescheduled"])
         seq = lot.event_seq
         transaction.on_commit(lambda: _enqueue_rescheduled_email(lot_id, seq), robust=True)
     return lot
@@ -329,7 +329,7 @@ def lot_restart_after_outage(*, lot_id: int, now: datetime | None = None, actor=
         lot.paused_remaining = None
         lot.pause_reason = ""
         _save(lot, ["status", "ends_at", "paused_remaining", "pause_reason"])
-        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["resumed"])
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["resumed"])
     return lot
 
 

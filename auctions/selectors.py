@@ -118,8 +118,9 @@ def lot_snapshot(*, lot: Lot) -> dict:
         "turn_application": turn_app.pk if turn_app else None,
         "turn_label": turn_app.label if turn_app else None,
         "entries": entries,
+        # String keys: the snapshot travels through the channel layer (msgpack, str keys).
         "own": {
-            a.pk: {
+            str(a.pk): {
                 "label": a.label,
                 "coefficient": str(a.coefficient),
                 "amount": None if a.current_amount is None else str(a.current_amount),

@@ -460,7 +460,7 @@ def bid_withdraw(*, lot_id: int, user, now: datetime | None = None) -> Lot:
             actor=user, at=now,
         )  # fmt: skip
         _save_lot(lot, ["best_amount", "best_application"])
-        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["withdrawn"])
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["withdrawn"])
     return lot
 
 
@@ -651,7 +651,7 @@ def _bid(
         if lot.auction_format == AuctionFormat.ENGLISH:
             extended = _run_proxies(lot, applications, now) or extended
         _save_lot(lot, ["best_amount", "best_application", "bid_count", "ends_at", "extensions"])
-        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["bid"])
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["bid"])
     return BidResult(bid=bid, extended=extended)
 
 
@@ -760,7 +760,7 @@ def proxy_set(*, lot_id: int, user, floor, now: datetime | None = None) -> Proxy
             if lot.bid_count != before:
                 fields = ["best_amount", "best_application", "bid_count", "ends_at", "extensions"]
         _save_lot(lot, fields)
-        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["proxy"])
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["proxy"])
     return proxy
 
 
@@ -836,7 +836,7 @@ def lot_start(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
             lot, ["status", "ends_at", "original_ends_at", "best_amount", "best_application",
                   "bid_count", "current_round", "current_turn", "turn_order"],
         )  # fmt: skip
-        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["started"])
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["started"])
     return lot
 
 
@@ -865,7 +865,7 @@ def lot_pause(*, lot_id: int, user, reason: str, now: datetime | None = None) ->
         lot.paused_remaining = remaining
         lot.pause_reason = reason
         _save_lot(lot, ["status", "paused_remaining", "pause_reason"])
-        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["paused"])
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["paused"])
     return lot
 
 
@@ -883,7 +883,7 @@ def lot_resume(*, lot_id: int, user, now: datetime | None = None) -> Lot:
         lot.paused_remaining = None
         lot.pause_reason = ""
         _save_lot(lot, ["status", "ends_at", "paused_remaining", "pause_reason"])
-        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["resumed"])
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["resumed"])
     return lot
 
 
@@ -917,7 +917,7 @@ def lot_close(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
         applications = _admitted(lot)
         if lot.auction_format == AuctionFormat.ROUNDS and _rounds_advance(lot, applications, now):
             _save_lot(lot, ["ends_at", "current_round", "current_turn", "turn_order"])
-            lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["turn"])
+            lot_changed_on_commit(lot_id=lot.pk, kinds=["turn"])
             return lot
         if lot.auction_format == AuctionFormat.SEALED:
             _open_sealed_offers(lot, now)
@@ -935,7 +935,7 @@ def lot_close(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
             )
         _save_lot(lot, ["status", "closed_at", "failure_reason"])
         protocol_schedule(lot.pk)
-        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["closed"])
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["closed"])
     return lot
 
 
@@ -1030,5 +1030,5 @@ def lot_award(*, lot_id: int, user, application_id: int | None = None, reason: s
         )  # fmt: skip
         _save_lot(lot, ["status"])
         protocol_schedule(lot.pk)
-        lot_changed_on_commit(lot_id=lot.pk, seq=lot.event_seq, kinds=["awarded"])
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["awarded"])
     return award

@@ -91,7 +91,7 @@ def render(snapshot: dict, viewer: Viewer) -> dict:
         return view
 
     mine = next((e for e in entries if e["application"] == viewer.application_id), None)
-    own = snapshot["own"].get(viewer.application_id, {})
+    own = snapshot["own"].get(str(viewer.application_id), {})
     view["me"] = {
         "label": own.get("label"),
         "rank": mine["rank"] if mine and not sealed else None,

@@ -42,6 +42,7 @@ from marketplace.verification.services import ensure_company_may_trade
 
 from . import rules
 from . import tender_selectors as selectors
+from .broadcast import company_access_changed_on_commit, lot_changed_on_commit
 from .events import LOT_CHAIN_FIELDS, event_append
 from .lock_objects import lot_lock, tender_lots_lock
 from .models import (
@@ -541,6 +542,7 @@ def tender_cancel(*, actor, tender: Tender, reason: str) -> Tender:
             if lot.status not in TERMINAL:
                 lot_transition(lot=lot, to=LotStatus.CANCELLED, actor=actor, reason=reason)
                 _save_lot(lot, "status")
+                lot_changed_on_commit(lot_id=lot.pk, kinds=["cancelled"])
         tender.status = TenderStatus.CANCELLED
         tender.save(update_fields=["status"])
     return tender
@@ -610,6 +612,7 @@ def lot_cancel(*, actor, lot: Lot, reason: str) -> Lot:
             raise ConflictError(_("A draft lot is deleted, not cancelled."), code="lot_is_draft")
         lot_transition(lot=lot, to=LotStatus.CANCELLED, actor=actor, reason=reason)
         _save_lot(lot, "status")
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["cancelled"])
         statuses = set(tender.lots.values_list("status", flat=True))
         if statuses == {LotStatus.CANCELLED}:
             tender.status = TenderStatus.CANCELLED
@@ -954,6 +957,7 @@ def application_admit(
         )  # fmt: skip
         _save_lot(lot)
         transaction.on_commit(lambda: _enqueue_decision_email(application.pk))
+        lot_changed_on_commit(lot_id=lot.pk, kinds=["admitted"])
     return application
 
 
@@ -982,6 +986,7 @@ def application_reject(
         )  # fmt: skip
         _save_lot(lot)
         transaction.on_commit(lambda: _enqueue_decision_email(application.pk))
+        company_access_changed_on_commit(company_id=application.supplier_id)
     return application
 
 

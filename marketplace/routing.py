@@ -1,3 +1,5 @@
-"""Websocket routes of all apps (the live auction endpoints arrive with the auctions app)."""
+"""Websocket routes of all apps."""
 
-websocket_urlpatterns: list = []
+from auctions.routing import websocket_urlpatterns as auction_routes
+
+websocket_urlpatterns: list = [*auction_routes]

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from auctions.broadcast import company_access_changed_on_commit
 from marketplace.companies.models import Company, MembershipRole, VerificationStatus
 from marketplace.companies.selectors import user_has_company_role
 from marketplace.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
@@ -360,6 +361,7 @@ def _submission_decide(
             company.verified_at = now
             update_fields.append("verified_at")
         company.save(update_fields=update_fields)
+        company_access_changed_on_commit(company_id=company.pk)
         decision = VerificationDecision.objects.create(
             company=company,
             submission=locked,
@@ -461,6 +463,7 @@ def company_reverification_require(
         )
         company.verification_status = VerificationStatus.REVERIFICATION_NEEDED
         company.save(update_fields=["verification_status"])
+        company_access_changed_on_commit(company_id=company.pk)
         _notify_decision_on_commit(decision)
     return decision
 

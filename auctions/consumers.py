@@ -1,0 +1,322 @@
+"""The live auction room over websockets (protocol v1, see docs/websocket.md).
+
+The consumer speaks the protocol only: it checks who is connecting, sends the viewer's snapshot,
+turns client frames into calls of the same services the REST API uses (in a thread, through
+``database_sync_to_async``), and forwards the lot's changes. A change arrives once per lot as a
+snapshot (``broadcast.lot_changed_now``) and is rendered here for this viewer with the pure
+``standing.render``: no database query per recipient.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from decimal import Decimal
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from marketplace.core.exceptions import ApplicationError
+
+from . import selectors, services
+from .broadcast import company_group, lot_group
+from .standing import Viewer, render
+
+logger = logging.getLogger(__name__)
+
+PROTOCOL = 1
+SUBPROTOCOL = "tradefloor.v1"
+# Close codes (4000-4999 are the application's).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_SLOW = 4408
+CLOSE_BAD_PROTOCOL = 4400
+
+MAX_FRAME_BYTES = 4096
+
+
+def tick_seconds() -> float:
+    return getattr(settings, "AUCTION_WS_TICK_SECONDS", 5)
+
+
+def max_unacked() -> int:
+    """Frames a client may fall behind its acknowledgements before it is dropped as too slow."""
+    return getattr(settings, "AUCTION_WS_MAX_UNACKED", 200)
+
+
+def _json(value) -> str:
+    return json.dumps(value, default=lambda v: str(v) if isinstance(v, Decimal) else v.isoformat())
+
+
+def presence_key(lot_id: int) -> str:
+    return f"auctions:presence:{lot_id}"
+
+
+@database_sync_to_async
+def _access(user, lot_id: int):
+    """(viewer, supplier company id or None, snapshot) for a user allowed to watch the lot."""
+    lot = selectors.lot_get(lot_id=lot_id)
+    viewer = selectors.lot_viewer(user=user, lot=lot)
+    company_id = None
+    if viewer.role == "supplier":
+        from marketplace.verification.selectors import company_can_trade
+
+        from .models import Application
+
+        application = Application.objects.select_related("supplier").get(pk=viewer.application_id)
+        if not company_can_trade(application.supplier):
+            raise ApplicationError("company not verified", code="company_not_verified")
+        company_id = application.supplier_id
+    return viewer, company_id, selectors.lot_snapshot(lot=lot)
+
+
+@database_sync_to_async
+def _own_bids(lot_id: int, viewer: Viewer) -> list[dict]:
+    lot = selectors.lot_get(lot_id=lot_id)
+    if viewer.role != "supplier":
+        return []
+    return [
+        {"id": b.pk, "amount": str(b.amount), "kind": b.kind, "placed_at": b.placed_at.isoformat(),
+         "client_bid_id": b.client_bid_id, "round": b.round}
+        for b in selectors.lot_bids_for(lot=lot, viewer=viewer)
+    ]  # fmt: skip
+
+
+@database_sync_to_async
+def _call(fn, **kwargs):
+    return fn(**kwargs)
+
+
+def _presence_update(lot_id: int, application_id: int, delta: int) -> dict:
+    """Count this supplier's open sockets in the shared cache; returns {application: count}."""
+    key = presence_key(lot_id)
+    with_lock = cache.get(key) or {}
+    count = max(0, int(with_lock.get(str(application_id), 0)) + delta)
+    with_lock[str(application_id)] = count
+    cache.set(key, with_lock, timeout=24 * 3600)
+    return with_lock
+
+
+class LotConsumer(AsyncWebsocketConsumer):
+    """One participant's connection to one lot."""
+
+    lot_id: int
+    viewer: Viewer | None = None
+    company_id: int | None = None
+    last_seq: int = -1
+    sent: int = 0
+    acked: int = 0
+    ticker: asyncio.Task | None = None
+
+    # --- connection ------------------------------------------------------------------------
+
+    async def connect(self):
+        self.lot_id = int(self.scope["url_route"]["kwargs"]["lot_id"])
+        user = self.scope.get("user")
+        subprotocol = SUBPROTOCOL if SUBPROTOCOL in self.scope.get("subprotocols", []) else None
+        if not user or not user.is_authenticated:
+            await self.accept(subprotocol)
+            await self._refuse(CLOSE_UNAUTHENTICATED, "not_authenticated", "Log in first.")
+            return
+        try:
+            self.viewer, self.company_id, snapshot = await _access(user, self.lot_id)
+        except ApplicationError as exc:
+            await self.accept(subprotocol)
+            code = CLOSE_NOT_FOUND if exc.status_code == 404 else CLOSE_FORBIDDEN
+            await self._refuse(code, exc.code, exc.message)
+            return
+        await self.accept(subprotocol)
+        await self.channel_layer.group_add(lot_group(self.lot_id), self.channel_name)
+        if self.company_id:
+            await self.channel_layer.group_add(company_group(self.company_id), self.channel_name)
+            await database_sync_to_async(_presence_update)(
+                self.lot_id, self.viewer.application_id, +1
+            )
+            await self.channel_layer.group_send(
+                lot_group(self.lot_id), {"type": "presence.changed"}
+            )
+        await self._send_snapshot(snapshot, reason="connect")
+        if self.viewer.role != "supplier":
+            await self.presence_changed({})
+        self.ticker = asyncio.create_task(self._tick_forever())
+
+    async def _refuse(self, code: int, error: str, message: str):
+        """Say why, then close: browsers do not show a close reason, a frame they do."""
+        await self.send(_json({"type": "refused", "code": error, "message": message}))
+        await self.close(code=code, reason=message[:120])
+
+    async def disconnect(self, code):
+        if self.ticker:
+            self.ticker.cancel()
+        if self.viewer is None:
+            return
+        await self.channel_layer.group_discard(lot_group(self.lot_id), self.channel_name)
+        if self.company_id:
+            await self.channel_layer.group_discard(
+                company_group(self.company_id), self.channel_name
+            )
+            await database_sync_to_async(_presence_update)(
+                self.lot_id, self.viewer.application_id, -1
+            )
+            await self.channel_layer.group_send(
+                lot_group(self.lot_id), {"type": "presence.changed"}
+            )
+
+    # --- sending -----------------------------------------------------------------------------
+
+    async def _emit(self, message: dict):
+        self.sent += 1
+        if self.sent - self.acked > max_unacked():
+            # The client stopped reading (or acknowledging): drop it, it will reconnect and
+            # resync, and the others are not slowed by its backlog.
+            await self.close(code=CLOSE_TOO_SLOW, reason="too slow; reconnect and resync")
+            return
+        await self.send(_json(message))
+
+    async def _send_snapshot(self, snapshot: dict, *, reason: str):
+        view = render(snapshot, self.viewer)
+        self.last_seq = snapshot["seq"]
+        await self._emit(
+            {
+                "type": "snapshot", "protocol": PROTOCOL, "reason": reason, "seq": snapshot["seq"],
+                "server_time": timezone.now().isoformat(), "role": self.viewer.role,
+                "view": view, "bids": await _own_bids(self.lot_id, self.viewer),
+            }
+        )  # fmt: skip
+
+    async def _tick_forever(self):
+        try:
+            while True:
+                await asyncio.sleep(tick_seconds())
+                await self._emit(
+                    {
+                        "type": "tick",
+                        "seq": self.last_seq,
+                        "server_time": timezone.now().isoformat(),
+                    }
+                )
+        except asyncio.CancelledError:
+            pass
+
+    # --- group messages ----------------------------------------------------------------------
+
+    async def lot_changed(self, message: dict):
+        snapshot = message["snapshot"]
+        if snapshot["seq"] <= self.last_seq:
+            return  # an older state than the one this client already has
+        prev, self.last_seq = self.last_seq, snapshot["seq"]
+        await self._emit(
+            {
+                "type": "standing", "seq": snapshot["seq"], "prev": prev,
+                "kinds": message.get("kinds", []), "server_time": timezone.now().isoformat(),
+                "view": render(snapshot, self.viewer),
+            }
+        )  # fmt: skip
+
+    async def presence_changed(self, message: dict):
+        if self.viewer is None or self.viewer.role == "supplier":
+            return
+        counts = await database_sync_to_async(cache.get)(presence_key(self.lot_id)) or {}
+        await self._emit(
+            {"type": "presence", "connected": sorted(int(k) for k, v in counts.items() if v > 0)}
+        )
+
+    async def access_changed(self, message: dict):
+        try:
+            await _access(self.scope["user"], self.lot_id)
+        except ApplicationError as exc:
+            await self._refuse(CLOSE_FORBIDDEN, exc.code, exc.message)
+
+    # --- client frames -----------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if text_data is None or len(text_data) > MAX_FRAME_BYTES:
+            await self._error(None, "bad_frame", "Send JSON text frames of at most 4 KiB.")
+            return
+        try:
+            frame = json.loads(text_data)
+            kind = frame["type"]
+        except (ValueError, KeyError, TypeError):
+            await self._error(None, "bad_frame", 'A frame is a JSON object with a "type".')
+            return
+        request_id = frame.get("request_id")
+        handler = {
+            "bid": self._bid, "withdraw": self._withdraw, "proxy": self._proxy,
+            "resync": self._resync, "ping": self._ping, "ack": self._ack,
+        }.get(kind)  # fmt: skip
+        if handler is None:
+            await self._error(request_id, "unknown_type", f"Unknown message type {kind!r}.")
+            return
+        await handler(frame, request_id)
+
+    async def _error(self, request_id, code: str, message: str):
+        await self._emit({"type": "error", "request_id": request_id, "code": code,
+                          "message": message})  # fmt: skip
+
+    async def _ack(self, frame, request_id):
+        try:
+            self.acked = max(self.acked, min(int(frame.get("count", 0)), self.sent))
+        except (TypeError, ValueError):
+            await self._error(request_id, "bad_frame", "ack needs a count of frames read.")
+
+    async def _ping(self, frame, request_id):
+        await self._emit(
+            {"type": "pong", "request_id": request_id, "server_time": timezone.now().isoformat()}
+        )
+
+    async def _resync(self, frame, request_id):
+        snapshot = await database_sync_to_async(
+            lambda: selectors.lot_snapshot(lot=selectors.lot_get(lot_id=self.lot_id))
+        )()
+        await self._send_snapshot(snapshot, reason="resync")
+
+    async def _bid(self, frame, request_id):
+        if self.viewer.role != "supplier":
+            await self._error(request_id, "not_a_bidder", "Only admitted suppliers bid.")
+            return
+        try:
+            result = await _call(
+                services.bid_place, lot_id=self.lot_id, user=self.scope["user"],
+                amount=str(frame.get("amount", "")), client_bid_id=str(frame.get("client_bid_id") or ""),
+                confirm=bool(frame.get("confirm", False)),
+            )  # fmt: skip
+        except ApplicationError as exc:
+            await self._emit({"type": "bid_result", "request_id": request_id, "ok": False,
+                              "error": {"code": exc.code, "message": exc.message}})  # fmt: skip
+            return
+        bid = result.bid
+        await self._emit(
+            {
+                "type": "bid_result", "request_id": request_id, "ok": True,
+                "duplicate": result.duplicate, "extended": result.extended,
+                "bid": {"id": bid.pk, "amount": str(bid.amount), "kind": bid.kind,
+                        "client_bid_id": bid.client_bid_id, "placed_at": bid.placed_at.isoformat()},
+            }
+        )  # fmt: skip
+
+    async def _withdraw(self, frame, request_id):
+        await self._command(request_id, services.bid_withdraw)
+
+    async def _proxy(self, frame, request_id):
+        floor = frame.get("floor")
+        if floor is None:
+            await self._command(request_id, services.proxy_clear)
+        else:
+            await self._command(request_id, services.proxy_set, floor=str(floor))
+
+    async def _command(self, request_id, fn, **kwargs):
+        if self.viewer.role != "supplier":
+            await self._error(request_id, "not_a_bidder", "Only admitted suppliers do this.")
+            return
+        try:
+            await _call(fn, lot_id=self.lot_id, user=self.scope["user"], **kwargs)
+        except ApplicationError as exc:
+            await self._emit({"type": "result", "request_id": request_id, "ok": False,
+                              "error": {"code": exc.code, "message": exc.message}})  # fmt: skip
+            return
+        await self._emit({"type": "result", "request_id": request_id, "ok": True})

@@ -1,0 +1,261 @@
+"""The live auction websocket, driven through the real ASGI application on both channel layers:
+refusals, the snapshot, bids and their acknowledgement, what every viewer receives (canary
+names on every frame), idempotent resend, resync, access lost mid-auction, slow clients."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+from django.conf import settings as django_settings
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from auctions.broadcast import company_access_changed_on_commit
+from auctions.models import Bid
+from marketplace.asgi import application
+from marketplace.companies.models import Company, VerificationStatus
+from tests.factories import CompanyFactory, member
+
+from .engine_setup import Auction
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ORIGIN = (b"origin", b"http://testserver")
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+def layer(request, settings):
+    """Each test runs on the in-memory layer (the embedded default) and on channels-redis
+    (production), the latter on the real Redis server `make test` starts."""
+    if request.param == "redis":
+        prefix = f"test-{uuid.uuid4().hex[:8]}"
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [django_settings.REDIS_URL], "prefix": prefix},
+            }
+        }
+    else:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield request.param
+    channel_layers.backends.clear()
+
+
+async def connect(user=None, lot=None, token=None, headers=None):
+    path = f"/ws/lots/{lot.pk}/"
+    if token:
+        path += f"?token={token}"
+    comm = WebsocketCommunicator(application, path, headers=[ORIGIN, *(headers or [])],
+                                 subprotocols=["tradefloor.v1"])  # fmt: skip
+    if user is not None:
+        comm.scope["user"] = user
+    connected, subprotocol = await comm.connect(timeout=5)
+    return comm, connected, subprotocol
+
+
+async def receive(comm, timeout=3):
+    return json.loads(await comm.receive_from(timeout=timeout))
+
+
+async def receive_until(comm, frame_type, frames, timeout=3):
+    while True:
+        frame = await receive(comm, timeout)
+        frames.append(frame)
+        if frame["type"] == frame_type:
+            return frame
+
+
+def no_canary(frames, names):
+    text = json.dumps(frames, ensure_ascii=False)
+    for name in names:
+        assert name not in text, f"{name} leaked"
+
+
+@sync_to_async
+def make_auction(**kwargs):
+    return Auction(**kwargs).start()
+
+
+async def test_refusals_come_with_a_frame_and_a_close_code(layer):
+    a = await make_auction()
+    comm, connected, _ = await connect(lot=a.lot)
+    assert connected
+    frame = await receive(comm)
+    assert frame == {"type": "refused", "code": "not_authenticated", "message": "Log in first."}
+    assert (await comm.receive_output(timeout=3))["code"] == 4401
+
+    stranger = await sync_to_async(
+        lambda: member(CompanyFactory(legal_name="Stranger"), "bidder")
+    )()
+    comm, _, _ = await connect(stranger, a.lot)
+    assert (await receive(comm))["code"] == "lot_not_found"
+    assert (await comm.receive_output(timeout=3))["code"] == 4404
+
+    # A supplier whose verification lapsed is refused.
+    def lapse():
+        a.companies[2].verification_status = VerificationStatus.REVERIFICATION_NEEDED
+        a.companies[2].save()
+
+    await sync_to_async(lapse)()
+    comm, _, _ = await connect(a.bidders[2], a.lot)
+    assert (await receive(comm))["code"] == "company_not_verified"
+    assert (await comm.receive_output(timeout=3))["code"] == 4403
+
+    # A foreign origin is refused by the origin allow-list before anything else.
+    bad = WebsocketCommunicator(
+        application, f"/ws/lots/{a.lot.pk}/", headers=[(b"origin", b"http://evil.example")]
+    )
+    bad.scope["user"] = a.bidders[0]
+    connected, _ = await bad.connect(timeout=3)
+    assert not connected
+
+
+async def test_token_authentication_and_the_snapshot(layer):
+    a = await make_auction(visibility="ladder")
+    key = await sync_to_async(lambda: Token.objects.create(user=a.bidders[0]).key)()
+    comm, connected, subprotocol = await connect(lot=a.lot, token=key)
+    assert connected and subprotocol == "tradefloor.v1"
+    snap = await receive(comm)
+    assert snap["type"] == "snapshot" and snap["protocol"] == 1 and snap["role"] == "supplier"
+    assert snap["view"]["status"] == "live" and snap["view"]["me"]["label"] == 1
+    assert snap["view"]["me"]["max_bid"] == "100000.00"
+    assert snap["seq"] == snap["view"]["seq"] and snap["server_time"]
+    await comm.disconnect()
+
+
+async def test_bids_over_the_socket_reach_every_viewer_as_its_own_view(layer):
+    a = await make_auction(visibility="ladder")
+    s1, _, _ = await connect(a.bidders[0], a.lot)
+    s2, _, _ = await connect(a.bidders[1], a.lot)
+    buyer, _, _ = await connect(a.officer, a.lot)
+    frames = {"s1": [await receive(s1)], "s2": [await receive(s2)], "buyer": [await receive(buyer)]}
+    presence = await receive_until(buyer, "presence", frames["buyer"])
+    assert set(presence["connected"]) == {a.applications[0].pk, a.applications[1].pk}
+
+    await s1.send_to(text_data=json.dumps(
+        {"type": "bid", "request_id": "r1", "amount": "99000", "client_bid_id": "c1"}
+    ))  # fmt: skip
+    result = await receive_until(s1, "bid_result", frames["s1"])
+    assert result["ok"] and result["request_id"] == "r1" and result["bid"]["amount"] == "99000.00"
+    await s2.send_to(text_data=json.dumps(
+        {"type": "bid", "request_id": "r2", "amount": "98000", "client_bid_id": "c2"}
+    ))  # fmt: skip
+    assert (await receive_until(s2, "bid_result", frames["s2"]))["ok"]
+
+    # Everyone sees the second bid as its own view.
+    def latest_standing(who, comm):
+        async def run():
+            while True:
+                frame = await receive_until(comm, "standing", frames[who])
+                if frame["view"]["bid_count"] == 2:
+                    return frame
+
+        return run()
+
+    v1 = (await latest_standing("s1", s1))["view"]
+    v2 = (await latest_standing("s2", s2))["view"]
+    vb = (await latest_standing("buyer", buyer))["view"]
+    assert v1["me"]["rank"] == 2 and not v1["me"]["leading"] and v1["me"]["max_bid"] == "97000.00"
+    assert v2["me"]["rank"] == 1 and v2["me"]["leading"]
+    assert [e["label"] for e in v1["ladder"]] == [2, 1]
+    assert [e["supplier"] for e in vb["ladder"]] == ["Canary Supplier 2", "Canary Supplier 1"]
+    # Seq numbers grow and every frame says which one it follows.
+    standings = [f for f in frames["s1"] if f["type"] == "standing"]
+    seqs = [frames["s1"][0]["seq"]] + [f["seq"] for f in standings]
+    assert seqs == sorted(seqs) and all(f["prev"] < f["seq"] for f in standings)
+    # No supplier ever received a competitor's name, on any frame.
+    no_canary(frames["s1"], ["Canary Supplier 2", "Canary Supplier 3", "Buyer Canary"])
+    no_canary(frames["s2"], ["Canary Supplier 1", "Canary Supplier 3", "Buyer Canary"])
+    for comm in (s1, s2, buyer):
+        await comm.disconnect()
+
+
+async def test_refused_bid_resend_and_resync(layer):
+    a = await make_auction()
+    s1, _, _ = await connect(a.bidders[0], a.lot)
+    frames = [await receive(s1)]
+    await s1.send_to(
+        text_data=json.dumps({"type": "bid", "request_id": "r1", "amount": "100000.01"})
+    )
+    result = await receive_until(s1, "bid_result", frames)
+    assert result == {
+        "type": "bid_result", "request_id": "r1", "ok": False,
+        "error": {"code": "above_start_price", "message": result["error"]["message"]},
+    }  # fmt: skip
+    bid = {"type": "bid", "request_id": "r2", "amount": "99000", "client_bid_id": "same"}
+    await s1.send_to(text_data=json.dumps(bid))
+    first = await receive_until(s1, "bid_result", frames)
+    await s1.send_to(text_data=json.dumps({**bid, "request_id": "r3"}))
+    again = await receive_until(s1, "bid_result", frames)
+    assert again["duplicate"] and again["bid"]["id"] == first["bid"]["id"]
+    assert await sync_to_async(Bid.objects.filter(lot=a.lot).count)() == 1
+    await s1.send_to(text_data=json.dumps({"type": "resync", "since": 0}))
+    snap = await receive_until(s1, "snapshot", frames)
+    assert snap["reason"] == "resync" and [b["client_bid_id"] for b in snap["bids"]] == ["same"]
+    await s1.send_to(text_data="not json")
+    assert (await receive_until(s1, "error", frames))["code"] == "bad_frame"
+    await s1.send_to(text_data=json.dumps({"type": "ping", "request_id": "p"}))
+    assert (await receive_until(s1, "pong", frames))["request_id"] == "p"
+    await s1.disconnect()
+
+
+async def test_losing_admission_or_verification_closes_the_socket(layer):
+    from auctions import tender_services
+    from auctions.models import Lot, LotStatus
+
+    # Admitted suppliers may watch before the auction; the buyer can still reject one then.
+    a = await sync_to_async(Auction)()
+    await sync_to_async(Lot.objects.filter(pk=a.lot.pk).update)(
+        status=LotStatus.APPLICATIONS_CLOSED
+    )
+    s1, _, _ = await connect(a.bidders[0], a.lot)
+    assert (await receive(s1))["view"]["status"] == "applications_closed"
+    await sync_to_async(
+        lambda: tender_services.application_reject(
+            actor=a.officer, application=a.applications[0], reason="Documents withdrawn"
+        )
+    )()
+    frames = []
+    refused = await receive_until(s1, "refused", frames, timeout=5)
+    assert refused["code"] == "lot_not_found"
+    assert (await s1.receive_output(timeout=3))["code"] == 4403
+
+    s2, _, _ = await connect(a.bidders[1], a.lot)
+    await receive(s2)
+
+    def lapse():  # what the verification services do when a company loses its status
+        with transaction.atomic():
+            Company.objects.filter(pk=a.companies[1].pk).update(
+                verification_status=VerificationStatus.REVERIFICATION_NEEDED
+            )
+            company_access_changed_on_commit(company_id=a.companies[1].pk)
+
+    await sync_to_async(lapse)()
+    refused = await receive_until(s2, "refused", [], timeout=5)
+    assert refused["code"] == "company_not_verified"
+
+
+async def test_a_client_that_stops_acknowledging_is_dropped(layer, settings):
+    settings.AUCTION_WS_MAX_UNACKED = 3
+    settings.AUCTION_WS_TICK_SECONDS = 0.05
+    a = await make_auction()
+    s1, _, _ = await connect(a.bidders[0], a.lot)
+    frames = []
+    while True:
+        output = await s1.receive_output(timeout=3)
+        if output["type"] == "websocket.close":
+            assert output["code"] == 4408
+            break
+        frames.append(output)
+    assert len(frames) == 3
+    # One that acknowledges stays.
+    s2, _, _ = await connect(a.bidders[1], a.lot)
+    for n in range(1, 8):
+        await receive(s2)
+        await s2.send_to(text_data=json.dumps({"type": "ack", "count": n}))
+    await s2.disconnect()
