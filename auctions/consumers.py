@@ -53,8 +53,8 @@ def _json(value) -> str:
     return json.dumps(value, default=lambda v: str(v) if isinstance(v, Decimal) else v.isoformat())
 
 
-def presence_key(lot_id: int) -> str:
-    return f"auctions:presence:{lot_id}"
+def presence_key(lot_id: int, application_id: int | str) -> str:
+    return f"auctions:presence:{lot_id}:{application_id}"
 
 
 @database_sync_to_async
@@ -92,14 +92,23 @@ def _call(fn, **kwargs):
     return fn(**kwargs)
 
 
-def _presence_update(lot_id: int, application_id: int, delta: int) -> dict:
-    """Count this supplier's open sockets in the shared cache; returns {application: count}."""
-    key = presence_key(lot_id)
-    with_lock = cache.get(key) or {}
-    count = max(0, int(with_lock.get(str(application_id), 0)) + delta)
-    with_lock[str(application_id)] = count
-    cache.set(key, with_lock, timeout=24 * 3600)
-    return with_lock
+def _presence_update(lot_id: int, application_id: int, delta: int) -> None:
+    """Count this supplier's open sockets in the shared cache (Redis in production, so every
+    Daphne process sees the same count); atomic increments, never below zero."""
+    key = presence_key(lot_id, application_id)
+    cache.add(key, 0, timeout=24 * 3600)
+    try:
+        value = cache.incr(key, delta)
+    except ValueError:  # expired between add and incr
+        cache.set(key, max(delta, 0), timeout=24 * 3600)
+        return
+    if value < 0:
+        cache.set(key, 0, timeout=24 * 3600)
+
+
+def _presence_connected(lot_id: int, application_ids: tuple[str, ...]) -> list[int]:
+    counts = cache.get_many([presence_key(lot_id, a) for a in application_ids])
+    return sorted(int(a) for a in application_ids if counts.get(presence_key(lot_id, a), 0) > 0)
 
 
 class LotConsumer(AsyncWebsocketConsumer):
@@ -108,6 +117,7 @@ class LotConsumer(AsyncWebsocketConsumer):
     lot_id: int
     viewer: Viewer | None = None
     company_id: int | None = None
+    application_ids: tuple[str, ...] = ()
     last_seq: int = -1
     sent: int = 0
     acked: int = 0
@@ -179,6 +189,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         await self.send(_json(message))
 
     async def _send_snapshot(self, snapshot: dict, *, reason: str):
+        self.application_ids = tuple(snapshot["own"])
         view = render(snapshot, self.viewer)
         self.last_seq = snapshot["seq"]
         await self._emit(
@@ -210,6 +221,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         if snapshot["seq"] <= self.last_seq:
             return  # an older state than the one this client already has
         prev, self.last_seq = self.last_seq, snapshot["seq"]
+        self.application_ids = tuple(snapshot["own"])
         await self._emit(
             {
                 "type": "standing", "seq": snapshot["seq"], "prev": prev,
@@ -221,10 +233,10 @@ class LotConsumer(AsyncWebsocketConsumer):
     async def presence_changed(self, message: dict):
         if self.viewer is None or self.viewer.role == "supplier":
             return
-        counts = await database_sync_to_async(cache.get)(presence_key(self.lot_id)) or {}
-        await self._emit(
-            {"type": "presence", "connected": sorted(int(k) for k, v in counts.items() if v > 0)}
+        connected = await database_sync_to_async(_presence_connected)(
+            self.lot_id, self.application_ids
         )
+        await self._emit({"type": "presence", "connected": connected})
 
     async def access_changed(self, message: dict):
         try:
