@@ -140,7 +140,22 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 1000}]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # Each open socket's receive holds a connection in a blocking
+                        # BZPOPMIN: a pool that raises when empty loses clients in reconnect
+                        # storms, so allow many.
+                        "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=5000),
+                        # redis-py 8 reads with a 5 s timeout by default, the same 5 s that
+                        # channels-redis blocks in BZPOPMIN: under load the read times out
+                        # and the consumer dies with it. Give the read room.
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 10,
+                    }
+                ],
+            },
         }
     }
     CACHES = {

@@ -53,10 +53,8 @@ def daphne_processes(count: int):
                 sys.executable,
                 "-m",
                 "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
+                "-e",  # the listen backlog as infra/bin/web sets it, for connection storms
+                f"tcp:port={port}:interface=127.0.0.1:backlog=1024",
                 "marketplace.asgi:application",
             ],
             cwd=ROOT,
@@ -133,3 +131,62 @@ def test_two_daphne_processes_serve_one_lot_consistently():
     assert seen_a == sorted(set(seen_a))
     a.refresh()
     assert a.lot.bid_count == len(amounts)
+
+
+STORM = 300
+
+
+def test_a_reconnect_storm_loses_no_client_and_leaves_no_stale_member():
+    """Hundreds of clients connecting at once (a reconnect storm after a network blip): every
+    one gets its snapshot and the next change, and after they leave the lot's group in Redis
+    is empty (redis-py's pool must wait rather than fail, see docs/performance)."""
+    import redis
+    import websockets
+    from django.conf import settings
+
+    a = Auction(suppliers=1)
+    a.start()
+    token = Token.objects.create(user=a.officer).key  # the buyer may watch from many tabs
+    bidder = Token.objects.create(user=a.bidders[0]).key
+    with daphne_processes(1) as ports:
+        url = f"ws://127.0.0.1:{ports[0]}/ws/lots/{a.lot.pk}/?token="
+
+        async def client(results: list, go: asyncio.Event):
+            async with websockets.connect(url + token, origin="http://127.0.0.1",
+                                          open_timeout=60) as ws:  # fmt: skip
+                assert json.loads(await ws.recv())["type"] == "snapshot"
+                results.append("snapshot")
+                await go.wait()
+                while True:
+                    frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
+                    if frame["type"] == "standing":
+                        results.append("standing")
+                        return
+
+        async def run():
+            results: list = []
+            go = asyncio.Event()
+            tasks = [asyncio.create_task(client(results, go)) for _ in range(STORM)]
+            deadline = time.monotonic() + 90
+            while results.count("snapshot") < STORM and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+                if any(t.done() and t.exception() for t in tasks):
+                    break
+            go.set()
+            async with websockets.connect(url + bidder, origin="http://127.0.0.1") as ws:
+                await ws.recv()
+                await ws.send(json.dumps({"type": "bid", "amount": "99000"}))
+                await asyncio.gather(*tasks)
+            return results
+
+        results = asyncio.run(run())
+        assert results.count("snapshot") == STORM
+        assert results.count("standing") == STORM
+        time.sleep(1)
+    members = redis.Redis.from_url(settings.REDIS_URL).keys("*group*")
+    stale = sum(
+        redis.Redis.from_url(settings.REDIS_URL).zcard(key)
+        for key in members
+        if key.decode().endswith(f"lot.{a.lot.pk}")
+    )
+    assert stale == 0
