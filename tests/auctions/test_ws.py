@@ -4,6 +4,7 @@ names on every frame), idempotent resend, resync, access lost mid-auction, slow 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 
@@ -259,3 +260,31 @@ async def test_a_client_that_stops_acknowledging_is_dropped(layer, settings):
         await receive(s2)
         await s2.send_to(text_data=json.dumps({"type": "ack", "count": n}))
     await s2.disconnect()
+
+
+async def test_broadcasts_leave_only_after_the_commit(layer):
+    from channels.layers import get_channel_layer
+    from django.db import transaction as tx
+
+    from auctions.broadcast import lot_group
+    from auctions.services import bid_place
+
+    a = await make_auction()
+    channel_layer = get_channel_layer()
+    channel = await channel_layer.new_channel()
+    await channel_layer.group_add(lot_group(a.lot.pk), channel)
+
+    class Abort(Exception):
+        pass
+
+    def bid_then_roll_back():
+        with pytest.raises(Abort), tx.atomic():
+            bid_place(lot_id=a.lot.pk, user=a.bidders[0], amount="99000")
+            raise Abort
+
+    await sync_to_async(bid_then_roll_back)()
+    with pytest.raises(asyncio.TimeoutError):
+        await asyncio.wait_for(channel_layer.receive(channel), timeout=0.5)
+    await sync_to_async(bid_place)(lot_id=a.lot.pk, user=a.bidders[0], amount="99000")
+    message = await asyncio.wait_for(channel_layer.receive(channel), timeout=3)
+    assert message["type"] == "lot.changed" and message["snapshot"]["bid_count"] == 1
