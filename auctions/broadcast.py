@@ -54,5 +54,7 @@ def company_access_changed_on_commit(*, company_id: int) -> None:
     """A company's right to take part changed (verification, admission): its open sockets
     re-check their access at once and close if it is gone."""
     transaction.on_commit(
-        lambda: _group_send(company_group(company_id), {"type": "access.changed"})
+        lambda: _group_send(
+            company_group(company_id), {"type": "access.changed", "company": company_id}
+        )
     )

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -24,6 +25,7 @@ from marketplace.core.exceptions import ApplicationError
 
 from . import selectors, services
 from .broadcast import company_group, lot_group
+from .hub import hub
 from .standing import Viewer, render
 
 logger = logging.getLogger(__name__)
@@ -112,7 +114,10 @@ def _presence_connected(lot_id: int, application_ids: tuple[str, ...]) -> list[i
 
 
 class LotConsumer(AsyncWebsocketConsumer):
-    """One participant's connection to one lot."""
+    """One participant's connection to one lot. It has no channel of its own: the process's
+    hub (``auctions.hub``) receives the lot's changes once and calls ``lot_changed`` here."""
+
+    channel_layer_alias = "none: the hub subscribes for the whole process"
 
     lot_id: int
     viewer: Viewer | None = None
@@ -121,6 +126,7 @@ class LotConsumer(AsyncWebsocketConsumer):
     last_seq: int = -1
     sent: int = 0
     acked: int = 0
+    closing: bool = False
     ticker: asyncio.Task | None = None
 
     # --- connection ------------------------------------------------------------------------
@@ -141,14 +147,14 @@ class LotConsumer(AsyncWebsocketConsumer):
             await self._refuse(code, exc.code, exc.message)
             return
         await self.accept(subprotocol)
-        await self.channel_layer.group_add(lot_group(self.lot_id), self.channel_name)
+        await hub().join(lot_group(self.lot_id), self)
         if self.company_id:
-            await self.channel_layer.group_add(company_group(self.company_id), self.channel_name)
+            await hub().join(company_group(self.company_id), self)
             await database_sync_to_async(_presence_update)(
                 self.lot_id, self.viewer.application_id, +1
             )
-            await self.channel_layer.group_send(
-                lot_group(self.lot_id), {"type": "presence.changed"}
+            await get_channel_layer().group_send(
+                lot_group(self.lot_id), {"type": "presence.changed", "lot": self.lot_id}
             )
         await self._send_snapshot(snapshot, reason="connect")
         if self.viewer.role != "supplier":
@@ -165,28 +171,29 @@ class LotConsumer(AsyncWebsocketConsumer):
             self.ticker.cancel()
         if self.viewer is None:
             return
-        await self.channel_layer.group_discard(lot_group(self.lot_id), self.channel_name)
+        await hub().leave(lot_group(self.lot_id), self)
         if self.company_id:
-            await self.channel_layer.group_discard(
-                company_group(self.company_id), self.channel_name
-            )
+            await hub().leave(company_group(self.company_id), self)
             await database_sync_to_async(_presence_update)(
                 self.lot_id, self.viewer.application_id, -1
             )
-            await self.channel_layer.group_send(
-                lot_group(self.lot_id), {"type": "presence.changed"}
+            await get_channel_layer().group_send(
+                lot_group(self.lot_id), {"type": "presence.changed", "lot": self.lot_id}
             )
 
     # --- sending -----------------------------------------------------------------------------
 
-    async def _emit(self, message: dict):
+    async def _emit(self, message: dict | str):
+        if self.closing:
+            return
         self.sent += 1
         if self.sent - self.acked > max_unacked():
             # The client stopped reading (or acknowledging): drop it, it will reconnect and
             # resync, and the others are not slowed by its backlog.
+            self.closing = True
             await self.close(code=CLOSE_TOO_SLOW, reason="too slow; reconnect and resync")
             return
-        await self.send(_json(message))
+        await self.send(message if isinstance(message, str) else _json(message))
 
     async def _send_snapshot(self, snapshot: dict, *, reason: str):
         self.application_ids = tuple(snapshot["own"])
@@ -216,19 +223,27 @@ class LotConsumer(AsyncWebsocketConsumer):
 
     # --- group messages ----------------------------------------------------------------------
 
-    async def lot_changed(self, message: dict):
+    async def lot_changed(self, message: dict, cache: dict | None = None):
+        """Send this viewer's view of a change. ``cache`` (from the hub, one per change) holds
+        the frames already made for other sockets with the same view."""
         snapshot = message["snapshot"]
-        if snapshot["seq"] <= self.last_seq:
-            return  # an older state than the one this client already has
+        if self.viewer is None or snapshot["seq"] <= self.last_seq:
+            return  # not connected yet, or an older state than this client already has
         prev, self.last_seq = self.last_seq, snapshot["seq"]
         self.application_ids = tuple(snapshot["own"])
-        await self._emit(
-            {
-                "type": "standing", "seq": snapshot["seq"], "prev": prev,
-                "kinds": message.get("kinds", []), "server_time": timezone.now().isoformat(),
-                "view": render(snapshot, self.viewer),
-            }
-        )  # fmt: skip
+        key = (self.viewer.role, self.viewer.application_id, prev)
+        text = cache.get(key) if cache is not None else None
+        if text is None:
+            text = _json(
+                {
+                    "type": "standing", "seq": snapshot["seq"], "prev": prev,
+                    "kinds": message.get("kinds", []), "server_time": timezone.now().isoformat(),
+                    "view": render(snapshot, self.viewer),
+                }
+            )  # fmt: skip
+            if cache is not None:
+                cache[key] = text
+        await self._emit(text)
 
     async def presence_changed(self, message: dict):
         if self.viewer is None or self.viewer.role == "supplier":

@@ -53,6 +53,8 @@ def daphne_processes(count: int):
                 sys.executable,
                 "-m",
                 "daphne",
+                "--websocket_connect_timeout",  # as infra/bin/web: storms queue, not fail
+                "30",
                 "-e",  # the listen backlog as infra/bin/web sets it, for connection storms
                 f"tcp:port={port}:interface=127.0.0.1:backlog=1024",
                 "marketplace.asgi:application",
@@ -80,7 +82,10 @@ def daphne_processes(count: int):
         for proc in procs:
             proc.terminate()
         for proc in procs:
-            with contextlib.suppress(subprocess.TimeoutExpired):
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
                 proc.wait(10)
 
 
