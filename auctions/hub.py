@@ -16,6 +16,7 @@ import weakref
 from collections import defaultdict
 
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from .broadcast import company_group, lot_group
 
@@ -33,6 +34,7 @@ class Hub:
         self.task: asyncio.Task | None = None
         self.members: dict[str, set] = defaultdict(set)  # group -> local consumers
         self.ready = asyncio.Lock()
+        self.lots: dict[int, _Coalescer] = {}
 
     async def _ensure_running(self):
         async with self.ready:
@@ -78,17 +80,68 @@ class Hub:
         else:
             logger.warning("hub: unknown message type %r", kind)
             return
-        consumers = list(self.members.get(group, ()))
         if kind == "lot.changed":
-            cache: dict = {}  # one rendering and one JSON text per distinct view
-            for consumer in consumers:
-                await _guard(consumer.lot_changed(message, cache))
-        elif kind == "presence.changed":
+            lot = message["lot"]
+            coalescer = self.lots.get(lot)
+            if coalescer is None:
+                coalescer = self.lots[lot] = _Coalescer(lambda m, g=group: self.deliver(g, m))
+            await coalescer.offer(message)
+            return
+        consumers = list(self.members.get(group, ()))
+        if kind == "presence.changed":
             for consumer in consumers:
                 await _guard(consumer.presence_changed(message))
         else:
             for consumer in consumers:
                 await _guard(consumer.access_changed(message))
+
+    async def deliver(self, group: str, message: dict) -> None:
+        cache: dict = {}  # one rendering and one JSON text per distinct view
+        for consumer in list(self.members.get(group, ())):
+            await _guard(consumer.lot_changed(message, cache))
+
+
+def coalesce_seconds() -> float:
+    return getattr(settings, "AUCTION_WS_COALESCE_SECONDS", 0.1)
+
+
+class _Coalescer:
+    """At most one delivery of a lot's changes per window (100 ms by default): the first
+    change goes out at once, later ones within the window wait for its end and only the
+    newest goes out, carrying every kind it replaced. Each change is the lot's whole state,
+    so nothing is lost; a bidder's own acknowledgement never waits here."""
+
+    def __init__(self, deliver):
+        self.deliver = deliver
+        self.pending: dict | None = None
+        self.last = float("-inf")
+        self.timer: asyncio.TimerHandle | None = None
+
+    async def offer(self, message: dict) -> None:
+        loop = asyncio.get_running_loop()
+        window = coalesce_seconds()
+        now = loop.time()
+        if self.timer is None and now - self.last >= window:
+            self.last = now
+            await self.deliver(message)
+            return
+        if self.pending is None:
+            self.pending = message
+        else:
+            kinds = list(dict.fromkeys([*self.pending.get("kinds", []), *message.get("kinds", [])]))
+            newer = message if message["seq"] > self.pending["seq"] else self.pending
+            self.pending = {**newer, "kinds": kinds}
+        if self.timer is None:
+            self.timer = loop.call_later(
+                max(0.0, self.last + window - now), lambda: asyncio.ensure_future(self.flush())
+            )
+
+    async def flush(self) -> None:
+        self.timer = None
+        message, self.pending = self.pending, None
+        self.last = asyncio.get_running_loop().time()
+        if message is not None:
+            await self.deliver(message)
 
 
 async def _guard(coro):

@@ -100,8 +100,9 @@ async def watch(port: int, lot_id: int, token: str, bids: int, seqs: list, send:
         ready.append(port)
         while len(ready) < 2:
             await asyncio.sleep(0.05)
-        for amount in send or []:
-            await ws.send(json.dumps({"type": "bid", "amount": amount, "request_id": amount}))
+        pending = list(send or [])
+        if pending:  # one bid at a time, each after the previous one's change was seen
+            await ws.send(json.dumps({"type": "bid", "amount": pending.pop(0)}))
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=20))
@@ -109,6 +110,9 @@ async def watch(port: int, lot_id: int, token: str, bids: int, seqs: list, send:
                 seqs.append(frame["seq"])
                 if frame["view"]["bid_count"] >= bids:
                     return
+                if pending:
+                    await asyncio.sleep(0.15)  # past the change-coalescing window
+                    await ws.send(json.dumps({"type": "bid", "amount": pending.pop(0)}))
         raise AssertionError(f"only saw {seqs}")
 
 

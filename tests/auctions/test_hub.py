@@ -1,0 +1,46 @@
+"""The per-process hub's coalescing of a lot's changes (pure asyncio, no server)."""
+
+import asyncio
+
+from auctions.hub import _Coalescer
+
+
+def change(seq, kind="bid"):
+    return {"type": "lot.changed", "lot": 1, "seq": seq, "kinds": [kind], "snapshot": {"seq": seq}}
+
+
+async def test_first_change_goes_at_once_and_a_burst_becomes_one_delivery(settings):
+    settings.AUCTION_WS_COALESCE_SECONDS = 0.2
+    delivered = []
+
+    async def deliver(message):
+        delivered.append((message["seq"], message["kinds"], asyncio.get_running_loop().time()))
+
+    c = _Coalescer(deliver)
+    start = asyncio.get_running_loop().time()
+    await c.offer(change(1))
+    assert [d[0] for d in delivered] == [1]
+    await c.offer(change(2))
+    await c.offer(change(4, "extended"))
+    await c.offer(change(3))  # arrives late, older than 4: 4 still wins
+    assert len(delivered) == 1
+    await asyncio.sleep(0.35)
+    assert [(d[0], d[1]) for d in delivered] == [(1, ["bid"]), (4, ["bid", "extended"])]
+    assert delivered[1][2] - start >= 0.19
+    # After a quiet window the next change goes at once again.
+    await asyncio.sleep(0.25)
+    await c.offer(change(5))
+    assert delivered[-1][0] == 5
+
+
+async def test_no_window_delivers_every_change(settings):
+    settings.AUCTION_WS_COALESCE_SECONDS = 0
+    delivered = []
+
+    async def deliver(message):
+        delivered.append(message["seq"])
+
+    c = _Coalescer(deliver)
+    for seq in range(1, 6):
+        await c.offer(change(seq))
+    assert delivered == [1, 2, 3, 4, 5]
