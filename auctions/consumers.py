@@ -14,18 +14,21 @@ import json
 import logging
 from decimal import Decimal
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from marketplace.core.exceptions import ApplicationError
+from marketplace.verification.selectors import company_trade_block_reason
 
 from . import selectors, services
 from .broadcast import company_group, lot_group
 from .hub import hub
+from .models import Application
 from .standing import Viewer, render
 
 logger = logging.getLogger(__name__)
@@ -66,13 +69,10 @@ def _access(user, lot_id: int):
     viewer = selectors.lot_viewer(user=user, lot=lot)
     company_id = None
     if viewer.role == "supplier":
-        from marketplace.verification.selectors import company_can_trade
-
-        from .models import Application
-
         application = Application.objects.select_related("supplier").get(pk=viewer.application_id)
-        if not company_can_trade(application.supplier):
-            raise ApplicationError("company not verified", code="company_not_verified")
+        blocked = company_trade_block_reason(application.supplier)
+        if blocked is not None:
+            raise ApplicationError(blocked[1], code="company_not_verified", status_code=403)
         company_id = application.supplier_id
     return viewer, company_id, selectors.lot_snapshot(lot=lot)
 
@@ -89,9 +89,11 @@ def _own_bids(lot_id: int, viewer: Viewer) -> list[dict]:
     ]  # fmt: skip
 
 
-@database_sync_to_async
-def _call(fn, **kwargs):
-    return fn(**kwargs)
+async def _call(fn, **kwargs):
+    """Run a service in the shared thread pool, not the single thread Django's thread-sensitive
+    default uses: bids on different lots then wait on the database side by side (each thread
+    has its own connection; bids on one lot serialise on its row lock, as they must)."""
+    return await DatabaseSyncToAsync(lambda: fn(**kwargs), thread_sensitive=False)()
 
 
 def _presence_update(lot_id: int, application_id: int, delta: int) -> None:
@@ -127,6 +129,7 @@ class LotConsumer(AsyncWebsocketConsumer):
     sent: int = 0
     acked: int = 0
     closing: bool = False
+    language: str = "en"
     ticker: asyncio.Task | None = None
 
     # --- connection ------------------------------------------------------------------------
@@ -134,10 +137,15 @@ class LotConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.lot_id = int(self.scope["url_route"]["kwargs"]["lot_id"])
         user = self.scope.get("user")
+        self.language = getattr(user, "language", None) or settings.LANGUAGE_CODE
+        with translation.override(self.language):
+            await self._connect(user)
+
+    async def _connect(self, user):
         subprotocol = SUBPROTOCOL if SUBPROTOCOL in self.scope.get("subprotocols", []) else None
         if not user or not user.is_authenticated:
             await self.accept(subprotocol)
-            await self._refuse(CLOSE_UNAUTHENTICATED, "not_authenticated", "Log in first.")
+            await self._refuse(CLOSE_UNAUTHENTICATED, "not_authenticated", _("Log in first."))
             return
         try:
             self.viewer, self.company_id, snapshot = await _access(user, self.lot_id)
@@ -254,22 +262,28 @@ class LotConsumer(AsyncWebsocketConsumer):
         await self._emit({"type": "presence", "connected": connected})
 
     async def access_changed(self, message: dict):
-        try:
-            await _access(self.scope["user"], self.lot_id)
-        except ApplicationError as exc:
-            await self._refuse(CLOSE_FORBIDDEN, exc.code, exc.message)
+        with translation.override(self.language):
+            try:
+                await _access(self.scope["user"], self.lot_id)
+            except ApplicationError as exc:
+                await self._refuse(CLOSE_FORBIDDEN, exc.code, exc.message)
 
     # --- client frames -----------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        """Messages (errors, refusals) in the person's own language."""
+        with translation.override(self.language):
+            await self._receive(text_data)
+
+    async def _receive(self, text_data):
         if text_data is None or len(text_data) > MAX_FRAME_BYTES:
-            await self._error(None, "bad_frame", "Send JSON text frames of at most 4 KiB.")
+            await self._error(None, "bad_frame", _("Send JSON text frames of at most 4 KiB."))
             return
         try:
             frame = json.loads(text_data)
             kind = frame["type"]
         except (ValueError, KeyError, TypeError):
-            await self._error(None, "bad_frame", 'A frame is a JSON object with a "type".')
+            await self._error(None, "bad_frame", _('A frame is a JSON object with a "type".'))
             return
         request_id = frame.get("request_id")
         handler = {
@@ -277,7 +291,9 @@ class LotConsumer(AsyncWebsocketConsumer):
             "resync": self._resync, "ping": self._ping, "ack": self._ack,
         }.get(kind)  # fmt: skip
         if handler is None:
-            await self._error(request_id, "unknown_type", f"Unknown message type {kind!r}.")
+            await self._error(
+                request_id, "unknown_type", _("Unknown message type %(type)r.") % {"type": kind}
+            )
             return
         await handler(frame, request_id)
 
@@ -289,7 +305,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         try:
             self.acked = max(self.acked, min(int(frame.get("count", 0)), self.sent))
         except (TypeError, ValueError):
-            await self._error(request_id, "bad_frame", "ack needs a count of frames read.")
+            await self._error(request_id, "bad_frame", _("ack needs a count of frames read."))
 
     async def _ping(self, frame, request_id):
         await self._emit(
@@ -304,7 +320,7 @@ class LotConsumer(AsyncWebsocketConsumer):
 
     async def _bid(self, frame, request_id):
         if self.viewer.role != "supplier":
-            await self._error(request_id, "not_a_bidder", "Only admitted suppliers bid.")
+            await self._error(request_id, "not_a_bidder", _("Only admitted suppliers bid."))
             return
         try:
             result = await _call(
@@ -338,7 +354,7 @@ class LotConsumer(AsyncWebsocketConsumer):
 
     async def _command(self, request_id, fn, **kwargs):
         if self.viewer.role != "supplier":
-            await self._error(request_id, "not_a_bidder", "Only admitted suppliers do this.")
+            await self._error(request_id, "not_a_bidder", _("Only admitted suppliers do this."))
             return
         try:
             await _call(fn, lot_id=self.lot_id, user=self.scope["user"], **kwargs)

@@ -212,6 +212,7 @@ class Lot(models.Model):
         default=StepReference.BEST,
     )  # fmt: skip
     max_step_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("bids lower than this % under the reference need confirmation"),
         max_digits=5, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],

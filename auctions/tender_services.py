@@ -335,6 +335,7 @@ def _lot_errors(lot: Lot, criteria: list[dict] | None) -> dict[str, list[str]]:
         and isinstance(lot.step_value, Decimal)
         and lot.step_value >= 50
     ):
+        # xgettext:no-python-format
         add("step_value", _("A step of 50% of the start price or more is not a step."))
     if (
         lot.step_kind == StepKind.AMOUNT

@@ -54,6 +54,7 @@ class Platform(models.Model):
         default=AuctionFormat.ENGLISH,
     )
     default_min_step_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("default minimum step, % of the start price"),
         max_digits=5,
         decimal_places=2,

@@ -14,6 +14,7 @@ from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
 from django.db import transaction
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from auctions.broadcast import company_access_changed_on_commit
@@ -91,10 +92,13 @@ async def test_refusals_come_with_a_frame_and_a_close_code(layer):
     assert (await comm.receive_output(timeout=3))["code"] == 4401
 
     stranger = await sync_to_async(
-        lambda: member(CompanyFactory(legal_name="Stranger"), "bidder")
+        lambda: member(CompanyFactory(legal_name="Stranger"), "bidder", language="uk")
     )()
     comm, _, _ = await connect(stranger, a.lot)
-    assert (await receive(comm))["code"] == "lot_not_found"
+    refused = await receive(comm)
+    assert refused["code"] == "lot_not_found"
+    with translation.override("uk"):  # in the person's own language
+        assert refused["message"] == translation.gettext("No such lot.") != "No such lot."
     assert (await comm.receive_output(timeout=3))["code"] == 4404
 
     # A supplier whose verification lapsed is refused.
