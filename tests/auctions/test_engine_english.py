@@ -367,3 +367,22 @@ def test_weighted_lot_ranks_by_price_over_coefficient():
     a.refresh()
     # 47900 / (10/7) = 33530 beats 46900 / (9/7) = 36477.78.
     assert a.lot.best_application_id == a.applications[1].pk
+
+
+def test_a_single_participant_may_be_awarded_directly_when_the_lot_allows_it():
+    from auctions.models import Application
+
+    a = Auction(suppliers=1)
+    Lot = a.lot.__class__
+    Lot.objects.filter(pk=a.lot.pk).update(status=LotStatus.APPLICATIONS_CLOSED)
+    Application.objects.filter(pk=a.applications[0].pk).update(initial_amount=Decimal("95000"))
+    award = lot_award(lot_id=a.lot.pk, user=a.officer)
+    assert award.amount == Decimal("95000.00") and award.bid is None
+    assert Deal.objects.get(lot=a.lot).supplier == a.companies[0]
+
+    b = Auction(suppliers=1, allow_single_award=False)
+    Lot.objects.filter(pk=b.lot.pk).update(status=LotStatus.APPLICATIONS_CLOSED)
+    with pytest.raises(ConflictError) as err:
+        lot_award(lot_id=b.lot.pk, user=b.officer)
+    assert err.value.code == "direct_award_not_allowed"
+    assert not Award.objects.filter(lot=b.lot).exists()
