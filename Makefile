@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve demo migrate test test-fast lint format messages check-deploy clean
+.PHONY: install run serve demo migrate test test-fast bench lint format messages check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
@@ -34,6 +34,12 @@ run: demo
 
 test: install
 	$(PY) infra/testenv.py -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# The real stack (Daphne, PostgreSQL, the Redis channel layer) against this machine's baselines
+# (pgbench, a plain websockets relay), on throwaway servers; ~5 minutes, not part of `make test`.
+# BENCH_SCENARIOS=hot,spread,fanout,idle and BENCH_SECONDS=10 pick parts: see docs/benchmarks.md.
+bench: install
+	$(PY) -m infra.bench
 
 # The suite on the embedded default only (SQLite, in-memory layer), no servers started.
 test-fast: install

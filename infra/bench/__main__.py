@@ -1,0 +1,5 @@
+import sys
+
+from infra.bench.run import main
+
+sys.exit(main())

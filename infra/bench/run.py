@@ -1,0 +1,349 @@
+"""`make bench` (``python -m infra.bench``): the real stack against this machine's baselines.
+
+Starts throwaway PostgreSQL and Redis, migrates and seeds a fresh database, starts Daphne with
+PostgreSQL and the Redis channel layer, drives it from a separate client process, runs the
+baselines (pgbench, a plain `websockets` relay) in the same run, and prints for each scenario
+our figure, the baseline's, their ratio and the target's PASS/FAIL. A missed target is reported,
+not an error: the exit code is non-zero only when the benchmark itself broke.
+
+Environment (all optional):
+  BENCH_SCENARIOS=hot,spread,fanout,idle   which scenarios to run
+  BENCH_SECONDS=10                         duration of the bid scenarios and their pgbench runs
+  BENCH_HOT_BIDDERS=16                     bidders on the hot lot (and pgbench clients)
+  BENCH_SPREAD_LOTS=100 BENCH_SPREAD_BIDDERS=2   lots x bidders of the spread scenario
+  BENCH_SPREAD_CLIENTS=16                  pgbench clients over the 100 rows
+  BENCH_FANOUT_PARTICIPANTS=100 BENCH_FANOUT_BIDS=200 BENCH_FANOUT_GAP=0.15
+  BENCH_IDLE_TARGET=5000 BENCH_IDLE_BATCH=200 BENCH_IDLE_MAX_SECONDS=150
+  BENCH_OUTPUT=var/bench/latest.json
+  BENCH_PYSPY=/path/to/py-spy             profile Daphne during each scenario (collapsed stacks
+                                           in var/bench/profile-<scenario>.txt)
+  BENCH_DATABASE_URL / BENCH_REDIS_URL     use these servers instead of starting throwaway ones
+                                           (a fresh database is created on the server and dropped)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from infra.bench import pgbench
+from infra.bench.stack import PYTHON, ROOT, Stack, log, raise_fd_limit, redis_clients
+
+ALL = ("hot", "spread", "fanout", "idle")
+TARGET_HOT_RATIO = 0.5
+TARGET_FANOUT_FACTOR = 5
+TARGET_IDLE_CONNECTIONS = 5000
+TARGET_IDLE_KIB = 40
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def settings_from_env() -> dict:
+    scenarios = [s.strip() for s in os.environ.get("BENCH_SCENARIOS", ",".join(ALL)).split(",")]
+    unknown = [s for s in scenarios if s and s not in ALL]
+    if unknown:
+        raise SystemExit(f"unknown BENCH_SCENARIOS {unknown}; choose from {', '.join(ALL)}")
+    return {
+        "scenarios": [s for s in ALL if s in scenarios],
+        "seconds": env_float("BENCH_SECONDS", 10),
+        "hot_bidders": env_int("BENCH_HOT_BIDDERS", 16),
+        "spread_lots": env_int("BENCH_SPREAD_LOTS", 100),
+        "spread_bidders": env_int("BENCH_SPREAD_BIDDERS", 2),
+        "spread_clients": env_int("BENCH_SPREAD_CLIENTS", 16),
+        "fanout_participants": env_int("BENCH_FANOUT_PARTICIPANTS", 100),
+        "fanout_bids": env_int("BENCH_FANOUT_BIDS", 200),
+        "fanout_gap": env_float("BENCH_FANOUT_GAP", 0.15),
+        "idle_target": env_int("BENCH_IDLE_TARGET", TARGET_IDLE_CONNECTIONS),
+        "idle_batch": env_int("BENCH_IDLE_BATCH", 200),
+        "idle_max_seconds": env_float("BENCH_IDLE_MAX_SECONDS", 150),
+        "output": os.environ.get("BENCH_OUTPUT", str(ROOT / "var" / "bench" / "latest.json")),
+    }
+
+
+def client(name: str, config: dict, timeout: float = 400) -> dict:
+    """Run one client scenario in its own process; its answer is its last stdout line."""
+    proc = subprocess.run(
+        [PYTHON, "-m", "infra.bench.client", name, json.dumps(config)], cwd=ROOT,
+        capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise RuntimeError(f"client {name} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def ratio(ours: float | None, base: float | None) -> float | None:
+    if ours is None or not base:
+        return None
+    return ours / base
+
+
+# --- scenarios ---------------------------------------------------------------------------------
+
+
+def scenario_hot(stack: Stack, seed: dict, port: int, s: dict) -> dict:
+    lot = seed["hot"]
+    log(f"hot: {len(lot['tokens'])} bidders on lot {lot['id']} for {s['seconds']} s")
+    ours = client("bids", {
+        "base": f"ws://127.0.0.1:{port}", "step": lot["step"], "seconds": s["seconds"],
+        "connections": [[lot["id"], t] for t in lot["tokens"]],
+    })  # fmt: skip
+    log(f"hot: pgbench -c {s['hot_bidders']} on 1 row")
+    base = pgbench.run(stack.pg_conn, rows=1, clients=s["hot_bidders"], seconds=s["seconds"])
+    r = ratio(ours["accepted_per_s"], base["tps"])
+    return {
+        "ours": ours, "baseline": base, "ratio": r, "target": f">= {TARGET_HOT_RATIO:.0%} of pgbench",
+        "pass": r is not None and r >= TARGET_HOT_RATIO,
+    }  # fmt: skip
+
+
+def scenario_spread(stack: Stack, seed: dict, port: int, s: dict) -> dict:
+    lots = seed["spread"]
+    connections = [[lot["id"], t] for lot in lots for t in lot["tokens"]]
+    log(f"spread: {len(connections)} bidders over {len(lots)} lots for {s['seconds']} s")
+    ours = client("bids", {
+        "base": f"ws://127.0.0.1:{port}", "step": lots[0]["step"], "seconds": s["seconds"],
+        "connections": connections,
+    })  # fmt: skip
+    log(f"spread: pgbench -c {s['spread_clients']} over 100 rows")
+    base = pgbench.run(stack.pg_conn, rows=100, clients=s["spread_clients"], seconds=s["seconds"])
+    return {"ours": ours, "baseline": base, "ratio": ratio(ours["accepted_per_s"], base["tps"]),
+            "lots": len(lots), "target": "none (reported)", "pass": None}  # fmt: skip
+
+
+def scenario_fanout(stack: Stack, seed: dict, port: int, s: dict) -> dict:
+    lot = seed["fanout"]
+    config = {
+        "tokens": lot["tokens"][: s["fanout_participants"]], "bids": s["fanout_bids"],
+        "gap": s["fanout_gap"], "start_price": lot["start_price"], "step": lot["step"],
+    }  # fmt: skip
+    log(f"fanout: {len(config['tokens'])} participants, {s['fanout_bids']} bids via Daphne")
+    ours = client("fanout", {**config, "base": f"ws://127.0.0.1:{port}", "lot": lot["id"]})
+    template = ours.pop("template", None)
+    relay, relay_port = stack.start_relay()
+    try:
+        log("fanout: the same through the plain websockets relay")
+        base = client("fanout", {**config, "base": f"ws://127.0.0.1:{relay_port}", "lot": None,
+                                 "template": template})  # fmt: skip
+        base.pop("template", None)
+    finally:
+        stack.stop(relay)
+    log("fanout: pgbench -c 1 (one commit's latency)")
+    commit = pgbench.run(stack.pg_conn, rows=1, clients=1, seconds=min(5, s["seconds"]))
+    limit = None
+    if base["p99_ms"] is not None:
+        limit = TARGET_FANOUT_FACTOR * base["p99_ms"] + commit["latency_ms"]
+    return {
+        "ours": ours, "baseline": base, "commit": commit,
+        "ratio": ratio(ours["p99_ms"], base["p99_ms"]), "ratio_p50": ratio(ours["p50_ms"], base["p50_ms"]),
+        "limit_ms": limit,
+        "target": f"p99 <= {TARGET_FANOUT_FACTOR}x relay p99 + one commit",
+        "pass": limit is not None and ours["p99_ms"] is not None and ours["p99_ms"] <= limit
+        and ours["complete"] == ours["bids"],
+    }  # fmt: skip
+
+
+def scenario_idle(stack: Stack, seed: dict, s: dict) -> dict:
+    targets = [[lot["id"], t] for lot in seed["spread"] for t in lot["tokens"]]
+    common = {"target": s["idle_target"], "batch": s["idle_batch"],
+              "max_seconds": s["idle_max_seconds"]}  # fmt: skip
+    daphne, port = stack.start_daphne()  # a fresh process: its RSS is that of this scenario
+    try:
+        base_url = f"ws://127.0.0.1:{port}"
+        client("bids", {"base": base_url, "seconds": 0, "connections": targets[:10]})  # warm up
+        time.sleep(1)
+        log(f"idle: up to {s['idle_target']} connections to Daphne (pid {daphne.pid})")
+        redis_before = redis_clients(stack.redis_url)
+        ours = client("idle", {**common, "base": base_url, "targets": targets, "pid": daphne.pid,
+                               "redis": stack.redis_url})  # fmt: skip
+        ours["redis_clients_before"] = redis_before
+        ours["redis_clients_after"] = ours.pop("redis_clients", None)
+        if daphne.poll() is not None:
+            raise RuntimeError(f"Daphne died during idle:\n{stack.log_tail('daphne')}")
+        if ours["failed"]:
+            ours["server_log"] = stack.log_tail("daphne", 20)
+            log(f"idle: {ours['failed']} connections failed: {ours['errors']}")
+    finally:
+        stack.stop(daphne)
+    relay, relay_port = stack.start_relay()
+    try:
+        log(f"idle: the same to the relay (pid {relay.pid})")
+        base = client("idle", {**common, "base": f"ws://127.0.0.1:{relay_port}",
+                               "targets": [[None, None]], "pid": relay.pid})  # fmt: skip
+    finally:
+        stack.stop(relay)
+    kib = ours["kib_per_connection"]
+    return {
+        "ours": ours, "baseline": base, "ratio": ratio(kib, base["kib_per_connection"]),
+        "target": f"{TARGET_IDLE_CONNECTIONS} connections at <= {TARGET_IDLE_KIB} KiB each",
+        "pass": ours["held"] >= TARGET_IDLE_CONNECTIONS and kib is not None and kib <= TARGET_IDLE_KIB,
+    }  # fmt: skip
+
+
+@contextlib.contextmanager
+def profiled(pid: int, name: str, output: str):
+    """With BENCH_PYSPY, sample Daphne with py-spy while the scenario runs."""
+    pyspy = os.environ.get("BENCH_PYSPY")
+    if not pyspy:
+        yield
+        return
+    path = Path(output).parent / f"profile-{name}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [pyspy, "record", "--pid", str(pid), "--format", "raw", "--rate", "200", "--threads",
+         "--nonblocking", "-o", str(path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log(f"profile of {name}: {path}")
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _f(value, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}"
+
+
+def verdict(result: dict) -> str:
+    return {True: "PASS", False: "FAIL", None: "INFO"}[result["pass"]]
+
+
+def table(results: dict) -> list[str]:
+    rows = [("scenario", "measure", "ours", "baseline", "ratio", "target", "result")]
+    if r := results.get("hot"):
+        o, b = r["ours"], r["baseline"]
+        rows.append(("hot", f"accepted bids/s, 1 lot, {o['connections']} bidders vs pgbench -c {b['clients']}",
+                     _f(o["accepted_per_s"]), _f(b["tps"]), _f(r["ratio"], 2), r["target"], verdict(r)))  # fmt: skip
+        rows.append(("", "  refused bids/s (stale price), answer p50/p99 ms",
+                     f"{o['refused'] / o['seconds']:,.1f}", "", "",
+                     f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}", ""))  # fmt: skip
+    if r := results.get("spread"):
+        o, b = r["ours"], r["baseline"]
+        rows.append(("spread", f"accepted bids/s, {o['connections']} bidders on {r['lots']} lots vs pgbench -c {b['clients']}",
+                     _f(o["accepted_per_s"]), _f(b["tps"]), _f(r["ratio"], 2), r["target"], verdict(r)))  # fmt: skip
+        rows.append(("", "  refused bids/s, answer p50/p99 ms", f"{o['refused'] / o['seconds']:,.1f}",
+                     "", "", f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}", ""))  # fmt: skip
+    if r := results.get("fanout"):
+        o, b, c = r["ours"], r["baseline"], r["commit"]
+        n = o["participants"]
+        rows.append(("fanout", f"send -> last of {n}: p50 ms (Daphne vs relay)", _f(o["p50_ms"], 2),
+                     _f(b["p50_ms"], 2), _f(r["ratio_p50"], 2), "", ""))  # fmt: skip
+        rows.append(("", f"send -> last of {n}: p99 ms (Daphne vs relay)", _f(o["p99_ms"], 2),
+                     _f(b["p99_ms"], 2), _f(r["ratio"], 2),
+                     f"<= 5x relay p99 + 1 commit ({c['latency_ms']:.2f} ms) = {_f(r['limit_ms'], 2)} ms",
+                     verdict(r)))  # fmt: skip
+        rows.append(("", f"  bids measured (of {o['bids']}), timeouts", f"{o['complete']}/{o['timeouts']}",
+                     f"{b['complete']}/{b['timeouts']}", "", "", ""))  # fmt: skip
+    if r := results.get("idle"):
+        o, b = r["ours"], r["baseline"]
+        rows.append(("idle", f"connections held (of {o['target']})", _f(o["held"]), _f(b["held"]),
+                     _f(ratio(o["held"], b["held"]), 2), f">= {TARGET_IDLE_CONNECTIONS}", ""))  # fmt: skip
+        rows.append(("", "KiB RSS per connection", _f(o["kib_per_connection"]),
+                     _f(b["kib_per_connection"]), _f(r["ratio"], 2), r["target"], verdict(r)))  # fmt: skip
+        rows.append(("", "  connections opened per second", _f(o["connections_per_s"]),
+                     _f(b["connections_per_s"]), "", "", ""))  # fmt: skip
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows]  # fmt: skip
+
+
+def revision() -> str:
+    """The commit measured, and whether the app's code had uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "auctions", "marketplace"],
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" + uncommitted changes" if dirty else "")
+
+
+def main() -> int:
+    s = settings_from_env()
+    if not s["scenarios"]:
+        raise SystemExit("BENCH_SCENARIOS names no scenario")
+    raise_fd_limit()
+
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    started = time.monotonic()
+    results: dict = {}
+    want = set(s["scenarios"])
+    try:
+        with Stack(database_server=os.environ.get("BENCH_DATABASE_URL"),
+                   redis_url=os.environ.get("BENCH_REDIS_URL")) as stack:  # fmt: skip
+            stack.start_services()
+            stack.migrate()
+            seed = stack.seed({
+                "hot": s["hot_bidders"] if "hot" in want else 0,
+                "spread_lots": s["spread_lots"] if want & {"spread", "idle"} else 0,
+                "spread_bidders": s["spread_bidders"],
+                "fanout": s["fanout_participants"] if "fanout" in want else 0,
+            })  # fmt: skip
+            pgbench.prepare(stack.pg_conn)
+            if want & {"hot", "spread", "fanout"}:
+                daphne, port = stack.start_daphne()
+                log(f"Daphne on 127.0.0.1:{port} (pid {daphne.pid})")
+                for name, fn in (("hot", scenario_hot), ("spread", scenario_spread),
+                                 ("fanout", scenario_fanout)):  # fmt: skip
+                    if name in want:
+                        with profiled(daphne.pid, name, s["output"]):
+                            results[name] = fn(stack, seed, port, s)
+                        if daphne.poll() is not None:
+                            raise RuntimeError(f"Daphne died:\n{stack.log_tail('daphne')}")
+                stack.stop(daphne)
+            if "idle" in want:
+                results["idle"] = scenario_idle(stack, seed, s)
+    except KeyboardInterrupt:
+        log("interrupted; everything stopped")
+        return 130
+    except Exception as exc:
+        log(f"the benchmark broke: {exc}")
+        return 1
+    lines = table(results)
+    header = (
+        f"make bench: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, app at {revision()}, {time.monotonic() - started:.0f} s"
+    )
+    print(header)
+    print("\n".join(lines))
+    out = Path(s["output"])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"when": datetime.now(UTC).isoformat(), "settings": s,
+                               "results": results, "table": [header, *lines]},
+                              indent=2, default=str))  # fmt: skip
+    log(f"results written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""`make bench` still works: a tiny run of its pieces on the servers `make test` started.
+
+A fresh database on the test PostgreSQL server (migrated, seeded, dropped at the end), a real
+Daphne process on it with the Redis channel layer, two websocket bidders for two seconds from
+the bench's client, a three-participant fan-out, and the pgbench baseline for one second. It
+asserts that each produced a positive figure, never a speed (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+
+from infra.bench import client, pgbench
+from infra.bench.stack import Stack
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+
+def _redis_db(url: str, db: int) -> str:
+    """The bench's channel layer and presence cache on their own Redis database."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{db}"))
+
+
+def test_bench_smoke():
+    db = settings.DATABASES["default"]
+    server = f"postgres://{db['USER'] or 'postgres'}@{db['HOST']}:{db['PORT']}/postgres"
+    with Stack(database_server=server, redis_url=_redis_db(settings.REDIS_URL, 13)) as stack:
+        stack.start_services()
+        stack.migrate()
+        seed = stack.seed({"hot": 2, "fanout": 3})
+        daphne, port = stack.start_daphne()
+        base = f"ws://127.0.0.1:{port}"
+        hot = seed["hot"]
+        bids = client.run_scenario("bids", {
+            "base": base, "step": hot["step"], "seconds": 2,
+            "connections": [[hot["id"], token] for token in hot["tokens"]],
+        })  # fmt: skip
+        assert bids["connections"] == 2
+        assert bids["accepted"] > 0 and bids["accepted_per_s"] > 0, bids
+
+        fan = seed["fanout"]
+        fanout = client.run_scenario("fanout", {
+            "base": base, "lot": fan["id"], "tokens": fan["tokens"], "bids": 5, "gap": 0,
+            "start_price": fan["start_price"], "step": fan["step"],
+        })  # fmt: skip
+        assert fanout["complete"] == 5 and fanout["p50_ms"] > 0, fanout
+        assert daphne.poll() is None, stack.log_tail("daphne")
+
+        pgbench.prepare(stack.pg_conn)
+        baseline = pgbench.run(stack.pg_conn, rows=1, clients=2, seconds=1)
+        assert baseline["tps"] > 0
