@@ -9,7 +9,6 @@ snapshot (``broadcast.lot_changed_now``) and is rendered here for this viewer wi
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from decimal import Decimal
@@ -43,10 +42,6 @@ CLOSE_TOO_SLOW = 4408
 CLOSE_BAD_PROTOCOL = 4400
 
 MAX_FRAME_BYTES = 4096
-
-
-def tick_seconds() -> float:
-    return getattr(settings, "AUCTION_WS_TICK_SECONDS", 5)
 
 
 def max_unacked() -> int:
@@ -130,7 +125,6 @@ class LotConsumer(AsyncWebsocketConsumer):
     acked: int = 0
     closing: bool = False
     language: str = "en"
-    ticker: asyncio.Task | None = None
 
     # --- connection ------------------------------------------------------------------------
 
@@ -167,7 +161,6 @@ class LotConsumer(AsyncWebsocketConsumer):
         await self._send_snapshot(snapshot, reason="connect")
         if self.viewer.role != "supplier":
             await self.presence_changed({})
-        self.ticker = asyncio.create_task(self._tick_forever())
 
     async def _refuse(self, code: int, error: str, message: str):
         """Say why, then close: browsers do not show a close reason, a frame they do."""
@@ -175,8 +168,6 @@ class LotConsumer(AsyncWebsocketConsumer):
         await self.close(code=code, reason=message[:120])
 
     async def disconnect(self, code):
-        if self.ticker:
-            self.ticker.cancel()
         if self.viewer is None:
             return
         await hub().leave(lot_group(self.lot_id), self)
@@ -215,19 +206,14 @@ class LotConsumer(AsyncWebsocketConsumer):
             }
         )  # fmt: skip
 
-    async def _tick_forever(self):
-        try:
-            while True:
-                await asyncio.sleep(tick_seconds())
-                await self._emit(
-                    {
-                        "type": "tick",
-                        "seq": self.last_seq,
-                        "server_time": timezone.now().isoformat(),
-                    }
-                )
-        except asyncio.CancelledError:
-            pass
+    async def tick(self, now_text: str, cache: dict):
+        """The hub's countdown tick (one task per lot per process, not one per socket)."""
+        text = cache.get(self.last_seq)
+        if text is None:
+            text = cache[self.last_seq] = _json(
+                {"type": "tick", "seq": self.last_seq, "server_time": now_text}
+            )
+        await self._emit(text)
 
     # --- group messages ----------------------------------------------------------------------
 

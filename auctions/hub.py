@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.utils import timezone
 
 from .broadcast import company_group, lot_group
 
@@ -35,6 +36,7 @@ class Hub:
         self.members: dict[str, set] = defaultdict(set)  # group -> local consumers
         self.ready = asyncio.Lock()
         self.lots: dict[int, _Coalescer] = {}
+        self.tickers: dict[str, asyncio.Task] = {}
 
     async def _ensure_running(self):
         async with self.ready:
@@ -49,6 +51,8 @@ class Hub:
         self.members[group].add(consumer)
         if first:
             await self.layer.group_add(group, self.channel)
+            if group.startswith("lot."):
+                self.tickers[group] = asyncio.create_task(self._tick_forever(group))
 
     async def leave(self, group: str, consumer) -> None:
         members = self.members.get(group)
@@ -57,7 +61,20 @@ class Hub:
         members.discard(consumer)
         if not members:
             del self.members[group]
+            ticker = self.tickers.pop(group, None)
+            if ticker is not None:
+                ticker.cancel()
             await self.layer.group_discard(group, self.channel)
+
+    async def _tick_forever(self, group: str) -> None:
+        """Every few seconds, the server's time to every local socket of the lot, for
+        countdowns and to show the connection lives. One task per lot, not per socket."""
+        while True:
+            await asyncio.sleep(tick_seconds())
+            now = timezone.now().isoformat()
+            cache: dict = {}
+            for consumer in list(self.members.get(group, ())):
+                await _guard(consumer.tick(now, cache))
 
     async def _receive_forever(self):
         while True:
@@ -99,6 +116,10 @@ class Hub:
         cache: dict = {}  # one rendering and one JSON text per distinct view
         for consumer in list(self.members.get(group, ())):
             await _guard(consumer.lot_changed(message, cache))
+
+
+def tick_seconds() -> float:
+    return getattr(settings, "AUCTION_WS_TICK_SECONDS", 5)
 
 
 def coalesce_seconds() -> float:
