@@ -17,7 +17,6 @@ from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -51,10 +50,6 @@ def max_unacked() -> int:
 
 def _json(value) -> str:
     return json.dumps(value, default=lambda v: str(v) if isinstance(v, Decimal) else v.isoformat())
-
-
-def presence_key(lot_id: int, application_id: int | str) -> str:
-    return f"auctions:presence:{lot_id}:{application_id}"
 
 
 @database_sync_to_async
@@ -91,25 +86,6 @@ async def _call(fn, **kwargs):
     return await DatabaseSyncToAsync(lambda: fn(**kwargs), thread_sensitive=False)()
 
 
-def _presence_update(lot_id: int, application_id: int, delta: int) -> None:
-    """Count this supplier's open sockets in the shared cache (Redis in production, so every
-    Daphne process sees the same count); atomic increments, never below zero."""
-    key = presence_key(lot_id, application_id)
-    cache.add(key, 0, timeout=24 * 3600)
-    try:
-        value = cache.incr(key, delta)
-    except ValueError:  # expired between add and incr
-        cache.set(key, max(delta, 0), timeout=24 * 3600)
-        return
-    if value < 0:
-        cache.set(key, 0, timeout=24 * 3600)
-
-
-def _presence_connected(lot_id: int, application_ids: tuple[str, ...]) -> list[int]:
-    counts = cache.get_many([presence_key(lot_id, a) for a in application_ids])
-    return sorted(int(a) for a in application_ids if counts.get(presence_key(lot_id, a), 0) > 0)
-
-
 class LotConsumer(AsyncWebsocketConsumer):
     """One participant's connection to one lot. It has no channel of its own: the process's
     hub (``auctions.hub``) receives the lot's changes once and calls ``lot_changed`` here."""
@@ -119,7 +95,6 @@ class LotConsumer(AsyncWebsocketConsumer):
     lot_id: int
     viewer: Viewer | None = None
     company_id: int | None = None
-    application_ids: tuple[str, ...] = ()
     last_seq: int = -1
     sent: int = 0
     acked: int = 0
@@ -152,9 +127,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         await hub().join(lot_group(self.lot_id), self)
         if self.company_id:
             await hub().join(company_group(self.company_id), self)
-            await database_sync_to_async(_presence_update)(
-                self.lot_id, self.viewer.application_id, +1
-            )
+            await hub().presence_change(self.lot_id, self.viewer.application_id, +1)
             await get_channel_layer().group_send(
                 lot_group(self.lot_id), {"type": "presence.changed", "lot": self.lot_id}
             )
@@ -173,9 +146,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         await hub().leave(lot_group(self.lot_id), self)
         if self.company_id:
             await hub().leave(company_group(self.company_id), self)
-            await database_sync_to_async(_presence_update)(
-                self.lot_id, self.viewer.application_id, -1
-            )
+            await hub().presence_change(self.lot_id, self.viewer.application_id, -1)
             await get_channel_layer().group_send(
                 lot_group(self.lot_id), {"type": "presence.changed", "lot": self.lot_id}
             )
@@ -195,7 +166,6 @@ class LotConsumer(AsyncWebsocketConsumer):
         await self.send(message if isinstance(message, str) else _json(message))
 
     async def _send_snapshot(self, snapshot: dict, *, reason: str):
-        self.application_ids = tuple(snapshot["own"])
         view = render(snapshot, self.viewer)
         self.last_seq = snapshot["seq"]
         await self._emit(
@@ -224,7 +194,6 @@ class LotConsumer(AsyncWebsocketConsumer):
         if self.viewer is None or snapshot["seq"] <= self.last_seq:
             return  # not connected yet, or an older state than this client already has
         prev, self.last_seq = self.last_seq, snapshot["seq"]
-        self.application_ids = tuple(snapshot["own"])
         key = (self.viewer.role, self.viewer.application_id, prev)
         text = cache.get(key) if cache is not None else None
         if text is None:
@@ -242,9 +211,7 @@ class LotConsumer(AsyncWebsocketConsumer):
     async def presence_changed(self, message: dict):
         if self.viewer is None or self.viewer.role == "supplier":
             return
-        connected = await database_sync_to_async(_presence_connected)(
-            self.lot_id, self.application_ids
-        )
+        connected = await hub().presence_connected(self.lot_id)
         await self._emit({"type": "presence", "connected": connected})
 
     async def access_changed(self, message: dict):

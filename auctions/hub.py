@@ -37,6 +37,44 @@ class Hub:
         self.ready = asyncio.Lock()
         self.lots: dict[int, _Coalescer] = {}
         self.tickers: dict[str, asyncio.Task] = {}
+        self.presence_local: dict[int, dict[str, int]] = defaultdict(dict)
+        self._redis = None
+
+    # --- presence: which admitted suppliers have a socket open, across every process ------
+
+    def _presence_redis(self):
+        """One Redis client per process (not per socket), when the layer is Redis."""
+        if self._redis is None and hasattr(self.layer, "prefix") and settings.REDIS_URL:
+            import redis.asyncio
+
+            self._redis = redis.asyncio.Redis.from_url(
+                settings.REDIS_URL, max_connections=20, socket_timeout=10
+            )
+        return self._redis
+
+    def _presence_key(self, lot_id: int) -> str:
+        return f"{getattr(self.layer, 'prefix', 'local')}:presence:{lot_id}"
+
+    async def presence_change(self, lot_id: int, application_id: int, delta: int) -> None:
+        client = self._presence_redis()
+        if client is None:
+            counts = self.presence_local[lot_id]
+            counts[str(application_id)] = max(0, counts.get(str(application_id), 0) + delta)
+            return
+        key = self._presence_key(lot_id)
+        async with client.pipeline(transaction=True) as pipe:
+            pipe.hincrby(key, str(application_id), delta)
+            pipe.expire(key, 24 * 3600)
+            await pipe.execute()
+
+    async def presence_connected(self, lot_id: int) -> list[int]:
+        client = self._presence_redis()
+        if client is None:
+            counts = self.presence_local.get(lot_id, {})
+        else:
+            raw = await client.hgetall(self._presence_key(lot_id))
+            counts = {k.decode(): int(v) for k, v in raw.items()}
+        return sorted(int(a) for a, n in counts.items() if n > 0)
 
     async def _ensure_running(self):
         async with self.ready:
