@@ -35,10 +35,11 @@ def _group_send(group: str, message: dict) -> None:
         logger.exception("broadcast to %s failed", group)
 
 
-def lot_changed_now(*, lot_id: int, kinds: list[str]) -> None:
+def lot_changed_now(*, lot_id: int, kinds: list[str], snapshot: dict | None = None) -> None:
     from .selectors import lot_get, lot_snapshot
 
-    snapshot = lot_snapshot(lot=lot_get(lot_id=lot_id))
+    if snapshot is None:
+        snapshot = lot_snapshot(lot=lot_get(lot_id=lot_id))
     _group_send(
         lot_group(lot_id),
         {"type": "lot.changed", "lot": lot_id, "seq": snapshot["seq"], "kinds": kinds,
@@ -46,8 +47,10 @@ def lot_changed_now(*, lot_id: int, kinds: list[str]) -> None:
     )  # fmt: skip
 
 
-def lot_changed_on_commit(*, lot_id: int, kinds: list[str]) -> None:
-    transaction.on_commit(lambda: lot_changed_now(lot_id=lot_id, kinds=kinds))
+def lot_changed_on_commit(*, lot_id: int, kinds: list[str], snapshot: dict | None = None) -> None:
+    """Broadcast after the commit. ``snapshot``, when the caller made it from the state it
+    just wrote (under the lot's lock), saves reading the lot again."""
+    transaction.on_commit(lambda: lot_changed_now(lot_id=lot_id, kinds=kinds, snapshot=snapshot))
 
 
 def company_access_changed_on_commit(*, company_id: int) -> None:

@@ -47,13 +47,17 @@ def lot_get(*, lot_id: int) -> Lot:
     return lot
 
 
-def lot_snapshot(*, lot: Lot) -> dict:
-    """Everything any viewer's view is made of, read in one query after the lot's own."""
-    applications = list(
-        Application.objects.filter(lot=lot, status=ApplicationStatus.ADMITTED)
-        .select_related("supplier")
-        .order_by("pk")
-    )
+def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> dict:
+    """Everything any viewer's view is made of, read in one query after the lot's own.
+
+    ``applications``: the lot's admitted applications with their suppliers, when the caller
+    already holds them (the engine, right after a bid, under the lot's lock)."""
+    if applications is None:
+        applications = list(
+            Application.objects.filter(lot=lot, status=ApplicationStatus.ADMITTED)
+            .select_related("supplier")
+            .order_by("pk")
+        )
     standings = [
         rules.Standing(
             key=a.pk,

@@ -52,6 +52,7 @@ from .models import (
     TieRule,
 )
 from .protocol_tasks import protocol_schedule
+from .selectors import lot_snapshot
 from .states import lot_transition
 
 BIDDER_ROLES = (MembershipRole.BIDDER, MembershipRole.COMPANY_ADMIN)
@@ -120,7 +121,7 @@ def _standings(applications: list[Application]) -> list[rules.Standing]:
 def _admitted(lot: Lot) -> list[Application]:
     return list(
         Application.objects.filter(lot=lot, status=ApplicationStatus.ADMITTED)
-        .select_related("proxy")
+        .select_related("proxy", "supplier")
         .order_by("pk")
     )
 
@@ -651,7 +652,9 @@ def _bid(
         if lot.auction_format == AuctionFormat.ENGLISH:
             extended = _run_proxies(lot, applications, now) or extended
         _save_lot(lot, ["best_amount", "best_application", "bid_count", "ends_at", "extensions"])
-        lot_changed_on_commit(lot_id=lot.pk, kinds=["bid"])
+        lot_changed_on_commit(
+            lot_id=lot.pk, kinds=["bid"], snapshot=lot_snapshot(lot=lot, applications=applications)
+        )
     return BidResult(bid=bid, extended=extended)
 
 
