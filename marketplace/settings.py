@@ -123,6 +123,12 @@ if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # Server-side parameters let psycopg prepare the statements a connection repeats
+        # (the bid path's), which PostgreSQL then plans once.
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
+            "DB_SERVER_SIDE_BINDING", default=True
+        )
 else:
     DATABASES = {
         "default": {
