@@ -278,6 +278,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         try:
             result = await _call(
                 services.bid_place, lot_id=self.lot_id, user=self.scope["user"],
+                application_id=self.viewer.application_id,
                 amount=str(frame.get("amount", "")), client_bid_id=str(frame.get("client_bid_id") or ""),
                 confirm=bool(frame.get("confirm", False)),
             )  # fmt: skip

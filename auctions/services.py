@@ -542,14 +542,24 @@ def bid_place(
     client_bid_id: str = "",
     confirm: bool = False,
     now: datetime | None = None,
+    application_id: int | None = None,
 ) -> BidResult:
-    """Place a supplier's bid on a live lot. Idempotent for a repeated ``client_bid_id``."""
+    """Place a supplier's bid on a live lot. Idempotent for a repeated ``client_bid_id``.
+
+    ``application_id``: the bidder's application when the caller already knows it (the
+    websocket, from its connection); the user's right to bid for it is still checked, under
+    the lock, in one query."""
     value = _parse_amount(amount)
     client_bid_id = (client_bid_id or "").strip()[:64]
-    application = _bidder_application(lot_id=lot_id, user=user)
+    if application_id is None:
+        application_id = _bidder_application(lot_id=lot_id, user=user).pk
+        check_member = False
+    else:
+        check_member = True
     return _bid(
-        lot_id=lot_id, application_id=application.pk, user=user, amount=value,
+        lot_id=lot_id, application_id=application_id, user=user, amount=value,
         client_bid_id=client_bid_id, confirm=confirm, kind=BidKind.MANUAL, now=now,
+        check_member=check_member,
     )  # fmt: skip
 
 
@@ -597,6 +607,7 @@ def _bid(
     kind: str,
     now: datetime | None,
     note: str = "",
+    check_member: bool = False,
 ) -> BidResult:
     with transaction.atomic():
         lot = lot_lock(lot_id=lot_id)
@@ -615,6 +626,12 @@ def _bid(
                 code="not_admitted",
                 status_code=403,
             )
+        if check_member and not user_has_company_role(
+            user=user, company=application.supplier_id, roles=BIDDER_ROLES
+        ):
+            raise PermissionDeniedError(
+                _("Only your company's bidders and admins may bid."), code="not_a_bidder"
+            )
         if lot.status != LotStatus.LIVE:
             raise BidRejected(_not_live_message(lot), code="lot_not_live", status_code=409)
         if lot.now_passed(now):
@@ -623,7 +640,7 @@ def _bid(
                 code="auction_closed",
                 status_code=409,
             )
-        if not company_can_trade(application.supplier):
+        if not company_can_trade(application.supplier, fresh=True):  # read under the lock
             raise BidRejected(
                 _("Your company's verification is not current; it may not bid until it is."),
                 code="company_not_verified",

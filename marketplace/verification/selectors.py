@@ -189,17 +189,42 @@ def review_submission_get(*, submission_id: int) -> VerificationSubmission:
 # --- The trading gate ------------------------------------------------------------------------
 
 
-def company_trade_block_reason(company: Company) -> tuple[str, str] | None:
+# (company id, verified_at, day) -> has an expired document. The documents a verification
+# rests on change only when a new submission is approved, which sets a new verified_at, and an
+# expiry is a date: so the answer for one key never changes, and a small memo is exact.
+_EXPIRED_MEMO: dict[tuple, bool] = {}
+_EXPIRED_MEMO_SIZE = 10_000
+
+
+def _has_expired_document(company: Company, on: date) -> bool:
+    key = (company.pk, company.verified_at, on)
+    found = _EXPIRED_MEMO.get(key)
+    if found is None:
+        found = company_expired_document(company=company, on=on) is not None
+        if len(_EXPIRED_MEMO) >= _EXPIRED_MEMO_SIZE:
+            _EXPIRED_MEMO.clear()
+        _EXPIRED_MEMO[key] = found
+    return found
+
+
+def company_trade_block_reason(company: Company, *, fresh: bool = False) -> tuple[str, str] | None:
     """Why ``company`` may not trade, as ``(verification_status, message)``; None if it may.
 
-    Reads the status from the database (the instance passed in may be stale) and treats a
-    verified company whose current document has expired as not verified, even before the
-    hourly expiry task has moved it to ``reverification_needed``."""
-    status = (
-        Company.objects.filter(pk=company.pk).values_list("verification_status", flat=True).first()
-    )
+    Reads the status from the database (the instance passed in may be stale; ``fresh`` says
+    the caller just read it, e.g. under a lock) and treats a verified company whose current
+    document has expired as not verified, even before the hourly expiry task has moved it to
+    ``reverification_needed``."""
+    if fresh:
+        status, verified_at = company.verification_status, company.verified_at
+    else:
+        status, verified_at = (
+            Company.objects.filter(pk=company.pk)
+            .values_list("verification_status", "verified_at")
+            .first()
+        ) or (None, None)
     if status == VerificationStatus.VERIFIED:
-        if company_expired_document(company=company) is None:
+        current = Company(pk=company.pk, verified_at=verified_at)
+        if not _has_expired_document(current, today()):
             return None
         return (
             VerificationStatus.REVERIFICATION_NEEDED,
@@ -233,6 +258,6 @@ def company_trade_block_reason(company: Company) -> tuple[str, str] | None:
     return (status or VerificationStatus.UNVERIFIED, messages.get(status, default))
 
 
-def company_can_trade(company: Company) -> bool:
+def company_can_trade(company: Company, *, fresh: bool = False) -> bool:
     """May ``company`` take part in tenders and auctions? Only a verified company may."""
-    return company_trade_block_reason(company) is None
+    return company_trade_block_reason(company, fresh=fresh) is None

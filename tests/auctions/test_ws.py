@@ -293,3 +293,15 @@ async def test_broadcasts_leave_only_after_the_commit(layer):
     await sync_to_async(bid_place)(lot_id=a.lot.pk, user=a.bidders[0], amount="99000")
     message = await asyncio.wait_for(channel_layer.receive(channel), timeout=3)
     assert message["type"] == "lot.changed" and message["snapshot"]["bid_count"] == 1
+
+
+async def test_a_member_who_does_not_bid_may_watch_but_not_bid(layer):
+    a = await make_auction()
+    manager = await sync_to_async(lambda: member(a.companies[0], "account_manager"))()
+    comm, _, _ = await connect(manager, a.lot)
+    assert (await receive(comm))["role"] == "supplier"
+    await comm.send_to(text_data=json.dumps({"type": "bid", "request_id": "r", "amount": "99000"}))
+    result = await receive_until(comm, "bid_result", [])
+    assert result["ok"] is False and result["error"]["code"] == "not_a_bidder"
+    assert await sync_to_async(Bid.objects.filter(lot=a.lot).count)() == 0
+    await comm.disconnect()
