@@ -10,6 +10,7 @@ Environment (all optional):
   BENCH_SCENARIOS=hot,spread,fanout,idle   which scenarios to run
   BENCH_SECONDS=10                         duration of the bid scenarios and their pgbench runs
   BENCH_HOT_BIDDERS=16                     bidders on the hot lot (and pgbench clients)
+  BENCH_HOT_REFERENCE=own                  the hot lot's step rule: own (every bid accepted) or best
   BENCH_SPREAD_LOTS=100 BENCH_SPREAD_BIDDERS=2   lots x bidders of the spread scenario
   BENCH_SPREAD_CLIENTS=16                  pgbench clients over the 100 rows
   BENCH_FANOUT_PARTICIPANTS=100 BENCH_FANOUT_BIDS=200 BENCH_FANOUT_GAP=0.15
@@ -61,6 +62,7 @@ def settings_from_env() -> dict:
         "scenarios": [s for s in ALL if s in scenarios],
         "seconds": env_float("BENCH_SECONDS", 10),
         "hot_bidders": env_int("BENCH_HOT_BIDDERS", 16),
+        "hot_reference": os.environ.get("BENCH_HOT_REFERENCE", "own"),
         "spread_lots": env_int("BENCH_SPREAD_LOTS", 100),
         "spread_bidders": env_int("BENCH_SPREAD_BIDDERS", 2),
         "spread_clients": env_int("BENCH_SPREAD_CLIENTS", 16),
@@ -307,6 +309,7 @@ def main() -> int:
                 "hot": s["hot_bidders"] if "hot" in want else 0,
                 "spread_lots": s["spread_lots"] if want & {"spread", "idle"} else 0,
                 "spread_bidders": s["spread_bidders"],
+                "hot_reference": s["hot_reference"],
                 "fanout": s["fanout_participants"] if "fanout" in want else 0,
             })  # fmt: skip
             pgbench.prepare(stack.pg_conn)
