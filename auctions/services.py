@@ -657,11 +657,13 @@ def _bid(
             _check_sealed_offer(lot=lot, amount=amount)
         record = _record_sealed_offer if lot.auction_format == AuctionFormat.SEALED else _record_bid
         try:
-            with transaction.atomic():
-                bid, extended = record(
-                    lot=lot, application=application, applications=applications, amount=amount,
-                    kind=kind, user=user, client_bid_id=client_bid_id, now=now, note=note,
-                )  # fmt: skip
+            # No savepoint: a repeated client id was looked up above under the same lock, so
+            # the unique constraint can only fire if something bypassed the lock, and then
+            # the whole transaction is rightly rolled back.
+            bid, extended = record(
+                lot=lot, application=application, applications=applications, amount=amount,
+                kind=kind, user=user, client_bid_id=client_bid_id, now=now, note=note,
+            )  # fmt: skip
         except IntegrityError:
             raise ConflictError(
                 _("This bid id was already used for another bid."), code="duplicate_bid_id"
