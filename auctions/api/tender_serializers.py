@@ -29,6 +29,7 @@ from ..models import (
     TenderInvitation,
     TieRule,
 )
+from ..tender_services import LOT_FIELDS
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -59,39 +60,13 @@ class LotCriterionOutputSerializer(serializers.ModelSerializer):
         fields = ["code", "title", "options"]
 
 
+# What every viewer of a tender sees of a lot: the editable fields but the hidden reserve price,
+# and the lot's state.
 SUPPLIER_LOT_FIELDS = [
     "id",
     "tender",
     "number",
-    "title",
-    "description",
-    "quantity",
-    "unit",
-    "start_price",
-    "delivery_place",
-    "delivery_date",
-    "incoterms",
-    "auction_format",
-    "step_kind",
-    "step_value",
-    "step_bands",
-    "step_reference",
-    "max_step_percent",
-    "tie_rule",
-    "duration_seconds",
-    "soft_close_window_seconds",
-    "soft_close_extension_seconds",
-    "soft_close_max_rank",
-    "soft_close_max_extensions",
-    "stagger_seconds",
-    "visibility",
-    "min_participants",
-    "allow_single_award",
-    "rounds",
-    "turn_seconds",
-    "first_pause_seconds",
-    "round_pause_seconds",
-    "weighted",
+    *(name for name in LOT_FIELDS if name != "reserve_price"),
     "criteria",
     "status",
     "starts_at",
