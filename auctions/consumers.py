@@ -53,8 +53,13 @@ def _json(value) -> str:
 
 
 @database_sync_to_async
+def _snapshot(lot_id: int) -> dict:
+    return selectors.lot_snapshot(lot=selectors.lot_get(lot_id=lot_id))
+
+
+@database_sync_to_async
 def _access(user, lot_id: int):
-    """(viewer, supplier company id or None, snapshot) for a user allowed to watch the lot."""
+    """(viewer, supplier company id or None) for a user allowed to watch the lot."""
     lot = selectors.lot_get(lot_id=lot_id)
     viewer = selectors.lot_viewer(user=user, lot=lot)
     company_id = None
@@ -64,7 +69,7 @@ def _access(user, lot_id: int):
         if blocked is not None:
             raise ApplicationError(blocked[1], code="company_not_verified", status_code=403)
         company_id = application.supplier_id
-    return viewer, company_id, selectors.lot_snapshot(lot=lot)
+    return viewer, company_id
 
 
 @database_sync_to_async
@@ -100,6 +105,8 @@ class LotConsumer(AsyncWebsocketConsumer):
     acked: int = 0
     closing: bool = False
     language: str = "en"
+    ready: bool = False  # the snapshot has been sent
+    held: dict | None = None  # the newest change that arrived before it
 
     # --- connection ------------------------------------------------------------------------
 
@@ -117,13 +124,16 @@ class LotConsumer(AsyncWebsocketConsumer):
             await self._refuse(CLOSE_UNAUTHENTICATED, "not_authenticated", _("Log in first."))
             return
         try:
-            self.viewer, self.company_id, snapshot = await _access(user, self.lot_id)
+            viewer, self.company_id = await _access(user, self.lot_id)
         except ApplicationError as exc:
             await self.accept(subprotocol)
             code = CLOSE_NOT_FOUND if exc.status_code == 404 else CLOSE_FORBIDDEN
             await self._refuse(code, exc.code, exc.message)
             return
         await self.accept(subprotocol)
+        # Subscribe first, then read the snapshot: a change committed in between is held
+        # (``lot_changed`` before ``ready``) and sent after the snapshot if it is newer.
+        self.viewer = viewer
         await hub().join(lot_group(self.lot_id), self)
         if self.company_id:
             await hub().join(company_group(self.company_id), self)
@@ -131,7 +141,11 @@ class LotConsumer(AsyncWebsocketConsumer):
             await get_channel_layer().group_send(
                 lot_group(self.lot_id), {"type": "presence.changed", "lot": self.lot_id}
             )
-        await self._send_snapshot(snapshot, reason="connect")
+        await self._send_snapshot(await _snapshot(self.lot_id), reason="connect")
+        self.ready = True
+        if self.held is not None:
+            held, self.held = self.held, None
+            await self.lot_changed(held)
         if self.viewer.role != "supplier":
             await self.presence_changed({})
 
@@ -178,6 +192,8 @@ class LotConsumer(AsyncWebsocketConsumer):
 
     async def tick(self, now_text: str, cache: dict):
         """The hub's countdown tick (one task per lot per process, not one per socket)."""
+        if not self.ready:
+            return
         text = cache.get(self.last_seq)
         if text is None:
             text = cache[self.last_seq] = _json(
@@ -191,8 +207,12 @@ class LotConsumer(AsyncWebsocketConsumer):
         """Send this viewer's view of a change. ``cache`` (from the hub, one per change) holds
         the frames already made for other sockets with the same view."""
         snapshot = message["snapshot"]
-        if self.viewer is None or snapshot["seq"] <= self.last_seq:
-            return  # not connected yet, or an older state than this client already has
+        if not self.ready:
+            if self.held is None or message["seq"] > self.held["seq"]:
+                self.held = message  # the snapshot is on its way; this may be newer
+            return
+        if snapshot["seq"] <= self.last_seq:
+            return  # an older state than the one this client already has
         prev, self.last_seq = self.last_seq, snapshot["seq"]
         key = (self.viewer.role, self.viewer.application_id, prev)
         text = cache.get(key) if cache is not None else None
@@ -209,7 +229,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         await self._emit(text)
 
     async def presence_changed(self, message: dict):
-        if self.viewer is None or self.viewer.role == "supplier":
+        if not self.ready or self.viewer.role == "supplier":
             return
         connected = await hub().presence_connected(self.lot_id)
         await self._emit({"type": "presence", "connected": connected})
@@ -266,10 +286,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         )
 
     async def _resync(self, frame, request_id):
-        snapshot = await database_sync_to_async(
-            lambda: selectors.lot_snapshot(lot=selectors.lot_get(lot_id=self.lot_id))
-        )()
-        await self._send_snapshot(snapshot, reason="resync")
+        await self._send_snapshot(await _snapshot(self.lot_id), reason="resync")
 
     async def _bid(self, frame, request_id):
         if self.viewer.role != "supplier":

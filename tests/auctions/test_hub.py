@@ -44,3 +44,30 @@ async def test_no_window_delivers_every_change(settings):
     for seq in range(1, 6):
         await c.offer(change(seq))
     assert delivered == [1, 2, 3, 4, 5]
+
+
+async def test_a_change_before_the_snapshot_is_held_and_sent_after_it_only_if_newer(monkeypatch):
+    import json
+
+    from auctions import consumers
+    from auctions.standing import Viewer
+
+    monkeypatch.setattr(consumers, "render", lambda snapshot, viewer: {"seq": snapshot["seq"]})
+    consumer = consumers.LotConsumer()
+    consumer.viewer = Viewer(role="buyer")
+    sent = []
+
+    async def emit(message):
+        sent.append(json.loads(message))
+
+    consumer._emit = emit
+    await consumer.lot_changed(change(7))
+    await consumer.lot_changed(change(6))  # older than the one held: dropped
+    assert sent == [] and consumer.held["seq"] == 7
+    # The snapshot (seq 6) went out; the held change is newer, so it follows.
+    consumer.last_seq, consumer.ready = 6, True
+    held, consumer.held = consumer.held, None
+    await consumer.lot_changed(held)
+    assert [(f["type"], f["seq"], f["prev"]) for f in sent] == [("standing", 7, 6)]
+    await consumer.lot_changed(change(7))  # the same state again: nothing
+    assert len(sent) == 1
