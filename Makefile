@@ -22,14 +22,16 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --port $(PORT)
 
-# Daphne serves the site; the auction scheduler (which starts, advances and closes lots) runs
-# beside it and stops with it.
+# Daphne serves the site; the auction scheduler (which starts, advances and closes lots) and the
+# demo's bidder bots (which wait for Daphne, then bid over the websocket) run beside it and stop
+# with it.
 run: demo
 	@echo "Serving Tradefloor on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	@$(PY) manage.py run_scheduler --interval 0.5 & scheduler=$$!; \
-	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_demo_bots --port $(PORT) & bots=$$!; \
+	trap 'kill $$scheduler $$bots 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) marketplace.asgi:application
 
 test: install

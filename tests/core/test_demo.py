@@ -1,13 +1,23 @@
 """`make run` loads the demo with `load_demo`; it must work on a fresh database and again."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from auctions.models import ApplicationStatus, Lot, LotStatus
 from marketplace.companies.identifiers import normalise
 from marketplace.companies.models import Company, Membership
-from marketplace.platforms.models import ParticipationStatus, Platform, PlatformMembership
+from marketplace.core.management.commands.load_demo import DEMO_SUPPLIERS, DEMO_TENDER_TITLE
+from marketplace.platforms.models import (
+    AuctionFormat,
+    ParticipationStatus,
+    Platform,
+    PlatformMembership,
+    Visibility,
+)
 from marketplace.users.models import User
 
 
@@ -62,3 +72,66 @@ def test_demo_users_can_log_in_through_the_login_page(client):
     )
     assert response.status_code == 302
     assert client.get("/").context["user"].email == "buyer@demo.tradefloor.local"
+
+
+def _demo_tender():
+    from auctions.models import Tender
+
+    return (
+        Tender.objects.filter(title=DEMO_TENDER_TITLE, status="published").order_by("-pk").first()
+    )
+
+
+@pytest.mark.django_db
+def test_demo_has_an_english_lot_going_live_within_two_minutes_and_a_rounds_lot_after_it():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    tender = _demo_tender()
+    assert tender is not None and tender.buyer.is_buyer
+    english, rounds = tender.lots.order_by("number")
+    now = timezone.now()
+    assert english.status == LotStatus.AUCTION_SCHEDULED
+    assert now < english.starts_at <= now + timedelta(minutes=2)
+    assert english.auction_format == AuctionFormat.ENGLISH
+    assert english.visibility == Visibility.LADDER
+    assert (english.soft_close_window_seconds, english.soft_close_extension_seconds) == (60, 60)
+    assert 5 * 60 <= english.duration_seconds <= 15 * 60
+    assert rounds.status == LotStatus.AUCTION_SCHEDULED
+    assert rounds.auction_format == AuctionFormat.ROUNDS
+    assert rounds.starts_at >= english.starts_at + timedelta(seconds=english.duration_seconds)
+    for lot in (english, rounds):
+        admitted = set(
+            lot.applications.filter(status=ApplicationStatus.ADMITTED).values_list(
+                "supplier__memberships__user__email", flat=True
+            )
+        )
+        assert set(DEMO_SUPPLIERS) <= admitted
+        # the events of the way there: published, applications closed, scheduled
+        assert lot.events.filter(kind="status_changed").count() == 3
+    # rounds: every admitted supplier made the initial offer that gives it a turn
+    assert not rounds.applications.filter(initial_amount__isnull=True).exists()
+    printed = out.getvalue()
+    assert f"/ws/lots/{english.pk}/" in printed
+    assert "buyer@demo.tradefloor.local" in printed and "baltic@demo.tradefloor.local" in printed
+
+
+@pytest.mark.django_db
+def test_demo_rerun_keeps_an_upcoming_auction_and_replaces_a_stale_one():
+    call_command("load_demo", stdout=StringIO())
+    first = _demo_tender()
+    call_command("load_demo", stdout=StringIO())
+    assert _demo_tender() == first  # still to come: kept, nothing duplicated
+    assert Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).count() == 2
+
+    # The demo was loaded long ago and nobody ran the scheduler: the start is stale.
+    Lot.objects.filter(tender=first).update(starts_at=timezone.now() - timedelta(minutes=10))
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    fresh = _demo_tender()
+    assert fresh != first
+    english = fresh.lots.get(number=1)
+    now = timezone.now()
+    assert english.status == LotStatus.AUCTION_SCHEDULED
+    assert now < english.starts_at <= now + timedelta(minutes=2)
+    assert set(first.lots.values_list("status", flat=True)) == {LotStatus.CANCELLED}
+    assert f"/ws/lots/{english.pk}/" in out.getvalue()

@@ -1,25 +1,38 @@
-"""Load the demo data `make run` shows: platforms, verified companies and their people.
+"""Load the demo data `make run` shows: platforms, verified companies and their people, and a
+live auction about to start.
 
 Safe to run again: every object is looked up by a natural key first, and passwords are reset
-to the printed demo password.
+to the printed demo password. The demo tender is kept while its English lot is still to come (or
+live); otherwise its unfinished lots are cancelled and a fresh demo tender is made, so every run
+shows an auction going live about a minute later.
 """
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from auctions import tender_services
+from auctions.models import LotStatus, StepKind, Tender, TenderStatus
+from auctions.states import can_transition
+from marketplace.categories.models import Category
 from marketplace.companies.identifiers import normalise
 from marketplace.companies.models import Company, Membership, MembershipRole, VerificationStatus
 from marketplace.platforms.models import (
+    AuctionFormat,
     ParticipationStatus,
     Platform,
     PlatformAdmin,
     PlatformKind,
     PlatformMembership,
+    Visibility,
 )
 from marketplace.users.models import User
+from suppliers.models import SupplierProfile
 
 DEMO_PASSWORD = "tradefloor-demo"
 
@@ -46,12 +59,177 @@ PEOPLE = [
 ]  # fmt: skip
 
 
+# The live auction demo: a tender of the buyer (agro) with an English lot going live a minute
+# after loading and a rounds lot after it. The suppliers are admitted; steel and fuel are bid by
+# `manage.py run_demo_bots`, baltic is left to the person trying the demo.
+DEMO_TENDER_TITLE = "Пальне для посівної кампанії 2026 (демо-аукціон)"
+DEMO_CATEGORY = "09100000-0"  # CPV: fuels
+DEMO_BUYER = "buyer@demo.tradefloor.local"
+DEMO_BIDDER = "baltic@demo.tradefloor.local"
+DEMO_SUPPLIERS = ["steel@demo.tradefloor.local", "fuel@demo.tradefloor.local", DEMO_BIDDER]
+LIVE_IN = timedelta(seconds=60)
+STAGGER = timedelta(minutes=12)  # the rounds lot starts this long after the English one
+# Initial offers for the rounds lot (its first round's order), by supplier e-mail.
+ROUNDS_INITIAL = {
+    "steel@demo.tradefloor.local": Decimal("2150000.00"),
+    "fuel@demo.tradefloor.local": Decimal("2170000.00"),
+    DEMO_BIDDER: Decimal("2190000.00"),
+}
+
+
+def demo_lots() -> list[dict]:
+    delivery = timezone.localdate() + timedelta(days=30)
+    common = {"delivery_place": "Полтавська обл., Машівка, склад ПММ ТОВ «Агро Закупівлі»",
+              "delivery_date": delivery, "incoterms": "DAP", "step_kind": StepKind.AMOUNT,
+              "visibility": Visibility.LADDER, "min_participants": 2}  # fmt: skip
+    english = {
+        **common, "title": "Дизельне паливо ДП-Л-Євро5-В0", "quantity": Decimal("120"),
+        "unit": "т", "description": "ДСТУ 7688:2015, партіями по 20 т.",
+        "start_price": Decimal("6240000.00"), "reserve_price": Decimal("5600000.00"),
+        "step_value": Decimal("15000.00"), "auction_format": AuctionFormat.ENGLISH,
+        "duration_seconds": 600, "soft_close_window_seconds": 60,
+        "soft_close_extension_seconds": 60, "stagger_seconds": int(STAGGER.total_seconds()),
+    }  # fmt: skip
+    rounds = {
+        **common, "title": "Бензин А-95-Євро5-Е5", "quantity": Decimal("40"), "unit": "т",
+        "start_price": Decimal("2200000.00"), "step_value": Decimal("10000.00"),
+        "auction_format": AuctionFormat.ROUNDS, "rounds": 3, "turn_seconds": 30,
+        "first_pause_seconds": 60, "round_pause_seconds": 30,
+    }  # fmt: skip
+    return [english, rounds]
+
+
+def _demo_tenders():
+    return Tender.objects.filter(
+        title=DEMO_TENDER_TITLE, created_by__email=DEMO_BUYER, status=TenderStatus.PUBLISHED
+    ).order_by("-pk")
+
+
+def demo_tender_current(*, now: datetime | None = None) -> Tender | None:
+    """The newest demo tender if its English lot is still to come or live with time left."""
+    now = now or timezone.now()
+    tender = _demo_tenders().first()
+    lot = tender and tender.lots.filter(number=1).first()
+    if lot is None:
+        return None
+    upcoming = lot.status == LotStatus.AUCTION_SCHEDULED and lot.starts_at > now + timedelta(
+        seconds=15
+    )
+    running = lot.status == LotStatus.LIVE and lot.ends_at > now + timedelta(seconds=60)
+    return tender if upcoming or running else None
+
+
+def demo_lots_open() -> list:
+    """The newest demo tender's lots that are not finished (for the bots)."""
+    tender = _demo_tenders().first()
+    if tender is None:
+        return []
+    running = (LotStatus.AUCTION_SCHEDULED, LotStatus.LIVE, LotStatus.PAUSED, LotStatus.SUSPENDED)
+    return list(tender.lots.filter(status__in=running).order_by("number"))
+
+
+def _demo_tenders_retire(*, actor, keep: Tender | None) -> None:
+    """Cancel what can be cancelled of the older demo tenders (a live or closed lot is left
+    to the scheduler and the buyer)."""
+    for tender in _demo_tenders().exclude(pk=getattr(keep, "pk", None)):
+        for lot in tender.lots.all():
+            if can_transition(lot.status, LotStatus.CANCELLED) and lot.status != LotStatus.DRAFT:
+                tender_services.lot_cancel(
+                    actor=actor, lot=lot, reason="Replaced by a fresh demo auction."
+                )
+
+
+def demo_tender_create(
+    *, now: datetime, platform: Platform, buyer: Company, officer: User, suppliers: dict
+) -> Tender:
+    """A published demo tender whose lots are auction_scheduled, the English one at now + 60 s.
+
+    Made through the services (create, publish, apply, admit, close applications, schedule);
+    only the deadlines are then moved into the past with ``update()``, since the services
+    rightly refuse past dates and the demo cannot wait for real ones. ``suppliers``: e-mail ->
+    (user, company) for ``DEMO_SUPPLIERS``."""
+    category = Category.objects.filter(code=DEMO_CATEGORY).first() or Category.objects.create(
+        code=DEMO_CATEGORY, name_en="Fuels", name_ru="Топливо", name_uk="Паливо"
+    )
+    tender = tender_services.tender_create(
+        actor=officer, platform=platform, buyer=buyer, title=DEMO_TENDER_TITLE,
+        description="Закупівля пального для весняних польових робіт. Оплата 30 днів після "
+                    "поставки; доставка транспортом постачальника.",
+        category=category, currency="UAH", questions_deadline=now + timedelta(hours=1),
+        applications_deadline=now + timedelta(hours=2), auction_start=now + timedelta(hours=3),
+        lots=demo_lots(), now=now,
+    )  # fmt: skip
+    tender_services.tender_publish(actor=officer, tender=tender, now=now)
+    lots = list(tender.lots.order_by("number"))
+    for email in DEMO_SUPPLIERS:
+        user, supplier = suppliers[email]
+        profile, _ = SupplierProfile.objects.get_or_create(company=supplier)
+        profile.categories.add(category)
+        for lot in lots:
+            initial = ROUNDS_INITIAL[email] if lot.auction_format == AuctionFormat.ROUNDS else None
+            application = tender_services.application_submit(
+                actor=user, lot=lot, supplier=supplier, terms_accepted=True,
+                initial_amount=initial, now=now,
+            )  # fmt: skip
+            tender_services.application_admit(actor=officer, application=application, now=now)
+    Tender.objects.filter(pk=tender.pk).update(
+        questions_deadline=now - timedelta(minutes=2),
+        applications_deadline=now - timedelta(minutes=1),
+        auction_start=now + LIVE_IN,
+    )
+    for lot in lots:
+        tender_services.lot_applications_close(lot_id=lot.pk, now=now)
+        tender_services.lot_schedule(lot_id=lot.pk)
+    return tender
+
+
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo platform, companies and users, and print the log-ins."
+    help = (
+        "Load (or refresh) the demo platform, companies, users and a live auction about to "
+        "start, and print the log-ins."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--port", type=int, default=8000, help="the server's port, for the printed URL"
+        )
+
+    def handle(self, *args, port: int = 8000, **options):
+        tender, fresh, rows = self.load(now=timezone.now())
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /accounts/login/ as:"))
+        for email, what in rows:
+            self.stdout.write(f"  {email:<34} {DEMO_PASSWORD:<16} {what}")
+        self.print_auction(tender, fresh, port=port)
+
+    def print_auction(self, tender: Tender, fresh: bool, *, port: int) -> None:
+        now = timezone.now()
+        lots = list(tender.lots.order_by("number"))
+        state = "a fresh one" if fresh else "kept: still to come or live"
+        self.stdout.write(
+            self.style.SUCCESS(f"Live auction demo: tender #{tender.pk} «{tender.title}» ({state})")
+        )
+        for lot in lots:
+            when = ""
+            if lot.status == LotStatus.AUCTION_SCHEDULED and lot.starts_at:
+                seconds = max(0, int((lot.starts_at - now).total_seconds()))
+                when = f", starts {lot.starts_at:%H:%M:%S} UTC (in {seconds} s)"
+            elif lot.status == LotStatus.LIVE and lot.ends_at:
+                when = f", ends {lot.ends_at:%H:%M:%S} UTC"
+            self.stdout.write(
+                f"  lot {lot.pk}: {lot.title}, {lot.get_auction_format_display()}, "
+                f"{lot.get_status_display().lower()}{when}"
+            )
+        english = lots[0]
+        self.stdout.write(
+            f"  Watch as {DEMO_BUYER} (the buyer's full view); bid as {DEMO_BIDDER}.\n"
+            f"  Websocket: ws://127.0.0.1:{port}/ws/lots/{english.pk}/ (protocol: docs/websocket.md);"
+            f" standing: /api/lots/{english.pk}/standing/\n"
+            f"  The steel and fuel suppliers are bots (`manage.py run_demo_bots`, started by "
+            f"`make run`)."
+        )
 
     @transaction.atomic
-    def handle(self, *args, **options):
-        now = timezone.now()
+    def load(self, *, now) -> tuple[Tender, bool, list[tuple[str, str]]]:
         admin, _ = User.objects.get_or_create(
             email="admin@demo.tradefloor.local",
             defaults={"full_name": "Platform Admin", "is_staff": True, "is_superuser": True},
@@ -110,8 +288,10 @@ class Command(BaseCommand):
                           "decided_at": now},
             )  # fmt: skip
 
+        people: dict[str, tuple[User, Company]] = {}
         for email, full_name, key, roles in PEOPLE:
             user, _ = User.objects.get_or_create(email=email, defaults={"full_name": full_name})
+            people[email] = (user, companies[key])
             user.set_password(DEMO_PASSWORD)
             user.save()
             for role in roles:
@@ -119,9 +299,17 @@ class Command(BaseCommand):
             if key == "agro" and MembershipRole.COMPANY_ADMIN in roles:
                 PlatformAdmin.objects.get_or_create(platform=dedicated, user=user)
 
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /accounts/login/ as:"))
+        officer = people[DEMO_BUYER][0]
+        tender = demo_tender_current(now=now)
+        fresh = tender is None
+        if fresh:
+            tender = demo_tender_create(
+                now=now, platform=public, buyer=companies["agro"], officer=officer,
+                suppliers={e: people[e] for e in DEMO_SUPPLIERS},
+            )  # fmt: skip
+        _demo_tenders_retire(actor=officer, keep=tender)
+
         rows = [("admin@demo.tradefloor.local", "platform admin (operator staff)")]
         rows += [(e, f"{companies[k].legal_name}: {', '.join(str(r.label) for r in rs)}")
                  for e, _n, k, rs in PEOPLE]  # fmt: skip
-        for email, what in rows:
-            self.stdout.write(f"  {email:<34} {DEMO_PASSWORD:<16} {what}")
+        return tender, fresh, rows

@@ -1,0 +1,183 @@
+"""The demo bidder bots (auctions/bots.py): their decisions on a view, and two bots bidding on a
+live lot through a real Daphne process over the websocket protocol, as a browser would."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from auctions.bots import BotConfig, decide, run_bots
+from auctions.lock_objects import lot_lock
+from auctions.models import Bid, BidKind, Lot, LotStatus
+from auctions.services import lot_close
+
+from .engine_setup import Auction
+
+ROOT = Path(__file__).resolve().parents[2]
+STEP = Decimal("1000")  # engine_setup.Auction's step
+
+
+def english(**me) -> dict:
+    return {"status": "live", "format": "english", "step": "1000.00",
+            "me": {"leading": False, "max_bid": "97000.00", **me}}  # fmt: skip
+
+
+def test_english_bot_bids_max_bid_or_lower_but_never_below_its_floor():
+    floor = Decimal("95500.00")
+    assert decide(english(), floor=floor) == Decimal("97000.00")
+    assert decide(english(), floor=floor, steps_lower=1) == Decimal("96000.00")
+    assert decide(english(), floor=floor, steps_lower=2) == floor  # not 95000
+    assert decide(english(max_bid="95000.00"), floor=floor) is None
+    assert decide(english(leading=True), floor=floor) is None
+    assert decide({**english(), "status": "auction_scheduled"}, floor=floor) is None
+
+
+def test_rounds_bot_bids_once_in_its_own_turn_below_the_best():
+    view = {"status": "live", "format": "rounds", "step": "1000.00", "round": 1, "turn": 2,
+            "best": {"amount": "90000.00"},
+            "me": {"leading": False, "amount": "95000.00", "my_turn": True}}  # fmt: skip
+    assert decide(view, floor=Decimal("80000")) == Decimal("89000.00")
+    assert decide(view, floor=Decimal("92000")) == Decimal("92000")  # its floor, still a bid
+    assert decide(view, floor=Decimal("94500")) is None  # the floor is above its own less a step
+    assert decide(view, floor=Decimal("80000"), bid_turn=(1, 2)) is None  # once per turn
+    assert decide({**view, "me": {**view["me"], "my_turn": False}}, floor=Decimal(0)) is None
+
+
+@pytest.mark.django_db
+def test_the_demo_bots_are_steel_and_fuel_on_each_open_demo_lot_never_baltic():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from auctions.management.commands.run_demo_bots import BOTS, bot_configs
+    from marketplace.core.management.commands.load_demo import DEMO_BIDDER, demo_lots_open
+
+    call_command("load_demo", stdout=StringIO())
+    lots = demo_lots_open()
+    assert len(lots) == 2
+    configs = bot_configs(lots=lots, host="127.0.0.1", port=8000, origin="http://127.0.0.1",
+                          pace=(4, 15))  # fmt: skip
+    assert sorted(c.name for c in configs) == sorted(
+        f"{e.split('@')[0]}@lot{lot.pk}" for e in BOTS for lot in lots
+    )
+    tokens = {t.key: t.user.email for t in Token.objects.select_related("user")}
+    assert set(tokens.values()) == set(BOTS) and DEMO_BIDDER not in tokens.values()
+    by_lot = {lot.pk: lot for lot in lots}
+    for config in configs:
+        lot_id = int(config.url.split("/ws/lots/")[1].split("/")[0])
+        low, high = BOTS[tokens[config.url.split("token=")[1]]]
+        start = by_lot[lot_id].start_price
+        assert start * low <= config.floor <= start * high + Decimal("0.01")
+
+
+# --- through a real server ----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url() -> str:
+    d = connection.settings_dict
+    password = f":{d['PASSWORD']}" if d.get("PASSWORD") else ""
+    return f"postgres://{d['USER']}{password}@{d['HOST']}:{d['PORT']}/{d['NAME']}"
+
+
+@contextlib.contextmanager
+def daphne_process():
+    """One Daphne on a free port over the test database and Redis (as test_ws_multiprocess)."""
+    from django.conf import settings
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DB_CONN_MAX_AGE": "0",
+    }
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "marketplace.asgi:application"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            assert proc.poll() is None and time.monotonic() < deadline, "daphne did not start"
+            time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_two_bots_bid_over_the_protocol_above_their_floors_and_stop_at_the_close():
+    a = Auction(suppliers=2, start_price="100000.00")  # step 1000, 30 minutes
+    a.start()
+    floors = [Decimal("90000.00"), Decimal("87500.00")]
+    with daphne_process() as port:
+        configs = [
+            BotConfig(
+                name=f"bot{i}",
+                url=f"ws://127.0.0.1:{port}/ws/lots/{a.lot.pk}/"
+                f"?token={Token.objects.create(user=user).key}",
+                floor=floor,
+                pace=(0.05, 0.2),
+                seed=i,
+            )
+            for i, (user, floor) in enumerate(zip(a.bidders, floors, strict=True))
+        ]
+        outcomes: list = []
+        bots = threading.Thread(target=lambda: outcomes.extend(asyncio.run(run_bots(configs))))
+        bots.start()
+        try:
+            deadline = time.monotonic() + 8
+            while time.monotonic() < deadline:  # until bot0 may not go lower (its floor)
+                a.lot.refresh_from_db()
+                if a.lot.best_amount is not None and a.lot.best_amount - STEP < floors[0]:
+                    break
+                time.sleep(0.2)
+            time.sleep(1)  # and bot1 has taken the lead if it had not
+            with transaction.atomic():  # the end comes now (under the lock: no bid between)
+                lot_lock(lot_id=a.lot.pk)
+                Lot.objects.filter(pk=a.lot.pk).update(ends_at=timezone.now())
+            assert lot_close(lot_id=a.lot.pk).status == LotStatus.CLOSED
+        finally:
+            bots.join(10)
+        assert not bots.is_alive(), "the bots did not stop when the lot closed"
+
+    assert [o.stopped for o in outcomes] == ["closed", "closed"]
+    for user, floor, outcome in zip(a.bidders, floors, outcomes, strict=True):
+        bids = list(Bid.objects.filter(lot=a.lot, placed_by=user, kind=BidKind.MANUAL))
+        assert bids, f"{user} placed no bid"
+        assert min(b.amount for b in bids) >= floor
+        assert sorted(b.amount for b in bids) == sorted(outcome.bids)
+    a.refresh()
+    assert a.lot.bid_count >= 6  # (100000 - 87500) / 1000 steps, at most 3 steps a bid
+    assert floors[1] <= a.lot.best_amount < floors[0] + STEP
+    assert a.lot.best_application == a.applications[1]  # the bot with the lower floor leads
