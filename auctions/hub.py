@@ -15,6 +15,7 @@ import logging
 import weakref
 from collections import defaultdict
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
@@ -37,6 +38,7 @@ class Hub:
         self.ready = asyncio.Lock()
         self.lots: dict[int, _Coalescer] = {}
         self.tickers: dict[str, asyncio.Task] = {}
+        self.delivered: dict[int, int] = {}  # lot -> the newest seq handed to its sockets
         self.presence_local: dict[int, dict[str, int]] = defaultdict(dict)
         self._redis = None
 
@@ -106,13 +108,33 @@ class Hub:
 
     async def _tick_forever(self, group: str) -> None:
         """Every few seconds, the server's time to every local socket of the lot, for
-        countdowns and to show the connection lives. One task per lot, not per socket."""
+        countdowns and to show the connection lives; and a look at the lot's sequence number
+        in the database, so a change whose broadcast never reached this process (another
+        process on the in-memory layer, e.g. the scheduler under `make run`, or a lost
+        message) still arrives: the database is the truth. One task per lot, not per socket."""
+        lot_id = int(group.split(".", 1)[1])
+        poll = poll_seconds(self.layer)
+        since_tick = 0.0
         while True:
-            await asyncio.sleep(tick_seconds())
-            now = timezone.now().isoformat()
-            cache: dict = {}
-            for consumer in list(self.members.get(group, ())):
-                await _guard(consumer.tick(now, cache))
+            await asyncio.sleep(poll)
+            since_tick += poll
+            await _guard(self._catch_up(lot_id, group))
+            if since_tick + 1e-9 >= tick_seconds():
+                since_tick = 0.0
+                now = timezone.now().isoformat()
+                cache: dict = {}
+                for consumer in list(self.members.get(group, ())):
+                    await _guard(consumer.tick(now, cache))
+
+    async def _catch_up(self, lot_id: int, group: str) -> None:
+        seq = await _lot_seq(lot_id)
+        if seq is None or seq <= self.delivered.get(lot_id, -1):
+            return
+        snapshot = await _lot_snapshot(lot_id)
+        await self.dispatch(
+            {"type": "lot.changed", "lot": lot_id, "seq": snapshot["seq"], "kinds": ["sync"],
+             "snapshot": snapshot}
+        )  # fmt: skip
 
     async def _receive_forever(self):
         while True:
@@ -151,6 +173,8 @@ class Hub:
                 await _guard(consumer.access_changed(message))
 
     async def deliver(self, group: str, message: dict) -> None:
+        lot_id = message["lot"]
+        self.delivered[lot_id] = max(self.delivered.get(lot_id, -1), message["seq"])
         cache: dict = {}  # one rendering and one JSON text per distinct view
         for consumer in list(self.members.get(group, ())):
             await _guard(consumer.lot_changed(message, cache))
@@ -158,6 +182,29 @@ class Hub:
 
 def tick_seconds() -> float:
     return getattr(settings, "AUCTION_WS_TICK_SECONDS", 5)
+
+
+def poll_seconds(layer) -> float:
+    """How often the hub compares a watched lot's sequence with the database: every second on
+    the in-memory layer (one process cannot hear another's broadcasts), with the ticks on a
+    shared layer (a backstop only)."""
+    if hasattr(layer, "prefix"):  # channels-redis
+        return tick_seconds()
+    return min(getattr(settings, "AUCTION_WS_POLL_SECONDS", 1.0), tick_seconds())
+
+
+@database_sync_to_async
+def _lot_seq(lot_id: int) -> int | None:
+    from .models import Lot
+
+    return Lot.objects.filter(pk=lot_id).values_list("event_seq", flat=True).first()
+
+
+@database_sync_to_async
+def _lot_snapshot(lot_id: int) -> dict:
+    from .selectors import lot_get, lot_snapshot
+
+    return lot_snapshot(lot=lot_get(lot_id=lot_id))
 
 
 def coalesce_seconds() -> float:

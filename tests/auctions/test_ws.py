@@ -305,3 +305,23 @@ async def test_a_member_who_does_not_bid_may_watch_but_not_bid(layer):
     assert result["ok"] is False and result["error"]["code"] == "not_a_bidder"
     assert await sync_to_async(Bid.objects.filter(lot=a.lot).count)() == 0
     await comm.disconnect()
+
+
+async def test_a_change_whose_broadcast_never_arrived_still_reaches_the_socket(
+    layer, settings, monkeypatch
+):
+    """Under `make run` the scheduler is another process on the in-memory layer: its
+    broadcasts cannot reach Daphne. The hub compares the lot's sequence with the database."""
+    from auctions import broadcast
+    from auctions.services import bid_place
+
+    settings.AUCTION_WS_TICK_SECONDS = 0.3
+    a = await make_auction()
+    s1, _, _ = await connect(a.bidders[0], a.lot)
+    await receive(s1)
+    monkeypatch.setattr(broadcast, "_group_send", lambda group, message: None)
+    await sync_to_async(bid_place)(lot_id=a.lot.pk, user=a.bidders[1], amount="99000")
+    frame = await receive_until(s1, "standing", [], timeout=5)
+    assert frame["kinds"] == ["sync"] and frame["view"]["bid_count"] == 1
+    assert frame["view"]["me"]["max_bid"] == "98000.00"
+    await s1.disconnect()
