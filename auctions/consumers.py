@@ -2,7 +2,7 @@
 
 The consumer speaks the protocol only: it checks who is connecting, sends the viewer's snapshot,
 turns client frames into calls of the same services the REST API uses (in a thread, through
-``database_sync_to_async``), and forwards the lot's changes. A change arrives once per lot as a
+``marketplace.core.asyncdb.db_async``), and forwards the lot's changes. A change arrives once per lot as a
 snapshot (``broadcast.lot_changed_now``) and is rendered here for this viewer with the pure
 ``standing.render``: no database query per recipient.
 """
@@ -13,13 +13,13 @@ import json
 import logging
 from decimal import Decimal
 
-from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from marketplace.core.asyncdb import db_async
 from marketplace.core.exceptions import ApplicationError
 from marketplace.verification.selectors import company_trade_block_reason
 
@@ -52,12 +52,12 @@ def _json(value) -> str:
     return json.dumps(value, default=lambda v: str(v) if isinstance(v, Decimal) else v.isoformat())
 
 
-@database_sync_to_async
+@db_async
 def _snapshot(lot_id: int) -> dict:
     return selectors.lot_snapshot(lot=selectors.lot_get(lot_id=lot_id))
 
 
-@database_sync_to_async
+@db_async
 def _access(user, lot_id: int):
     """(viewer, supplier company id or None) for a user allowed to watch the lot."""
     lot = selectors.lot_get(lot_id=lot_id)
@@ -72,7 +72,7 @@ def _access(user, lot_id: int):
     return viewer, company_id
 
 
-@database_sync_to_async
+@db_async
 def _own_bids(lot_id: int, viewer: Viewer) -> list[dict]:
     lot = selectors.lot_get(lot_id=lot_id)
     if viewer.role != "supplier":
@@ -88,7 +88,7 @@ async def _call(fn, **kwargs):
     """Run a service in the shared thread pool, not the single thread Django's thread-sensitive
     default uses: bids on different lots then wait on the database side by side (each thread
     has its own connection; bids on one lot serialise on its row lock, as they must)."""
-    return await DatabaseSyncToAsync(lambda: fn(**kwargs), thread_sensitive=False)()
+    return await db_async(lambda: fn(**kwargs))()
 
 
 class LotConsumer(AsyncWebsocketConsumer):

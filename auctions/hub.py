@@ -15,10 +15,11 @@ import logging
 import weakref
 from collections import defaultdict
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
+
+from marketplace.core.asyncdb import db_async
 
 from .broadcast import company_group, lot_group
 
@@ -193,14 +194,14 @@ def poll_seconds(layer) -> float:
     return min(getattr(settings, "AUCTION_WS_POLL_SECONDS", 1.0), tick_seconds())
 
 
-@database_sync_to_async
+@db_async
 def _lot_seq(lot_id: int) -> int | None:
     from .models import Lot
 
     return Lot.objects.filter(pk=lot_id).values_list("event_seq", flat=True).first()
 
 
-@database_sync_to_async
+@db_async
 def _lot_snapshot(lot_id: int) -> dict:
     from .selectors import lot_get, lot_snapshot
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from channels.auth import AuthMiddlewareStack
-from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
 
+from marketplace.core.asyncdb import db_async
 
-@database_sync_to_async
+
+@db_async
 def _user_for_token(key: str):
     from rest_framework.authtoken.models import Token
 
