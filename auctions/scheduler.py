@@ -37,7 +37,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from marketplace.companies.models import Membership, MembershipRole
+from marketplace.companies.models import Membership
 from marketplace.core.exceptions import ApplicationError
 from marketplace.platforms.models import AuctionFormat
 
@@ -45,8 +45,9 @@ from .broadcast import lot_changed_on_commit
 from .events import LOT_CHAIN_FIELDS
 from .lock_objects import lot_lock
 from .models import ApplicationStatus, Lot, LotEvent, LotStatus
-from .services import lot_close, lot_start
+from .services import BIDDER_ROLES, lot_close, lot_start
 from .states import lot_transition
+from .tender_selectors import BUYER_MANAGER_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -335,9 +336,6 @@ def lot_restart_after_outage(*, lot_id: int, now: datetime | None = None, actor=
 
 # --- notice to the participants -----------------------------------------------------------
 
-SUPPLIER_ROLES = (MembershipRole.BIDDER, MembershipRole.COMPANY_ADMIN)
-BUYER_ROLES = (MembershipRole.PROCUREMENT_OFFICER, MembershipRole.COMPANY_ADMIN)
-
 
 def _enqueue_rescheduled_email(lot_id: int, seq: int) -> None:
     send_lot_rescheduled_email.delay(lot_id, seq)
@@ -352,7 +350,7 @@ def _recipients(lot: Lot) -> list:
     people: dict[int, object] = {}
     for m in (
         Membership.objects.filter(
-            user__is_active=True, company_id__in=suppliers, role__in=list(SUPPLIER_ROLES)
+            user__is_active=True, company_id__in=suppliers, role__in=list(BIDDER_ROLES)
         )
         .select_related("user")
         .order_by("user_id")
@@ -360,7 +358,7 @@ def _recipients(lot: Lot) -> list:
         people.setdefault(m.user_id, m.user)
     for m in (
         Membership.objects.filter(
-            user__is_active=True, company_id=lot.tender.buyer_id, role__in=list(BUYER_ROLES)
+            user__is_active=True, company_id=lot.tender.buyer_id, role__in=list(BUYER_MANAGER_ROLES)
         )
         .select_related("user")
         .order_by("user_id")

@@ -54,9 +54,9 @@ from .models import (
 from .protocol_tasks import protocol_schedule
 from .selectors import lot_snapshot
 from .states import lot_transition
+from .tender_selectors import user_may_manage_tender
 
 BIDDER_ROLES = (MembershipRole.BIDDER, MembershipRole.COMPANY_ADMIN)
-BUYER_ROLES = (MembershipRole.PROCUREMENT_OFFICER, MembershipRole.COMPANY_ADMIN)
 PROXY_ROUNDS_LIMIT = 500
 
 
@@ -93,7 +93,8 @@ def _save_lot(lot: Lot, fields: list[str]) -> None:
 
 
 def _require_buyer(*, user, lot: Lot) -> None:
-    if user_has_company_role(user=user, company=lot.tender.buyer_id, roles=BUYER_ROLES):
+    """The buyer's managers (as for the tender itself) and platform admins run the auction."""
+    if user_may_manage_tender(user=user, tender=lot.tender):
         return
     if user_is_platform_admin(user=user, platform=lot.tender.platform_id):
         return
@@ -310,7 +311,7 @@ def _run_proxies(lot: Lot, applications: list[Application], now: datetime) -> bo
     return extended
 
 
-def _bidder_application(*, lot_id: int, user) -> Application:
+def bidder_application(*, lot_id: int, user) -> Application:
     companies = user_company_ids(user=user, roles=BIDDER_ROLES)
     application = (
         Application.objects.filter(lot_id=lot_id, supplier_id__in=companies).order_by("pk").first()
@@ -426,7 +427,7 @@ def _check_rounds_bid(*, lot: Lot, application: Application, amount: Decimal) ->
 def bid_withdraw(*, lot_id: int, user, now: datetime | None = None) -> Lot:
     """Rounds format: take back the bids made in the current turn; the price before the turn
     stands again."""
-    application = _bidder_application(lot_id=lot_id, user=user)
+    application = bidder_application(lot_id=lot_id, user=user)
     with transaction.atomic():
         lot = lot_lock(lot_id=lot_id)
         now = now or timezone.now()
@@ -552,7 +553,7 @@ def bid_place(
     value = _parse_amount(amount)
     client_bid_id = (client_bid_id or "").strip()[:64]
     if application_id is None:
-        application_id = _bidder_application(lot_id=lot_id, user=user).pk
+        application_id = bidder_application(lot_id=lot_id, user=user).pk
         check_member = False
     else:
         check_member = True
@@ -697,7 +698,7 @@ def bid_quote(*, lot_id: int, user, amount) -> dict:
     would take now, and whether the rules would accept it (with the refusal's code and
     message if not). Writes nothing."""
     value = _parse_amount(amount)
-    application = _bidder_application(lot_id=lot_id, user=user)
+    application = bidder_application(lot_id=lot_id, user=user)
     lot = Lot.objects.select_related("tender").get(pk=lot_id)
     applications = _admitted(lot)
     application = next((a for a in applications if a.pk == application.pk), None)
@@ -744,7 +745,7 @@ def bid_quote(*, lot_id: int, user, amount) -> dict:
 def proxy_set(*, lot_id: int, user, floor, now: datetime | None = None) -> ProxyBid:
     """Set (or change) the bidder's proxy floor. While the lot is live it acts at once."""
     value = _parse_amount(floor)
-    application = _bidder_application(lot_id=lot_id, user=user)
+    application = bidder_application(lot_id=lot_id, user=user)
     with transaction.atomic():
         lot = lot_lock(lot_id=lot_id)
         now = now or timezone.now()
@@ -787,7 +788,7 @@ def proxy_set(*, lot_id: int, user, floor, now: datetime | None = None) -> Proxy
 
 
 def proxy_clear(*, lot_id: int, user) -> None:
-    application = _bidder_application(lot_id=lot_id, user=user)
+    application = bidder_application(lot_id=lot_id, user=user)
     with transaction.atomic():
         lot = lot_lock(lot_id=lot_id)
         updated = ProxyBid.objects.filter(application=application, active=True).update(active=False)

@@ -280,7 +280,7 @@ class ProxyView(APIView):
         summary="Your proxy floor on this lot",
     )
     def get(self, request, lot_id: int):
-        application = services._bidder_application(lot_id=lot_id, user=request.user)
+        application = services.bidder_application(lot_id=lot_id, user=request.user)
         proxy = getattr(application, "proxy", None)
         if proxy is None:
             raise NotFoundError(_("No proxy floor is set."), code="proxy_not_set")
