@@ -325,3 +325,33 @@ async def test_a_change_whose_broadcast_never_arrived_still_reaches_the_socket(
     assert frame["kinds"] == ["sync"] and frame["view"]["bid_count"] == 1
     assert frame["view"]["me"]["max_bid"] == "98000.00"
     await s1.disconnect()
+
+
+async def test_proxy_and_withdraw_frames(layer):
+    from auctions.models import ProxyBid
+    from auctions.services import bid_place
+
+    a = await make_auction()
+    s1, _, _ = await connect(a.bidders[1], a.lot)
+    frames = [await receive(s1)]
+    await s1.send_to(text_data=json.dumps({"type": "proxy", "request_id": "p1", "floor": "95000"}))
+    assert (await receive_until(s1, "result", frames)) == {
+        "type": "result", "request_id": "p1", "ok": True,
+    }  # fmt: skip
+    # Outbid by a competitor, the proxy answers for it.
+    await sync_to_async(bid_place)(lot_id=a.lot.pk, user=a.bidders[0], amount="99000")
+    while True:
+        standing = await receive_until(s1, "standing", frames)
+        if standing["view"]["me"]["leading"]:
+            break
+    assert standing["view"]["me"]["amount"] == "98000.00"
+    await s1.send_to(text_data=json.dumps({"type": "proxy", "request_id": "p2", "floor": None}))
+    assert (await receive_until(s1, "result", frames))["ok"] is True
+    assert not await sync_to_async(
+        lambda: ProxyBid.objects.get(application=a.applications[1]).active
+    )()
+    # Withdrawal belongs to the rounds format's turns: refused here, with the reason.
+    await s1.send_to(text_data=json.dumps({"type": "withdraw", "request_id": "w"}))
+    result = await receive_until(s1, "result", frames)
+    assert result["ok"] is False and result["error"]["code"] == "not_your_turn"
+    await s1.disconnect()
