@@ -5,18 +5,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketplace.categories.models import Category
+from marketplace.companies.api.profile_serializers import (
+    CategoryBriefSerializer,
+    CompanyProfileOutputSerializer,
+)
 from marketplace.core.models import CURRENCIES
 
 from ..models import Certificate, PriceList, PriceListItem, PriceListKind, Product
 from ..pricelist_io import NAME_MAX, SKU_MAX, UNIT_MAX
 from ..regions import region_name
 from ..selectors import supplier_profile_of
-
-
-class SupplierCategoryBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Category
-        fields = ["id", "code", "name"]
 
 
 class RegionSerializer(serializers.Serializer):
@@ -49,30 +47,13 @@ class CertificateOutputSerializer(serializers.ModelSerializer):
         )
 
 
-class SupplierProfileOutputSerializer(serializers.Serializer):
+class SupplierProfileOutputSerializer(CompanyProfileOutputSerializer):
     """A supplier company with its profile (empty until the supplier fills it in)."""
 
-    company_id = serializers.IntegerField(source="pk")
-    legal_name = serializers.CharField()
-    country = serializers.CharField()
-    city = serializers.CharField()
-    website = serializers.CharField()
-    verification_status = serializers.CharField()
-    description = serializers.SerializerMethodField()
-    categories = serializers.SerializerMethodField()
     regions = serializers.SerializerMethodField()
     certificates = serializers.SerializerMethodField()
-    updated_at = serializers.SerializerMethodField()
 
-    def get_description(self, company) -> str:
-        profile = supplier_profile_of(company=company)
-        return profile.description if profile else ""
-
-    @extend_schema_field(SupplierCategoryBriefSerializer(many=True))
-    def get_categories(self, company):
-        profile = supplier_profile_of(company=company)
-        cats = profile.categories.all() if profile else []
-        return SupplierCategoryBriefSerializer(cats, many=True).data
+    profile_of = staticmethod(supplier_profile_of)
 
     @extend_schema_field(RegionSerializer(many=True))
     def get_regions(self, company):
@@ -85,13 +66,6 @@ class SupplierProfileOutputSerializer(serializers.Serializer):
         profile = supplier_profile_of(company=company)
         certs = profile.certificates.all() if profile else []
         return CertificateOutputSerializer(certs, many=True).data
-
-    @extend_schema_field(OpenApiTypes.DATETIME)
-    def get_updated_at(self, company):
-        profile = supplier_profile_of(company=company)
-        return (
-            serializers.DateTimeField().to_representation(profile.updated_at) if profile else None
-        )
 
 
 class SupplierProfileInputSerializer(serializers.Serializer):
@@ -125,7 +99,7 @@ class CertificateUpdateSerializer(CertificateInputSerializer):
 
 
 class ProductOutputSerializer(serializers.ModelSerializer):
-    category = SupplierCategoryBriefSerializer(allow_null=True)
+    category = CategoryBriefSerializer(allow_null=True)
 
     class Meta:
         model = Product
