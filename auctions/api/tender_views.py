@@ -9,7 +9,6 @@ supplier-facing serializers (no reserve prices, no other suppliers' names).
 from __future__ import annotations
 
 import django_filters
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +23,7 @@ from marketplace.categories.selectors import category_subtree
 from marketplace.companies.models import Company
 from marketplace.companies.selectors import user_company_ids
 from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from marketplace.core.files import private_file_response
 from marketplace.core.serializers import ErrorResponseSerializer
 from marketplace.platforms.models import Platform
 
@@ -486,18 +486,11 @@ class TenderDocumentDetailApi(GenericAPIView):
     def get(self, request, tender_id: int, document_id: int):
         tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id)
         document = selectors.document_get(tender=tender, document_id=document_id)
-        storage = services.storages["private"]
-        if not storage.exists(document.storage_name):
-            raise NotFoundError(_("The file of this document is missing."), code="file_missing")
-        response = FileResponse(
-            storage.open(document.storage_name, "rb"),
-            as_attachment=True,
-            filename=document.original_name,
+        return private_file_response(
+            name=document.storage_name, filename=document.original_name,
             content_type=document.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+            missing_message=_("The file of this document is missing."),
+        )  # fmt: skip
 
     @extend_schema(
         tags=TAGS,

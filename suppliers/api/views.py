@@ -5,8 +5,7 @@ serializer checks the shape, the service enforces the rules.
 """
 
 from django.conf import settings
-from django.core.files.storage import storages
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,7 +14,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from marketplace.core.exceptions import ApplicationError, NotFoundError, error_body
+from marketplace.core.exceptions import ApplicationError, error_body
+from marketplace.core.files import private_file_response
 
 from .. import selectors, services
 from ..models import Certificate, PriceList, PriceListItem, Product
@@ -171,15 +171,11 @@ class CertificateFileApi(APIView):
         cert = selectors.certificate_get_visible(
             user=request.user, company_id=company_id, certificate_id=certificate_id
         )
-        storage = storages["private"]
-        if not cert.file_name or not storage.exists(cert.file_name):
-            raise NotFoundError(_("This certificate has no file."), code="file_not_found")
-        return FileResponse(
-            storage.open(cert.file_name, "rb"),
-            as_attachment=True,
-            filename=cert.original_file_name or "certificate",
-            content_type=cert.content_type or "application/octet-stream",
-        )
+        return private_file_response(
+            name=cert.file_name, filename=cert.original_file_name or "certificate",
+            content_type=cert.content_type, missing_code="file_not_found",
+            missing_message=_("This certificate has no file."),
+        )  # fmt: skip
 
 
 # --- Catalogue --------------------------------------------------------------------------------

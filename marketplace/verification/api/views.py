@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -16,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.core.exceptions import NotFoundError
+from marketplace.core.files import private_file_response
 
 from .. import selectors, services
 from ..models import SubmissionStatus, VerificationDocument
@@ -134,18 +134,11 @@ class DocumentDownloadView(APIView):
     )
     def get(self, request, document_id: int):
         document = selectors.document_get_for_download(user=request.user, document_id=document_id)
-        storage = services.private_storage()
-        if not storage.exists(document.storage_name):
-            raise NotFoundError(_("The file of this document is missing."), code="file_missing")
-        response = FileResponse(
-            storage.open(document.storage_name, "rb"),
-            as_attachment=True,
-            filename=document.original_name,
+        return private_file_response(
+            name=document.storage_name, filename=document.original_name,
             content_type=document.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+            missing_message=_("The file of this document is missing."),
+        )  # fmt: skip
 
 
 class SubmissionListView(generics.ListAPIView):
