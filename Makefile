@@ -16,7 +16,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+# The pages' browser libraries (htmx, uPlot) from the npm registry, pinned by package-lock.json;
+# Django serves them from node_modules (settings.STATICFILES_DIRS): no CDN at run time.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the pages' libraries (apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -58,8 +65,8 @@ format: install
 # Refresh the .po catalogues from the sources and compile them (needs GNU gettext:
 # apt-get install gettext). The compiled .mo files are committed, so `make run` needs neither.
 messages: install
-	$(PY) manage.py makemessages -l ru -l uk -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'infra/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py makemessages -l ru -l uk -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'infra/*' --ignore 'node_modules/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
-	rm -rf $(VENV) var db.sqlite3
+	rm -rf $(VENV) var db.sqlite3 node_modules test-artifacts

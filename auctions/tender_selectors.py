@@ -24,7 +24,12 @@ from marketplace.categories.selectors import category_ancestors
 from marketplace.companies.models import Company, MembershipRole
 from marketplace.companies.selectors import user_company_ids, user_has_company_role
 from marketplace.core.exceptions import NotFoundError
-from marketplace.platforms.models import ParticipationStatus, Platform, PlatformMembership
+from marketplace.platforms.models import (
+    ParticipationStatus,
+    Platform,
+    PlatformKind,
+    PlatformMembership,
+)
 from marketplace.platforms.selectors import administered_platform_ids, user_is_platform_admin
 from marketplace.verification.selectors import company_can_trade, company_trade_block_reason
 
@@ -32,6 +37,7 @@ from .models import (
     Application,
     ApplicationStatus,
     Lot,
+    LotStatus,
     Participation,
     Question,
     Tender,
@@ -123,6 +129,34 @@ def tender_list_visible(*, user) -> QuerySet[Tender]:
         scope |= Q(platform_id__in=admin_ids)
     scope |= _supplier_visible_q(user_trading_supplier_ids(user=user))
     return qs.filter(scope)
+
+
+def tender_list_public() -> QuerySet[Tender]:
+    """What anyone may read, signed in or not: published (or later) open tenders of active
+    public platforms. Invitation-only tenders and dedicated platforms stay private."""
+    return Tender.objects.select_related("platform", "buyer", "category").filter(
+        ~Q(status=TenderStatus.DRAFT),
+        participation=Participation.OPEN,
+        platform__kind=PlatformKind.PUBLIC,
+        platform__is_active=True,
+    )
+
+
+def tender_list_for_page(*, user) -> QuerySet[Tender]:
+    """The tenders a page lists for ``user``: the public ones and those the user may see."""
+    public = tender_list_public()
+    if not user or not user.is_authenticated:
+        return public
+    return Tender.objects.select_related("platform", "buyer", "category").filter(
+        Q(pk__in=public.values("pk")) | Q(pk__in=tender_list_visible(user=user).values("pk"))
+    )
+
+
+def tender_get_for_page(*, user, tender_id: int) -> Tender:
+    tender = tender_list_for_page(user=user).filter(pk=tender_id).first()
+    if tender is None:
+        raise NotFoundError(_("No such tender."), code="tender_not_found")
+    return tender
 
 
 def tender_get_visible(*, user, tender_id: int) -> Tender:
@@ -292,3 +326,21 @@ def question_get_visible(*, user, question_id: int) -> Question:
         ):
             return question
     raise NotFoundError(_("No such question."), code="question_not_found")
+
+
+def lot_list_for_workspace(*, user) -> dict[str, list[Lot]]:
+    """The lots a person works on, newest first: ``bidding`` (lots where one of the user's
+    companies is an admitted supplier) and ``buying`` (lots of the user's companies' tenders),
+    drafts left out."""
+    companies = user_company_ids(user=user)
+    lots = Lot.objects.select_related("tender", "tender__buyer").exclude(status=LotStatus.DRAFT)
+    bidding = lots.filter(
+        applications__supplier_id__in=companies,
+        applications__status=ApplicationStatus.ADMITTED,
+    ).distinct()
+    buying = lots.filter(tender__buyer_id__in=companies)
+    order = ("-tender__auction_start", "tender_id", "number")
+    return {
+        "bidding": list(bidding.order_by(*order)[:100]),
+        "buying": list(buying.order_by(*order)[:100]),
+    }

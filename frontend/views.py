@@ -1,16 +1,76 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from auctions import tender_selectors
+from auctions.selectors import lot_viewer
+from marketplace.categories.selectors import category_get, category_list, category_subtree
 from marketplace.companies.models import Invitation
 from marketplace.companies.services import invitation_accept
-from marketplace.core.exceptions import ApplicationError
+from marketplace.core.exceptions import ApplicationError, NotFoundError
 
 
 def home(request):
-    return render(request, "frontend/home.html")
+    """The landing page: the open tenders of the public platforms (and, signed in, those the
+    person may see), searched by text and category."""
+    tenders = tender_selectors.tender_list_for_page(user=request.user)
+    query = (request.GET.get("q") or "").strip()[:200]
+    if query:
+        tenders = tenders.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    category = category_get(category_id=_int(request.GET.get("category")))
+    if category is not None:
+        tenders = tenders.filter(category__in=category_subtree(category=category))
+    tenders = tenders.annotate(lot_count=Count("lots")).order_by("-auction_start", "-pk")
+    page = Paginator(tenders, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "frontend/home.html",
+        {
+            "page": page,
+            "query": query,
+            "category": category,
+            "categories": category_list().filter(depth__lte=1).order_by("path"),
+        },
+    )
+
+
+def tender_page(request, tender_id: int):
+    """A tender as its visibility allows, with each lot and, for those who may watch it, the
+    way into its auction room or live console."""
+    try:
+        tender = tender_selectors.tender_get_for_page(user=request.user, tender_id=tender_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    lots = []
+    for lot in tender_selectors.lot_list_for_tender(tender=tender):
+        try:
+            role = lot_viewer(user=request.user, lot=lot).role
+        except NotFoundError:
+            role = None
+        lots.append({"lot": lot, "role": role})
+    return render(request, "frontend/tender.html", {"tender": tender, "lots": lots})
+
+
+@login_required
+def workspace(request):
+    """My auctions: the lots I bid in and the lots of my companies' tenders."""
+    return render(
+        request,
+        "frontend/workspace.html",
+        tender_selectors.lot_list_for_workspace(user=request.user),
+    )
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @login_required

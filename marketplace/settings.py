@@ -9,6 +9,7 @@ and on a real secret key, and turns on every deployment safeguard.
 from pathlib import Path
 
 import environ
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.headless",
+    "django_htmx",
+    "csp",
     "marketplace.core",
     "marketplace.users",
     "marketplace.companies",
@@ -96,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -239,7 +244,14 @@ USE_TZ = True
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
-STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+# Browser libraries come from npm (package.json; `make` runs `npm ci`) and are served as ours:
+# no CDN at run time. Each is mapped under static/vendor/<name>/.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    BASE_DIR / "frontend" / "static",
+    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/uplot", NODE_MODULES / "uplot" / "dist"),
+]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 # Verification documents: never under MEDIA_URL, served only through an authorised view.
@@ -291,6 +303,25 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# --- Content-Security-Policy (django-csp) -----------------------------------------------------
+# Our pages run only scripts and styles served from this site: no inline script, no inline
+# style element, no CDN. Websockets go back to the same origin ('self' covers ws/wss there).
+# The API documentation views widen this for themselves (marketplace/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    },
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tradefloor API",
     "DESCRIPTION": "B2B trading platforms: companies, verification, tenders, live reverse "

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -77,7 +77,7 @@ ROUNDS_INITIAL = {
 }
 
 
-def demo_lots() -> list[dict]:
+def demo_lots(*, duration: int = 600) -> list[dict]:
     delivery = timezone.localdate() + timedelta(days=30)
     common = {"delivery_place": "Полтавська обл., Машівка, склад ПММ ТОВ «Агро Закупівлі»",
               "delivery_date": delivery, "incoterms": "DAP", "step_kind": StepKind.AMOUNT,
@@ -87,8 +87,10 @@ def demo_lots() -> list[dict]:
         "unit": "т", "description": "ДСТУ 7688:2015, партіями по 20 т.",
         "start_price": Decimal("6240000.00"), "reserve_price": Decimal("5600000.00"),
         "step_value": Decimal("15000.00"), "auction_format": AuctionFormat.ENGLISH,
-        "duration_seconds": 600, "soft_close_window_seconds": 60,
-        "soft_close_extension_seconds": 60, "stagger_seconds": int(STAGGER.total_seconds()),
+        "max_step_percent": Decimal("5"),
+        "duration_seconds": duration, "soft_close_window_seconds": min(60, duration // 3),
+        "soft_close_extension_seconds": min(60, duration // 3),
+        "stagger_seconds": int(STAGGER.total_seconds()),
     }  # fmt: skip
     rounds = {
         **common, "title": "Бензин А-95-Євро5-Е5", "quantity": Decimal("40"), "unit": "т",
@@ -140,7 +142,14 @@ def _demo_tenders_retire(*, actor, keep: Tender | None) -> None:
 
 
 def demo_tender_create(
-    *, now: datetime, platform: Platform, buyer: Company, officer: User, suppliers: dict
+    *,
+    now: datetime,
+    platform: Platform,
+    buyer: Company,
+    officer: User,
+    suppliers: dict,
+    live_in: timedelta = LIVE_IN,
+    duration: int = 600,
 ) -> Tender:
     """A published demo tender whose lots are auction_scheduled, the English one at now + 60 s.
 
@@ -157,7 +166,7 @@ def demo_tender_create(
                     "поставки; доставка транспортом постачальника.",
         category=category, currency="UAH", questions_deadline=now + timedelta(hours=1),
         applications_deadline=now + timedelta(hours=2), auction_start=now + timedelta(hours=3),
-        lots=demo_lots(), now=now,
+        lots=demo_lots(duration=duration), now=now,
     )  # fmt: skip
     tender_services.tender_publish(actor=officer, tender=tender, now=now)
     lots = list(tender.lots.order_by("number"))
@@ -175,7 +184,7 @@ def demo_tender_create(
     Tender.objects.filter(pk=tender.pk).update(
         questions_deadline=now - timedelta(minutes=2),
         applications_deadline=now - timedelta(minutes=1),
-        auction_start=now + LIVE_IN,
+        auction_start=now + live_in,
     )
     for lot in lots:
         tender_services.lot_applications_close(lot_id=lot.pk, now=now)
@@ -193,9 +202,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--port", type=int, default=8000, help="the server's port, for the printed URL"
         )
+        parser.add_argument(
+            "--live-in", type=int, default=int(LIVE_IN.total_seconds()),
+            help="seconds until the English lot goes live (a fresh demo tender only)",
+        )  # fmt: skip
+        parser.add_argument(
+            "--duration", type=int, default=600,
+            help="the English lot's length in seconds; its soft-close window and extension are "
+                 "a third of it, at most 60 s",
+        )  # fmt: skip
+        parser.add_argument(
+            "--fresh", action="store_true",
+            help="always make a fresh demo tender, even if the current one is still to come",
+        )  # fmt: skip
 
-    def handle(self, *args, port: int = 8000, **options):
-        tender, fresh, rows = self.load(now=timezone.now())
+    def handle(self, *args, port: int = 8000, live_in: int = 60, duration: int = 600,
+               fresh: bool = False, **options):  # fmt: skip
+        if duration < 30 or live_in < 1:
+            raise CommandError("--duration must be at least 30 s and --live-in at least 1 s.")
+        tender, fresh, rows = self.load(
+            now=timezone.now(), live_in=timedelta(seconds=live_in), duration=duration,
+            force_fresh=fresh,
+        )  # fmt: skip
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /accounts/login/ as:"))
         for email, what in rows:
             self.stdout.write(f"  {email:<34} {DEMO_PASSWORD:<16} {what}")
@@ -221,7 +249,8 @@ class Command(BaseCommand):
             )
         english = lots[0]
         self.stdout.write(
-            f"  Watch as {DEMO_BUYER} (the buyer's full view); bid as {DEMO_BIDDER}.\n"
+            f"  Open http://127.0.0.1:{port}/lots/{english.pk}/ : the live console as {DEMO_BUYER},"
+            f" the auction room as {DEMO_BIDDER} (bid there).\n"
             f"  Websocket: ws://127.0.0.1:{port}/ws/lots/{english.pk}/ (protocol: docs/websocket.md);"
             f" standing: /api/lots/{english.pk}/standing/\n"
             f"  The steel and fuel suppliers are bots (`manage.py run_demo_bots`, started by "
@@ -229,7 +258,9 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def load(self, *, now) -> tuple[Tender, bool, list[tuple[str, str]]]:
+    def load(
+        self, *, now, live_in: timedelta = LIVE_IN, duration: int = 600, force_fresh: bool = False
+    ) -> tuple[Tender, bool, list[tuple[str, str]]]:
         admin, _ = User.objects.get_or_create(
             email="admin@demo.tradefloor.local",
             defaults={"full_name": "Platform Admin", "is_staff": True, "is_superuser": True},
@@ -300,12 +331,13 @@ class Command(BaseCommand):
                 PlatformAdmin.objects.get_or_create(platform=dedicated, user=user)
 
         officer = people[DEMO_BUYER][0]
-        tender = demo_tender_current(now=now)
+        tender = None if force_fresh else demo_tender_current(now=now)
         fresh = tender is None
         if fresh:
             tender = demo_tender_create(
                 now=now, platform=public, buyer=companies["agro"], officer=officer,
-                suppliers={e: people[e] for e in DEMO_SUPPLIERS},
+                suppliers={e: people[e] for e in DEMO_SUPPLIERS}, live_in=live_in,
+                duration=duration,
             )  # fmt: skip
         _demo_tenders_retire(actor=officer, keep=tender)
 

@@ -1,0 +1,96 @@
+"""The live auction pages: the supplier's auction room and the buyer's live console.
+
+One page, two roles: the viewer's role comes from ``auctions.selectors.lot_viewer`` (the same
+check the websocket and the REST API make), and everything live on the page comes from the
+websocket protocol and the REST API through ``frontend/static/frontend/auction-room.js``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from auctions.models import ApplicationStatus, BidKind, LotStatus
+from auctions.selectors import lot_get, lot_viewer
+from auctions.tender_selectors import application_list_for_lot
+from marketplace.core.exceptions import NotFoundError
+
+
+def room_text() -> dict:
+    """The words the room's script shows, in the reader's language (from our catalogues)."""
+    return {
+        "connected": _("Connected"),
+        "reconnecting": _("Reconnecting… prices are hidden until the connection is back."),
+        "refused": _("You cannot watch this auction."),
+        "bidder": _("Bidder"),
+        "leading": _("You are leading"),
+        "outbid": _("You have been outbid"),
+        "no_bid_yet": _("You have not bid yet"),
+        "bid_one_step": _("One step"),
+        "bid_two_steps": _("Two steps"),
+        "sending": _("Sending"),
+        "accepted": _("Bid accepted"),
+        "extended": _("Extended to"),
+        "extended_short": _("the auction was extended"),
+        "resumed": _("Resumed"),
+        "saved": _("Done."),
+        "ends_in": _("Ends in"),
+        "starts_in": _("Starts in"),
+        "your_turn": _("Your turn"),
+        "not_your_turn": _("Waiting for your turn"),
+        "online": _("connected"),
+        "offline": _("not connected"),
+        "best": _("Best price"),
+        "mine": _("My price"),
+        "status": {value: str(label) for value, label in LotStatus.choices},
+        "kind": {value: str(label) for value, label in BidKind.choices},
+    }
+
+
+@login_required
+def lot_room(request, lot_id: int):
+    try:
+        lot = lot_get(lot_id=lot_id)
+        viewer = lot_viewer(user=request.user, lot=lot)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    tender = lot.tender
+    applications = []
+    if viewer.role != "supplier":
+        applications = [
+            {"id": a.pk, "label": a.label, "supplier": a.supplier.legal_name}
+            for a in application_list_for_lot(lot=lot).filter(status=ApplicationStatus.ADMITTED)
+        ]
+    api = {
+        name: reverse(f"api:lot-{name}", kwargs={"lot_id": lot.pk})
+        for name in ("bids", "pause", "resume", "award", "standing")
+    }
+    api["surrogate"] = reverse("api:lot-surrogate-bids", kwargs={"lot_id": lot.pk})
+    config = {
+        "lot": lot.pk,
+        "role": viewer.role,
+        "ws_path": f"/ws/lots/{lot.pk}/",
+        "currency": tender.currency,
+        "locale": get_language() or "en",
+        "csrf_token": get_token(request),
+        "applications": applications,
+        "api": api,
+        "text": room_text(),
+    }
+    return render(
+        request,
+        "frontend/lot_room.html",
+        {
+            "lot": lot,
+            "tender": tender,
+            "role": viewer.role,
+            "is_supplier": viewer.role == "supplier",
+            "applications": applications,
+            "room_config": config,
+            "protocol_url": reverse("api:lot-protocol", kwargs={"lot_id": lot.pk}),
+        },
+    )

@@ -1,0 +1,626 @@
+// The live auction room (supplier) and live console (buyer, platform admin).
+//
+// It speaks the websocket protocol v1 (docs/websocket.md) and renders what the server says: the
+// viewer's view arrives whole in every `snapshot` and `standing`, so this module holds no
+// auction rule. Deadlines are counted from the server's clock (`server_time`), never the
+// browser's. While the socket is down every price is blanked and bidding is off, so a stale
+// price is never on screen; on reconnect the server's snapshot redraws everything.
+
+const $ = (id) => document.getElementById(id);
+const config = JSON.parse($("room-config").textContent);
+const T = config.text;
+const root = $("room");
+const isSupplier = config.role === "supplier";
+
+// --- Money and time ----------------------------------------------------------------------------
+const moneyFormat = new Intl.NumberFormat(config.locale, {
+  style: "currency",
+  currency: config.currency,
+});
+const money = (amount) => (amount == null ? "—" : moneyFormat.format(Number(amount)));
+const axisFormat = new Intl.NumberFormat(config.locale, { notation: "compact", maximumFractionDigits: 3 });
+const timeFormat = new Intl.DateTimeFormat(config.locale, {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
+// Decimal strings to integer minor units and back, for the two-step quick bid (no floats).
+const toCents = (s) => {
+  const [whole, frac = ""] = String(s).split(".");
+  const negative = whole.startsWith("-");
+  const cents = BigInt(whole.replace("-", "") || "0") * 100n + BigInt((frac + "00").slice(0, 2));
+  return negative ? -cents : cents;
+};
+const fromCents = (c) => {
+  const negative = c < 0n;
+  const abs = negative ? -c : c;
+  const text = `${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+  return negative ? `-${text}` : text;
+};
+
+let clockOffset = 0; // server time minus browser time, in ms
+const serverNow = () => Date.now() + clockOffset;
+const syncClock = (serverTime) => {
+  if (serverTime) clockOffset = Date.parse(serverTime) - Date.now();
+};
+
+// --- State ---------------------------------------------------------------------------------------
+let socket = null;
+let connected = false;
+let retry = 0;
+let seq = null; // the seq of the last frame this connection delivered
+let frames = 0; // frames read on this connection, for `ack`
+let view = null;
+let wasLeading = null;
+let requestCounter = 0;
+const pending = new Map(); // request_id -> {amount, confirm}
+const chartPoints = { t: [], best: [], mine: [] };
+let chart = null;
+
+// --- Connection ----------------------------------------------------------------------------------
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  socket = new WebSocket(`${scheme}://${location.host}${config.ws_path}`, ["tradefloor.v1"]);
+  socket.addEventListener("open", () => {
+    retry = 0;
+    frames = 0;
+  });
+  socket.addEventListener("message", (event) => {
+    frames += 1;
+    if (frames % 50 === 0) send({ type: "ack", count: frames });
+    handle(JSON.parse(event.data));
+  });
+  socket.addEventListener("close", (event) => {
+    setConnected(false);
+    if (event.code === 4401 || event.code === 4404 || event.code === 4403) {
+      showRefused(event.reason);
+      return;
+    }
+    const delay = Math.min(10000, 500 * 2 ** retry) + Math.random() * 300;
+    retry += 1;
+    setTimeout(connect, delay);
+  });
+}
+
+function send(frame) {
+  if (socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify(frame));
+    return true;
+  }
+  return false;
+}
+
+function setConnected(on) {
+  connected = on;
+  root.dataset.connection = on ? "live" : "reconnecting";
+  $("connection").textContent = on ? T.connected : T.reconnecting;
+  if (!on) {
+    view = null;
+    seq = null;
+    blank();
+  }
+}
+
+function showRefused(reason) {
+  root.dataset.connection = "refused";
+  $("connection").textContent = reason || T.refused;
+}
+
+// --- Frames --------------------------------------------------------------------------------------
+function handle(frame) {
+  switch (frame.type) {
+    case "snapshot":
+      syncClock(frame.server_time);
+      seq = frame.seq;
+      setConnected(true);
+      if (isSupplier) renderOwnBids(frame.bids || []);
+      apply(frame.view, []);
+      break;
+    case "standing":
+      syncClock(frame.server_time);
+      if (seq !== null && frame.prev !== seq) {
+        // A frame went missing: the view in hand is still the newest, but ask for a snapshot.
+        send({ type: "resync", since: seq });
+      }
+      seq = frame.seq;
+      apply(frame.view, frame.kinds || []);
+      break;
+    case "tick":
+      syncClock(frame.server_time);
+      break;
+    case "bid_result":
+      onBidResult(frame);
+      break;
+    case "result":
+      onResult(frame);
+      break;
+    case "presence":
+      renderPresence(frame.connected || []);
+      break;
+    case "refused":
+      showRefused(frame.message);
+      break;
+    case "error":
+      say(frame.message, "error");
+      break;
+    default:
+      break;
+  }
+}
+
+// --- Rendering -----------------------------------------------------------------------------------
+function text(id, value) {
+  const el = $(id);
+  if (el) el.textContent = value;
+}
+
+function show(id, on) {
+  const el = $(id);
+  if (el) el.hidden = !on;
+}
+
+function blank() {
+  // Nothing the last view said stays on screen: figures, state, ladder, chart, placeholders.
+  for (const el of document.querySelectorAll("[data-live]")) el.textContent = "—";
+  const ladder = $("ladder-body");
+  if (ladder) ladder.replaceChildren();
+  const state = $("my-state");
+  if (state) {
+    state.textContent = "";
+    state.className = "state";
+  }
+  const input = $("bid-amount");
+  if (input) input.placeholder = "";
+  for (const id of ["quick-bids", "confirm-panel", "award-form", "surrogate-form", "pause-form", "resume-form", "pause-banner"]) {
+    show(id, false);
+  }
+  setBidding(false);
+}
+
+function statusText(v) {
+  return T.status[v.status] || v.status;
+}
+
+function apply(next, kinds) {
+  const previous = view;
+  view = next;
+  root.dataset.status = next.status;
+  text("status", statusText(next));
+  text("bid-count", next.bid_count ?? "—");
+  text("participants", next.participants);
+  text("extensions", next.extensions);
+  text("ends-at", next.ends_at ? timeFormat.format(new Date(next.ends_at)) : "—");
+  text("best-amount", next.best ? money(next.best.amount) : "—");
+  show("pause-banner", next.status === "paused");
+  text("pause-text", next.pause_reason || "");
+  if (next.format === "rounds") {
+    text("round-turn", next.turn_label || `${next.round} / ${next.turn}`);
+  }
+  renderLadder(next);
+  if (isSupplier) renderSupplier(next);
+  else renderBuyer(next);
+  noteKinds(previous, next, kinds);
+  addChartPoint(next);
+  tick();
+}
+
+function renderLadder(v) {
+  const body = $("ladder-body");
+  if (!body) return;
+  show("ladder-panel", Array.isArray(v.ladder));
+  const rows = (v.ladder || []).map((entry) => {
+    const tr = document.createElement("tr");
+    if (entry.me) tr.className = "me";
+    const cells = [
+      entry.rank,
+      entry.supplier ? `${T.bidder} #${entry.label} · ${entry.supplier}` : `${T.bidder} #${entry.label}`,
+      money(entry.amount),
+    ];
+    if (v.weighted) cells.push(entry.weighted ?? "—");
+    for (const value of cells) {
+      const td = document.createElement("td");
+      td.textContent = value;
+      tr.append(td);
+    }
+    return tr;
+  });
+  body.replaceChildren(...rows);
+}
+
+function renderSupplier(v) {
+  const me = v.me || {};
+  text("my-label", me.label ? `${T.bidder} #${me.label}` : "—");
+  text("my-rank", me.rank ?? "—");
+  text("my-amount", money(me.amount));
+  const live = v.status === "live";
+  const leading = Boolean(me.leading);
+  const state = $("my-state");
+  if (me.amount == null) {
+    state.textContent = live ? T.no_bid_yet : "";
+    state.className = "state";
+  } else {
+    state.textContent = leading ? T.leading : T.outbid;
+    state.className = leading ? "state leading" : "state outbid";
+  }
+  if (live && wasLeading === true && !leading && me.amount != null) outbidSignal();
+  if (leading) clearOutbidSignal();
+  wasLeading = me.amount == null ? null : leading;
+
+  const maxBid = me.max_bid;
+  const one = $("bid-one");
+  const two = $("bid-two");
+  if (maxBid) {
+    one.dataset.amount = maxBid;
+    one.textContent = `${T.bid_one_step}: ${money(maxBid)}`;
+    const twoSteps = fromCents(toCents(maxBid) - toCents(v.step));
+    two.dataset.amount = twoSteps;
+    two.textContent = `${T.bid_two_steps}: ${money(twoSteps)}`;
+    const input = $("bid-amount");
+    if (!input.value) input.placeholder = maxBid;
+  }
+  setBidding(live || (v.format === "rounds" && me.my_turn));
+  show("quick-bids", Boolean(maxBid) && live);
+  show("proxy-panel", v.format === "english" && !["closed", "awarded", "failed"].includes(v.status));
+  show("withdraw", v.format === "rounds" && Boolean(me.my_turn));
+  if (v.format === "rounds") text("my-turn", me.my_turn ? T.your_turn : T.not_your_turn);
+  show("results-panel", ["closed", "awarded"].includes(v.status));
+}
+
+function setBidding(on) {
+  for (const el of document.querySelectorAll("[data-bidding]")) el.disabled = !on || !connected;
+}
+
+function renderBuyer(v) {
+  const start = toCents(v.start_price);
+  if (v.best) {
+    const saved = start - toCents(v.best.amount);
+    const percent = start > 0n ? (Number(saved) / Number(start)) * 100 : 0;
+    text("savings", `${money(fromCents(saved))} (${percent.toFixed(2)} %)`);
+  } else {
+    text("savings", "—");
+  }
+  text("reserve", money(v.reserve_price));
+  const live = v.status === "live";
+  show("pause-form", live);
+  show("resume-form", v.status === "paused");
+  show("surrogate-form", live);
+  show("award-form", v.status === "closed" && Array.isArray(v.ladder) && v.ladder.length > 0);
+  show("results-panel", ["closed", "awarded"].includes(v.status));
+  for (const el of document.querySelectorAll("[data-console]")) el.disabled = !connected;
+  if (v.best) text("award-best", `${T.bidder} #${v.best.label} · ${v.best.supplier || ""}`);
+  loadBids();
+}
+
+function noteKinds(previous, next, kinds) {
+  const notes = [];
+  if (previous && next.extensions > previous.extensions) {
+    notes.push(`${T.extended} ${timeFormat.format(new Date(next.ends_at))}`);
+  }
+  for (const kind of kinds) {
+    if (kind === "paused") notes.push(`${T.status.paused}: ${next.pause_reason || ""}`);
+    else if (kind === "resumed") notes.push(T.resumed);
+    else if (kind === "started") notes.push(T.status.live);
+    else if (kind === "closed") notes.push(T.status.closed);
+    else if (kind === "awarded") notes.push(T.status.awarded);
+    else if (kind === "turn") notes.push(next.turn_label || "");
+  }
+  for (const note of notes) feed(note);
+}
+
+function feed(message) {
+  const list = $("feed");
+  if (!list || !message) return;
+  const li = document.createElement("li");
+  li.textContent = `${timeFormat.format(new Date(serverNow()))} ${message}`;
+  list.prepend(li);
+  while (list.children.length > 50) list.lastChild.remove();
+}
+
+function say(message, kind = "info") {
+  const el = $("message");
+  el.textContent = message;
+  el.className = `message ${kind}`;
+}
+
+// --- The countdown -------------------------------------------------------------------------------
+function tick() {
+  const el = $("countdown");
+  if (!el) return;
+  if (!view || !connected) {
+    el.textContent = "—";
+    return;
+  }
+  let target = null;
+  let label = T.ends_in;
+  if (view.status === "auction_scheduled" && view.starts_at) {
+    target = Date.parse(view.starts_at);
+    label = T.starts_in;
+  } else if (view.status === "live" && view.ends_at) {
+    target = Date.parse(view.ends_at);
+  }
+  text("countdown-label", target === null ? "" : label);
+  if (target === null) {
+    el.textContent = statusText(view);
+    return;
+  }
+  const left = Math.max(0, Math.round((target - serverNow()) / 1000));
+  const h = Math.floor(left / 3600);
+  const m = Math.floor((left % 3600) / 60);
+  const s = left % 60;
+  const mmss = `${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+  el.textContent = h ? `${h}:${mmss}` : mmss;
+}
+setInterval(tick, 250);
+
+// --- Outbid signal: the title and a short tone ---------------------------------------------------
+const baseTitle = document.title;
+let audio = null;
+function outbidSignal() {
+  document.title = `⚠ ${T.outbid} — ${baseTitle}`;
+  root.dataset.outbid = "1";
+  feed(T.outbid);
+  try {
+    audio = audio || new AudioContext();
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = 880;
+    gain.gain.value = 0.08;
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.25);
+  } catch {
+    // No sound (no audio device, or the browser has not let this page play yet): the title says it.
+  }
+}
+function clearOutbidSignal() {
+  document.title = baseTitle;
+  delete root.dataset.outbid;
+}
+
+// --- Bidding (supplier) --------------------------------------------------------------------------
+function nextId(prefix) {
+  requestCounter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${requestCounter}`;
+}
+
+function placeBid(amount, confirm = false) {
+  if (!amount) return;
+  if (!audio) {
+    try {
+      audio = new AudioContext(); // a click lets the page play the outbid tone later
+    } catch {
+      audio = null;
+    }
+  }
+  const requestId = nextId("r");
+  pending.set(requestId, { amount, confirm });
+  const ok = send({ type: "bid", request_id: requestId, amount, client_bid_id: nextId("c"), confirm });
+  if (!ok) say(T.reconnecting, "error");
+  else say(`${T.sending} ${money(amount)}…`);
+}
+
+function onBidResult(frame) {
+  const request = pending.get(frame.request_id);
+  pending.delete(frame.request_id);
+  if (frame.ok) {
+    say(`${T.accepted}: ${money(frame.bid.amount)}${frame.extended ? ` · ${T.extended_short}` : ""}`, "ok");
+    $("bid-amount").value = "";
+    hideConfirm();
+    addOwnBid(frame.bid);
+    return;
+  }
+  if (frame.error.code === "confirmation_required" && request) {
+    askConfirm(frame.error.message, request.amount);
+    return;
+  }
+  say(frame.error.message, "error");
+}
+
+function onResult(frame) {
+  if (frame.ok) say(T.saved, "ok");
+  else say(frame.error.message, "error");
+}
+
+function askConfirm(message, amount) {
+  text("confirm-text", message);
+  $("confirm-yes").dataset.amount = amount;
+  show("confirm-panel", true);
+}
+function hideConfirm() {
+  show("confirm-panel", false);
+}
+
+const ownBids = [];
+function renderOwnBids(bids) {
+  ownBids.splice(0, ownBids.length, ...bids);
+  drawOwnBids();
+}
+function addOwnBid(bid) {
+  if (!ownBids.some((b) => b.id === bid.id)) ownBids.push(bid);
+  drawOwnBids();
+}
+function drawOwnBids() {
+  const body = $("my-bids-body");
+  if (!body) return;
+  const rows = [...ownBids].reverse().map((bid) => {
+    const tr = document.createElement("tr");
+    for (const value of [timeFormat.format(new Date(bid.placed_at)), money(bid.amount), T.kind[bid.kind] || bid.kind]) {
+      const td = document.createElement("td");
+      td.textContent = value;
+      tr.append(td);
+    }
+    return tr;
+  });
+  body.replaceChildren(...rows);
+}
+
+function wireSupplier() {
+  $("bid-one").addEventListener("click", (e) => placeBid(e.currentTarget.dataset.amount));
+  $("bid-two").addEventListener("click", (e) => placeBid(e.currentTarget.dataset.amount));
+  $("bid-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    placeBid($("bid-amount").value.trim().replace(",", "."));
+  });
+  $("confirm-yes").addEventListener("click", (e) => placeBid(e.currentTarget.dataset.amount, true));
+  $("confirm-no").addEventListener("click", () => {
+    hideConfirm();
+    say("");
+  });
+  $("proxy-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const floor = $("proxy-floor").value.trim().replace(",", ".");
+    send({ type: "proxy", request_id: nextId("p"), floor: floor || null });
+  });
+  $("proxy-clear").addEventListener("click", () => {
+    $("proxy-floor").value = "";
+    send({ type: "proxy", request_id: nextId("p"), floor: null });
+  });
+  $("withdraw").addEventListener("click", () => send({ type: "withdraw", request_id: nextId("w") }));
+  window.addEventListener("focus", () => {
+    if (view && view.me && view.me.leading) clearOutbidSignal();
+  });
+}
+
+// --- The console (buyer) -------------------------------------------------------------------------
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf_token, Accept: "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new Error((data && data.error && data.error.message) || `${response.status}`);
+  }
+  return data;
+}
+
+let bidsLoading = false;
+let bidsAgain = false;
+async function loadBids() {
+  if (isSupplier) return;
+  if (bidsLoading) {
+    bidsAgain = true;
+    return;
+  }
+  bidsLoading = true;
+  try {
+    const bids = await api("GET", config.api.bids);
+    drawAllBids(bids);
+  } catch (error) {
+    say(error.message, "error");
+  } finally {
+    bidsLoading = false;
+    if (bidsAgain) {
+      bidsAgain = false;
+      setTimeout(loadBids, 300);
+    }
+  }
+}
+
+function drawAllBids(bids) {
+  const body = $("all-bids-body");
+  const rows = [...bids].reverse().map((bid) => {
+    const tr = document.createElement("tr");
+    const cells = [
+      timeFormat.format(new Date(bid.placed_at)),
+      `${T.bidder} #${bid.label} · ${bid.supplier}`,
+      money(bid.amount),
+      T.kind[bid.kind] || bid.kind,
+    ];
+    for (const value of cells) {
+      const td = document.createElement("td");
+      td.textContent = value;
+      tr.append(td);
+    }
+    return tr;
+  });
+  body.replaceChildren(...rows);
+}
+
+function renderPresence(ids) {
+  const list = $("presence");
+  if (!list) return;
+  const items = config.applications.map((app) => {
+    const li = document.createElement("li");
+    const online = ids.includes(app.id);
+    li.className = online ? "online" : "offline";
+    li.textContent = `${T.bidder} #${app.label} · ${app.supplier} — ${online ? T.online : T.offline}`;
+    return li;
+  });
+  list.replaceChildren(...items);
+}
+
+function wireConsole() {
+  const run = (form, method, path, bodyOf) => {
+    $(form).addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        await api(method, path, bodyOf ? bodyOf() : {});
+        say(T.saved, "ok");
+        e.target.reset();
+      } catch (error) {
+        say(error.message, "error");
+      }
+    });
+  };
+  run("pause-form", "POST", config.api.pause, () => ({ reason: $("pause-reason").value }));
+  run("resume-form", "POST", config.api.resume);
+  run("surrogate-form", "POST", config.api.surrogate, () => ({
+    application: Number($("surrogate-application").value),
+    amount: $("surrogate-amount").value.trim().replace(",", "."),
+    reason: $("surrogate-reason").value,
+    client_bid_id: nextId("s"),
+    confirm: $("surrogate-confirm").checked,
+  }));
+  run("award-form", "POST", config.api.award, () => {
+    const application = $("award-application").value;
+    return application
+      ? { application: Number(application), reason: $("award-reason").value }
+      : {};
+  });
+  renderPresence([]);
+}
+
+// --- The chart (uPlot, from npm) -----------------------------------------------------------------
+function addChartPoint(v) {
+  if (typeof uPlot === "undefined" || !$("chart")) return;
+  const best = v.best ? Number(v.best.amount) : null;
+  const mine = isSupplier && v.me && v.me.amount != null ? Number(v.me.amount) : null;
+  if (best === null && mine === null) return;
+  const t = serverNow() / 1000;
+  const last = chartPoints.t.length - 1;
+  if (last >= 0 && chartPoints.best[last] === best && chartPoints.mine[last] === mine) return;
+  chartPoints.t.push(t);
+  chartPoints.best.push(best);
+  chartPoints.mine.push(mine);
+  const data = [chartPoints.t, chartPoints.best, chartPoints.mine];
+  if (!chart) {
+    const el = $("chart");
+    chart = new uPlot(
+      {
+        width: el.clientWidth || 600,
+        height: 220,
+        series: [
+          {},
+          { label: T.best, stroke: "#1f6feb", width: 2, spanGaps: true },
+          { label: T.mine, stroke: "#d2691e", width: 2, spanGaps: true, show: isSupplier },
+        ],
+        axes: [{}, { values: (u, ticks) => ticks.map((x) => axisFormat.format(x)), size: 70 }],
+      },
+      data,
+      el,
+    );
+    window.addEventListener("resize", () => chart.setSize({ width: el.clientWidth, height: 220 }));
+  } else {
+    chart.setData(data);
+  }
+}
+
+// --- Start ---------------------------------------------------------------------------------------
+if (isSupplier) wireSupplier();
+else wireConsole();
+setConnected(false);
+connect();

@@ -1,0 +1,140 @@
+"""A live Tradefloor for the browser tests: `make run`'s stack on a throwaway database.
+
+The embedded default a newcomer gets from `make run` (SQLite, the in-memory channel layer,
+eager Celery), with Daphne and the auction scheduler as separate processes, loaded with the
+demo (`load_demo`) whose English lot goes live a few seconds after start. Nothing of the test
+process's own database is shared: the browser sees only what the server serves."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveStack:
+    def __init__(self, workdir: Path, *, live_in: int, duration: int):
+        self.workdir = workdir
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.live_in = live_in
+        self.duration = duration
+        self.daphne: subprocess.Popen | None = None
+        self.scheduler: subprocess.Popen | None = None
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
+            "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+            "MEDIA_ROOT": str(workdir / "media"),
+            "PRIVATE_MEDIA_ROOT": str(workdir / "private"),
+            "STATIC_ROOT": str(workdir / "static"),
+            "DJANGO_DEBUG": "1",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.lots: list[int] = []
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        if result.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+        return result.stdout
+
+    def start(self) -> None:
+        self.manage("migrate", "--noinput", "-v0")
+        out = self.manage(
+            "load_demo", "--port", str(self.port), "--live-in", str(self.live_in),
+            "--duration", str(self.duration), "--fresh",
+        )  # fmt: skip
+        self.lots = [
+            int(line.split()[1].rstrip(":"))
+            for line in out.splitlines()
+            if line.strip().startswith("lot ")
+        ]
+        self.scheduler = self._spawn(["manage.py", "run_scheduler", "--interval", "0.3"], "sched")
+        self.start_daphne()
+
+    def _spawn(self, args: list[str], name: str) -> subprocess.Popen:
+        log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
+        return subprocess.Popen(
+            [sys.executable, *args], cwd=ROOT, env=self.env, stdout=log, stderr=log
+        )
+
+    def start_daphne(self) -> None:
+        self.daphne = self._spawn(
+            [
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "marketplace.asgi:application",
+            ],
+            "daphne",
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), 0.2),
+            ):
+                return
+            if self.daphne.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"daphne did not start: {self.log('daphne')[-3000:]}")
+            time.sleep(0.1)
+
+    def stop_daphne(self) -> None:
+        _stop(self.daphne)
+        self.daphne = None
+
+    def stop(self) -> None:
+        _stop(self.daphne)
+        _stop(self.scheduler)
+
+    def log(self, name: str) -> str:
+        path = self.workdir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    # The REST API as a second supplier's script would use it (token authentication).
+    def api(self, method: str, path: str, *, token: str | None = None, body: dict | None = None):
+        request = urllib.request.Request(
+            self.base_url + path,
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Accept": "application/json",
+                     **({"Authorization": f"Token {token}"} if token else {})},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return json.loads(response.read() or b"null")
+
+    def token(self, email: str, password: str) -> str:
+        return self.api("POST", "/api/auth/token/", body={"email": email, "password": password})[
+            "token"
+        ]
+
+
+def _stop(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)

@@ -1,0 +1,172 @@
+"""The server-rendered pages: who sees which tender and lot, search, money, and the policy
+headers. (What the live pages do in a browser is in tests/browser.)"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from auctions.models import Participation, Tender, TenderStatus
+from frontend.templatetags.money import money
+from marketplace.companies.models import MembershipRole
+from marketplace.platforms.models import PlatformKind
+from tests.auctions.engine_setup import Auction
+from tests.factories import PASSWORD, CompanyFactory, PlatformFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def auction():
+    return Auction(suppliers=2)
+
+
+def log_in(client, user):
+    assert client.login(email=user.email, password=PASSWORD)
+
+
+def room_config(response) -> dict:
+    html = response.content.decode()
+    start = html.index('<script id="room-config" type="application/json">') + len(
+        '<script id="room-config" type="application/json">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_home_lists_public_open_tenders_to_anyone(client, auction):
+    dedicated = PlatformFactory(kind=PlatformKind.DEDICATED, owner=auction.buyer)
+    Tender.objects.create(
+        platform=dedicated, buyer=auction.buyer, created_by=auction.officer,
+        title="Private canary tender", category=auction.tender.category, currency="UAH",
+        questions_deadline=auction.tender.questions_deadline,
+        applications_deadline=auction.tender.applications_deadline,
+        auction_start=auction.tender.auction_start, status=TenderStatus.PUBLISHED,
+    )  # fmt: skip
+    invitation_only = Tender.objects.get(pk=auction.tender.pk)
+    invitation_only.pk = None
+    invitation_only.title = "Invitation canary tender"
+    invitation_only.participation = Participation.INVITATION
+    invitation_only.save()
+    draft = Tender.objects.get(pk=auction.tender.pk)
+    draft.pk = None
+    draft.title = "Draft canary tender"
+    draft.status = TenderStatus.DRAFT
+    draft.save()
+
+    html = client.get("/").content.decode()
+    assert "Diesel fuel" in html
+    for hidden in ("Private canary tender", "Invitation canary tender", "Draft canary tender"):
+        assert hidden not in html
+    assert client.get(f"/tenders/{auction.tender.pk}/").status_code == 200
+    assert client.get(f"/tenders/{invitation_only.pk}/").status_code == 404
+    assert client.get(f"/tenders/{draft.pk}/").status_code == 404
+
+
+def test_the_buyer_sees_its_own_private_tenders_on_the_home_page(client, auction):
+    auction.tender.participation = Participation.INVITATION
+    auction.tender.save()
+    assert "Diesel fuel" not in client.get("/").content.decode()
+    log_in(client, auction.officer)
+    assert "Diesel fuel" in client.get("/").content.decode()
+
+
+def test_search_by_text_and_category(client, auction):
+    assert "Diesel fuel" in client.get("/?q=diesel").content.decode()
+    assert "Diesel fuel" not in client.get("/?q=cement").content.decode()
+    category = auction.tender.category
+    assert "Diesel fuel" in client.get(f"/?category={category.pk}").content.decode()
+    other = type(category).objects.create(code="T999999", name_en="Other")
+    assert "Diesel fuel" not in client.get(f"/?category={other.pk}").content.decode()
+    assert client.get("/?category=nonsense&page=x").status_code == 200
+
+
+def test_tender_page_offers_the_room_only_to_those_who_may_watch(client, auction):
+    page = f"/tenders/{auction.tender.pk}/"
+    room = f"/lots/{auction.lot.pk}/"
+    assert room not in client.get(page).content.decode()  # anonymous
+    log_in(client, auction.bidders[0])
+    assert "Auction room" in client.get(page).content.decode()
+    client.logout()
+    log_in(client, auction.officer)
+    assert "Live console" in client.get(page).content.decode()
+    client.logout()
+    outsider = member(CompanyFactory(), MembershipRole.BIDDER)
+    log_in(client, outsider)
+    assert room not in client.get(page).content.decode()
+
+
+def test_the_room_is_for_admitted_suppliers_and_the_buyer_only(client, auction):
+    room = f"/lots/{auction.lot.pk}/"
+    response = client.get(room)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    log_in(client, member(CompanyFactory(), MembershipRole.BIDDER))
+    assert client.get(room).status_code == 404
+    assert client.get("/lots/999999/").status_code == 404
+    client.logout()
+
+    log_in(client, auction.bidders[0])
+    response = client.get(room)
+    assert response.status_code == 200
+    config = room_config(response)
+    assert config["role"] == "supplier"
+    assert config["applications"] == []  # no competitor's name, not even in the page's data
+    assert "Canary Supplier 2" not in response.content.decode()
+    assert config["ws_path"] == f"/ws/lots/{auction.lot.pk}/"
+    client.logout()
+
+    log_in(client, auction.officer)
+    response = client.get(room)
+    config = room_config(response)
+    assert config["role"] == "buyer"
+    assert [a["supplier"] for a in config["applications"]] == [
+        "Canary Supplier 1",
+        "Canary Supplier 2",
+    ]
+    assert "Live console" in response.content.decode()
+
+
+def test_workspace_lists_the_lots_i_bid_in_and_my_tenders(client, auction):
+    log_in(client, auction.bidders[1])
+    response = client.get("/auctions/")
+    assert response.context["bidding"] == [auction.lot]
+    assert response.context["buying"] == []
+    client.logout()
+    log_in(client, auction.officer)
+    response = client.get("/auctions/")
+    assert response.context["bidding"] == []
+    assert response.context["buying"] == [auction.lot]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "UAH6,240,000.00"),
+        ("uk", "6\u00a0240\u00a0000,00\u00a0₴"),
+        ("ru", "6\u00a0240\u00a0000,00\u00a0₴"),
+    ],
+)
+def test_money_in_the_currency_and_the_readers_language(language, expected):
+    with translation.override(language):
+        assert money(Decimal("6240000"), "UAH") == expected
+    assert money(None, "UAH") == "—"
+
+
+def test_pages_send_a_strict_content_security_policy(client, auction):
+    for path in ("/", f"/tenders/{auction.tender.pk}/", "/accounts/login/"):
+        policy = client.get(path)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe" not in policy, (path, policy)
+        assert "frame-ancestors 'none'" in policy
+    docs = client.get("/api/docs/")["Content-Security-Policy"]
+    assert "script-src 'self'" in docs and "style-src 'self' 'unsafe-inline'" in docs
+
+
+def test_pages_speak_the_readers_language(client, auction):
+    client.cookies["django_language"] = "uk"
+    html = client.get("/").content.decode()
+    assert 'lang="uk"' in html
+    assert "Відкриті тендери" in html  # "Open tenders"
+    client.cookies["django_language"] = "ru"
+    assert "Открытые тендеры" in client.get("/").content.decode()
