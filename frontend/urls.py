@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import auction_views, views
 
@@ -10,4 +10,8 @@ urlpatterns = [
     path("auctions/", views.workspace, name="workspace"),
     path("lots/<int:lot_id>/", auction_views.lot_room, name="lot-room"),
     path("invitations/accept/", views.invitation_accept_page, name="invitation-accept"),
+    # Onboarding (companies, colleagues, verification) and the platform admin's pages.
+    path("", include("frontend.onboarding_urls")),
+    # The procurement officer's tender pages and the supplier's apply and ask pages.
+    path("", include("frontend.tender_urls")),
 ]
