@@ -259,7 +259,8 @@ function renderSupplier(v) {
     const input = $("bid-amount");
     if (!input.value) input.placeholder = maxBid;
   }
-  setBidding(live || (v.format === "rounds" && me.my_turn));
+  // In the rounds format one bids only in one's own turn (the server refuses otherwise).
+  setBidding(v.format === "rounds" ? live && Boolean(me.my_turn) : live);
   show("quick-bids", Boolean(maxBid) && live);
   show("proxy-panel", v.format === "english" && !["closed", "awarded", "failed"].includes(v.status));
   show("withdraw", v.format === "rounds" && Boolean(me.my_turn));
