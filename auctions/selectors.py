@@ -40,6 +40,20 @@ def lot_viewer(*, user, lot: Lot) -> Viewer:
     return Viewer(role="supplier", application_id=application)
 
 
+def company_role_holders(
+    *, user_ids: set[int], company_ids: set[int], roles
+) -> set[tuple[int, int]]:
+    """The (user id, company id) pairs among these users and companies holding one of
+    ``roles``, in one query (the bid path checks a batch of bidders at once)."""
+    from marketplace.companies.models import Membership
+
+    return set(
+        Membership.objects.filter(
+            user_id__in=user_ids, company_id__in=company_ids, role__in=list(roles)
+        ).values_list("user_id", "company_id")
+    )
+
+
 def lot_get(*, lot_id: int) -> Lot:
     lot = Lot.objects.select_related("tender").filter(pk=lot_id).first()
     if lot is None:

@@ -52,7 +52,7 @@ from .models import (
     TieRule,
 )
 from .protocol_tasks import protocol_schedule
-from .selectors import lot_snapshot
+from .selectors import company_role_holders, lot_snapshot
 from .states import lot_transition
 from .tender_selectors import user_may_manage_tender
 
@@ -535,6 +535,17 @@ def _open_sealed_offers(lot: Lot, now: datetime) -> None:
 # --- bidding ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BidRequest:
+    """One bid of a batch (``bids_place``): the bidder's application, who bids, and the bid."""
+
+    application_id: int
+    user: object
+    amount: object
+    client_bid_id: str = ""
+    confirm: bool = False
+
+
 def bid_place(
     *,
     lot_id: int,
@@ -562,6 +573,52 @@ def bid_place(
         client_bid_id=client_bid_id, confirm=confirm, kind=BidKind.MANUAL, now=now,
         check_member=check_member,
     )  # fmt: skip
+
+
+def bids_place(*, lot_id: int, requests: list[BidRequest]) -> list[BidResult | ApplicationError]:
+    """Group commit: several suppliers' bids on one lot in one transaction, in the order given.
+
+    Each bid goes through exactly the checks and writes of ``bid_place`` (it is the same code),
+    one after the other under one hold of the lot's lock, so each sees the bids before it; a
+    refused bid writes nothing and does not stop the others. Returns, per request, its
+    ``BidResult`` or the ``ApplicationError`` that refused it; nothing is committed, and so
+    nothing may be acknowledged, before this returns. If the batch as a whole fails for a
+    reason that is not a rule (a constraint fired), each bid is placed again on its own."""
+    items: list[_BidItem | ApplicationError] = []
+    for r in requests:
+        try:
+            items.append(
+                _BidItem(
+                    application_id=r.application_id, user=r.user, amount=_parse_amount(r.amount),
+                    client_bid_id=(r.client_bid_id or "").strip()[:64], confirm=r.confirm,
+                    kind=BidKind.MANUAL, check_member=True,
+                )
+            )  # fmt: skip
+        except ApplicationError as exc:
+            items.append(exc)
+    todo = [i for i in items if isinstance(i, _BidItem)]
+    if not todo:
+        return items
+    try:
+        outcomes = iter(_bids(lot_id=lot_id, items=todo))
+    except ApplicationError as exc:  # e.g. no such lot: the same answer for every bid
+        outcomes = iter([exc] * len(todo))
+    except IntegrityError:
+        if len(todo) == 1:
+            raise
+        outcomes = iter([_bid_alone(lot_id, i) for i in todo])
+    return [next(outcomes) if isinstance(i, _BidItem) else i for i in items]
+
+
+def _bid_alone(lot_id: int, item: _BidItem) -> BidResult | ApplicationError:
+    try:
+        return _bids(lot_id=lot_id, items=[item])[0]
+    except IntegrityError:
+        return ConflictError(
+            _("This bid id was already used for another bid."), code="duplicate_bid_id"
+        )
+    except ApplicationError as exc:
+        return exc
 
 
 def surrogate_bid_place(
@@ -597,6 +654,19 @@ def surrogate_bid_place(
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class _BidItem:
+    application_id: int
+    user: object
+    amount: Decimal
+    client_bid_id: str
+    confirm: bool
+    kind: str
+    now: datetime | None = None
+    note: str = ""
+    check_member: bool = False
+
+
 def _bid(
     *,
     lot_id: int,
@@ -610,71 +680,150 @@ def _bid(
     note: str = "",
     check_member: bool = False,
 ) -> BidResult:
+    item = _BidItem(
+        application_id=application_id, user=user, amount=amount, client_bid_id=client_bid_id,
+        confirm=confirm, kind=kind, now=now, note=note, check_member=check_member,
+    )  # fmt: skip
+    try:
+        outcome = _bids(lot_id=lot_id, items=[item])[0]
+    except IntegrityError:
+        # No savepoint: a repeated client id is looked up under the same lock, so the unique
+        # constraint can only fire if something bypassed the lock, and then the whole
+        # transaction is rightly rolled back.
+        raise ConflictError(
+            _("This bid id was already used for another bid."), code="duplicate_bid_id"
+        ) from None
+    if isinstance(outcome, ApplicationError):
+        raise outcome
+    return outcome
+
+
+def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | ApplicationError]:
+    """The bid path: one transaction, one hold of the lot's lock, the items in order.
+
+    Reads once per call what every item needs (the lot, a repeated client id, the admitted
+    applications with their standings, proxies and suppliers, the bidders' memberships), then
+    checks and records each item as ``bid_place`` always has; broadcasts once after commit."""
+    outcomes: list[BidResult | ApplicationError] = []
     with transaction.atomic():
         lot = lot_lock(lot_id=lot_id)
-        now = now or timezone.now()
-        if client_bid_id:
-            earlier = Bid.objects.filter(
-                lot=lot, application_id=application_id, client_bid_id=client_bid_id
-            ).first()
-            if earlier is not None:
-                return BidResult(bid=earlier, duplicate=True)
+        earlier = _earlier_bids(lot, items)
         applications = _admitted(lot)
-        application = next((a for a in applications if a.pk == application_id), None)
-        if application is None:
-            raise BidRejected(
-                _("Your company is not admitted to this lot's auction."),
-                code="not_admitted",
-                status_code=403,
+        by_id = {a.pk: a for a in applications}
+        members = _bidder_memberships(
+            [(i.user, by_id[i.application_id].supplier_id)
+             for i in items if i.check_member and i.application_id in by_id]
+        )  # fmt: skip
+        accepted = 0
+        for item in items:
+            key = (item.application_id, item.client_bid_id)
+            if item.client_bid_id and key in earlier:
+                outcomes.append(BidResult(bid=earlier[key], duplicate=True))
+                continue
+            try:
+                result = _bid_one(
+                    lot=lot, item=item, applications=applications,
+                    application=by_id.get(item.application_id), members=members,
+                )  # fmt: skip
+            except ApplicationError as exc:
+                outcomes.append(exc)
+                continue
+            if item.client_bid_id:
+                earlier[key] = result.bid
+            accepted += 1
+            outcomes.append(result)
+        if accepted:
+            _save_lot(
+                lot, ["best_amount", "best_application", "bid_count", "ends_at", "extensions"]
             )
-        if check_member and not user_has_company_role(
-            user=user, company=application.supplier_id, roles=BIDDER_ROLES
-        ):
-            raise PermissionDeniedError(
-                _("Only your company's bidders and admins may bid."), code="not_a_bidder"
-            )
-        if lot.status != LotStatus.LIVE:
-            raise BidRejected(_not_live_message(lot), code="lot_not_live", status_code=409)
-        if lot.now_passed(now):
-            raise BidRejected(
-                _("The auction has ended; bids are no longer accepted."),
-                code="auction_closed",
-                status_code=409,
-            )
-        if not company_can_trade(application.supplier, fresh=True):  # read under the lock
-            raise BidRejected(
-                _("Your company's verification is not current; it may not bid until it is."),
-                code="company_not_verified",
-                status_code=403,
-            )
-        if lot.auction_format == AuctionFormat.ENGLISH:
-            _check_english_bid(
-                lot=lot, application=application, applications=applications, amount=amount,
-                confirm=confirm,
+            lot_changed_on_commit(
+                lot_id=lot.pk, kinds=["bid"],
+                snapshot=lot_snapshot(lot=lot, applications=applications),
             )  # fmt: skip
-        elif lot.auction_format == AuctionFormat.ROUNDS:
-            _check_rounds_bid(lot=lot, application=application, amount=amount)
-        else:
-            _check_sealed_offer(lot=lot, amount=amount)
-        record = _record_sealed_offer if lot.auction_format == AuctionFormat.SEALED else _record_bid
-        try:
-            # No savepoint: a repeated client id was looked up above under the same lock, so
-            # the unique constraint can only fire if something bypassed the lock, and then
-            # the whole transaction is rightly rolled back.
-            bid, extended = record(
-                lot=lot, application=application, applications=applications, amount=amount,
-                kind=kind, user=user, client_bid_id=client_bid_id, now=now, note=note,
-            )  # fmt: skip
-        except IntegrityError:
-            raise ConflictError(
-                _("This bid id was already used for another bid."), code="duplicate_bid_id"
-            ) from None
-        if lot.auction_format == AuctionFormat.ENGLISH:
-            extended = _run_proxies(lot, applications, now) or extended
-        _save_lot(lot, ["best_amount", "best_application", "bid_count", "ends_at", "extensions"])
-        lot_changed_on_commit(
-            lot_id=lot.pk, kinds=["bid"], snapshot=lot_snapshot(lot=lot, applications=applications)
+    return outcomes
+
+
+def _earlier_bids(lot: Lot, items: list[_BidItem]) -> dict[tuple[int, str], Bid]:
+    """Bids already made with the items' client ids (a resend), read under the lock."""
+    ids = {i.client_bid_id for i in items if i.client_bid_id}
+    if not ids:
+        return {}
+    wanted = {(i.application_id, i.client_bid_id) for i in items}
+    query = Bid.objects.filter(lot=lot, client_bid_id__in=ids) if len(ids) > 1 else (
+        Bid.objects.filter(lot=lot, client_bid_id=next(iter(ids)))
+    )  # fmt: skip
+    return {
+        (b.application_id, b.client_bid_id): b
+        for b in query
+        if (b.application_id, b.client_bid_id) in wanted
+    }
+
+
+def _bidder_memberships(pairs: list[tuple[object, int]]) -> set[tuple[int, int]]:
+    """Which (user id, company id) of ``pairs`` hold a bidding role, in one query."""
+    if not pairs:
+        return set()
+    if len(pairs) == 1:
+        user, company = pairs[0]
+        ok = user_has_company_role(user=user, company=company, roles=BIDDER_ROLES)
+        return {(user.pk, company)} if ok else set()
+    return company_role_holders(
+        user_ids={u.pk for u, _c in pairs}, company_ids={c for _u, c in pairs}, roles=BIDDER_ROLES
+    )
+
+
+def _bid_one(
+    *,
+    lot: Lot,
+    item: _BidItem,
+    applications: list[Application],
+    application: Application | None,
+    members: set[tuple[int, int]],
+) -> BidResult:
+    """Check one bid against every rule and record it (the lot is locked)."""
+    now = item.now or timezone.now()
+    if application is None:
+        raise BidRejected(
+            _("Your company is not admitted to this lot's auction."),
+            code="not_admitted",
+            status_code=403,
         )
+    if item.check_member and (item.user.pk, application.supplier_id) not in members:
+        raise PermissionDeniedError(
+            _("Only your company's bidders and admins may bid."), code="not_a_bidder"
+        )
+    if lot.status != LotStatus.LIVE:
+        raise BidRejected(_not_live_message(lot), code="lot_not_live", status_code=409)
+    if lot.now_passed(now):
+        raise BidRejected(
+            _("The auction has ended; bids are no longer accepted."),
+            code="auction_closed",
+            status_code=409,
+        )
+    if not company_can_trade(application.supplier, fresh=True):  # read under the lock
+        raise BidRejected(
+            _("Your company's verification is not current; it may not bid until it is."),
+            code="company_not_verified",
+            status_code=403,
+        )
+    amount = item.amount
+    if lot.auction_format == AuctionFormat.ENGLISH:
+        _check_english_bid(
+            lot=lot, application=application, applications=applications, amount=amount,
+            confirm=item.confirm,
+        )  # fmt: skip
+    elif lot.auction_format == AuctionFormat.ROUNDS:
+        _check_rounds_bid(lot=lot, application=application, amount=amount)
+    else:
+        _check_sealed_offer(lot=lot, amount=amount)
+    record = _record_sealed_offer if lot.auction_format == AuctionFormat.SEALED else _record_bid
+    bid, extended = record(
+        lot=lot, application=application, applications=applications, amount=amount,
+        kind=item.kind, user=item.user, client_bid_id=item.client_bid_id, now=now,
+        note=item.note,
+    )  # fmt: skip
+    if lot.auction_format == AuctionFormat.ENGLISH:
+        extended = _run_proxies(lot, applications, now) or extended
     return BidResult(bid=bid, extended=extended)
 
 

@@ -1,0 +1,206 @@
+"""Group commit (``services.bids_place``): a batch of bids on one lot in one transaction, each
+checked by the same rules as a single bid, in order, idempotent per client bid id; and on
+PostgreSQL, batches and single bids from many threads at once keep every rule."""
+
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.db import close_old_connections, connection
+from django.test.utils import CaptureQueriesContext
+
+from auctions import services
+from auctions.events import chain_verify
+from auctions.models import Application, Bid, Lot, LotEvent
+from auctions.services import BidRequest, BidResult, bid_place, bids_place
+from marketplace.companies.models import MembershipRole
+from marketplace.core.exceptions import ApplicationError
+from tests.factories import member
+
+from .engine_setup import Auction
+
+STEP = Decimal("1000")
+
+
+def req(a, i, amount, cid="", **kw):
+    return BidRequest(
+        application_id=a.applications[i].pk, user=a.bidders[i], amount=amount,
+        client_bid_id=cid, **kw,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_is_checked_in_order_by_the_single_bid_rules_and_commits_once():
+    a = Auction(suppliers=3).start()
+    seq_before = a.lot.event_seq
+    with mock.patch.object(services, "lot_changed_on_commit") as broadcast:
+        out = bids_place(
+            lot_id=a.lot.pk,
+            requests=[
+                req(a, 0, "99000.00", "a1"),
+                req(a, 1, "99000.00", "b1"),  # the level is taken by the bid before it
+                req(a, 1, "98000.00", "b2"),
+                req(a, 2, "12.345", "c1"),  # not a valid amount
+                req(a, 0, "99000.00", "a1"),  # a resend within the batch
+            ],
+        )
+    assert isinstance(out[0], BidResult) and not out[0].duplicate
+    assert isinstance(out[1], ApplicationError) and out[1].code == "step_too_small"
+    assert isinstance(out[2], BidResult) and out[2].bid.amount == Decimal("98000.00")
+    assert isinstance(out[3], ApplicationError) and out[3].code == "invalid_amount"
+    assert out[4].duplicate and out[4].bid.pk == out[0].bid.pk
+    broadcast.assert_called_once()  # one change for the whole batch
+    a.refresh()
+    assert a.lot.bid_count == 2
+    assert a.lot.best_amount == Decimal("98000.00")
+    assert a.lot.best_application_id == a.applications[1].pk
+    assert a.lot.event_seq == seq_before + 2
+    assert Bid.objects.filter(lot=a.lot).count() == 2
+    assert chain_verify(lot_id=a.lot.pk)[0]
+    # A later resend answers with the same bid; a single bid sees the batch's bids.
+    again = bids_place(lot_id=a.lot.pk, requests=[req(a, 1, "98000.00", "b2")])
+    assert again[0].duplicate and again[0].bid.pk == out[2].bid.pk
+    with pytest.raises(ApplicationError) as exc:
+        bid_place(lot_id=a.lot.pk, user=a.bidders[2], amount="97500.00")
+    assert exc.value.code == "step_too_small"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_in_a_batch_writes_nothing_and_stops_no_other():
+    a = Auction(suppliers=3, max_step_percent=Decimal("10")).start()
+    watcher = member(a.companies[2], MembershipRole.ACCOUNT_MANAGER)  # not a bidding role
+    stranger_app = a.applications[2].pk
+    out = bids_place(
+        lot_id=a.lot.pk,
+        requests=[
+            BidRequest(application_id=stranger_app, user=watcher, amount="99000.00"),
+            BidRequest(application_id=a.applications[0].pk, user=a.bidders[1], amount="99000"),
+            req(a, 0, "50000.00", "big"),  # a drop beyond the typo guard, not confirmed
+            req(a, 1, "99000.00", "ok"),
+        ],
+    )
+    assert out[0].code == "not_a_bidder"
+    assert out[1].code == "not_a_bidder"  # a bidder of another company for this application
+    assert out[2].code == "confirmation_required"
+    assert isinstance(out[3], BidResult)
+    bids = Bid.objects.filter(lot=a.lot)
+    assert [b.client_bid_id for b in bids] == ["ok"]
+    a.refresh()
+    assert a.lot.bid_count == bids.count()
+    assert LotEvent.objects.filter(lot=a.lot, kind="bid_placed").count() == bids.count()
+    assert chain_verify(lot_id=a.lot.pk)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_for_a_closed_or_missing_lot_refuses_every_bid():
+    a = Auction(suppliers=2)  # not started
+    out = bids_place(lot_id=a.lot.pk, requests=[req(a, 0, "99000"), req(a, 1, "98000")])
+    assert [o.code for o in out] == ["lot_not_live", "lot_not_live"]
+    out = bids_place(lot_id=a.lot.pk + 999, requests=[req(a, 0, "99000"), req(a, 1, "98000")])
+    assert [o.code for o in out] == ["lot_not_found", "lot_not_found"]
+    assert not Bid.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_reads_the_lot_and_its_standings_once():
+    a = Auction(suppliers=8, step_reference="own").start()
+    bids_place(lot_id=a.lot.pk, requests=[req(a, i, "99000.00", f"w{i}") for i in range(8)])
+    one = [req(a, 0, "98000.00", "x0")]
+    with CaptureQueriesContext(connection) as single:
+        bids_place(lot_id=a.lot.pk, requests=one)
+    eight = [req(a, i, "98000.00" if i else "97000.00", f"y{i}") for i in range(8)]
+    with CaptureQueriesContext(connection) as batch:
+        out = bids_place(lot_id=a.lot.pk, requests=eight)
+    assert all(isinstance(o, BidResult) for o in out)
+    assert len(single.captured_queries) == 10
+    # Per extra bid only its own writes (the bid, its standing, its event).
+    assert len(batch.captured_queries) <= len(single.captured_queries) + 7 * 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_batches_and_single_bids_keep_every_rule():
+    suppliers, rounds = 8, 25
+    a = Auction(
+        suppliers=suppliers, start_price="1000000", step_value=Decimal("100"),
+        soft_close_window_seconds=0, soft_close_extension_seconds=0,
+    ).start()  # fmt: skip
+    lot_id = a.lot.pk
+    results: list[tuple[str, str, object]] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(3)
+
+    def batcher(index: int) -> None:
+        rnd = random.Random(index)
+        barrier.wait()
+        try:
+            for n in range(rounds):
+                best = Lot.objects.filter(pk=lot_id).values_list("best_amount", flat=True).get()
+                best = best or Decimal("1000000")
+                picks = rnd.sample(range(suppliers), 4)
+                requests = []
+                for i in picks:
+                    cid = f"t{index}-r{n}-s{i}"
+                    amount = best - Decimal("100") * rnd.randint(1, 3)
+                    requests.append(req(a, i, str(amount), cid))
+                    if rnd.random() < 0.3:
+                        requests.append(req(a, i, str(amount), cid))  # a resend
+                out = bids_place(lot_id=lot_id, requests=requests)
+                with lock:
+                    for r, o in zip(requests, out, strict=True):
+                        if isinstance(o, BidResult):
+                            results.append(
+                                (r.client_bid_id, "dup" if o.duplicate else "ok", o.bid.pk)
+                            )
+                        else:
+                            results.append((r.client_bid_id, "refused", o.code))
+        finally:
+            connection.close()
+
+    def single() -> None:
+        barrier.wait()
+        try:
+            for n in range(rounds):
+                best = Lot.objects.filter(pk=lot_id).values_list("best_amount", flat=True).get()
+                cid = f"single-{n}"
+                try:
+                    r = bid_place(
+                        lot_id=lot_id, user=a.bidders[0],
+                        amount=str((best or Decimal("1000000")) - Decimal("100")),
+                        client_bid_id=cid,
+                    )  # fmt: skip
+                    outcome = ("ok", r.bid.pk)
+                except ApplicationError as exc:
+                    outcome = ("refused", exc.code)
+                with lock:
+                    results.append((cid, *outcome))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        futures = [pool.submit(batcher, 1), pool.submit(batcher, 2), pool.submit(single)]
+        for f in futures:
+            f.result()
+    close_old_connections()
+
+    accepted = {cid: bid for cid, kind, bid in results if kind == "ok"}
+    assert len(accepted) == len([r for r in results if r[1] == "ok"])  # no id accepted twice
+    assert {code for _c, kind, code in results if kind == "refused"} <= {"step_too_small"}
+    for cid, kind, bid in results:
+        if kind == "dup":
+            assert accepted[cid] == bid
+    bids = list(Bid.objects.filter(lot_id=lot_id).order_by("placed_at", "pk"))
+    assert len(bids) == len(accepted) > suppliers
+    best = None
+    for bid in bids:  # the recorded order breaks no rule
+        if best is not None:
+            assert bid.amount <= best - Decimal("100"), (bid.amount, best)
+        best = bid.amount
+    a.refresh()
+    assert a.lot.best_amount == best and a.lot.bid_count == len(bids)
+    assert Application.objects.get(pk=a.lot.best_application_id).current_amount == best
+    assert LotEvent.objects.filter(lot_id=lot_id, kind="bid_placed").count() == len(bids)
+    assert chain_verify(lot_id=lot_id)[0]
