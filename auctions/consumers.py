@@ -292,22 +292,24 @@ class LotConsumer(AsyncWebsocketConsumer):
         if self.viewer.role != "supplier":
             await self._error(request_id, "not_a_bidder", _("Only admitted suppliers bid."))
             return
-        try:
-            result = await _call(
-                services.bid_place, lot_id=self.lot_id, user=self.scope["user"],
-                application_id=self.viewer.application_id,
-                amount=str(frame.get("amount", "")), client_bid_id=str(frame.get("client_bid_id") or ""),
+        outcome = await hub().bid(
+            self.lot_id,
+            services.BidRequest(
+                application_id=self.viewer.application_id, user=self.scope["user"],
+                amount=str(frame.get("amount", "")),
+                client_bid_id=str(frame.get("client_bid_id") or ""),
                 confirm=bool(frame.get("confirm", False)),
-            )  # fmt: skip
-        except ApplicationError as exc:
+            ),
+        )  # fmt: skip
+        if isinstance(outcome, ApplicationError):
             await self._emit({"type": "bid_result", "request_id": request_id, "ok": False,
-                              "error": {"code": exc.code, "message": exc.message}})  # fmt: skip
+                              "error": {"code": outcome.code, "message": outcome.message}})  # fmt: skip
             return
-        bid = result.bid
+        bid = outcome.bid
         await self._emit(
             {
                 "type": "bid_result", "request_id": request_id, "ok": True,
-                "duplicate": result.duplicate, "extended": result.extended,
+                "duplicate": outcome.duplicate, "extended": outcome.extended,
                 "bid": {"id": bid.pk, "amount": str(bid.amount), "kind": bid.kind,
                         "client_bid_id": bid.client_bid_id, "placed_at": bid.placed_at.isoformat()},
             }

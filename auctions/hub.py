@@ -42,6 +42,17 @@ class Hub:
         self.delivered: dict[int, int] = {}  # lot -> the newest seq handed to its sockets
         self.presence_local: dict[int, dict[str, int]] = defaultdict(dict)
         self._redis = None
+        self.bid_queues: dict[int, _BidQueue] = {}
+
+    # --- bids: one lot's bids of this process go to the database in batches ---------------
+
+    async def bid(self, lot_id: int, request):
+        """Place a websocket bid through the lot's queue (group commit, ``services.bids_place``);
+        returns its ``BidResult`` or the ``ApplicationError`` that refused it, once committed."""
+        queue = self.bid_queues.get(lot_id)
+        if queue is None:
+            queue = self.bid_queues[lot_id] = _BidQueue(lot_id)
+        return await queue.submit(request)
 
     # --- presence: which admitted suppliers have a socket open, across every process ------
 
@@ -249,6 +260,55 @@ class _Coalescer:
         self.last = asyncio.get_running_loop().time()
         if message is not None:
             await self.deliver(message)
+
+
+def bid_batch_max() -> int:
+    return getattr(settings, "AUCTION_BID_BATCH_MAX", 64)
+
+
+class _BidQueue:
+    """Group commit for one lot in this process: while one batch of its bids is in the
+    database, the bids that arrive wait here, and the next batch takes all of them (at most
+    ``bid_batch_max``) into one transaction. Each bid is still checked by the same rules, in
+    arrival order, and answered only after its batch committed. Bids of other processes
+    serialise with these on the lot's row lock, as single bids do."""
+
+    def __init__(self, lot_id: int):
+        self.lot_id = lot_id
+        self.waiting: list[tuple[object, asyncio.Future]] = []
+        self.task: asyncio.Task | None = None
+
+    async def submit(self, request):
+        future = asyncio.get_running_loop().create_future()
+        self.waiting.append((request, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting[: bid_batch_max()], self.waiting[bid_batch_max() :]
+            try:
+                outcomes = await _bids_place(self.lot_id, [r for r, _f in batch])
+            except asyncio.CancelledError:
+                for _r, future in batch:
+                    future.cancel()
+                raise
+            except Exception as exc:  # every waiter of the batch hears of it
+                for _r, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_r, future), outcome in zip(batch, outcomes, strict=True):
+                if not future.done():  # its socket may have gone meanwhile
+                    future.set_result(outcome)
+
+
+@db_async
+def _bids_place(lot_id: int, requests: list) -> list:
+    from .services import bids_place
+
+    return bids_place(lot_id=lot_id, requests=requests)
 
 
 async def _guard(coro):

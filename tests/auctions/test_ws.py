@@ -17,7 +17,9 @@ from django.db import transaction
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 
+from auctions import hub as hub_module
 from auctions.broadcast import company_access_changed_on_commit
+from auctions.events import chain_verify
 from auctions.models import Bid
 from marketplace.asgi import application
 from marketplace.companies.models import Company, VerificationStatus
@@ -355,3 +357,76 @@ async def test_proxy_and_withdraw_frames(layer):
     result = await receive_until(s1, "result", frames)
     assert result["ok"] is False and result["error"]["code"] == "not_your_turn"
     await s1.disconnect()
+
+
+# --- group commit: bids from many sockets on one lot, in batches ------------------------
+
+BATCH_BIDDERS = 6
+
+
+async def test_bids_arriving_together_are_committed_in_one_batch_and_each_answered(
+    layer, monkeypatch
+):
+    a = await make_auction(suppliers=BATCH_BIDDERS, step_reference="own")
+    socks = []
+    for i in range(BATCH_BIDDERS):
+        comm, connected, _ = await connect(a.bidders[i], a.lot)
+        assert connected
+        await receive(comm)
+        socks.append(comm)
+    sizes: list[int] = []
+    place = hub_module._bids_place
+
+    async def recording(lot_id, requests):
+        if not sizes:  # hold the first batch until every other bid is queued behind it
+            queue = hub_module.hub().bid_queues[lot_id]
+            for _ in range(500):
+                if len(queue.waiting) >= BATCH_BIDDERS:
+                    break
+                await asyncio.sleep(0.01)
+        sizes.append(len(requests))
+        return await place(lot_id, requests)
+
+    monkeypatch.setattr(hub_module, "_bids_place", recording)
+    for i, comm in enumerate(socks):
+        await comm.send_to(text_data=json.dumps({
+            "type": "bid", "request_id": f"r{i}", "amount": "99000", "client_bid_id": f"c{i}",
+        }))  # fmt: skip
+    # The last socket also resends its bid before any answer: one row, the same bid.
+    await socks[-1].send_to(text_data=json.dumps({
+        "type": "bid", "request_id": "again", "amount": "99000", "client_bid_id": f"c{BATCH_BIDDERS - 1}",
+    }))  # fmt: skip
+    results = []
+    for comm in socks:
+        frames: list = []
+        results.append(await receive_until(comm, "bid_result", frames, timeout=10))
+    again = await receive_until(socks[-1], "bid_result", [], timeout=10)
+    assert all(r["ok"] and not r["duplicate"] for r in results), results
+    assert again["duplicate"] and again["bid"]["id"] == results[-1]["bid"]["id"]
+    assert sum(sizes) == BATCH_BIDDERS + 1 and max(sizes) > 1, sizes
+    bids = await sync_to_async(list)(Bid.objects.filter(lot=a.lot).values_list("pk", flat=True))
+    assert sorted(bids) == sorted(r["bid"]["id"] for r in results)
+    assert (await sync_to_async(chain_verify)(lot_id=a.lot.pk))[0]
+    for comm in socks:
+        await comm.disconnect()
+
+
+async def test_a_refused_bid_in_a_batch_is_answered_with_its_own_error(layer):
+    a = await make_auction(suppliers=2)
+    s1, _, _ = await connect(a.bidders[0], a.lot)
+    s2, _, _ = await connect(a.bidders[1], a.lot)
+    await receive(s1)
+    await receive(s2)
+    for comm, rid in ((s1, "a"), (s2, "b")):
+        await comm.send_to(text_data=json.dumps(
+            {"type": "bid", "request_id": rid, "amount": "99000", "client_bid_id": rid}
+        ))  # fmt: skip
+    r1 = await receive_until(s1, "bid_result", [], timeout=10)
+    r2 = await receive_until(s2, "bid_result", [], timeout=10)
+    # Both bid the same level: exactly one wins it, the other hears the step rule.
+    assert sorted([r1["ok"], r2["ok"]]) == [False, True]
+    loser = r1 if not r1["ok"] else r2
+    assert loser["error"]["code"] == "step_too_small"
+    assert await sync_to_async(Bid.objects.filter(lot=a.lot).count)() == 1
+    await s1.disconnect()
+    await s2.disconnect()
