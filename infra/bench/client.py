@@ -328,7 +328,16 @@ SCENARIOS = {"bids": bids, "fanout": fanout, "idle": idle}
 
 def run_scenario(name: str, config: dict) -> dict:
     raise_fd_limit()
-    return asyncio.run(SCENARIOS[name](config))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(SCENARIOS[name](config))
+    # Called from a thread that already runs a loop (e.g. a test session where a plugin left
+    # one running): run the scenario on its own loop in a thread of its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, SCENARIOS[name](config)).result()
 
 
 def main(argv: list[str]) -> int:
