@@ -344,3 +344,67 @@ def lot_list_for_workspace(*, user) -> dict[str, list[Lot]]:
         "bidding": list(bidding.order_by(*order)[:100]),
         "buying": list(buying.order_by(*order)[:100]),
     }
+
+
+# --- The web pages ---------------------------------------------------------------------------
+
+
+def buyer_companies_managed(*, user) -> QuerySet[Company]:
+    """The buyer companies whose tenders ``user`` may create and manage."""
+    ids = user_company_ids(user=user, roles=BUYER_MANAGER_ROLES)
+    return Company.objects.filter(pk__in=ids, is_buyer=True).order_by("legal_name", "pk")
+
+
+def platform_list_for_buyers(*, companies: Iterable[Company | int]) -> QuerySet[Platform]:
+    """The active platforms on which one of ``companies`` may publish (accepted participant
+    or owner)."""
+    ids = [_pk(c) for c in companies]
+    member = PlatformMembership.objects.filter(
+        company_id__in=ids, status=ParticipationStatus.ACCEPTED
+    ).values("platform_id")
+    return (
+        Platform.objects.filter(is_active=True)
+        .filter(Q(pk__in=member) | Q(owner_id__in=ids))
+        .order_by("name", "pk")
+    )
+
+
+def tender_get_managed(*, user, tender_id: int) -> Tender:
+    """A tender ``user`` manages (a procurement officer or company admin of its buyer); any
+    other tender is "not found"."""
+    tender = tender_list_visible(user=user).filter(pk=tender_id).first()
+    if tender is None or not user_may_manage_tender(user=user, tender=tender):
+        raise NotFoundError(_("No such tender."), code="tender_not_found")
+    return tender
+
+
+def question_list_for_page(*, user, tender: Tender) -> QuerySet[Question]:
+    """What a tender page lists: ``question_list_visible`` for a signed-in person, the answered
+    questions for anyone else."""
+    if user and user.is_authenticated:
+        return question_list_visible(user=user, tender=tender)
+    return Question.objects.filter(tender=tender).exclude(answer="").order_by("asked_at", "pk")
+
+
+def supplier_companies_acting(*, user) -> QuerySet[Company]:
+    """The supplier companies ``user`` may apply and ask for (company admin or bidder)."""
+    ids = user_company_ids(user=user, roles=SUPPLIER_ACTOR_ROLES)
+    return Company.objects.filter(pk__in=ids, is_supplier=True).order_by("legal_name", "pk")
+
+
+def invitation_candidates(*, tender: Tender) -> QuerySet[Company]:
+    """Suppliers a manager may invite: verified supplier companies taking part in the tender's
+    platform, not the buyer, not invited yet."""
+    from marketplace.companies.models import VerificationStatus
+
+    member = PlatformMembership.objects.filter(
+        platform_id=tender.platform_id, status=ParticipationStatus.ACCEPTED
+    ).values("company_id")
+    return (
+        Company.objects.filter(
+            pk__in=member, is_supplier=True, verification_status=VerificationStatus.VERIFIED
+        )
+        .exclude(pk=tender.buyer_id)
+        .exclude(pk__in=tender.invitations.values("supplier_id"))
+        .order_by("legal_name", "pk")
+    )

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from auctions import tender_selectors
-from auctions.selectors import lot_viewer
 from marketplace.categories.selectors import category_get, category_list, category_subtree
 from marketplace.companies.models import Invitation
 from marketplace.companies.services import invitation_accept
 from marketplace.core.exceptions import ApplicationError, NotFoundError
+
+from .tender_apply_views import render_tender_page
 
 
 def home(request):
@@ -41,19 +42,14 @@ def home(request):
 
 def tender_page(request, tender_id: int):
     """A tender as its visibility allows, with each lot and, for those who may watch it, the
-    way into its auction room or live console."""
+    way into its auction room or live console; for a supplier also its applications and the
+    apply and ask forms, for the buyer's managers the way to the manage page
+    (``tender_apply_views.render_tender_page``)."""
     try:
         tender = tender_selectors.tender_get_for_page(user=request.user, tender_id=tender_id)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
-    lots = []
-    for lot in tender_selectors.lot_list_for_tender(tender=tender):
-        try:
-            role = lot_viewer(user=request.user, lot=lot).role
-        except NotFoundError:
-            role = None
-        lots.append({"lot": lot, "role": role})
-    return render(request, "frontend/tender.html", {"tender": tender, "lots": lots})
+    return render_tender_page(request, tender)
 
 
 @login_required

@@ -1,0 +1,242 @@
+"""Forms of the tender pages. They only parse input (types, choices, required fields); the rules
+are the services' (``auctions.tender_services``), whose errors the views put next to the fields
+(``add_service_errors``). Fields are made from the models' own fields, so labels, choices and
+limits are the models'."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from auctions.models import Lot, Participation, Tender
+from marketplace.categories.models import Category
+from marketplace.core.exceptions import ApplicationError
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class UTCDateTimeField(forms.DateTimeField):
+    """A ``datetime-local`` input read and shown in UTC, whatever the reader's time zone."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        with timezone.override(UTC):
+            return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+
+def _from_model(model, name: str, **overrides) -> forms.Field:
+    field = model._meta.get_field(name).formfield(**overrides)
+    return field
+
+
+class ServiceErrorsMixin:
+    """Puts an ``ApplicationError``'s field errors next to the fields (others on top)."""
+
+    def add_service_errors(self, exc: ApplicationError) -> None:
+        placed = False
+        for name, messages in (exc.fields or {}).items():
+            key = name if name in self.fields else None
+            for message in messages:
+                self.add_error(key, message)
+                placed = placed or key is not None
+        if not exc.fields:
+            self.add_error(None, exc.message)
+
+    def quiet_empty(self) -> None:
+        """While the form is being filled in: no "required" errors for fields left empty."""
+        for name in list(self.errors):
+            if name in self.fields and self.data.get(self.add_prefix(name), "") in ("", None):
+                del self.errors[name]
+
+
+class TenderForm(ServiceErrorsMixin, forms.Form):
+    """A draft tender's own fields (``TENDER_FIELDS``)."""
+
+    title = _from_model(Tender, "title")
+    description = _from_model(Tender, "description", widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.order_by("path"), label=_("Category")
+    )
+    currency = _from_model(Tender, "currency")
+    questions_deadline = UTCDateTimeField(label=_("Questions deadline (UTC)"))
+    applications_deadline = UTCDateTimeField(label=_("Applications deadline (UTC)"))
+    auction_start = UTCDateTimeField(label=_("Auction start (UTC)"))
+    participation = _from_model(Tender, "participation")
+    reveal_identities = _from_model(Tender, "reveal_identities")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label_from_instance = lambda c: f"{c.code} {c.name}"
+        self.fields["participation"].initial = Participation.OPEN
+
+
+class TenderCreateForm(TenderForm):
+    """A new tender: also whose (the buyer) and where (the platform)."""
+
+    buyer = forms.ModelChoiceField(queryset=None, label=_("Buyer"))
+    platform = forms.ModelChoiceField(queryset=None, label=_("Platform"))
+    field_order = ["buyer", "platform"]
+
+    def __init__(self, *args, buyers, platforms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["buyer"].queryset = buyers
+        self.fields["platform"].queryset = platforms
+        self.fields["buyer"].label_from_instance = lambda c: c.legal_name
+        self.fields["platform"].label_from_instance = lambda p: p.name
+        if buyers.count() == 1:
+            self.fields["buyer"].initial = buyers.get().pk
+        if platforms.count() == 1:
+            self.fields["platform"].initial = platforms.get().pk
+        self.fields["currency"].required = False
+        self.fields["currency"].choices = [("", _("The platform's currency"))] + [
+            c for c in self.fields["currency"].choices if c[0]
+        ]
+
+
+# What the lot form edits, in groups. Weighted criteria and step bands are edited in the API.
+LOT_FIELDSETS = (
+    (_("Item"), ("title", "description", "quantity", "unit", "start_price", "reserve_price")),
+    (_("Delivery"), ("delivery_place", "delivery_date", "incoterms")),
+    (
+        _("Auction rules"),
+        (
+            "auction_format",
+            "step_kind",
+            "step_value",
+            "step_reference",
+            "max_step_percent",
+            "tie_rule",
+            "duration_seconds",
+            "stagger_seconds",
+            "visibility",
+            "min_participants",
+            "allow_single_award",
+        ),
+    ),
+    (
+        _("Soft close"),
+        (
+            "soft_close_window_seconds",
+            "soft_close_extension_seconds",
+            "soft_close_max_rank",
+            "soft_close_max_extensions",
+        ),
+    ),
+    (
+        _("Rounds format"),
+        ("rounds", "turn_seconds", "first_pause_seconds", "round_pause_seconds"),
+    ),
+)
+LOT_FORM_FIELDS = tuple(name for _legend, names in LOT_FIELDSETS for name in names)
+
+
+class LotForm(ServiceErrorsMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in LOT_FORM_FIELDS:
+            overrides = {}
+            if name == "description":
+                overrides["widget"] = forms.Textarea(attrs={"rows": 2})
+            elif name == "delivery_date":
+                overrides["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            self.fields[name] = _from_model(Lot, name, **overrides)
+
+    def fieldsets(self):
+        return [(legend, [self[name] for name in names]) for legend, names in LOT_FIELDSETS]
+
+    def service_fields(self) -> dict:
+        """The cleaned values as ``lot_create``/``lot_update`` take them."""
+        data = dict(self.cleaned_data)
+        for name in ("reserve_price", "delivery_date"):
+            if data.get(name) in ("",):
+                data[name] = None
+        return data
+
+
+class ApplyForm(forms.Form):
+    """A supplier's application to a lot; ``criteria`` (weighted lots) adds one choice each."""
+
+    supplier = forms.ModelChoiceField(queryset=None, label=_("For"))
+    terms_accepted = forms.BooleanField(
+        required=False, label=_("I accept the tender's terms and conditions")
+    )
+    initial_amount = forms.DecimalField(
+        required=False, max_digits=18, decimal_places=2, label=_("Initial offer (optional)")
+    )
+
+    def __init__(self, *args, lot: Lot, suppliers, **kwargs):
+        kwargs.setdefault("prefix", f"lot{lot.pk}")
+        super().__init__(*args, **kwargs)
+        self.lot = lot
+        self.fields["supplier"].queryset = suppliers
+        self.fields["supplier"].label_from_instance = lambda c: c.legal_name
+        if suppliers.count() == 1:
+            self.fields["supplier"].initial = suppliers.get().pk
+            self.fields["supplier"].widget = forms.HiddenInput()
+        self.criteria = list(lot.criteria.all().order_by("pk")) if lot.weighted else []
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.code}"] = forms.ChoiceField(
+                label=criterion.title,
+                choices=[("", "—")] + [(str(o["value"]), o["title"]) for o in criterion.options],
+                required=False,
+            )
+
+    def criteria_values(self) -> dict:
+        values = {}
+        for criterion in self.criteria:
+            value = self.cleaned_data.get(f"criterion_{criterion.code}")
+            if value:
+                values[criterion.code] = value
+        return values
+
+    def add_service_errors(self, exc: ApplicationError) -> None:
+        fields = {"criteria_values": None}
+        placed = False
+        for name, messages in (exc.fields or {}).items():
+            key = name if name in self.fields and name not in fields else None
+            for message in messages:
+                self.add_error(key, message)
+                placed = True
+        if not placed:
+            self.add_error(None, exc.message)
+
+
+class QuestionForm(forms.Form):
+    supplier = forms.ModelChoiceField(queryset=None, label=_("Asking for"))
+    lot = forms.ModelChoiceField(queryset=None, required=False, label=_("About lot"))
+    text = forms.CharField(
+        max_length=5000, label=_("Your question"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, tender: Tender, suppliers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = suppliers
+        self.fields["supplier"].label_from_instance = lambda c: c.legal_name
+        if suppliers.count() == 1:
+            self.fields["supplier"].initial = suppliers.get().pk
+            self.fields["supplier"].widget = forms.HiddenInput()
+        self.fields["lot"].queryset = tender.lots.order_by("number")
+        self.fields["lot"].empty_label = _("The whole tender")
+        self.fields["lot"].label_from_instance = lambda lot: f"{lot.number}. {lot.title}"
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False, label=_("Title"))
+    file = forms.FileField(label=_("File (PDF, PNG, JPEG, XLSX, DOCX)"))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))

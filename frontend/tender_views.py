@@ -1,0 +1,556 @@
+"""The procurement officer's tender pages: create and edit a draft tender, its lots (by hand or
+from an XLSX file), documents, invitations, publishing, and the manage page with applications,
+questions, closing applications and scheduling.
+
+Thin views: Django forms parse the input, ``auctions.tender_services`` decide and write, and an
+``ApplicationError`` comes back as messages next to the fields. Every object is found through
+``auctions.tender_selectors``; a tender the person does not manage answers 404.
+
+The tender and lot forms validate as they are filled in: htmx posts the form on every change
+to the same view, which runs the service inside a transaction it always rolls back and answers
+the form with the service's errors. Nothing is written until the form is submitted.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from auctions import tender_selectors as selectors
+from auctions import tender_services as services
+from auctions.models import ApplicationStatus, LotStatus, Participation, TenderStatus
+from marketplace.companies.models import Company
+from marketplace.core.exceptions import ApplicationError, NotFoundError
+from marketplace.core.files import private_file_response
+
+from .tender_forms import (
+    DocumentForm,
+    ImportForm,
+    LotForm,
+    TenderCreateForm,
+    TenderForm,
+)
+
+FORM_STATUS = 400
+
+
+class _Rollback(Exception):
+    pass
+
+
+def dry_run(service, /, **kwargs) -> None:
+    """Run a service for its checks only: whatever it writes is rolled back (its on-commit
+    work with it). Its ``ApplicationError`` goes to the caller."""
+    try:
+        with transaction.atomic():
+            service(**kwargs)
+            raise _Rollback
+    except _Rollback:
+        pass
+
+
+def _not_found(exc: NotFoundError):
+    return Http404(exc.message)
+
+
+def _managed_tender(request, tender_id: int):
+    try:
+        return selectors.tender_get_managed(user=request.user, tender_id=tender_id)
+    except NotFoundError as exc:
+        raise _not_found(exc) from exc
+
+
+def _managed_lot(request, lot_id: int):
+    try:
+        lot = selectors.lot_get_visible(user=request.user, lot_id=lot_id)
+    except NotFoundError as exc:
+        raise _not_found(exc) from exc
+    if not selectors.user_may_manage_tender(user=request.user, tender=lot.tender):
+        raise Http404(_("No such lot."))
+    return lot
+
+
+def _managed_application(request, application_id: int):
+    try:
+        application = selectors.application_get_visible(
+            user=request.user, application_id=application_id
+        )
+    except NotFoundError as exc:
+        raise _not_found(exc) from exc
+    if not selectors.user_may_manage_tender(user=request.user, tender=application.lot.tender):
+        raise Http404(_("No such application."))
+    return application
+
+
+def _refused(request, exc: ApplicationError) -> None:
+    """A refusal as a message: the service's message and its field messages."""
+    details = [m for messages_ in (exc.fields or {}).values() for m in messages_]
+    text = exc.message
+    extra = [m for m in details if m != text]
+    if extra:
+        text = f"{text} {' '.join(extra)}"
+    messages.error(request, text)
+
+
+def _manage(tender_id: int):
+    return redirect("frontend:tender-manage", tender_id=tender_id)
+
+
+def _form_page(request, template: str, context: dict, *, invalid: bool):
+    """The whole page, or only the form for htmx's validation requests (answered 200: htmx
+    swaps only successful answers in)."""
+    if request.htmx:
+        return render(request, context["form_template"], context)
+    return render(request, template, context, status=FORM_STATUS if invalid else 200)
+
+
+# --- Tenders ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tender_create(request):
+    buyers = selectors.buyer_companies_managed(user=request.user)
+    if not buyers.exists():
+        raise Http404(_("You do not manage a buyer company's tenders."))
+    platforms = selectors.platform_list_for_buyers(companies=buyers)
+    form = TenderCreateForm(request.POST or None, buyers=buyers, platforms=platforms)
+    context = {"form": form, "form_template": "frontend/tenders/_tender_form.html", "new": True}
+    if request.method == "GET":
+        return render(request, "frontend/tenders/tender_form.html", context)
+    valid = form.is_valid()
+    if valid:
+        fields = dict(form.cleaned_data)
+        fields["currency"] = fields["currency"] or None
+        try:
+            if request.htmx:
+                dry_run(services.tender_create, actor=request.user, **fields)
+            else:
+                tender = services.tender_create(actor=request.user, **fields)
+                messages.success(request, _("The draft tender is saved. Now add its lots."))
+                return _manage(tender.pk)
+        except ApplicationError as exc:
+            form.add_service_errors(exc)
+    if request.htmx:
+        form.quiet_empty()
+        context["checked"] = not form.errors
+    return _form_page(
+        request, "frontend/tenders/tender_form.html", context, invalid=bool(form.errors)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tender_edit(request, tender_id: int):
+    tender = _managed_tender(request, tender_id)
+    if tender.status != TenderStatus.DRAFT:
+        messages.error(request, _("The tender is published; only a draft can be changed."))
+        return _manage(tender.pk)
+    initial = {name: getattr(tender, name) for name in services.TENDER_FIELDS}
+    form = TenderForm(request.POST or None, initial=initial)
+    context = {
+        "form": form,
+        "tender": tender,
+        "form_template": "frontend/tenders/_tender_form.html",
+    }
+    if request.method == "GET":
+        return render(request, "frontend/tenders/tender_form.html", context)
+    if form.is_valid():
+        try:
+            if request.htmx:
+                dry_run(
+                    services.tender_update, actor=request.user, tender=tender, **form.cleaned_data
+                )
+            else:
+                services.tender_update(actor=request.user, tender=tender, **form.cleaned_data)
+                messages.success(request, _("The tender is saved."))
+                return _manage(tender.pk)
+        except ApplicationError as exc:
+            form.add_service_errors(exc)
+    if request.htmx:
+        form.quiet_empty()
+        context["checked"] = not form.errors
+    return _form_page(
+        request, "frontend/tenders/tender_form.html", context, invalid=bool(form.errors)
+    )
+
+
+@login_required
+@require_GET
+def tender_manage(request, tender_id: int):
+    tender = _managed_tender(request, tender_id)
+    lots = list(selectors.lot_list_for_tender(tender=tender))
+    rows = []
+    for lot in lots:
+        applications = list(selectors.application_list_for_lot(lot=lot))
+        rows.append(
+            {
+                "lot": lot,
+                "applications": applications,
+                "pending": sum(a.status == ApplicationStatus.SUBMITTED for a in applications),
+                "admitted": sum(a.status == ApplicationStatus.ADMITTED for a in applications),
+                "deciding": lot.status in (LotStatus.PUBLISHED, LotStatus.APPLICATIONS_CLOSED),
+            }
+        )
+    invitation = tender.participation == Participation.INVITATION
+    context = {
+        "tender": tender,
+        "rows": rows,
+        "is_draft": tender.status == TenderStatus.DRAFT,
+        "is_open": tender.status in (TenderStatus.DRAFT, TenderStatus.PUBLISHED),
+        "documents": selectors.document_list(tender=tender),
+        "document_form": DocumentForm(),
+        "invitation": invitation,
+        "invitations": selectors.invitation_list(tender=tender) if invitation else [],
+        "candidates": selectors.invitation_candidates(tender=tender) if invitation else [],
+        "questions": selectors.question_list_visible(user=request.user, tender=tender),
+        "LotStatus": LotStatus,
+    }
+    return render(request, "frontend/tenders/manage.html", context)
+
+
+@login_required
+@require_POST
+def tender_publish(request, tender_id: int):
+    tender = _managed_tender(request, tender_id)
+    try:
+        services.tender_publish(actor=request.user, tender=tender)
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The tender is published: its lots take applications."))
+    return _manage(tender.pk)
+
+
+@login_required
+@require_POST
+def tender_cancel(request, tender_id: int):
+    tender = _managed_tender(request, tender_id)
+    try:
+        services.tender_cancel(
+            actor=request.user, tender=tender, reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The tender is cancelled."))
+    return _manage(tender.pk)
+
+
+@login_required
+@require_POST
+def tender_delete(request, tender_id: int):
+    tender = _managed_tender(request, tender_id)
+    try:
+        services.tender_delete(actor=request.user, tender=tender)
+    except ApplicationError as exc:
+        _refused(request, exc)
+        return _manage(tender.pk)
+    messages.success(request, _("The draft tender is deleted."))
+    return redirect("frontend:workspace")
+
+
+# --- Lots ------------------------------------------------------------------------------------
+
+
+def _lot_form_response(request, *, tender, lot, form):
+    context = {
+        "tender": tender,
+        "lot": lot,
+        "form": form,
+        "form_template": "frontend/tenders/_lot_form.html",
+    }
+    if request.method == "GET":
+        return render(request, "frontend/tenders/lot_form.html", context)
+    if request.htmx:
+        form.quiet_empty()
+        context["checked"] = not form.errors
+    return _form_page(request, "frontend/tenders/lot_form.html", context, invalid=bool(form.errors))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lot_create(request, tender_id: int):
+    tender = _managed_tender(request, tender_id)
+    if tender.status != TenderStatus.DRAFT:
+        messages.error(request, _("The tender is published; only a draft can be changed."))
+        return _manage(tender.pk)
+    initial = services.lot_defaults_from_platform(tender.platform)
+    form = LotForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            if request.htmx:
+                dry_run(services.lot_create, actor=request.user, tender=tender, **fields)
+            else:
+                lot = services.lot_create(actor=request.user, tender=tender, **fields)
+                messages.success(request, _("Lot %(number)s is added.") % {"number": lot.number})
+                return _manage(tender.pk)
+        except ApplicationError as exc:
+            form.add_service_errors(exc)
+    return _lot_form_response(request, tender=tender, lot=None, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lot_edit(request, lot_id: int):
+    lot = _managed_lot(request, lot_id)
+    tender = lot.tender
+    if tender.status != TenderStatus.DRAFT:
+        messages.error(request, _("The tender is published; only a draft can be changed."))
+        return _manage(tender.pk)
+    form = LotForm(request.POST or None)
+    if not form.is_bound:
+        form.initial = {name: getattr(lot, name) for name in form.fields}
+    if request.method == "POST" and form.is_valid():
+        fields = form.service_fields()
+        try:
+            if request.htmx:
+                dry_run(services.lot_update, actor=request.user, lot=lot, **fields)
+            else:
+                services.lot_update(actor=request.user, lot=lot, **fields)
+                messages.success(request, _("Lot %(number)s is saved.") % {"number": lot.number})
+                return _manage(tender.pk)
+        except ApplicationError as exc:
+            form.add_service_errors(exc)
+    return _lot_form_response(request, tender=tender, lot=lot, form=form)
+
+
+@login_required
+@require_POST
+def lot_delete(request, lot_id: int):
+    lot = _managed_lot(request, lot_id)
+    try:
+        services.lot_delete(actor=request.user, lot=lot)
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Lot %(number)s is deleted.") % {"number": lot.number})
+    return _manage(lot.tender_id)
+
+
+@login_required
+@require_POST
+def lot_close_applications(request, lot_id: int):
+    lot = _managed_lot(request, lot_id)
+    try:
+        services.lot_applications_close(lot_id=lot.pk, actor=request.user)
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request, _("Applications to lot %(number)s are closed.") % {"number": lot.number}
+        )
+    return _manage(lot.tender_id)
+
+
+@login_required
+@require_POST
+def lot_schedule(request, lot_id: int):
+    lot = _managed_lot(request, lot_id)
+    try:
+        lot, outcome = services.lot_schedule(lot_id=lot.pk, actor=request.user)
+    except ApplicationError as exc:
+        _refused(request, exc)
+        return _manage(lot.tender_id)
+    if outcome == services.ScheduleOutcome.SCHEDULED:
+        messages.success(request, _("Lot %(number)s is scheduled.") % {"number": lot.number})
+    elif outcome == services.ScheduleOutcome.FAILED:
+        messages.error(request, lot.failure_reason)
+    else:
+        messages.success(
+            request,
+            _("Lot %(number)s has one admitted supplier and awaits a direct award.")
+            % {"number": lot.number},
+        )
+    return _manage(lot.tender_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lots_import(request, tender_id: int):
+    tender = _managed_tender(request, tender_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"tender": tender, "form": form, "report": None}
+    if request.method == "POST" and form.is_valid():
+        try:
+            lots = services.lots_import_xlsx(
+                actor=request.user, tender=tender, file=form.cleaned_data["file"]
+            )
+        except services.LotImportError as exc:
+            context.update(report=exc.report, error=exc.message)
+        except ApplicationError as exc:
+            context["error"] = exc.message
+        else:
+            messages.success(request, _("%(count)d lot(s) added.") % {"count": len(lots)})
+            return _manage(tender.pk)
+    invalid = request.method == "POST"
+    return render(
+        request, "frontend/tenders/lots_import.html", context, status=400 if invalid else 200
+    )
+
+
+@require_GET
+def lots_import_template(request):
+    response = HttpResponse(
+        services.lots_import_template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="tradefloor-lots.xlsx"'
+    return response
+
+
+# --- Documents and invitations ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def document_upload(request, tender_id: int):
+    tender = _managed_tender(request, tender_id)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return _manage(tender.pk)
+    try:
+        services.tender_document_upload(actor=request.user, tender=tender, **form.cleaned_data)
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The document is uploaded."))
+    return _manage(tender.pk)
+
+
+@login_required
+@require_POST
+def document_delete(request, tender_id: int, document_id: int):
+    tender = _managed_tender(request, tender_id)
+    try:
+        document = selectors.document_get(tender=tender, document_id=document_id)
+        services.tender_document_delete(actor=request.user, document=document)
+    except NotFoundError as exc:
+        raise _not_found(exc) from exc
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The document is deleted."))
+    return _manage(tender.pk)
+
+
+@login_required
+@require_GET
+def document_download(request, tender_id: int, document_id: int):
+    """A tender's document for whoever may see the tender."""
+    try:
+        tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id)
+        document = selectors.document_get(tender=tender, document_id=document_id)
+        return private_file_response(
+            name=document.storage_name, filename=document.original_name,
+            content_type=document.content_type,
+        )  # fmt: skip
+    except NotFoundError as exc:
+        raise _not_found(exc) from exc
+
+
+@login_required
+@require_POST
+def invitation_create(request, tender_id: int):
+    tender = _managed_tender(request, tender_id)
+    # Any company id: the service says why one may not be invited.
+    supplier = Company.objects.filter(pk=_int(request.POST.get("supplier"))).first()
+    if supplier is None:
+        messages.error(request, _("Choose a supplier to invite."))
+        return _manage(tender.pk)
+    try:
+        services.tender_invitation_create(actor=request.user, tender=tender, supplier=supplier)
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("%(company)s is invited.") % {"company": supplier.legal_name})
+    return _manage(tender.pk)
+
+
+@login_required
+@require_POST
+def invitation_remove(request, tender_id: int, invitation_id: int):
+    tender = _managed_tender(request, tender_id)
+    invitation = selectors.invitation_list(tender=tender).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404(_("No such invitation."))
+    try:
+        services.tender_invitation_remove(actor=request.user, invitation=invitation)
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The invitation is taken back."))
+    return _manage(tender.pk)
+
+
+# --- Applications and questions (the buyer's side) -------------------------------------------
+
+
+@login_required
+@require_POST
+def application_admit(request, application_id: int):
+    application = _managed_application(request, application_id)
+    try:
+        application = services.application_admit(actor=request.user, application=application)
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _("%(company)s is admitted to lot %(number)s.")
+            % {"company": application.supplier.legal_name, "number": application.lot.number},
+        )
+    return _manage(application.lot.tender_id)
+
+
+@login_required
+@require_POST
+def application_reject(request, application_id: int):
+    application = _managed_application(request, application_id)
+    try:
+        application = services.application_reject(
+            actor=request.user, application=application, reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _("The application of %(company)s is rejected.")
+            % {"company": application.supplier.legal_name},
+        )
+    return _manage(application.lot.tender_id)
+
+
+@login_required
+@require_POST
+def question_answer(request, question_id: int):
+    try:
+        question = selectors.question_get_visible(user=request.user, question_id=question_id)
+    except NotFoundError as exc:
+        raise _not_found(exc) from exc
+    if not selectors.user_may_manage_tender(user=request.user, tender=question.tender):
+        raise Http404(_("No such question."))
+    try:
+        services.question_answer(
+            actor=request.user, question=question, answer=request.POST.get("answer", "")
+        )
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("The answer is published."))
+    return _manage(question.tender_id)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
