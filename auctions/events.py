@@ -59,9 +59,18 @@ def event_hash(
 
 
 def event_append(
-    *, lot: Lot, kind: str, payload: dict | None = None, actor=None, at: datetime | None = None
+    *,
+    lot: Lot,
+    kind: str,
+    payload: dict | None = None,
+    actor=None,
+    at: datetime | None = None,
+    pending: list | None = None,
 ) -> LotEvent:
-    """Append an event to ``lot``'s chain (the lot must be locked; the caller saves the lot)."""
+    """Append an event to ``lot``'s chain (the lot must be locked; the caller saves the lot).
+
+    ``pending``: a list to add the (complete, hashed) row to instead of inserting it now; the
+    caller inserts the list in order in the same transaction (the bid path's group commit)."""
     # Stored and hashed in UTC, so the hash read back from the database is the same.
     at = (at or timezone.now()).astimezone(UTC)
     stored = canonical_payload(payload or {})
@@ -71,10 +80,14 @@ def event_append(
     digest = event_hash(
         prev_hash=prev, seq=seq, kind=kind, created_at=at, actor_id=actor_id, payload=stored
     )
-    event = LotEvent.objects.create(
+    event = LotEvent(
         lot=lot, seq=seq, kind=kind, payload=stored, actor_id=actor_id, created_at=at,
         prev_hash=prev, hash=digest,
     )  # fmt: skip
+    if pending is None:
+        event.save(force_insert=True)
+    else:
+        pending.append(event)
     lot.event_seq = seq
     lot.last_hash = digest
     return event

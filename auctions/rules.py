@@ -62,7 +62,9 @@ def coefficient(values: Iterable[Decimal | str], max_sum: Fraction) -> Fraction:
 def weighted(amount: Decimal, coeff: Fraction | Decimal | int = 1) -> Fraction:
     """The comparable (weighted) price: price / coefficient, exact."""
     c = coeff if isinstance(coeff, Fraction) else Fraction(str(coeff))
-    return Fraction(str(amount)) / c
+    # Fraction(Decimal) is exact, as Fraction(str(Decimal)) is, and much cheaper.
+    value = Fraction(amount) if isinstance(amount, Decimal) else Fraction(str(amount))
+    return value if c == 1 else value / c
 
 
 def as_decimal(value: Fraction, places: Decimal = WEIGHT_PLACES) -> Decimal:

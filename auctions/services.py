@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +46,7 @@ from .models import (
     BidWithdrawal,
     Deal,
     Lot,
+    LotEvent,
     LotStatus,
     ProxyBid,
     StepReference,
@@ -167,7 +168,7 @@ def _nominal_limit(lot: Lot, application: Application, ranking: list[rules.Stand
     return reference - step, reference, step
 
 
-def _soft_close(lot: Lot, *, now: datetime, rank_of_bidder: int) -> bool:
+def _soft_close(lot: Lot, *, now: datetime, rank_of_bidder: int, pending=None) -> bool:
     """Extend the end when a qualifying bid lands in the last window. Returns whether it did."""
     if not lot.soft_close_window_seconds or not lot.soft_close_extension_seconds:
         return False
@@ -188,8 +189,59 @@ def _soft_close(lot: Lot, *, now: datetime, rank_of_bidder: int) -> bool:
         kind="extended",
         payload={"from": previous, "to": lot.ends_at, "extensions": lot.extensions},
         at=now,
+        pending=pending,
     )
     return True
+
+
+class _Writes:
+    """The rows a batch of bids writes. For a batch of several bids on PostgreSQL they go to
+    the database at the end of the batch, one statement per table (the bids' ids are taken
+    from their sequence first, so each event can name its bid); otherwise each row is written
+    at once."""
+
+    def __init__(self, *, expected: int = 1):
+        self.deferred = expected > 1 and connection.vendor == "postgresql"
+        self.expected = expected
+        self.bids: list[Bid] = []
+        self.events: list | None = [] if self.deferred else None
+        self.standings: dict[int, Application] = {}
+        self._ids: list[int] = []
+
+    def bid(self, bid: Bid) -> None:
+        if not self.deferred:
+            bid.save(force_insert=True)
+            return
+        if not self._ids:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [Bid._meta.db_table, max(2, self.expected - len(self.bids) + 1)],
+                )
+                self._ids = [row[0] for row in cursor.fetchall()]
+        bid.pk = self._ids.pop(0)
+        self.bids.append(bid)
+
+    def standing(self, application: Application) -> None:
+        if not self.deferred:
+            Application.objects.filter(pk=application.pk).update(
+                current_amount=application.current_amount, current_at=application.current_at
+            )
+            return
+        self.standings[application.pk] = application
+
+    def flush(self) -> None:
+        if not self.deferred:
+            return
+        if self.bids:
+            Bid.objects.bulk_create(self.bids)
+        if self.events:
+            LotEvent.objects.bulk_create(self.events)
+        if self.standings:
+            Application.objects.bulk_update(
+                list(self.standings.values()), ["current_amount", "current_at"]
+            )
+        self.bids, self.events, self.standings = [], [], {}
 
 
 def _record_bid(
@@ -203,17 +255,22 @@ def _record_bid(
     client_bid_id: str,
     now: datetime,
     note: str = "",
+    writes: _Writes | None = None,
 ) -> tuple[Bid, bool]:
-    """Write an accepted bid and its consequences (standing, soft close, event)."""
-    bid = Bid.objects.create(
+    """Write an accepted bid and its consequences (standing, soft close, event). With
+    ``writes`` the rows join the batch's (written by its ``flush``), otherwise at once."""
+    own = writes is None
+    writes = writes or _Writes()
+    bid = Bid(
         lot=lot, application=application, amount=amount,
         weighted_amount=rules.as_decimal(rules.weighted(amount, _coeff(application))),
         kind=kind, placed_by=user, client_bid_id=client_bid_id, round=lot.current_round,
         placed_at=now, note=note,
     )  # fmt: skip
+    writes.bid(bid)
     application.current_amount = amount
     application.current_at = now
-    Application.objects.filter(pk=application.pk).update(current_amount=amount, current_at=now)
+    writes.standing(application)
     lot.bid_count += 1
     ranking = _refresh_best(lot, applications)
     position = next(i for i, s in enumerate(ranking, 1) if s.key == application.pk)
@@ -227,10 +284,13 @@ def _record_bid(
         },
         actor=user,
         at=now,
+        pending=writes.events,
     )  # fmt: skip
     extended = lot.auction_format == AuctionFormat.ENGLISH and _soft_close(
-        lot, now=now, rank_of_bidder=position
+        lot, now=now, rank_of_bidder=position, pending=writes.events
     )
+    if own:
+        writes.flush()
     return bid, extended
 
 
@@ -277,7 +337,9 @@ def _check_english_bid(
             )
 
 
-def _run_proxies(lot: Lot, applications: list[Application], now: datetime) -> bool:
+def _run_proxies(
+    lot: Lot, applications: list[Application], now: datetime, writes: _Writes | None = None
+) -> bool:
     """Bid for every outbid proxy by one step, never below its floor, until none can.
 
     Returns whether any proxy bid extended the lot."""
@@ -305,7 +367,7 @@ def _run_proxies(lot: Lot, applications: list[Application], now: datetime) -> bo
         _weight, app, limit = candidates[0]
         _bid, did_extend = _record_bid(
             lot=lot, application=app, applications=applications, amount=limit,
-            kind=BidKind.PROXY, user=None, client_bid_id="", now=now,
+            kind=BidKind.PROXY, user=None, client_bid_id="", now=now, writes=writes,
         )  # fmt: skip
         extended = extended or did_extend
     return extended
@@ -715,6 +777,7 @@ def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | Application
              for i in items if i.check_member and i.application_id in by_id]
         )  # fmt: skip
         accepted = 0
+        writes = _Writes(expected=len(items))
         for item in items:
             key = (item.application_id, item.client_bid_id)
             if item.client_bid_id and key in earlier:
@@ -723,7 +786,7 @@ def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | Application
             try:
                 result = _bid_one(
                     lot=lot, item=item, applications=applications,
-                    application=by_id.get(item.application_id), members=members,
+                    application=by_id.get(item.application_id), members=members, writes=writes,
                 )  # fmt: skip
             except ApplicationError as exc:
                 outcomes.append(exc)
@@ -732,6 +795,7 @@ def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | Application
                 earlier[key] = result.bid
             accepted += 1
             outcomes.append(result)
+        writes.flush()
         if accepted:
             _save_lot(
                 lot, ["best_amount", "best_application", "bid_count", "ends_at", "extensions"]
@@ -779,6 +843,7 @@ def _bid_one(
     applications: list[Application],
     application: Application | None,
     members: set[tuple[int, int]],
+    writes: _Writes,
 ) -> BidResult:
     """Check one bid against every rule and record it (the lot is locked)."""
     now = item.now or timezone.now()
@@ -816,14 +881,20 @@ def _bid_one(
         _check_rounds_bid(lot=lot, application=application, amount=amount)
     else:
         _check_sealed_offer(lot=lot, amount=amount)
-    record = _record_sealed_offer if lot.auction_format == AuctionFormat.SEALED else _record_bid
-    bid, extended = record(
-        lot=lot, application=application, applications=applications, amount=amount,
-        kind=item.kind, user=item.user, client_bid_id=item.client_bid_id, now=now,
-        note=item.note,
-    )  # fmt: skip
+    if lot.auction_format == AuctionFormat.SEALED:
+        bid, extended = _record_sealed_offer(
+            lot=lot, application=application, applications=applications, amount=amount,
+            kind=item.kind, user=item.user, client_bid_id=item.client_bid_id, now=now,
+            note=item.note,
+        )  # fmt: skip
+    else:
+        bid, extended = _record_bid(
+            lot=lot, application=application, applications=applications, amount=amount,
+            kind=item.kind, user=item.user, client_bid_id=item.client_bid_id, now=now,
+            note=item.note, writes=writes,
+        )  # fmt: skip
     if lot.auction_format == AuctionFormat.ENGLISH:
-        extended = _run_proxies(lot, applications, now) or extended
+        extended = _run_proxies(lot, applications, now, writes) or extended
     return BidResult(bid=bid, extended=extended)
 
 
