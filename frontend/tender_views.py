@@ -105,7 +105,7 @@ def _form_page(request, template: str, context: dict, *, invalid: bool):
     """The whole page, or only the form for htmx's validation requests (answered 200: htmx
     swaps only successful answers in)."""
     if request.htmx:
-        return render(request, context["form_template"], context)
+        return render(request, "frontend/tenders/_form_check.html", context)
     return render(request, template, context, status=FORM_STATUS if invalid else 200)
 
 
@@ -120,7 +120,11 @@ def tender_create(request):
         raise Http404(_("You do not manage a buyer company's tenders."))
     platforms = selectors.platform_list_for_buyers(companies=buyers)
     form = TenderCreateForm(request.POST or None, buyers=buyers, platforms=platforms)
-    context = {"form": form, "form_template": "frontend/tenders/_tender_form.html", "new": True}
+    context = {
+        "form": form,
+        "form_template": "frontend/tenders/_tender_form.html",
+        "form_id": "tender-form",
+    }
     if request.method == "GET":
         return render(request, "frontend/tenders/tender_form.html", context)
     valid = form.is_valid()
@@ -264,6 +268,7 @@ def _lot_form_response(request, *, tender, lot, form):
         "lot": lot,
         "form": form,
         "form_template": "frontend/tenders/_lot_form.html",
+        "form_id": "lot-form",
     }
     if request.method == "GET":
         return render(request, "frontend/tenders/lot_form.html", context)

@@ -159,7 +159,9 @@ def test_the_tender_form_validates_as_it_is_filled_in_and_writes_nothing(client,
     response = client.post("/tenders/new/", {"title": "Winter diesel"}, **HTMX)
     assert response.status_code == 200
     assert "This field is required" not in html(response)
-    assert '<form id="tender-form"' in html(response) and "<html" not in html(response)
+    # Only the messages come back, swapped in place: nothing the person types is replaced.
+    assert "<form" not in html(response) and 'id="tender-form-summary"' in html(response)
+    assert 'id="id_title_errors" aria-live="polite" hx-swap-oob="true"' in html(response)
     # A deadline in the past: the service's message next to the field.
     past = local(timezone.now() - timedelta(hours=1))
     response = client.post("/tenders/new/", tender_post(world, questions_deadline=past), **HTMX)

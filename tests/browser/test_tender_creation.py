@@ -1,0 +1,105 @@
+"""Tender creation in the browser: the buyer's procurement officer creates a tender and a lot
+through the forms (which say what is wrong while they are filled in), publishes it; a supplier
+applies in a second browser; the officer admits it. No console error, no CSP violation."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+BUYER = "buyer@demo.tradefloor.local"
+SUPPLIER = "baltic@demo.tradefloor.local"  # Baltic Freight Supply OÜ
+TITLE = "Heating oil for the winter (browser test)"
+
+
+def utc_input(delta: timedelta) -> str:
+    return (datetime.now(UTC) + delta).strftime("%Y-%m-%dT%H:%M")
+
+
+def change(page, selector: str, value: str) -> None:
+    """Type a value and leave the field, as a person does (the form checks on change)."""
+    page.fill(selector, value)
+    page.press(selector, "Tab")
+
+
+def test_the_officer_creates_and_publishes_a_tender_a_supplier_applies(stack, new_page, artifacts):
+    officer = new_page(email=BUYER)
+    officer.click("nav >> text=New tender")
+    expect(officer.locator("h1")).to_have_text("New tender")
+    form = officer.locator("#tender-form")
+    expect(form).to_contain_text("UTC")
+    officer.select_option("#id_platform", label="Tradefloor Public")
+    change(officer, "#id_title", TITLE)
+    officer.select_option("#id_category", value=officer.eval_on_selector(
+        "#id_category", "s => [...s.options].find(o => o.text.startsWith('09100000-0')).value"
+    ))  # fmt: skip
+    change(officer, "#id_applications_deadline", utc_input(timedelta(days=2)))
+    change(officer, "#id_auction_start", utc_input(timedelta(days=3)))
+    # A questions deadline in the past: the service's message appears next to the field.
+    change(officer, "#id_questions_deadline", utc_input(-timedelta(hours=2)))
+    expect(officer.locator("#id_questions_deadline_errors")).to_have_text("Must be in the future.")
+    officer.screenshot(path=str(artifacts / "tender-form-invalid.png"), full_page=True)
+    # Put right: the message goes, and what was typed elsewhere is still there.
+    change(officer, "#id_questions_deadline", utc_input(timedelta(days=1)))
+    expect(officer.locator("#id_questions_deadline_errors")).to_have_text("")
+    expect(officer.locator("#tender-form-summary")).to_contain_text("No problems found so far.")
+    expect(officer.locator("#id_title")).to_have_value(TITLE)
+    officer.screenshot(path=str(artifacts / "tender-form.png"), full_page=True)
+    officer.click("#tender-form button[type=submit]")
+    expect(officer.locator("h1")).to_have_text(TITLE)
+    expect(officer.locator(".messages")).to_contain_text("The draft tender is saved.")
+
+    # A lot, with a reserve above the start price first.
+    officer.click("#add-lot")
+    expect(officer.locator("h1")).to_have_text("New lot")
+    change(officer, "#id_title", "Heating oil")
+    change(officer, "#id_quantity", "50")
+    change(officer, "#id_unit", "t")
+    change(officer, "#id_start_price", "1000000")
+    change(officer, "#id_reserve_price", "1200000")
+    expect(officer.locator("#id_reserve_price_errors")).to_have_text(
+        "The reserve price must not exceed the start price."
+    )
+    change(officer, "#id_reserve_price", "900000")
+    expect(officer.locator("#id_reserve_price_errors")).to_have_text("")
+    officer.screenshot(path=str(artifacts / "lot-form.png"), full_page=True)
+    officer.click("#lot-form button[type=submit]")
+    expect(officer.locator(".messages")).to_contain_text("Lot 1 is added.")
+    expect(officer.locator("#lots")).to_contain_text("Heating oil")
+
+    officer.click("#publish")
+    expect(officer.locator("#tender-status")).to_have_text("Published")
+    expect(officer.locator("#lots")).to_contain_text("Live console")
+    manage_url = officer.url
+    tender_id = int(re.search(r"/tenders/(\d+)/manage/", manage_url).group(1))
+
+    # The supplier applies in its own browser.
+    supplier = new_page(email=SUPPLIER)
+    supplier.goto(f"{stack.base_url}/tenders/{tender_id}/")
+    expect(supplier.locator("h1")).to_have_text(TITLE)
+    apply_form = supplier.locator(".apply-form")
+    apply_form.locator("input[type=checkbox]").check()
+    apply_form.locator("button[type=submit]").click()
+    expect(supplier.locator(".messages")).to_contain_text("Your application to lot 1 is submitted")
+    expect(supplier.locator(".my-application")).to_contain_text("Submitted")
+
+    # The officer admits it.
+    officer.goto(manage_url)
+    row = officer.locator(".applications tr", has_text="Baltic Freight Supply OÜ")
+    expect(row).to_contain_text("Submitted")
+    row.locator("button.admit").click()
+    expect(officer.locator(".messages")).to_contain_text("Baltic Freight Supply OÜ is admitted")
+    expect(
+        officer.locator(".applications tr", has_text="Baltic Freight Supply OÜ")
+    ).to_contain_text("Bidder #1")
+    officer.screenshot(path=str(artifacts / "tender-manage.png"), full_page=True)
+
+    supplier.reload()
+    expect(supplier.locator(".my-application")).to_contain_text("Admitted")
+    assert officer.problems == []
+    assert supplier.problems == []
