@@ -123,6 +123,24 @@ def _check_roles(*, is_buyer: bool, is_supplier: bool) -> None:
 # --- companies -----------------------------------------------------------------------------
 
 
+def company_identifiers_check(
+    *, country: str, registration_number: str = "", tax_id: str = ""
+) -> ids.Identifiers:
+    """The identifiers ``company_register`` would store, checked as it checks them (valid for
+    the country, not registered yet), without writing anything: forms call it to say what is
+    wrong while the person types. Raises ``invalid_identifier`` or ``identifier_taken``."""
+    country = (country or "").upper()
+    normalised = _normalise_identifiers(
+        country=country, registration_number=registration_number, tax_id=tax_id
+    )
+    _check_identifiers_free(
+        country=country,
+        registration_number=normalised.registration_number,
+        tax_id=normalised.tax_id,
+    )
+    return normalised
+
+
 def company_register(
     *,
     user,
@@ -146,13 +164,8 @@ def company_register(
     """
     country = (country or "").upper()
     _check_roles(is_buyer=is_buyer, is_supplier=is_supplier)
-    normalised = _normalise_identifiers(
+    normalised = company_identifiers_check(
         country=country, registration_number=registration_number, tax_id=tax_id
-    )
-    _check_identifiers_free(
-        country=country,
-        registration_number=normalised.registration_number,
-        tax_id=normalised.tax_id,
     )
     try:
         with transaction.atomic():

@@ -50,6 +50,22 @@ def test_company_register_refuses_duplicate_and_writes_nothing():
     assert Membership.objects.count() == 1
 
 
+def test_company_identifiers_check_says_what_register_would_refuse_and_writes_nothing():
+    code = valid_edrpou()
+    assert services.company_identifiers_check(
+        country="ua", registration_number=f" {code[:4]} {code[4:]} "
+    ).registration_number == code  # fmt: skip
+    with pytest.raises(ApplicationError) as exc:
+        services.company_identifiers_check(country="UA", registration_number=code[:-1] + "x")
+    assert exc.value.code == "invalid_identifier"
+    assert set(exc.value.fields) == {"registration_number"}
+    register(UserFactory(), registration_number=code)
+    with pytest.raises(ConflictError) as exc:
+        services.company_identifiers_check(country="UA", registration_number=code)
+    assert exc.value.code == "identifier_taken"
+    assert Company.objects.count() == 1
+
+
 def test_company_register_db_constraint_backstop_becomes_conflict(monkeypatch):
     """Two registrations racing past the friendly check: the constraint answers, as a 409."""
     code = valid_edrpou()

@@ -1,0 +1,328 @@
+"""Onboarding pages: register a company, my companies, a company's people and invitations, and
+its verification (documents, submission, the reviewer's decisions).
+
+Thin views: a Django form parses the input, the selectors find what the person may see (another
+company's object answers 404), the services decide; an ``ApplicationError`` is shown on the form
+with its field errors and nothing is written."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from marketplace.companies import selectors as company_selectors
+from marketplace.companies.models import InvitationStatus, MembershipRole
+from marketplace.companies.services import (
+    company_identifiers_check,
+    company_register,
+    invitation_create,
+    invitation_revoke,
+)
+from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from marketplace.verification import selectors as verification_selectors
+from marketplace.verification.services import (
+    SUBMITTABLE_STATUSES,
+    document_delete,
+    document_upload,
+    submission_create,
+)
+
+from .onboarding_forms import (
+    CompanyRegisterForm,
+    DocumentUploadForm,
+    InvitationForm,
+    SubmissionForm,
+    add_service_error,
+)
+
+
+@contextmanager
+def scoped():
+    """Selectors' refusals as pages: not found (or not yours) is 404, a missing role 403."""
+    try:
+        yield
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+
+
+# --- Companies ---------------------------------------------------------------------------------
+
+
+@login_required
+def company_list(request):
+    """My companies, with my roles in each and where its verification stands."""
+    roles = {
+        row["company_id"]: [MembershipRole(r).label for r in row["roles"]]
+        for row in company_selectors.user_memberships_summary(user=request.user)
+    }
+    companies = [
+        {"company": company, "roles": roles.get(company.pk, [])}
+        for company in company_selectors.companies_of_user(user=request.user).order_by(
+            "legal_name", "pk"
+        )
+    ]
+    return render(request, "frontend/onboarding/company_list.html", {"companies": companies})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_register_page(request):
+    """Register a company (``company_register``, as the API): I become its company admin.
+
+    htmx posts each field as it changes (``HX-Request``); the answer is only the error boxes of
+    that field and the fields it depends on, swapped in place (out of band)."""
+    check_url = reverse("frontend:company-register")
+    if request.method == "GET":
+        form = CompanyRegisterForm(check_url=check_url)
+        return render(request, "frontend/onboarding/company_register.html", {"form": form})
+    form = CompanyRegisterForm(request.POST, check_url=check_url)
+    if request.htmx:
+        return _register_check(request, form)
+    status = 400
+    if form.is_valid():
+        try:
+            company = company_register(user=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+            status = exc.status_code
+        else:
+            messages.success(
+                request,
+                _("%(company)s is registered and you are its company admin. Next: submit it "
+                  "for verification.") % {"company": company.legal_name},
+            )  # fmt: skip
+            return redirect("frontend:company-verification", company.pk)
+    return render(
+        request, "frontend/onboarding/company_register.html", {"form": form}, status=status
+    )
+
+
+def _register_check(request, form: CompanyRegisterForm):
+    trigger = request.htmx.trigger_name or ""
+    if trigger not in form.fields:
+        trigger = ""
+    form.is_valid()
+    errors = {name: list(form.errors.get(name, [])) for name in form.fields}
+    if trigger in form.IDENTIFIER_FIELDS:
+        names = form.IDENTIFIER_FIELDS
+        data = form.cleaned_data
+        if data.get("country") and (data.get("registration_number") or data.get("tax_id")):
+            try:
+                company_identifiers_check(
+                    country=data["country"],
+                    registration_number=data.get("registration_number", ""),
+                    tax_id=data.get("tax_id", ""),
+                )
+            except ApplicationError as exc:
+                for field, field_errors in exc.fields.items():
+                    errors.setdefault(field, []).extend(field_errors)
+    else:
+        names = (trigger,) if trigger else ()
+    boxes = [{"id": form[name].auto_id, "errors": errors.get(name, [])} for name in names]
+    return render(request, "frontend/onboarding/_field_errors.html", {"boxes": boxes})
+
+
+def _company_page(
+    request, company, *, invite_form=None, error: str = "", status: int = 200
+):  # fmt: skip
+    is_admin = company_selectors.user_has_company_role(
+        user=request.user, company=company, roles=[MembershipRole.COMPANY_ADMIN]
+    )
+    members = [
+        {
+            "person": person,
+            "roles": [m.get_role_display() for m in person.company_memberships],
+        }
+        for person in company_selectors.company_member_list(company=company)
+    ]
+    invitations = []
+    if is_admin:
+        invitations = [
+            {
+                "invitation": invitation,
+                "status": InvitationStatus(invitation.status),
+                "is_open": invitation.is_open,
+            }
+            for invitation in company_selectors.company_invitation_list(company=company)
+        ]
+    return render(
+        request,
+        "frontend/onboarding/company_detail.html",
+        {
+            "company": company,
+            "is_admin": is_admin,
+            "members": members,
+            "invitations": invitations,
+            "invite_form": invite_form or InvitationForm(),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+def company_page(request, company_id: int):
+    """A company I belong to: its details, people and roles, and (admins) the invitations."""
+    with scoped():
+        company = company_selectors.company_get_for_member(user=request.user, company_id=company_id)
+    return _company_page(request, company)
+
+
+@login_required
+@require_POST
+def invitation_create_page(request, company_id: int):
+    with scoped():
+        company = company_selectors.company_get_for_member(user=request.user, company_id=company_id)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = invitation_create(
+                company=company,
+                invited_by=request.user,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                accept_url_base=request.build_absolute_uri("/"),
+            )
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+            # A member who is not an admin has no invitation form to show it on.
+            error = exc.message if isinstance(exc, PermissionDeniedError) else ""
+            return _company_page(
+                request, company, invite_form=form, error=error, status=exc.status_code
+            )
+        messages.success(
+            request,
+            _("An invitation has been sent to %(email)s.") % {"email": invitation.email},
+        )
+        return redirect("frontend:company", company.pk)
+    return _company_page(request, company, invite_form=form, status=400)
+
+
+@login_required
+@require_POST
+def invitation_revoke_page(request, company_id: int, invitation_id: int):
+    with scoped():
+        company = company_selectors.company_get_for_member(user=request.user, company_id=company_id)
+        invitation = company_selectors.company_invitation_get(
+            company=company, invitation_id=invitation_id
+        )
+    try:
+        invitation_revoke(invitation=invitation, actor=request.user)
+    except ApplicationError as exc:
+        return _company_page(request, company, error=exc.message, status=exc.status_code)
+    messages.success(
+        request, _("The invitation to %(email)s is revoked.") % {"email": invitation.email}
+    )
+    return redirect("frontend:company", company.pk)
+
+
+# --- Verification ------------------------------------------------------------------------------
+
+
+def _verification_page(
+    request, company, *, upload_form=None, submit_form=None, error: str = "", status: int = 200
+):  # fmt: skip
+    is_admin = company_selectors.user_has_company_role(
+        user=request.user, company=company, roles=[MembershipRole.COMPANY_ADMIN]
+    )
+    blocked = verification_selectors.company_trade_block_reason(company)
+    return render(
+        request,
+        "frontend/onboarding/verification.html",
+        {
+            "company": company,
+            "is_admin": is_admin,
+            "can_trade": blocked is None,
+            "block_message": blocked[1] if blocked else "",
+            "latest_decision": verification_selectors.decision_latest(company=company),
+            "documents": verification_selectors.document_list(company=company),
+            "submissions": verification_selectors.submission_list(company=company),
+            "may_submit": is_admin and company.verification_status in SUBMITTABLE_STATUSES,
+            "upload_form": upload_form or DocumentUploadForm(),
+            "submit_form": submit_form or SubmissionForm(),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+def verification_page(request, company_id: int):
+    """Where the company's verification stands, its documents, its submissions with the
+    reviewer's decisions and reasons; its admins upload documents and submit from here."""
+    with scoped():
+        company = verification_selectors.company_get_for_viewer(
+            user=request.user, company_id=company_id
+        )
+    return _verification_page(request, company)
+
+
+@login_required
+@require_POST
+def document_upload_page(request, company_id: int):
+    with scoped():
+        company = verification_selectors.company_get_for_admin(
+            user=request.user, company_id=company_id
+        )
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = document_upload(
+                company=company, uploaded_by=request.user, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+            return _verification_page(request, company, upload_form=form, status=exc.status_code)
+        messages.success(request, _("“%(name)s” is uploaded.") % {"name": document.original_name})
+        return redirect("frontend:company-verification", company.pk)
+    return _verification_page(request, company, upload_form=form, status=400)
+
+
+@login_required
+@require_POST
+def document_delete_page(request, company_id: int, document_id: int):
+    with scoped():
+        company = verification_selectors.company_get_for_admin(
+            user=request.user, company_id=company_id
+        )
+    document = verification_selectors.document_list(company=company).filter(pk=document_id).first()
+    if document is None:
+        raise Http404(_("Document not found."))
+    try:
+        document_delete(document=document, deleted_by=request.user)
+    except ApplicationError as exc:
+        return _verification_page(request, company, error=exc.message, status=exc.status_code)
+    messages.success(request, _("“%(name)s” is deleted.") % {"name": document.original_name})
+    return redirect("frontend:company-verification", company.pk)
+
+
+@login_required
+@require_POST
+def verification_submit_page(request, company_id: int):
+    with scoped():
+        company = verification_selectors.company_get_for_admin(
+            user=request.user, company_id=company_id
+        )
+    form = SubmissionForm(request.POST)
+    if form.is_valid():
+        try:
+            submission_create(company=company, submitted_by=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+            return _verification_page(request, company, submit_form=form, status=exc.status_code)
+        messages.success(
+            request,
+            _("Your company is submitted for verification. A platform admin will review it."),
+        )
+        return redirect("frontend:company-verification", company.pk)
+    return _verification_page(request, company, submit_form=form, status=400)
