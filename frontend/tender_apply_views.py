@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from auctions import tender_selectors as selectors
 from auctions import tender_services as services
-from auctions.models import ApplicationStatus, LotStatus, Tender, TenderStatus
+from auctions.models import ApplicationStatus, LotStatus, Participation, Tender, TenderStatus
 from auctions.selectors import lot_viewer
 from marketplace.core.exceptions import ApplicationError, NotFoundError
 
@@ -43,6 +43,22 @@ def render_tender_page(
     user = request.user
     now = timezone.now()
     suppliers = _acting_suppliers(request, tender)
+    blocked = []
+    uncovered: set[int] = set()
+    if tender.participation == Participation.OPEN:
+        for company in suppliers:
+            if not selectors.supplier_covers_category(company=company, tender=tender):
+                uncovered.add(company.pk)
+                blocked.append(
+                    {
+                        "company": company,
+                        "reason": _(
+                            "its supplier profile's categories do not cover this tender's "
+                            "category (%(category)s)."
+                        )
+                        % {"category": tender.category.code},
+                    }
+                )
     mine = (
         list(selectors.application_list_for_user(user=user).filter(lot__tender=tender))
         if user.is_authenticated
@@ -56,7 +72,7 @@ def render_tender_page(
             role = None
         own = [a for a in mine if a.lot_id == lot.pk]
         busy = {a.supplier_id for a in own if a.status in ACTIVE}
-        free = suppliers.exclude(pk__in=busy)
+        free = suppliers.exclude(pk__in=busy | uncovered)
         form = None
         if apply_form is not None and apply_form.lot.pk == lot.pk:
             form = apply_form
@@ -67,7 +83,6 @@ def render_tender_page(
         suppliers and tender.status == TenderStatus.PUBLISHED and now < tender.questions_deadline
     ):
         question_form = QuestionForm(tender=tender, suppliers=suppliers)
-    blocked = []
     if user.is_authenticated and tender.status != TenderStatus.DRAFT:
         for company in selectors.supplier_companies_acting(user=user).exclude(pk__in=suppliers):
             reason = selectors.tender_supplier_block_reason(tender=tender, company=company)

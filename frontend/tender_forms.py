@@ -6,6 +6,7 @@ limits are the models'."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
@@ -106,7 +107,8 @@ class TenderCreateForm(TenderForm):
         ]
 
 
-# What the lot form edits, in groups. Weighted criteria and step bands are edited in the API.
+# What the lot form edits, in groups. Step bands and weighted criteria are typed as text, one
+# band or one criterion a line (see StepBandsField and CriteriaField).
 LOT_FIELDSETS = (
     (_("Item"), ("title", "description", "quantity", "unit", "start_price", "reserve_price")),
     (_("Delivery"), ("delivery_place", "delivery_date", "incoterms")),
@@ -124,6 +126,7 @@ LOT_FIELDSETS = (
             "visibility",
             "min_participants",
             "allow_single_award",
+            "step_bands",
         ),
     ),
     (
@@ -139,14 +142,121 @@ LOT_FIELDSETS = (
         _("Rounds format"),
         ("rounds", "turn_seconds", "first_pause_seconds", "round_pause_seconds"),
     ),
+    (_("Weighted ranking (price and other criteria)"), ("weighted", "criteria")),
 )
 LOT_FORM_FIELDS = tuple(name for _legend, names in LOT_FIELDSETS for name in names)
+TEXT_FIELDS = ("step_bands", "criteria")
+
+
+def _number(text: str, line: int) -> Decimal:
+    from suppliers.pricelist_io import parse_decimal
+
+    try:
+        return parse_decimal(text)
+    except ValueError:
+        raise forms.ValidationError(
+            _("Line %(line)s: “%(value)s” is not a number.") % {"line": line, "value": text}
+        ) from None
+
+
+class StepBandsField(forms.CharField):
+    """Step bands as text, one a line: ``50000; 500`` (below 50,000 the step is 500)."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Minimum step by price band"))
+        kwargs.setdefault(
+            "help_text",
+            _("Optional, one band a line: the bound and the step, e.g. “50000; 500”: "
+              "below 50,000 the step is 500 (in the step's kind)."),
+        )  # fmt: skip
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        bands = []
+        for line, row in enumerate((text or "").splitlines(), start=1):
+            if not row.strip():
+                continue
+            parts = [p.strip() for p in row.split(";")]
+            if len(parts) != 2:
+                raise forms.ValidationError(
+                    _("Line %(line)s: write the bound and the step, e.g. “50000; 500”.")
+                    % {"line": line}
+                )
+            bands.append({"below": _number(parts[0], line), "step": _number(parts[1], line)})
+        return bands
+
+    @staticmethod
+    def as_text(bands) -> str:
+        return "\n".join(f"{b['below']}; {b['step']}" for b in bands or [])
+
+
+class CriteriaField(forms.CharField):
+    """Weighted criteria as text, one a line:
+    ``delivery | Delivery time | within 10 days = 0.05; within 20 days = 0.02; later = 0``."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Criteria"))
+        kwargs.setdefault(
+            "help_text",
+            _("Weighted lots only, one criterion a line: code | title | option = value; "
+              "option = value. E.g. “delivery | Delivery time | within 10 days = 0.05; "
+              "later = 0”. Each criterion's largest values must add up to less than 1."),
+        )  # fmt: skip
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        criteria = []
+        for line, row in enumerate((text or "").splitlines(), start=1):
+            if not row.strip():
+                continue
+            parts = [p.strip() for p in row.split("|")]
+            if len(parts) != 3:
+                raise forms.ValidationError(
+                    _("Line %(line)s: write code | title | option = value; option = value.")
+                    % {"line": line}
+                )
+            code, title, options_text = parts
+            options = []
+            for option in filter(None, (o.strip() for o in options_text.split(";"))):
+                option_title, sep, option_value = option.rpartition("=")
+                if not sep:
+                    raise forms.ValidationError(
+                        _("Line %(line)s: give each option a value, e.g. “later = 0”.")
+                        % {"line": line}
+                    )
+                options.append(
+                    {"title": option_title.strip(), "value": _number(option_value.strip(), line)}
+                )
+            criteria.append({"code": code, "title": title, "options": options})
+        return criteria
+
+    @staticmethod
+    def as_text(criteria) -> str:
+        return "\n".join(
+            f"{c['code']} | {c['title']} | "
+            + "; ".join(f"{o['title']} = {o['value']}" for o in c["options"])
+            for c in criteria or []
+        )
 
 
 class LotForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in LOT_FORM_FIELDS:
+            if name == "step_bands":
+                self.fields[name] = StepBandsField()
+                continue
+            if name == "criteria":
+                self.fields[name] = CriteriaField()
+                continue
             overrides = {}
             if name == "description":
                 overrides["widget"] = forms.Textarea(attrs={"rows": 2})
@@ -158,12 +268,26 @@ class LotForm(ServiceErrorsMixin, forms.Form):
         return [(legend, [self[name] for name in names]) for legend, names in LOT_FIELDSETS]
 
     def service_fields(self) -> dict:
-        """The cleaned values as ``lot_create``/``lot_update`` take them."""
+        """The cleaned values as ``lot_create``/``lot_update`` take them (``criteria`` only
+        for a weighted lot, so that the service says when they are missing)."""
         data = dict(self.cleaned_data)
         for name in ("reserve_price", "delivery_date"):
             if data.get(name) in ("",):
                 data[name] = None
+        criteria = data.pop("criteria", None) or None
+        data["criteria"] = criteria if data.get("weighted") or criteria else None
+        if data.get("weighted") and criteria is None:
+            data["criteria"] = []
         return data
+
+    @staticmethod
+    def initial_for(lot) -> dict:
+        initial = {name: getattr(lot, name) for name in LOT_FORM_FIELDS if name not in TEXT_FIELDS}
+        initial["step_bands"] = StepBandsField.as_text(lot.step_bands)
+        initial["criteria"] = CriteriaField.as_text(
+            [{"code": c.code, "title": c.title, "options": c.options} for c in lot.criteria.all()]
+        )
+        return initial
 
 
 class ApplyForm(forms.Form):

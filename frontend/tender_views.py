@@ -309,9 +309,7 @@ def lot_edit(request, lot_id: int):
     if tender.status != TenderStatus.DRAFT:
         messages.error(request, _("The tender is published; only a draft can be changed."))
         return _manage(tender.pk)
-    form = LotForm(request.POST or None)
-    if not form.is_bound:
-        form.initial = {name: getattr(lot, name) for name in form.fields}
+    form = LotForm(request.POST or None, initial=LotForm.initial_for(lot))
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         try:

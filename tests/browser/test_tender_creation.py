@@ -101,5 +101,6 @@ def test_the_officer_creates_and_publishes_a_tender_a_supplier_applies(stack, ne
 
     supplier.reload()
     expect(supplier.locator(".my-application")).to_contain_text("Admitted")
+    supplier.screenshot(path=str(artifacts / "tender-supplier.png"), full_page=True)
     assert officer.problems == []
     assert supplier.problems == []

@@ -454,6 +454,8 @@ def test_apply_refusals_show_the_reason_and_write_nothing(client, world):
     assert response.status_code == 400
     assert "The initial offer must be above zero and at most the start price." in html(response)
     log_in(client, world.uncovered_admin)
+    page = html(client.get(f"/tenders/{tender.pk}/"))
+    assert "Uncovered Epsilon cannot take part:" in page and "Apply to this lot" not in page
     response = client.post(f"/lots/{lot.pk}/apply/", apply_data(lot, world.uncovered))
     assert response.status_code == 400
     assert "do not cover this tender" in html(response)
@@ -593,3 +595,65 @@ def test_close_applications_and_schedule(client, world):
     assert lot.status == LotStatus.AUCTION_SCHEDULED
     assert lot.starts_at == Tender.objects.get(pk=tender.pk).auction_start
     assert Lot.objects.filter(pk=lot.pk, status=LotStatus.AUCTION_SCHEDULED).exists()
+
+
+# --- Weighted lots and step bands ------------------------------------------------------------
+
+CRITERIA = "delivery | Delivery time | within 10 days = 0.05; within 20 days = 0.02; later = 0"
+
+
+def test_step_bands_and_weighted_criteria_typed_as_text(client, world):
+    tender = world.draft(lots=0)
+    log_in(client, world.officer)
+    url = f"/tenders/{tender.pk}/lots/new/"
+    before = snapshot()
+    response = client.post(url, lot_post(world, tender, weighted="on"))
+    assert response.status_code == 400
+    assert "A weighted lot needs at least one criterion." in html(response)
+    response = client.post(url, lot_post(world, tender, weighted="on", criteria="delivery | x"))
+    assert "Line 1: write code | title | option = value; option = value." in html(response)
+    response = client.post(
+        url, lot_post(world, tender, weighted="on", criteria="a | A | yes = 0.6\nb | B | yes = 0.5")
+    )
+    assert "The criteria&#x27;s largest values must add up to less than 1." in html(response)
+    response = client.post(url, lot_post(world, tender, step_bands="50000 500"))
+    assert "Line 1: write the bound and the step" in html(response)
+    assert snapshot() == before
+
+    response = client.post(
+        url,
+        lot_post(world, tender, weighted="on", criteria=CRITERIA, step_bands="50000; 500\n"
+                 "10000; 100", step_kind="amount", step_value="1000"),
+    )  # fmt: skip
+    assert response.status_code == 302, html(response)
+    lot = tender.lots.get()
+    assert lot.weighted and lot.step_bands == [
+        {"below": "50000", "step": "500"},
+        {"below": "10000", "step": "100"},
+    ]
+    (criterion,) = lot.criteria.all()
+    assert (criterion.code, criterion.title) == ("delivery", "Delivery time")
+    assert [o["value"] for o in criterion.options] == ["0.05", "0.02", "0"]
+    # The edit form shows them as they were typed.
+    page = html(client.get(f"/lots/{lot.pk}/edit/"))
+    assert "within 10 days = 0.05; within 20 days = 0.02; later = 0" in page
+    assert "50000; 500" in page
+
+    # A supplier chooses one option per criterion when applying.
+    services.tender_publish(actor=world.officer, tender=tender)
+    log_in(client, world.supplier_admin)
+    page = html(client.get(f"/tenders/{tender.pk}/"))
+    assert "Delivery time" in page and "within 20 days" in page
+    before = snapshot()
+    response = client.post(f"/lots/{lot.pk}/apply/", apply_data(lot, world.supplier))
+    assert response.status_code == 400
+    assert "Choose one option for each criterion: delivery." in html(response)
+    assert snapshot() == before
+    response = client.post(
+        f"/lots/{lot.pk}/apply/",
+        apply_data(lot, world.supplier, criterion_delivery="0.05"),
+    )
+    assert response.status_code == 302
+    application = Application.objects.get(lot=lot)
+    assert application.criteria_values == {"delivery": "0.05"}
+    assert application.coefficient > 1
