@@ -46,18 +46,22 @@ def _from_model(model, name: str, **overrides) -> forms.Field:
 class ServiceErrorsMixin:
     """Puts an ``ApplicationError``'s field errors next to the fields (others on top)."""
 
+    service_checked = False
+
     def add_service_errors(self, exc: ApplicationError) -> None:
-        placed = False
+        self.service_checked = True
         for name, messages in (exc.fields or {}).items():
             key = name if name in self.fields else None
             for message in messages:
                 self.add_error(key, message)
-                placed = placed or key is not None
         if not exc.fields:
             self.add_error(None, exc.message)
 
     def quiet_empty(self) -> None:
-        """While the form is being filled in: no "required" errors for fields left empty."""
+        """While the form is being filled in: no "required" (or other parsing) errors for
+        fields left empty. The service's errors, once it has looked, all stay."""
+        if self.service_checked:
+            return
         for name in list(self.errors):
             if name in self.fields and self.data.get(self.add_prefix(name), "") in ("", None):
                 del self.errors[name]

@@ -241,6 +241,15 @@ def test_the_lot_form_validates_with_the_lot_rules_and_writes_nothing(client, wo
     assert "The soft close needs both a window and an extension" in html(response)
     response = client.post(url, lot_post(world, tender, step_value="60"), **HTMX)
     assert "A step of 50% of the start price or more is not a step." in html(response)
+    # The service's message about a field left empty stays while the form is filled in.
+    response = client.post(
+        url,
+        lot_post(world, tender, soft_close_window_seconds="0", soft_close_extension_seconds="0",
+                 soft_close_max_extensions="2"),
+        **HTMX,
+    )  # fmt: skip
+    assert "These limits need a soft close window." in html(response)
+    assert "No problems found so far." not in html(response)
     response = client.post(url, lot_post(world, tender, reserve_price="200000"))
     assert response.status_code == 400
     assert "The reserve price must not exceed the start price." in html(response)
@@ -367,6 +376,10 @@ def test_publish_needs_a_lot_and_then_opens_the_lots(client, world):
     lot = tender.lots.get()
     assert f"/lots/{lot.pk}/" in html(response)  # the live console, per lot
     assert f"/tenders/{tender.pk}/edit/" not in html(response)
+    manage_link = f'href="/tenders/{tender.pk}/manage/"'
+    assert manage_link in html(client.get(f"/tenders/{tender.pk}/"))
+    log_in(client, world.supplier_admin)
+    assert manage_link not in html(client.get(f"/tenders/{tender.pk}/"))
 
 
 def test_documents_upload_and_download(client, world):
