@@ -670,3 +670,20 @@ def test_step_bands_and_weighted_criteria_typed_as_text(client, world):
     application = Application.objects.get(lot=lot)
     assert application.criteria_values == {"delivery": "0.05"}
     assert application.coefficient > 1
+
+
+@pytest.mark.parametrize("language", ["uk", "ru", "en"])
+def test_the_pages_render_in_every_language(client, world, language):
+    tender = world.published()
+    lot = tender.lots.get()
+    world.apply(lot)
+    log_in(client, world.officer)
+    client.cookies["django_language"] = language
+    page = html(client.get(f"/tenders/{tender.pk}/manage/"))
+    assert f'<html lang="{language}">' in page
+    if language != "en":
+        assert "100\u00a0000,00\u00a0₴" in page  # the start price, the reader's way
+    assert client.get("/tenders/new/").status_code == 200
+    log_in(client, world.supplier_admin)
+    client.cookies["django_language"] = language
+    assert f'<html lang="{language}">' in html(client.get(f"/tenders/{tender.pk}/"))
