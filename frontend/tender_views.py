@@ -161,6 +161,7 @@ def tender_edit(request, tender_id: int):
         "form": form,
         "tender": tender,
         "form_template": "frontend/tenders/_tender_form.html",
+        "form_id": "tender-form",
     }
     if request.method == "GET":
         return render(request, "frontend/tenders/tender_form.html", context)

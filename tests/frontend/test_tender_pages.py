@@ -213,6 +213,9 @@ def test_create_a_draft_tender_in_utc_and_edit_it(client, world):
     data = tender_post(world, title="Winter diesel, grade C", currency="EUR")
     for key in ("buyer", "platform"):
         data.pop(key)
+    response = client.post(f"/tenders/{tender.pk}/edit/", {**data, "title": ""}, **HTMX)
+    assert 'id="tender-form-summary"' in html(response)  # the page's own ids
+    assert Tender.objects.get(pk=tender.pk).title == "Winter diesel"
     response = client.post(f"/tenders/{tender.pk}/edit/", data)
     assert response.status_code == 302
     tender.refresh_from_db()
