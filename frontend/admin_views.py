@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from marketplace.core.exceptions import ApplicationError
@@ -81,7 +82,7 @@ def _require_reviewer(request) -> None:
 # --- The verification queue --------------------------------------------------------------------
 
 
-STATUS_FILTERS = [*SubmissionStatus.choices, ("all", _("All"))]
+STATUS_FILTERS = [*SubmissionStatus.choices, ("all", gettext_lazy("All"))]
 
 
 @login_required
@@ -206,7 +207,7 @@ def _row(membership: PlatformMembership, *, error: str = "") -> dict:
     return {"membership": membership, "actions": _actions_for(membership), "error": error}
 
 
-PARTICIPATION_FILTERS = [*ParticipationStatus.choices, ("all", _("All"))]
+PARTICIPATION_FILTERS = [*ParticipationStatus.choices, ("all", gettext_lazy("All"))]
 
 
 def _participations_page(request, platform, *, errors=None, error: str = "", status: int = 200):

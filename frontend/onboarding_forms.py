@@ -87,6 +87,20 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
 
 
+class PlatformApplyForm(forms.Form):
+    platform = forms.TypedChoiceField(label=_("Platform"), coerce=int)
+    message = forms.CharField(
+        label=_("Message to the platform's admins"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, platforms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].choices = [(p.pk, p.name) for p in platforms]
+
+
 class DocumentUploadForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices)
     file = forms.FileField(

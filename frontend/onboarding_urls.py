@@ -20,6 +20,11 @@ urlpatterns: list = [
         name="company-invitation-revoke",
     ),
     path(
+        "companies/<int:company_id>/platforms/apply/",
+        onboarding_views.platform_apply_page,
+        name="company-platform-apply",
+    ),
+    path(
         "companies/<int:company_id>/verification/",
         onboarding_views.verification_page,
         name="company-verification",

@@ -27,6 +27,9 @@ from marketplace.companies.services import (
     invitation_revoke,
 )
 from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from marketplace.platforms import selectors as platform_selectors
+from marketplace.platforms.models import ParticipationStatus
+from marketplace.platforms.services import membership_apply
 from marketplace.verification import selectors as verification_selectors
 from marketplace.verification.services import (
     SUBMITTABLE_STATUSES,
@@ -39,6 +42,7 @@ from .onboarding_forms import (
     CompanyRegisterForm,
     DocumentUploadForm,
     InvitationForm,
+    PlatformApplyForm,
     SubmissionForm,
     add_service_error,
 )
@@ -132,11 +136,33 @@ def _register_check(request, form: CompanyRegisterForm):
     return render(request, "frontend/onboarding/_field_errors.html", {"boxes": boxes})
 
 
+def _apply_platforms(request, company):
+    """Active platforms the person sees where the company has no participation yet, or was
+    refused (it may apply again); the service decides the rest."""
+    taken = (
+        platform_selectors.membership_list_for_user(user=request.user)
+        .filter(company=company)
+        .exclude(status=ParticipationStatus.REFUSED)
+        .values("platform_id")
+    )
+    return (
+        platform_selectors.platform_list_visible(user=request.user)
+        .filter(is_active=True)
+        .exclude(pk__in=taken)
+        .order_by("name", "pk")
+    )
+
+
 def _company_page(
-    request, company, *, invite_form=None, error: str = "", status: int = 200
+    request, company, *, invite_form=None, apply_form=None, error: str = "", status: int = 200
 ):  # fmt: skip
     is_admin = company_selectors.user_has_company_role(
         user=request.user, company=company, roles=[MembershipRole.COMPANY_ADMIN]
+    )
+    participations = (
+        platform_selectors.membership_list_for_user(user=request.user)
+        .filter(company=company)
+        .order_by("platform__name", "pk")
     )
     members = [
         {
@@ -164,6 +190,9 @@ def _company_page(
             "members": members,
             "invitations": invitations,
             "invite_form": invite_form or InvitationForm(),
+            "participations": participations,
+            "apply_form": apply_form
+            or PlatformApplyForm(platforms=_apply_platforms(request, company)),
             "error": error,
         },
         status=status,
@@ -223,6 +252,40 @@ def invitation_revoke_page(request, company_id: int, invitation_id: int):
     messages.success(
         request, _("The invitation to %(email)s is revoked.") % {"email": invitation.email}
     )
+    return redirect("frontend:company", company.pk)
+
+
+@login_required
+@require_POST
+def platform_apply_page(request, company_id: int):
+    """A company admin applies for the company to trade on a platform (``membership_apply``):
+    accepted at once where the platform needs no approval, otherwise its admins decide."""
+    with scoped():
+        company = company_selectors.company_get_for_member(user=request.user, company_id=company_id)
+    form = PlatformApplyForm(request.POST, platforms=_apply_platforms(request, company))
+    if not form.is_valid():
+        return _company_page(request, company, apply_form=form, status=400)
+    platform = platform_selectors.platform_get_visible(
+        user=request.user, platform_id=form.cleaned_data["platform"]
+    )
+    if platform is None:
+        raise Http404(_("No such platform."))
+    try:
+        membership = membership_apply(
+            actor=request.user,
+            platform=platform,
+            company=company,
+            message=form.cleaned_data["message"],
+        )
+    except ApplicationError as exc:
+        add_service_error(form, exc)
+        error = exc.message if isinstance(exc, PermissionDeniedError) else ""
+        return _company_page(request, company, apply_form=form, error=error, status=exc.status_code)
+    if membership.status == ParticipationStatus.ACCEPTED:
+        text = _("%(company)s now trades on %(platform)s.")
+    else:
+        text = _("%(company)s has applied to %(platform)s; its admins will decide.")
+    messages.success(request, text % {"company": company.legal_name, "platform": platform.name})
     return redirect("frontend:company", company.pk)
 
 

@@ -1,7 +1,8 @@
 """Verification in two browsers: a newcomer signs up, registers a company (the identifier checked
 as it is typed), uploads a document and submits; the platform admin opens the review queue, sees
 and downloads the document and rejects with a reason, which the newcomer reads; the newcomer adds
-a document and submits again, the admin approves, and the company is verified."""
+a document and submits again, the admin approves, and the company is verified; it applies to
+the public platform and the admin accepts it."""
 
 from __future__ import annotations
 
@@ -117,6 +118,37 @@ def test_a_newcomer_is_verified_by_the_platform_admin(stack, new_page, artifacts
     newcomer.reload()
     expect(newcomer.locator("#verification-status")).to_have_text("Verified")
     expect(newcomer.locator("#verification-message")).to_contain_text(re.compile("verified"))
+
+    # The verified company applies to the public platform; the admin accepts the request in
+    # its row (htmx redraws the row in place), and the company sees it accepted.
+    newcomer.click("text=My companies")
+    newcomer.click(f"text={company}")
+    newcomer.select_option("#id_platform", label="Tradefloor Public")
+    newcomer.fill("#id_message", "We supply grain and fuel.")
+    newcomer.click("#apply-form button[type=submit]")
+    expect(newcomer.locator("#company-platforms")).to_contain_text("Applied")
+    admin.click(".tabs >> text=Platforms")
+    admin.click("tr:has-text('Tradefloor Public') >> text=Membership requests")
+    row = admin.locator("#participations tr", has_text=company)
+    expect(row).to_contain_text("We supply grain and fuel.")
+    url = admin.url
+    row.locator("button[value=accept]").click()
+    expect(row.locator(".status")).to_have_text("Accepted")
+    expect(row.locator("button[value=suspend]")).to_be_visible()
+    assert admin.url == url  # the row, not the page
+    admin.screenshot(path=artifacts / "membership-requests.png", full_page=True)
+    newcomer.reload()
+    expect(newcomer.locator("#company-platforms")).to_contain_text("Accepted")
+    newcomer.screenshot(path=artifacts / "company-page.png", full_page=True)
+
+    # The platform's default auction rules (a rule the service refuses, answered 400 with the
+    # message on its field, is in the client tests: the browser logs any 400 as an error).
+    admin.click(".crumbs >> text=Rules")
+    admin.fill("#id_default_min_step_percent", "0.75")
+    admin.click("#rules-submit")
+    expect(admin.locator(".messages")).to_contain_text("The platform's rules are saved.")
+    expect(admin.locator("#id_default_min_step_percent")).to_have_value("0.75")
+    admin.screenshot(path=artifacts / "platform-rules.png", full_page=True)
 
     assert newcomer.problems == [], newcomer.problems
     assert admin.problems == [], admin.problems

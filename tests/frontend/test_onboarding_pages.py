@@ -447,3 +447,59 @@ def test_the_pages_forms_post_where_they_should(client, company, admin):
     html = client.get(f"/companies/{company.pk}/").content.decode()
     assert f'action="/companies/{company.pk}/invitations/"' in html
     assert f'action="/companies/{company.pk}/invitations/' in html and '/revoke/"' in html
+
+
+# --- Joining a platform -------------------------------------------------------------------------
+
+
+def test_a_company_admin_applies_to_a_platform_and_follows_the_decision(client, company, admin):
+    from marketplace.platforms.models import ParticipationStatus, PlatformKind, PlatformMembership
+    from marketplace.platforms.services import membership_refuse
+    from tests.factories import PlatformFactory
+
+    platform = PlatformFactory(name="Canary Public", slug="canary-public")
+    hidden = PlatformFactory(
+        name="Someone's Own", slug="own", kind=PlatformKind.DEDICATED, owner=CompanyFactory()
+    )
+    log_in(client, admin)
+    html = client.get(f"/companies/{company.pk}/").content.decode()
+    assert "Canary Public" in html and "Someone's Own" not in html
+    response = client.post(
+        f"/companies/{company.pk}/platforms/apply/",
+        {"platform": platform.pk, "message": "We supply grain."},
+    )
+    assert response.status_code == 302
+    membership = PlatformMembership.objects.get(company=company)
+    assert (membership.platform, membership.status) == (platform, ParticipationStatus.APPLIED)
+    html = client.get(f"/companies/{company.pk}/").content.decode()
+    assert "Applied" in html and 'id="apply-form"' not in html  # nothing else to apply to
+
+    # A platform the person may not see is not offered and cannot be posted.
+    response = client.post(f"/companies/{company.pk}/platforms/apply/", {"platform": hidden.pk})
+    assert response.status_code == 400
+    assert response.context["apply_form"].errors["platform"]
+
+    membership_refuse(
+        actor=UserFactory(is_staff=True), membership=membership, reason="Verify first, please."
+    )
+    html = client.get(f"/companies/{company.pk}/").content.decode()
+    assert "Refused" in html and "Verify first, please." in html
+    assert 'id="apply-form"' in html  # a refused company may apply again
+    assert PlatformMembership.objects.count() == 1
+
+
+def test_only_a_company_admin_applies_for_the_company(client, company, bidder, stranger):
+    from marketplace.platforms.models import PlatformMembership
+    from tests.factories import PlatformFactory
+
+    platform = PlatformFactory(slug="canary-public")
+    log_in(client, bidder)
+    assert 'id="apply-form"' not in client.get(f"/companies/{company.pk}/").content.decode()
+    response = client.post(f"/companies/{company.pk}/platforms/apply/", {"platform": platform.pk})
+    assert response.status_code == 403
+    assert "may apply for it to join a platform" in response.content.decode()
+    client.logout()
+    log_in(client, stranger)
+    response = client.post(f"/companies/{company.pk}/platforms/apply/", {"platform": platform.pk})
+    assert response.status_code == 404
+    assert not PlatformMembership.objects.exists()

@@ -354,3 +354,12 @@ def test_rules_the_service_refuses_are_shown_on_their_fields_and_nothing_changes
     platform.refresh_from_db()
     assert platform.default_soft_close_window_minutes == 3
     assert platform.default_min_step_percent == Decimal("0.50")
+
+
+def test_the_queue_speaks_the_readers_language(client, staff, submission):
+    log_in(client, staff)
+    client.cookies["django_language"] = "uk"
+    html = client.get("/review/").content.decode()
+    assert 'lang="uk"' in html
+    assert "На розгляді" in html  # "Pending review", the submission's status and the filter
+    assert ">Усі</option>" in html  # "All": a filter label made at import, translated per request
