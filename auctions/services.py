@@ -238,9 +238,19 @@ class _Writes:
         if self.events:
             LotEvent.objects.bulk_create(self.events)
         if self.standings:
-            Application.objects.bulk_update(
-                list(self.standings.values()), ["current_amount", "current_at"]
-            )
+            # One UPDATE ... FROM (VALUES ...) for every standing the batch changed (the ORM's
+            # bulk_update builds a CASE per column and row, in Python, for the same effect).
+            rows = list(self.standings.values())
+            values = ", ".join(["(%s, %s::numeric, %s::timestamptz)"] * len(rows))
+            table = connection.ops.quote_name(Application._meta.db_table)
+            sql = (
+                f"UPDATE {table} AS a SET current_amount = v.amount, current_at = v.at "  # noqa: S608
+                f"FROM (VALUES {values}) AS v(id, amount, at) WHERE a.id = v.id"
+            )  # only placeholders go into the text
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    sql, [x for r in rows for x in (r.pk, r.current_amount, r.current_at)]
+                )
         self.bids, self.events, self.standings = [], [], {}
 
 
