@@ -144,9 +144,14 @@ async def open_many(urls: list[str], *, batch: int = 100, on_text=None) -> list[
 
 
 async def bids(config: dict) -> dict:
-    """config: base, step, seconds, connections: [[lot, token], ...]."""
+    """config: base (or bases: one per server process, the connections spread over them in
+    turn), step, seconds, connections: [[lot, token], ...]."""
     step = Decimal(config.get("step", "1.00"))
-    urls = [ws_url(config["base"], lot, token) for lot, token in config["connections"]]
+    bases = config.get("bases") or [config["base"]]
+    urls = [
+        ws_url(bases[i % len(bases)], lot, token)
+        for i, (lot, token) in enumerate(config["connections"])
+    ]
     conns = await open_many(urls)
     stats = {"accepted": 0, "refused": 0, "codes": {}, "latencies": []}
 

@@ -11,6 +11,8 @@ Environment (all optional):
   BENCH_SECONDS=10                         duration of the bid scenarios and their pgbench runs
   BENCH_HOT_BIDDERS=16                     bidders on the hot lot (and pgbench clients)
   BENCH_HOT_REFERENCE=own                  the hot lot's step rule: own (every bid accepted) or best
+  BENCH_DAPHNE=1                           Daphne processes for hot and spread (the clients spread
+                                           over them in turn, sharing the lot over the Redis layer)
   BENCH_SPREAD_LOTS=100 BENCH_SPREAD_BIDDERS=2   lots x bidders of the spread scenario
   BENCH_SPREAD_CLIENTS=16                  pgbench clients over the 100 rows
   BENCH_FANOUT_PARTICIPANTS=100 BENCH_FANOUT_BIDS=200 BENCH_FANOUT_GAP=0.15
@@ -63,6 +65,7 @@ def settings_from_env() -> dict:
         "seconds": env_float("BENCH_SECONDS", 10),
         "hot_bidders": env_int("BENCH_HOT_BIDDERS", 16),
         "hot_reference": os.environ.get("BENCH_HOT_REFERENCE", "own"),
+        "daphne": max(1, env_int("BENCH_DAPHNE", 1)),
         "spread_lots": env_int("BENCH_SPREAD_LOTS", 100),
         "spread_bidders": env_int("BENCH_SPREAD_BIDDERS", 2),
         "spread_clients": env_int("BENCH_SPREAD_CLIENTS", 16),
@@ -96,13 +99,19 @@ def ratio(ours: float | None, base: float | None) -> float | None:
 # --- scenarios ---------------------------------------------------------------------------------
 
 
-def scenario_hot(stack: Stack, seed: dict, port: int, s: dict) -> dict:
+def _bases(ports: list[int]) -> list[str]:
+    return [f"ws://127.0.0.1:{p}" for p in ports]
+
+
+def scenario_hot(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict:
     lot = seed["hot"]
-    log(f"hot: {len(lot['tokens'])} bidders on lot {lot['id']} for {s['seconds']} s")
+    log(f"hot: {len(lot['tokens'])} bidders on lot {lot['id']} over {len(ports)} Daphne "
+        f"process(es) for {s['seconds']} s")  # fmt: skip
     ours = client("bids", {
-        "base": f"ws://127.0.0.1:{port}", "step": lot["step"], "seconds": s["seconds"],
+        "bases": _bases(ports), "step": lot["step"], "seconds": s["seconds"],
         "connections": [[lot["id"], t] for t in lot["tokens"]],
     })  # fmt: skip
+    ours["daphne"] = len(ports)
     log(f"hot: pgbench -c {s['hot_bidders']} on 1 row")
     base = pgbench.run(stack.pg_conn, rows=1, clients=s["hot_bidders"], seconds=s["seconds"])
     r = ratio(ours["accepted_per_s"], base["tps"])
@@ -112,21 +121,24 @@ def scenario_hot(stack: Stack, seed: dict, port: int, s: dict) -> dict:
     }  # fmt: skip
 
 
-def scenario_spread(stack: Stack, seed: dict, port: int, s: dict) -> dict:
+def scenario_spread(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict:
     lots = seed["spread"]
     connections = [[lot["id"], t] for lot in lots for t in lot["tokens"]]
-    log(f"spread: {len(connections)} bidders over {len(lots)} lots for {s['seconds']} s")
+    log(f"spread: {len(connections)} bidders over {len(lots)} lots, {len(ports)} Daphne "
+        f"process(es), for {s['seconds']} s")  # fmt: skip
     ours = client("bids", {
-        "base": f"ws://127.0.0.1:{port}", "step": lots[0]["step"], "seconds": s["seconds"],
+        "bases": _bases(ports), "step": lots[0]["step"], "seconds": s["seconds"],
         "connections": connections,
     })  # fmt: skip
+    ours["daphne"] = len(ports)
     log(f"spread: pgbench -c {s['spread_clients']} over 100 rows")
     base = pgbench.run(stack.pg_conn, rows=100, clients=s["spread_clients"], seconds=s["seconds"])
     return {"ours": ours, "baseline": base, "ratio": ratio(ours["accepted_per_s"], base["tps"]),
             "lots": len(lots), "target": "none (reported)", "pass": None}  # fmt: skip
 
 
-def scenario_fanout(stack: Stack, seed: dict, port: int, s: dict) -> dict:
+def scenario_fanout(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict:
+    port = ports[0]  # every participant on one process, as against the one relay
     lot = seed["fanout"]
     config = {
         "tokens": lot["tokens"][: s["fanout_participants"]], "bids": s["fanout_bids"],
@@ -232,6 +244,11 @@ def _f(value, digits: int = 1) -> str:
     return f"{value:,}"
 
 
+def _procs(ours: dict) -> str:
+    n = ours.get("daphne", 1)
+    return "1 Daphne" if n == 1 else f"{n} Daphne over Redis"
+
+
 def verdict(result: dict) -> str:
     return {True: "PASS", False: "FAIL", None: "INFO"}[result["pass"]]
 
@@ -240,14 +257,14 @@ def table(results: dict) -> list[str]:
     rows = [("scenario", "measure", "ours", "baseline", "ratio", "target", "result")]
     if r := results.get("hot"):
         o, b = r["ours"], r["baseline"]
-        rows.append(("hot", f"accepted bids/s, 1 lot, {o['connections']} bidders vs pgbench -c {b['clients']}",
+        rows.append(("hot", f"accepted bids/s, 1 lot, {o['connections']} bidders on {_procs(o)} vs pgbench -c {b['clients']}",
                      _f(o["accepted_per_s"]), _f(b["tps"]), _f(r["ratio"], 2), r["target"], verdict(r)))  # fmt: skip
         rows.append(("", "  refused bids/s (stale price), answer p50/p99 ms",
                      f"{o['refused'] / o['seconds']:,.1f}", "", "",
                      f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}", ""))  # fmt: skip
     if r := results.get("spread"):
         o, b = r["ours"], r["baseline"]
-        rows.append(("spread", f"accepted bids/s, {o['connections']} bidders on {r['lots']} lots vs pgbench -c {b['clients']}",
+        rows.append(("spread", f"accepted bids/s, {o['connections']} bidders on {r['lots']} lots, {_procs(o)} vs pgbench -c {b['clients']}",
                      _f(o["accepted_per_s"]), _f(b["tps"]), _f(r["ratio"], 2), r["target"], verdict(r)))  # fmt: skip
         rows.append(("", "  refused bids/s, answer p50/p99 ms", f"{o['refused'] / o['seconds']:,.1f}",
                      "", "", f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}", ""))  # fmt: skip
@@ -314,16 +331,20 @@ def main() -> int:
             })  # fmt: skip
             pgbench.prepare(stack.pg_conn)
             if want & {"hot", "spread", "fanout"}:
-                daphne, port = stack.start_daphne()
-                log(f"Daphne on 127.0.0.1:{port} (pid {daphne.pid})")
+                daphnes = []
+                for _ in range(s["daphne"]):
+                    daphnes.append(stack.start_daphne())
+                    log(f"Daphne on 127.0.0.1:{daphnes[-1][1]} (pid {daphnes[-1][0].pid})")
+                ports = [port for _proc, port in daphnes]
                 for name, fn in (("hot", scenario_hot), ("spread", scenario_spread),
                                  ("fanout", scenario_fanout)):  # fmt: skip
                     if name in want:
-                        with profiled(daphne.pid, name, s["output"]):
-                            results[name] = fn(stack, seed, port, s)
-                        if daphne.poll() is not None:
+                        with profiled(daphnes[0][0].pid, name, s["output"]):
+                            results[name] = fn(stack, seed, ports, s)
+                        if any(proc.poll() is not None for proc, _port in daphnes):
                             raise RuntimeError(f"Daphne died:\n{stack.log_tail('daphne')}")
-                stack.stop(daphne)
+                for proc, _port in daphnes:
+                    stack.stop(proc)
             if "idle" in want:
                 results["idle"] = scenario_idle(stack, seed, s)
     except KeyboardInterrupt:
