@@ -83,7 +83,10 @@ class CompanyRegisterForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"placeholder": _("colleague@example.com")}),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
 
 

@@ -10,6 +10,9 @@ urlpatterns: list = [
     path("companies/new/", onboarding_views.company_register_page, name="company-register"),
     path("companies/<int:company_id>/", onboarding_views.company_page, name="company"),
     path(
+        "companies/<int:company_id>/edit/", onboarding_views.company_edit_page, name="company-edit"
+    ),
+    path(
         "companies/<int:company_id>/invitations/",
         onboarding_views.invitation_create_page,
         name="company-invitation-create",

@@ -23,6 +23,7 @@ from marketplace.companies.models import InvitationStatus, MembershipRole
 from marketplace.companies.services import (
     company_identifiers_check,
     company_register,
+    company_update,
     invitation_create,
     invitation_revoke,
 )
@@ -205,6 +206,38 @@ def company_page(request, company_id: int):
     with scoped():
         company = company_selectors.company_get_for_member(user=request.user, company_id=company_id)
     return _company_page(request, company)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_edit_page(request, company_id: int):
+    """Change the company's details (``company_update``, company admins). The identifiers may
+    change only while the company is unverified: the service says so otherwise."""
+    with scoped():
+        company = company_selectors.company_get_for_admin(user=request.user, company_id=company_id)
+    fields = CompanyRegisterForm.base_fields
+    if request.method == "GET":
+        form = CompanyRegisterForm(initial={name: getattr(company, name) for name in fields})
+        return render(
+            request, "frontend/onboarding/company_edit.html", {"form": form, "company": company}
+        )
+    form = CompanyRegisterForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            company_update(company=company, user=request.user, data=dict(form.cleaned_data))
+        except ApplicationError as exc:
+            add_service_error(form, exc)
+            status = exc.status_code
+        else:
+            messages.success(request, _("The company's details are saved."))
+            return redirect("frontend:company", company.pk)
+    return render(
+        request,
+        "frontend/onboarding/company_edit.html",
+        {"form": form, "company": company},
+        status=status,
+    )
 
 
 @login_required

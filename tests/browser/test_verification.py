@@ -150,5 +150,16 @@ def test_a_newcomer_is_verified_by_the_platform_admin(stack, new_page, artifacts
     expect(admin.locator("#id_default_min_step_percent")).to_have_value("0.75")
     admin.screenshot(path=artifacts / "platform-rules.png", full_page=True)
 
+    # On a tablet nothing is wider than the screen.
+    for page in (newcomer, admin):
+        page.set_viewport_size({"width": 820, "height": 1000})
+    newcomer.goto(f"{stack.base_url}/companies/")
+    newcomer.click(f"text={company}")
+    newcomer.click("text=Verification")
+    admin.goto(f"{stack.base_url}/review/?status=all")
+    for page in (newcomer, admin):
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    newcomer.screenshot(path=artifacts / "verification-tablet.png", full_page=True)
+
     assert newcomer.problems == [], newcomer.problems
     assert admin.problems == [], admin.problems

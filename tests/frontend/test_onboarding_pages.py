@@ -176,6 +176,57 @@ def test_the_form_checks_field_by_field_as_you_type(client):
     assert Company.objects.count() == 1  # only the one made above
 
 
+def company_details(company, **overrides) -> dict:
+    data = {
+        "legal_name": company.legal_name,
+        "country": company.country,
+        "registration_number": company.registration_number,
+        "tax_id": company.tax_id,
+        "address": company.address,
+        "city": company.city,
+        "is_buyer": "on" if company.is_buyer else "",
+        "is_supplier": "on" if company.is_supplier else "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_admin_changes_the_details_the_identifiers_only_before_verification(
+    client, company, admin, bidder
+):
+    log_in(client, bidder)
+    assert client.get(f"/companies/{company.pk}/edit/").status_code == 403
+    client.logout()
+    log_in(client, admin)
+    page = client.get(f"/companies/{company.pk}/edit/")
+    assert page.context["form"]["registration_number"].value() == company.registration_number
+    new_code = valid_edrpou()
+    response = client.post(
+        f"/companies/{company.pk}/edit/",
+        company_details(company, city="Lviv", registration_number=new_code),
+    )
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert (company.city, company.registration_number) == ("Lviv", new_code)
+
+    submit(company, admin)  # under review: the identifiers are what is being checked
+    response = client.post(
+        f"/companies/{company.pk}/edit/",
+        company_details(company, registration_number=valid_edrpou(), city="Odesa"),
+    )
+    assert response.status_code == 400
+    assert (
+        "cannot be changed once verification has started"
+        in (response.context["form"].errors["registration_number"][0])
+    )
+    company.refresh_from_db()
+    assert (company.city, company.registration_number) == ("Lviv", new_code)
+    response = client.post(f"/companies/{company.pk}/edit/", company_details(company, city="Odesa"))
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert company.city == "Odesa"
+
+
 # --- A company's people and invitations ---------------------------------------------------------
 
 
