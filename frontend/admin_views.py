@@ -126,6 +126,9 @@ def _submission_page(request, submission, *, form=None, status: int = 200):
             "submission": submission,
             "company": submission.company,
             "is_pending": submission.status == SubmissionStatus.PENDING,
+            "earlier": verification_selectors.submission_list(company=submission.company).exclude(
+                pk=submission.pk
+            ),
             "form": form or DecisionForm(),
             "tab": "queue",
         },

@@ -90,6 +90,12 @@ class InvitationForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
 
 
+class MemberRolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=MembershipRole.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+
 class PlatformApplyForm(forms.Form):
     platform = forms.TypedChoiceField(label=_("Platform"), coerce=int)
     message = forms.CharField(

@@ -13,6 +13,21 @@ urlpatterns: list = [
         "companies/<int:company_id>/edit/", onboarding_views.company_edit_page, name="company-edit"
     ),
     path(
+        "companies/<int:company_id>/members/<int:user_id>/roles/",
+        onboarding_views.member_roles_page,
+        name="company-member-roles",
+    ),
+    path(
+        "companies/<int:company_id>/members/<int:user_id>/remove/",
+        onboarding_views.member_remove_page,
+        name="company-member-remove",
+    ),
+    path(
+        "companies/<int:company_id>/leave/",
+        onboarding_views.company_leave_page,
+        name="company-leave",
+    ),
+    path(
         "companies/<int:company_id>/invitations/",
         onboarding_views.invitation_create_page,
         name="company-invitation-create",

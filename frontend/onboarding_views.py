@@ -26,6 +26,9 @@ from marketplace.companies.services import (
     company_update,
     invitation_create,
     invitation_revoke,
+    membership_leave,
+    membership_remove,
+    membership_set_roles,
 )
 from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from marketplace.platforms import selectors as platform_selectors
@@ -43,6 +46,7 @@ from .onboarding_forms import (
     CompanyRegisterForm,
     DocumentUploadForm,
     InvitationForm,
+    MemberRolesForm,
     PlatformApplyForm,
     SubmissionForm,
     add_service_error,
@@ -169,6 +173,7 @@ def _company_page(
         {
             "person": person,
             "roles": [m.get_role_display() for m in person.company_memberships],
+            "role_values": [m.role for m in person.company_memberships],
         }
         for person in company_selectors.company_member_list(company=company)
     ]
@@ -192,6 +197,7 @@ def _company_page(
             "invitations": invitations,
             "invite_form": invite_form or InvitationForm(),
             "participations": participations,
+            "role_choices": MembershipRole.choices,
             "apply_form": apply_form
             or PlatformApplyForm(platforms=_apply_platforms(request, company)),
             "error": error,
@@ -320,6 +326,63 @@ def platform_apply_page(request, company_id: int):
         text = _("%(company)s has applied to %(platform)s; its admins will decide.")
     messages.success(request, text % {"company": company.legal_name, "platform": platform.name})
     return redirect("frontend:company", company.pk)
+
+
+# --- People ------------------------------------------------------------------------------------
+
+
+def _member(request, company_id: int, user_id: int):
+    with scoped():
+        company = company_selectors.company_get_for_member(user=request.user, company_id=company_id)
+        person = company_selectors.company_member_get(company=company, user_id=user_id)
+    return company, person
+
+
+@login_required
+@require_POST
+def member_roles_page(request, company_id: int, user_id: int):
+    """A company admin replaces a person's roles (``membership_set_roles``); the company keeps
+    at least one company admin."""
+    company, person = _member(request, company_id, user_id)
+    form = MemberRolesForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(str(e) for e in form.errors.get("roles", [])) or _("Choose the roles.")
+        return _company_page(request, company, error=message, status=400)
+    try:
+        membership_set_roles(
+            company=company, actor=request.user, person=person, roles=form.cleaned_data["roles"]
+        )
+    except ApplicationError as exc:
+        return _company_page(request, company, error=exc.message, status=exc.status_code)
+    messages.success(request, _("The roles of %(person)s are saved.") % {"person": person.email})
+    return redirect("frontend:company", company.pk)
+
+
+@login_required
+@require_POST
+def member_remove_page(request, company_id: int, user_id: int):
+    company, person = _member(request, company_id, user_id)
+    try:
+        membership_remove(company=company, actor=request.user, person=person)
+    except ApplicationError as exc:
+        return _company_page(request, company, error=exc.message, status=exc.status_code)
+    messages.success(
+        request, _("%(person)s is no longer in the company.") % {"person": person.email}
+    )
+    return redirect("frontend:company", company.pk)
+
+
+@login_required
+@require_POST
+def company_leave_page(request, company_id: int):
+    with scoped():
+        company = company_selectors.company_get_for_member(user=request.user, company_id=company_id)
+    try:
+        membership_leave(company=company, user=request.user)
+    except ApplicationError as exc:
+        return _company_page(request, company, error=exc.message, status=exc.status_code)
+    messages.success(request, _("You have left %(company)s.") % {"company": company.legal_name})
+    return redirect("frontend:company-list")
 
 
 # --- Verification ------------------------------------------------------------------------------

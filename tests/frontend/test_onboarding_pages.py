@@ -554,3 +554,63 @@ def test_only_a_company_admin_applies_for_the_company(client, company, bidder, s
     response = client.post(f"/companies/{company.pk}/platforms/apply/", {"platform": platform.pk})
     assert response.status_code == 404
     assert not PlatformMembership.objects.exists()
+
+
+# --- A company's people: roles, removal, leaving ------------------------------------------------
+
+
+def test_an_admin_changes_roles_and_removes_a_person(client, company, admin, bidder):
+    log_in(client, admin)
+    html = client.get(f"/companies/{company.pk}/").content.decode()
+    assert f'action="/companies/{company.pk}/members/{bidder.pk}/roles/"' in html
+    response = client.post(
+        f"/companies/{company.pk}/members/{bidder.pk}/roles/",
+        {"roles": ["bidder", "account_manager"]},
+    )
+    assert response.status_code == 302
+    assert set(bidder.memberships.values_list("role", flat=True)) == {"bidder", "account_manager"}
+
+    # No role at all, or an unknown one: said so, nothing changed.
+    for data in ({}, {"roles": ["emperor"]}):
+        response = client.post(f"/companies/{company.pk}/members/{bidder.pk}/roles/", data)
+        assert response.status_code == 400
+    assert set(bidder.memberships.values_list("role", flat=True)) == {"bidder", "account_manager"}
+
+    # The last company admin cannot stop being one.
+    response = client.post(
+        f"/companies/{company.pk}/members/{admin.pk}/roles/", {"roles": ["bidder"]}
+    )
+    assert response.status_code == 400
+    assert "last admin" in response.content.decode()
+    assert admin.memberships.filter(role="company_admin").exists()
+
+    response = client.post(f"/companies/{company.pk}/members/{bidder.pk}/remove/")
+    assert response.status_code == 302
+    assert not bidder.memberships.exists()
+
+
+def test_people_are_managed_by_admins_only_and_the_last_admin_cannot_leave(
+    client, company, admin, bidder, stranger
+):
+    log_in(client, bidder)
+    html = client.get(f"/companies/{company.pk}/").content.decode()
+    assert "/roles/" not in html and 'id="leave-company"' in html
+    response = client.post(
+        f"/companies/{company.pk}/members/{admin.pk}/roles/", {"roles": ["bidder"]}
+    )
+    assert response.status_code == 403
+    assert client.post(f"/companies/{company.pk}/members/{admin.pk}/remove/").status_code == 403
+    client.logout()
+    log_in(client, stranger)
+    assert client.post(f"/companies/{company.pk}/members/{bidder.pk}/remove/").status_code == 404
+    assert client.post(f"/companies/{company.pk}/leave/").status_code == 404
+    client.logout()
+    log_in(client, admin)
+    response = client.post(f"/companies/{company.pk}/leave/")
+    assert response.status_code == 400 and "last admin" in response.content.decode()
+    assert Membership.objects.filter(company=company).count() == 2
+    client.logout()
+    log_in(client, bidder)
+    response = client.post(f"/companies/{company.pk}/leave/")
+    assert response.status_code == 302 and response["Location"] == "/companies/"
+    assert not bidder.memberships.exists()

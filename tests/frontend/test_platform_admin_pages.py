@@ -363,3 +363,17 @@ def test_the_queue_speaks_the_readers_language(client, staff, submission):
     assert 'lang="uk"' in html
     assert "На розгляді" in html  # "Pending review", the submission's status and the filter
     assert ">Усі</option>" in html  # "All": a filter label made at import, translated per request
+
+
+def test_the_reviewer_sees_the_companys_earlier_submissions_and_their_reasons(
+    client, staff, submission, applicant
+):
+    from marketplace.verification.services import submission_reject
+
+    company, admin = applicant
+    submission_reject(submission=submission, reviewer=staff, reason="Blurry scan.")
+    again = submit(company, admin, with_document=False)
+    log_in(client, staff)
+    html = client.get(f"/review/{again.pk}/").content.decode()
+    assert f'href="/review/{submission.pk}/"' in html and "Blurry scan." in html
+    assert 'id="decision-form"' in html
