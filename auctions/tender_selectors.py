@@ -16,8 +16,10 @@ choose the buyer-side serializers only when ``tender_is_buyer_side`` says so.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.categories.selectors import category_ancestors
@@ -407,4 +409,18 @@ def invitation_candidates(*, tender: Tender) -> QuerySet[Company]:
         .exclude(pk=tender.buyer_id)
         .exclude(pk__in=tender.invitations.values("supplier_id"))
         .order_by("legal_name", "pk")
+    )
+
+
+def lot_list_running_for_page(*, user, within: timedelta = timedelta(hours=1)) -> QuerySet[Lot]:
+    """Lots of the tenders ``user`` may see (or anyone: the public ones) that are live, paused,
+    or scheduled to start within ``within``: the home page's "live now"."""
+    now = timezone.now()
+    running = Q(status__in=[LotStatus.LIVE, LotStatus.PAUSED]) | Q(
+        status=LotStatus.AUCTION_SCHEDULED, starts_at__lte=now + within
+    )
+    return (
+        Lot.objects.select_related("tender", "tender__buyer")
+        .filter(running, tender__in=tender_list_for_page(user=user).values("pk"))
+        .order_by("starts_at", "pk")
     )

@@ -36,6 +36,7 @@ def home(request):
             "query": query,
             "category": category,
             "categories": category_list().filter(depth__lte=1).order_by("path"),
+            "running": tender_selectors.lot_list_running_for_page(user=request.user)[:20],
         },
     )
 

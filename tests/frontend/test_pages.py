@@ -74,12 +74,15 @@ def test_the_buyer_sees_its_own_private_tenders_on_the_home_page(client, auction
 
 
 def test_search_by_text_and_category(client, auction):
-    assert "Diesel fuel" in client.get("/?q=diesel").content.decode()
-    assert "Diesel fuel" not in client.get("/?q=cement").content.decode()
+    def found(query: str) -> list:
+        return list(client.get("/" + query).context["page"].object_list)
+
+    assert found("?q=diesel") == [auction.tender]
+    assert found("?q=cement") == []
     category = auction.tender.category
-    assert "Diesel fuel" in client.get(f"/?category={category.pk}").content.decode()
+    assert found(f"?category={category.pk}") == [auction.tender]
     other = type(category).objects.create(code="T999999", name_en="Other")
-    assert "Diesel fuel" not in client.get(f"/?category={other.pk}").content.decode()
+    assert found(f"?category={other.pk}") == []
     assert client.get("/?category=nonsense&page=x").status_code == 200
 
 
@@ -170,3 +173,13 @@ def test_pages_speak_the_readers_language(client, auction):
     assert "Відкриті тендери" in html  # "Open tenders"
     client.cookies["django_language"] = "ru"
     assert "Открытые тендеры" in client.get("/").content.decode()
+
+
+def test_home_shows_the_lots_live_now_with_the_way_in_for_those_signed_in(client, auction):
+    auction.start()
+    html = client.get("/").content.decode()
+    assert "Live now and starting soon" in html
+    assert f'href="/lots/{auction.lot.pk}/"' not in html  # visitors are asked to log in
+    assert "Log in to watch or bid" in html
+    log_in(client, auction.bidders[0])
+    assert f'href="/lots/{auction.lot.pk}/"' in client.get("/").content.decode()
