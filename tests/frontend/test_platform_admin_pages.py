@@ -159,6 +159,7 @@ def test_rejecting_or_asking_for_more_needs_a_reason_and_writes_nothing_without_
         assert "Give the company a reason" in response.context["form"].errors["reason"][0]
     response = client.post(f"/review/{submission.pk}/", {"decision": "bogus"})
     assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
     company.refresh_from_db()
     assert company.verification_status == VerificationStatus.PENDING
     assert not VerificationDecision.objects.exists()
