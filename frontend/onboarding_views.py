@@ -1,5 +1,6 @@
-"""Onboarding pages: register a company, my companies, a company's people and invitations, and
-its verification (documents, submission, the reviewer's decisions).
+"""Onboarding pages: register a company, my companies, a company's details, people and roles,
+invitations and platforms (applying to join one), and its verification (documents, submission,
+the reviewer's decisions and reasons).
 
 Thin views: a Django form parses the input, the selectors find what the person may see (another
 company's object answers 404), the services decide; an ``ApplicationError`` is shown on the form
