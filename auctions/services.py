@@ -106,8 +106,15 @@ def _require_buyer(*, user, lot: Lot) -> None:
     raise NotFoundError(_("No such lot."), code="lot_not_found")
 
 
+_ONE = Fraction(1)
+
+
 def _coeff(application: Application) -> Fraction:
-    return Fraction(str(application.coefficient or 1))
+    value = application.coefficient
+    if not value or value == 1:
+        return _ONE
+    # Fraction(Decimal) is exact, as Fraction(str(Decimal)) is, and much cheaper.
+    return Fraction(value) if isinstance(value, Decimal) else Fraction(str(value))
 
 
 def _standings(applications: list[Application]) -> list[rules.Standing]:
@@ -312,7 +319,9 @@ def _check_english_bid(
     amount: Decimal,
     confirm: bool,
 ) -> None:
-    ranking = rules.rank(_standings(applications))
+    # The ranking matters for the best-price reference and the equal-bid rule only.
+    needs_ranking = lot.step_reference != StepReference.OWN or lot.tie_rule == TieRule.REFUSE_EQUAL
+    ranking = rules.rank(_standings(applications)) if needs_ranking else []
     limit, reference, step = _nominal_limit(lot, application, ranking)
     if amount > lot.start_price:
         raise BidRejected(
@@ -354,6 +363,8 @@ def _run_proxies(
 
     Returns whether any proxy bid extended the lot."""
     extended = False
+    if not any(getattr(a, "proxy", None) is not None and a.proxy.active for a in applications):
+        return extended  # no proxy to act
     for _round in range(PROXY_ROUNDS_LIMIT):
         ranking = rules.rank(_standings(applications))
         if not ranking:
