@@ -27,12 +27,13 @@ def free_port() -> int:
 
 
 class LiveStack:
-    def __init__(self, workdir: Path, *, live_in: int, duration: int):
+    def __init__(self, workdir: Path, *, live_in: int, duration: int, demo_args: tuple = ()):
         self.workdir = workdir
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.live_in = live_in
         self.duration = duration
+        self.demo_args = tuple(demo_args)  # more load_demo options (--stagger, --turn-seconds)
         self.daphne: subprocess.Popen | None = None
         self.scheduler: subprocess.Popen | None = None
         self.env = {
@@ -59,7 +60,7 @@ class LiveStack:
         self.manage("migrate", "--noinput", "-v0")
         out = self.manage(
             "load_demo", "--port", str(self.port), "--live-in", str(self.live_in),
-            "--duration", str(self.duration), "--fresh",
+            "--duration", str(self.duration), "--fresh", *self.demo_args,
         )  # fmt: skip
         self.lots = [
             int(line.split()[1].rstrip(":"))

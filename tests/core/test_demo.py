@@ -135,3 +135,32 @@ def test_demo_rerun_keeps_an_upcoming_auction_and_replaces_a_stale_one():
     assert now < english.starts_at <= now + timedelta(minutes=2)
     assert set(first.lots.values_list("status", flat=True)) == {LotStatus.CANCELLED}
     assert f"/ws/lots/{english.pk}/" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_timing_options_shape_a_short_auction_for_the_browser_tests():
+    before = timezone.now()
+    call_command(
+        "load_demo", "--live-in", "5", "--duration", "45", "--stagger", "10",
+        "--turn-seconds", "10", "--fresh", stdout=StringIO(),
+    )  # fmt: skip
+    english, rounds = Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).order_by("number")
+    assert (
+        before + timedelta(seconds=4) <= english.starts_at <= timezone.now() + timedelta(seconds=6)
+    )
+    assert english.duration_seconds == 45
+    assert english.soft_close_window_seconds == english.soft_close_extension_seconds == 15
+    assert rounds.starts_at == english.starts_at + timedelta(seconds=10)
+    timing = (rounds.turn_seconds, rounds.first_pause_seconds, rounds.round_pause_seconds)
+    assert timing == (10, 20, 10)
+    # --fresh makes another tender even though this one is still to come.
+    call_command("load_demo", "--fresh", stdout=StringIO())
+    assert Lot.objects.filter(tender__title=DEMO_TENDER_TITLE, number=1).count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_refuses_timings_it_cannot_run():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--duration must be at least 30 s"):
+        call_command("load_demo", "--duration", "10", stdout=StringIO())

@@ -194,15 +194,20 @@ function apply(next, kinds) {
   text("best-amount", next.best ? money(next.best.amount) : "—");
   show("pause-banner", next.status === "paused");
   text("pause-text", next.pause_reason || "");
-  if (next.format === "rounds") {
-    text("round-turn", next.turn_label || `${next.round} / ${next.turn}`);
-  }
+  if (next.format === "rounds") text("round-turn", roundText(next));
   renderLadder(next);
   if (isSupplier) renderSupplier(next);
   else renderBuyer(next);
   noteKinds(previous, next, kinds);
   addChartPoint(next);
   tick();
+}
+
+// The rounds format: "Round 2, turn 3: Bidder #1", or the pause before a round.
+function roundText(v) {
+  if (!v.round) return "—";
+  if (!v.turn) return `${T.round} ${v.round}: ${T.round_pause}`;
+  return `${T.round} ${v.round}, ${T.turn} ${v.turn}: ${T.bidder} #${v.turn_label}`;
 }
 
 function renderLadder(v) {
@@ -304,7 +309,7 @@ function noteKinds(previous, next, kinds) {
     else if (kind === "started") notes.push(T.status.live);
     else if (kind === "closed") notes.push(T.status.closed);
     else if (kind === "awarded") notes.push(T.status.awarded);
-    else if (kind === "turn") notes.push(next.turn_label || "");
+    else if (kind === "turn") notes.push(roundText(next));
   }
   for (const note of notes) feed(note);
 }
@@ -339,6 +344,8 @@ function tick() {
     label = T.starts_in;
   } else if (view.status === "live" && view.ends_at) {
     target = Date.parse(view.ends_at);
+    // In the rounds format the deadline is the current turn's, or the pause's before a round.
+    if (view.format === "rounds") label = view.turn ? T.turn_ends_in : T.round_starts_in;
   }
   text("countdown-label", target === null ? "" : label);
   if (target === null) {

@@ -77,7 +77,9 @@ ROUNDS_INITIAL = {
 }
 
 
-def demo_lots(*, duration: int = 600) -> list[dict]:
+def demo_lots(*, duration: int = 600, stagger: int = 720, turn: int = 30) -> list[dict]:
+    """The English lot (``duration`` seconds) and, ``stagger`` seconds after its start, the
+    rounds lot (turns of ``turn`` seconds, a first pause of two turns, pauses of one)."""
     delivery = timezone.localdate() + timedelta(days=30)
     common = {"delivery_place": "Полтавська обл., Машівка, склад ПММ ТОВ «Агро Закупівлі»",
               "delivery_date": delivery, "incoterms": "DAP", "step_kind": StepKind.AMOUNT,
@@ -90,13 +92,13 @@ def demo_lots(*, duration: int = 600) -> list[dict]:
         "max_step_percent": Decimal("5"),
         "duration_seconds": duration, "soft_close_window_seconds": min(60, duration // 3),
         "soft_close_extension_seconds": min(60, duration // 3),
-        "stagger_seconds": int(STAGGER.total_seconds()),
+        "stagger_seconds": stagger,
     }  # fmt: skip
     rounds = {
         **common, "title": "Бензин А-95-Євро5-Е5", "quantity": Decimal("40"), "unit": "т",
         "start_price": Decimal("2200000.00"), "step_value": Decimal("10000.00"),
-        "auction_format": AuctionFormat.ROUNDS, "rounds": 3, "turn_seconds": 30,
-        "first_pause_seconds": 60, "round_pause_seconds": 30,
+        "auction_format": AuctionFormat.ROUNDS, "rounds": 3, "turn_seconds": turn,
+        "first_pause_seconds": 2 * turn, "round_pause_seconds": turn,
     }  # fmt: skip
     return [english, rounds]
 
@@ -149,7 +151,7 @@ def demo_tender_create(
     officer: User,
     suppliers: dict,
     live_in: timedelta = LIVE_IN,
-    duration: int = 600,
+    lot_timing: dict | None = None,
 ) -> Tender:
     """A published demo tender whose lots are auction_scheduled, the English one at now + 60 s.
 
@@ -166,7 +168,7 @@ def demo_tender_create(
                     "поставки; доставка транспортом постачальника.",
         category=category, currency="UAH", questions_deadline=now + timedelta(hours=1),
         applications_deadline=now + timedelta(hours=2), auction_start=now + timedelta(hours=3),
-        lots=demo_lots(duration=duration), now=now,
+        lots=demo_lots(**(lot_timing or {})), now=now,
     )  # fmt: skip
     tender_services.tender_publish(actor=officer, tender=tender, now=now)
     lots = list(tender.lots.order_by("number"))
@@ -212,17 +214,30 @@ class Command(BaseCommand):
                  "a third of it, at most 60 s",
         )  # fmt: skip
         parser.add_argument(
+            "--stagger", type=int, default=int(STAGGER.total_seconds()),
+            help="seconds from the English lot's start to the rounds lot's",
+        )  # fmt: skip
+        parser.add_argument(
+            "--turn-seconds", type=int, default=30,
+            help="the rounds lot's turn; its first pause is two turns, the pauses between "
+                 "rounds one",
+        )  # fmt: skip
+        parser.add_argument(
             "--fresh", action="store_true",
             help="always make a fresh demo tender, even if the current one is still to come",
         )  # fmt: skip
 
     def handle(self, *args, port: int = 8000, live_in: int = 60, duration: int = 600,
-               fresh: bool = False, **options):  # fmt: skip
-        if duration < 30 or live_in < 1:
-            raise CommandError("--duration must be at least 30 s and --live-in at least 1 s.")
+               stagger: int = 720, turn_seconds: int = 30, fresh: bool = False,
+               **options):  # fmt: skip
+        if duration < 30 or live_in < 1 or stagger < 1 or turn_seconds < 10:
+            raise CommandError(
+                "--duration must be at least 30 s, --turn-seconds at least 10 s, --live-in and "
+                "--stagger at least 1 s."
+            )
         tender, fresh, rows = self.load(
-            now=timezone.now(), live_in=timedelta(seconds=live_in), duration=duration,
-            force_fresh=fresh,
+            now=timezone.now(), live_in=timedelta(seconds=live_in), force_fresh=fresh,
+            lot_timing={"duration": duration, "stagger": stagger, "turn": turn_seconds},
         )  # fmt: skip
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /accounts/login/ as:"))
         for email, what in rows:
@@ -259,7 +274,12 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def load(
-        self, *, now, live_in: timedelta = LIVE_IN, duration: int = 600, force_fresh: bool = False
+        self,
+        *,
+        now,
+        live_in: timedelta = LIVE_IN,
+        lot_timing: dict | None = None,
+        force_fresh: bool = False,
     ) -> tuple[Tender, bool, list[tuple[str, str]]]:
         admin, _ = User.objects.get_or_create(
             email="admin@demo.tradefloor.local",
@@ -337,7 +357,7 @@ class Command(BaseCommand):
             tender = demo_tender_create(
                 now=now, platform=public, buyer=companies["agro"], officer=officer,
                 suppliers={e: people[e] for e in DEMO_SUPPLIERS}, live_in=live_in,
-                duration=duration,
+                lot_timing=lot_timing,
             )  # fmt: skip
         _demo_tenders_retire(actor=officer, keep=tender)
 

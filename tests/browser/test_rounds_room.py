@@ -1,0 +1,54 @@
+"""The auction room in the rounds format (Prozorro's turns): the round and turn on screen, the
+countdown to the turn's end, bidding only in one's own turn."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .stack import LiveStack
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def stack(playwright_browser, tmp_path_factory):
+    """The demo with its rounds lot soon: it starts 15 s after loading, pauses two turns
+    (20 s), then turns of 10 s each."""
+    live = LiveStack(
+        tmp_path_factory.mktemp("rounds"), live_in=5, duration=45,
+        demo_args=("--stagger", "10", "--turn-seconds", "10"),
+    )  # fmt: skip
+    try:
+        live.start()
+        yield live
+    finally:
+        live.stop()
+
+
+def test_a_supplier_bids_in_its_own_turn(stack, new_page, artifacts):
+    lot = stack.lots[1]  # the rounds lot
+    page = new_page(email="baltic@demo.tradefloor.local")
+    page.goto(f"{stack.base_url}/lots/{lot}/")
+    expect(page.locator("#status")).to_have_text("Live", timeout=30_000)
+    expect(page.locator("#round-turn")).to_contain_text("Round 1")
+
+    # Until its turn comes, it waits and cannot bid.
+    expect(page.locator("#my-turn")).to_have_text("Waiting for your turn")
+    expect(page.locator("#bid-submit")).to_be_disabled()
+
+    # Its turn: the countdown is the turn's, bidding opens; a bid under the best is taken.
+    expect(page.locator("#my-turn")).to_have_text("Your turn", timeout=60_000)
+    expect(page.locator("#countdown-label")).to_have_text("Turn ends in")
+    expect(page.locator("#round-turn")).to_contain_text("Bidder #3")  # baltic is Bidder #3
+    expect(page.locator("#bid-submit")).to_be_enabled()
+    page.fill("#bid-amount", "2100000")
+    page.click("#bid-submit")
+    expect(page.locator("#message")).to_contain_text("Bid accepted")
+    expect(page.locator("#my-rank")).to_have_text("1")
+    page.screenshot(path=artifacts / "auction-room-rounds.png", full_page=True)
+
+    # The turn passes to the next bidder.
+    expect(page.locator("#my-turn")).to_have_text("Waiting for your turn", timeout=20_000)
+    expect(page.locator("#bid-submit")).to_be_disabled()
+    assert page.problems == []
