@@ -51,4 +51,6 @@ def test_a_supplier_bids_in_its_own_turn(stack, new_page, artifacts):
     # The turn passes to the next bidder.
     expect(page.locator("#my-turn")).to_have_text("Waiting for your turn", timeout=20_000)
     expect(page.locator("#bid-submit")).to_be_disabled()
+    # The turns as they passed, in the feed (told from the views, however they arrived).
+    expect(page.locator("#feed")).to_contain_text("Round 1, turn 2")
     assert page.problems == []

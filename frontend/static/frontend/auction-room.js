@@ -115,7 +115,7 @@ function handle(frame) {
       seq = frame.seq;
       setConnected(true);
       if (isSupplier) renderOwnBids(frame.bids || []);
-      apply(frame.view, []);
+      apply(frame.view);
       break;
     case "standing":
       syncClock(frame.server_time);
@@ -124,7 +124,7 @@ function handle(frame) {
         send({ type: "resync", since: seq });
       }
       seq = frame.seq;
-      apply(frame.view, frame.kinds || []);
+      apply(frame.view);
       break;
     case "tick":
       syncClock(frame.server_time);
@@ -182,7 +182,7 @@ function statusText(v) {
   return T.status[v.status] || v.status;
 }
 
-function apply(next, kinds) {
+function apply(next) {
   const previous = view;
   view = next;
   root.dataset.status = next.status;
@@ -198,7 +198,7 @@ function apply(next, kinds) {
   renderLadder(next);
   if (isSupplier) renderSupplier(next);
   else renderBuyer(next);
-  noteKinds(previous, next, kinds);
+  noteKinds(previous, next);
   addChartPoint(next);
   tick();
 }
@@ -298,18 +298,21 @@ function renderBuyer(v) {
   loadBids();
 }
 
-function noteKinds(previous, next, kinds) {
+// What happened, told from the difference between two views (so it holds whichever way the
+// change arrived: a broadcast, a coalesced one, or a resync after a missed frame).
+function noteKinds(previous, next) {
+  if (!previous || previous.lot !== next.lot) return;
   const notes = [];
-  if (previous && next.extensions > previous.extensions) {
+  if (next.status !== previous.status) {
+    if (next.status === "paused") notes.push(`${T.status.paused}: ${next.pause_reason || ""}`);
+    else if (previous.status === "paused" && next.status === "live") notes.push(T.resumed);
+    else notes.push(statusText(next));
+  }
+  if (next.extensions > previous.extensions && next.ends_at) {
     notes.push(`${T.extended} ${timeFormat.format(new Date(next.ends_at))}`);
   }
-  for (const kind of kinds) {
-    if (kind === "paused") notes.push(`${T.status.paused}: ${next.pause_reason || ""}`);
-    else if (kind === "resumed") notes.push(T.resumed);
-    else if (kind === "started") notes.push(T.status.live);
-    else if (kind === "closed") notes.push(T.status.closed);
-    else if (kind === "awarded") notes.push(T.status.awarded);
-    else if (kind === "turn") notes.push(roundText(next));
+  if (next.format === "rounds" && (next.round !== previous.round || next.turn !== previous.turn)) {
+    notes.push(roundText(next));
   }
   for (const note of notes) feed(note);
 }
