@@ -48,6 +48,10 @@ class ServiceErrorsMixin:
 
     service_checked = False
 
+    def service_fields(self) -> dict:
+        """The cleaned data as the service takes it."""
+        return dict(self.cleaned_data)
+
     def add_service_errors(self, exc: ApplicationError) -> None:
         self.service_checked = True
         for name, messages in (exc.fields or {}).items():
@@ -94,6 +98,11 @@ class TenderCreateForm(TenderForm):
     buyer = forms.ModelChoiceField(queryset=None, label=_("Buyer"))
     platform = forms.ModelChoiceField(queryset=None, label=_("Platform"))
     field_order = ["buyer", "platform"]
+
+    def service_fields(self) -> dict:
+        fields = super().service_fields()
+        fields["currency"] = fields["currency"] or None  # the platform's
+        return fields
 
     def __init__(self, *args, buyers, platforms, **kwargs):
         super().__init__(*args, **kwargs)

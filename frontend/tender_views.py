@@ -43,12 +43,12 @@ class _Rollback(Exception):
     pass
 
 
-def dry_run(service, /, **kwargs) -> None:
+def dry_run(service, /, *args, **kwargs) -> None:
     """Run a service for its checks only: whatever it writes is rolled back (its on-commit
     work with it). Its ``ApplicationError`` goes to the caller."""
     try:
         with transaction.atomic():
-            service(**kwargs)
+            service(*args, **kwargs)
             raise _Rollback
     except _Rollback:
         pass
@@ -109,6 +109,29 @@ def _form_page(request, template: str, context: dict, *, invalid: bool):
     return render(request, template, context, status=FORM_STATUS if invalid else 200)
 
 
+def _checked_form(request, template: str, context: dict, *, write, saved):
+    """A form checked as it is filled in. GET: the page. A POST from htmx: ``write`` runs as a
+    dry run (rolled back) and only the form's messages go back. A plain POST: ``write`` runs
+    for real and ``saved(its result)`` answers. ``write`` takes the form's service fields; the
+    service's refusals go next to the fields either way."""
+    context.setdefault("form_id", "tender-form")
+    form = context["form"]
+    if request.method == "GET":
+        return render(request, template, context)
+    if form.is_valid():
+        try:
+            if request.htmx:
+                dry_run(write, form.service_fields())
+            else:
+                return saved(write(form.service_fields()))
+        except ApplicationError as exc:
+            form.add_service_errors(exc)
+    if request.htmx:
+        form.quiet_empty()
+        context["checked"] = not form.errors
+    return _form_page(request, template, context, invalid=bool(form.errors))
+
+
 # --- Tenders ---------------------------------------------------------------------------------
 
 
@@ -120,32 +143,16 @@ def tender_create(request):
         raise Http404(_("You do not manage a buyer company's tenders."))
     platforms = selectors.platform_list_for_buyers(companies=buyers)
     form = TenderCreateForm(request.POST or None, buyers=buyers, platforms=platforms)
-    context = {
-        "form": form,
-        "form_template": "frontend/tenders/_tender_form.html",
-        "form_id": "tender-form",
-    }
-    if request.method == "GET":
-        return render(request, "frontend/tenders/tender_form.html", context)
-    valid = form.is_valid()
-    if valid:
-        fields = dict(form.cleaned_data)
-        fields["currency"] = fields["currency"] or None
-        try:
-            if request.htmx:
-                dry_run(services.tender_create, actor=request.user, **fields)
-            else:
-                tender = services.tender_create(actor=request.user, **fields)
-                messages.success(request, _("The draft tender is saved. Now add its lots."))
-                return _manage(tender.pk)
-        except ApplicationError as exc:
-            form.add_service_errors(exc)
-    if request.htmx:
-        form.quiet_empty()
-        context["checked"] = not form.errors
-    return _form_page(
-        request, "frontend/tenders/tender_form.html", context, invalid=bool(form.errors)
-    )
+    context = {"form": form, "form_template": "frontend/tenders/_tender_form.html"}
+
+    def saved(tender):
+        messages.success(request, _("The draft tender is saved. Now add its lots."))
+        return _manage(tender.pk)
+
+    return _checked_form(
+        request, "frontend/tenders/tender_form.html", context,
+        write=lambda fields: services.tender_create(actor=request.user, **fields), saved=saved,
+    )  # fmt: skip
 
 
 @login_required
@@ -161,28 +168,17 @@ def tender_edit(request, tender_id: int):
         "form": form,
         "tender": tender,
         "form_template": "frontend/tenders/_tender_form.html",
-        "form_id": "tender-form",
     }
-    if request.method == "GET":
-        return render(request, "frontend/tenders/tender_form.html", context)
-    if form.is_valid():
-        try:
-            if request.htmx:
-                dry_run(
-                    services.tender_update, actor=request.user, tender=tender, **form.cleaned_data
-                )
-            else:
-                services.tender_update(actor=request.user, tender=tender, **form.cleaned_data)
-                messages.success(request, _("The tender is saved."))
-                return _manage(tender.pk)
-        except ApplicationError as exc:
-            form.add_service_errors(exc)
-    if request.htmx:
-        form.quiet_empty()
-        context["checked"] = not form.errors
-    return _form_page(
-        request, "frontend/tenders/tender_form.html", context, invalid=bool(form.errors)
-    )
+
+    def saved(_tender):
+        messages.success(request, _("The tender is saved."))
+        return _manage(tender.pk)
+
+    return _checked_form(
+        request, "frontend/tenders/tender_form.html", context,
+        write=lambda fields: services.tender_update(actor=request.user, tender=tender, **fields),
+        saved=saved,
+    )  # fmt: skip
 
 
 @login_required
@@ -263,7 +259,7 @@ def tender_delete(request, tender_id: int):
 # --- Lots ------------------------------------------------------------------------------------
 
 
-def _lot_form_response(request, *, tender, lot, form):
+def _lot_form(request, *, tender, lot, form, write, saved):
     context = {
         "tender": tender,
         "lot": lot,
@@ -271,12 +267,9 @@ def _lot_form_response(request, *, tender, lot, form):
         "form_template": "frontend/tenders/_lot_form.html",
         "form_id": "lot-form",
     }
-    if request.method == "GET":
-        return render(request, "frontend/tenders/lot_form.html", context)
-    if request.htmx:
-        form.quiet_empty()
-        context["checked"] = not form.errors
-    return _form_page(request, "frontend/tenders/lot_form.html", context, invalid=bool(form.errors))
+    return _checked_form(
+        request, "frontend/tenders/lot_form.html", context, write=write, saved=saved
+    )
 
 
 @login_required
@@ -288,18 +281,15 @@ def lot_create(request, tender_id: int):
         return _manage(tender.pk)
     initial = services.lot_defaults_from_platform(tender.platform)
     form = LotForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        try:
-            if request.htmx:
-                dry_run(services.lot_create, actor=request.user, tender=tender, **fields)
-            else:
-                lot = services.lot_create(actor=request.user, tender=tender, **fields)
-                messages.success(request, _("Lot %(number)s is added.") % {"number": lot.number})
-                return _manage(tender.pk)
-        except ApplicationError as exc:
-            form.add_service_errors(exc)
-    return _lot_form_response(request, tender=tender, lot=None, form=form)
+
+    def saved(lot):
+        messages.success(request, _("Lot %(number)s is added.") % {"number": lot.number})
+        return _manage(tender.pk)
+
+    return _lot_form(
+        request, tender=tender, lot=None, form=form, saved=saved,
+        write=lambda fields: services.lot_create(actor=request.user, tender=tender, **fields),
+    )  # fmt: skip
 
 
 @login_required
@@ -311,18 +301,15 @@ def lot_edit(request, lot_id: int):
         messages.error(request, _("The tender is published; only a draft can be changed."))
         return _manage(tender.pk)
     form = LotForm(request.POST or None, initial=LotForm.initial_for(lot))
-    if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()
-        try:
-            if request.htmx:
-                dry_run(services.lot_update, actor=request.user, lot=lot, **fields)
-            else:
-                services.lot_update(actor=request.user, lot=lot, **fields)
-                messages.success(request, _("Lot %(number)s is saved.") % {"number": lot.number})
-                return _manage(tender.pk)
-        except ApplicationError as exc:
-            form.add_service_errors(exc)
-    return _lot_form_response(request, tender=tender, lot=lot, form=form)
+
+    def saved(_lot):
+        messages.success(request, _("Lot %(number)s is saved.") % {"number": lot.number})
+        return _manage(tender.pk)
+
+    return _lot_form(
+        request, tender=tender, lot=lot, form=form, saved=saved,
+        write=lambda fields: services.lot_update(actor=request.user, lot=lot, **fields),
+    )  # fmt: skip
 
 
 @login_required
