@@ -183,3 +183,14 @@ def test_home_shows_the_lots_live_now_with_the_way_in_for_those_signed_in(client
     assert "Log in to watch or bid" in html
     log_in(client, auction.bidders[0])
     assert f'href="/lots/{auction.lot.pk}/"' in client.get("/").content.decode()
+
+
+def test_the_pages_of_the_tender_list_keep_the_search(client, auction):
+    for n in range(25):
+        tender = Tender.objects.get(pk=auction.tender.pk)
+        tender.pk = None
+        tender.title = f"Diesel fuel {n}"
+        tender.save()
+    html = client.get("/?q=diesel").content.decode()
+    assert 'href="?q=diesel&amp;page=2"' in html
+    assert len(client.get("/?q=diesel&page=2").context["page"].object_list) == 6
