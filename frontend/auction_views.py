@@ -51,6 +51,7 @@ def room_text() -> dict:
         "offline": _("not connected"),
         "best": _("Best price"),
         "mine": _("My price"),
+        "bids": _("Bids"),
         "status": {value: str(label) for value, label in LotStatus.choices},
         "kind": {value: str(label) for value, label in BidKind.choices},
     }

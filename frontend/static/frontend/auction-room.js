@@ -55,7 +55,6 @@ let view = null;
 let wasLeading = null;
 let requestCounter = 0;
 const pending = new Map(); // request_id -> {amount, confirm}
-const chartPoints = { t: [], best: [], mine: [] };
 let chart = null;
 
 // --- Connection ----------------------------------------------------------------------------------
@@ -446,6 +445,7 @@ const ownBids = [];
 function renderOwnBids(bids) {
   ownBids.splice(0, ownBids.length, ...bids);
   drawOwnBids();
+  chartHistory(bids.map((bid) => ({ t: Date.parse(bid.placed_at) / 1000, mine: Number(bid.amount) })));
 }
 function addOwnBid(bid) {
   if (!ownBids.some((b) => b.id === bid.id)) ownBids.push(bid);
@@ -532,6 +532,7 @@ async function loadBids() {
 }
 
 function drawAllBids(bids) {
+  chartHistory(bids.map((bid) => ({ t: Date.parse(bid.placed_at) / 1000, bid: Number(bid.amount) })));
   const body = $("all-bids-body");
   const rows = [...bids].reverse().map((bid) => {
     const tr = document.createElement("tr");
@@ -596,38 +597,61 @@ function wireConsole() {
 }
 
 // --- The chart (uPlot, from npm) -----------------------------------------------------------------
+// Three series over time: the best price as the views showed it, the supplier's own price, and
+// (the buyer's) every bid. The bids are history from the server (the buyer's bid list, the
+// supplier's own bids in the snapshot), so a page opened mid-auction draws the past too.
+const observed = []; // {t, best, mine} from each view
+let history = []; // {t, mine} or {t, bid} from the server's lists
+
+function chartHistory(points) {
+  history = points;
+  drawChart();
+}
+
 function addChartPoint(v) {
-  if (typeof uPlot === "undefined" || !$("chart")) return;
   const best = v.best ? Number(v.best.amount) : null;
   const mine = isSupplier && v.me && v.me.amount != null ? Number(v.me.amount) : null;
   if (best === null && mine === null) return;
-  const t = serverNow() / 1000;
-  const last = chartPoints.t.length - 1;
-  if (last >= 0 && chartPoints.best[last] === best && chartPoints.mine[last] === mine) return;
-  chartPoints.t.push(t);
-  chartPoints.best.push(best);
-  chartPoints.mine.push(mine);
-  const data = [chartPoints.t, chartPoints.best, chartPoints.mine];
-  if (!chart) {
-    const el = $("chart");
-    chart = new uPlot(
-      {
-        width: el.clientWidth || 600,
-        height: 220,
-        series: [
-          {},
-          { label: T.best, stroke: "#1f6feb", width: 2, spanGaps: true },
-          { label: T.mine, stroke: "#d2691e", width: 2, spanGaps: true, show: isSupplier },
-        ],
-        axes: [{}, { values: (u, ticks) => ticks.map((x) => axisFormat.format(x)), size: 70 }],
-      },
-      data,
-      el,
-    );
-    window.addEventListener("resize", () => chart.setSize({ width: el.clientWidth, height: 220 }));
-  } else {
+  const last = observed[observed.length - 1];
+  if (last && last.best === best && last.mine === mine) return;
+  observed.push({ t: serverNow() / 1000, best, mine });
+  drawChart();
+}
+
+function drawChart() {
+  if (typeof uPlot === "undefined" || !$("chart")) return;
+  const points = [...history, ...observed].sort((a, b) => a.t - b.t);
+  if (!points.length) return;
+  const data = [
+    points.map((p) => p.t),
+    points.map((p) => p.best ?? null),
+    points.map((p) => p.mine ?? null),
+    points.map((p) => p.bid ?? null),
+  ];
+  if (chart) {
     chart.setData(data);
+    return;
   }
+  const el = $("chart");
+  chart = new uPlot(
+    {
+      width: el.clientWidth || 600,
+      height: 220,
+      series: [
+        {},
+        { label: T.best, stroke: "#1f6feb", width: 2, spanGaps: true },
+        { label: T.mine, stroke: "#d2691e", width: 2, spanGaps: true, show: isSupplier },
+        {
+          label: T.bids, stroke: "#57606a", width: 0, show: !isSupplier,
+          paths: () => null, points: { show: true, size: 6, fill: "#57606a" },
+        },
+      ],
+      axes: [{}, { values: (u, ticks) => ticks.map((x) => axisFormat.format(x)), size: 70 }],
+    },
+    data,
+    el,
+  );
+  window.addEventListener("resize", () => chart.setSize({ width: el.clientWidth, height: 220 }));
 }
 
 // --- Start ---------------------------------------------------------------------------------------
