@@ -26,6 +26,7 @@ from .broadcast import company_group, lot_group
 logger = logging.getLogger(__name__)
 
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+PRESENCE_CONNECTIONS = 20  # Redis connections of the presence client, per process
 
 
 class Hub:
@@ -42,6 +43,9 @@ class Hub:
         self.delivered: dict[int, int] = {}  # lot -> the newest seq handed to its sockets
         self.presence_local: dict[int, dict[str, int]] = defaultdict(dict)
         self._redis = None
+        # More sockets connecting at once than the client has connections wait their turn
+        # here (the pool itself raises "Too many connections", and the socket closed 1011).
+        self._presence_slots = asyncio.Semaphore(PRESENCE_CONNECTIONS)
         self.bid_queues: dict[int, _BidQueue] = {}
 
     # --- bids: one lot's bids of this process go to the database in batches ---------------
@@ -62,7 +66,7 @@ class Hub:
             import redis.asyncio
 
             self._redis = redis.asyncio.Redis.from_url(
-                settings.REDIS_URL, max_connections=20, socket_timeout=10
+                settings.REDIS_URL, max_connections=PRESENCE_CONNECTIONS, socket_timeout=10
             )
         return self._redis
 
@@ -76,7 +80,7 @@ class Hub:
             counts[str(application_id)] = max(0, counts.get(str(application_id), 0) + delta)
             return
         key = self._presence_key(lot_id)
-        async with client.pipeline(transaction=True) as pipe:
+        async with self._presence_slots, client.pipeline(transaction=True) as pipe:
             pipe.hincrby(key, str(application_id), delta)
             pipe.expire(key, 24 * 3600)
             await pipe.execute()
@@ -86,7 +90,8 @@ class Hub:
         if client is None:
             counts = self.presence_local.get(lot_id, {})
         else:
-            raw = await client.hgetall(self._presence_key(lot_id))
+            async with self._presence_slots:
+                raw = await client.hgetall(self._presence_key(lot_id))
             counts = {k.decode(): int(v) for k, v in raw.items()}
         return sorted(int(a) for a, n in counts.items() if n > 0)
 

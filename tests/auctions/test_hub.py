@@ -1,8 +1,13 @@
-"""The per-process hub's coalescing of a lot's changes (pure asyncio, no server)."""
+"""The per-process hub: the coalescing of a lot's changes (pure asyncio, no server) and its
+presence client under a burst of connections (Redis)."""
 
 import asyncio
+import uuid
 
-from auctions.hub import _Coalescer
+import pytest
+from channels.layers import channel_layers
+
+from auctions.hub import Hub, _Coalescer
 
 
 def change(seq, kind="bid"):
@@ -71,3 +76,26 @@ async def test_a_change_before_the_snapshot_is_held_and_sent_after_it_only_if_ne
     assert [(f["type"], f["seq"], f["prev"]) for f in sent] == [("standing", 7, 6)]
     await consumer.lot_changed(change(7))  # the same state again: nothing
     assert len(sent) == 1
+
+
+@pytest.mark.redis
+async def test_presence_survives_more_sockets_at_once_than_its_redis_pool(settings):
+    """200 sockets connecting together share the hub's 20 Redis connections (they wait their
+    turn instead of failing with "Too many connections")."""
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": prefix},
+        }
+    }
+    channel_layers.backends.clear()
+    try:
+        h = Hub()
+        await asyncio.gather(*(h.presence_change(7, 100 + i % 50, +1) for i in range(200)))
+        assert await h.presence_connected(7) == list(range(100, 150))
+        await asyncio.gather(*(h.presence_change(7, 100 + i % 50, -1) for i in range(200)))
+        assert await h.presence_connected(7) == []
+        await h._presence_redis().aclose()
+    finally:
+        channel_layers.backends.clear()
