@@ -511,7 +511,7 @@ async function api(method, path, body) {
 let bidsLoading = false;
 let bidsAgain = false;
 async function loadBids() {
-  if (isSupplier) return;
+  if (isSupplier || !connected) return; // the snapshot after reconnecting asks again
   if (bidsLoading) {
     bidsAgain = true;
     return;
