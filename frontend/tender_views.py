@@ -101,6 +101,18 @@ def _manage(tender_id: int):
     return redirect("frontend:tender-manage", tender_id=tender_id)
 
 
+def _act(request, tender_id: int, service, *, done: str, **kwargs):
+    """A button of the manage page: ``service(actor=the user, **kwargs)``, then its refusal or
+    ``done`` as a message, and back to the page."""
+    try:
+        service(actor=request.user, **kwargs)
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, done)
+    return _manage(tender_id)
+
+
 def _form_page(request, template: str, context: dict, *, invalid: bool):
     """The whole page, or only the form for htmx's validation requests (answered 200: htmx
     swaps only successful answers in)."""
@@ -219,28 +231,20 @@ def tender_manage(request, tender_id: int):
 @require_POST
 def tender_publish(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
-    try:
-        services.tender_publish(actor=request.user, tender=tender)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The tender is published: its lots take applications."))
-    return _manage(tender.pk)
+    return _act(
+        request, tender.pk, services.tender_publish, tender=tender,
+        done=_("The tender is published: its lots take applications."),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def tender_cancel(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
-    try:
-        services.tender_cancel(
-            actor=request.user, tender=tender, reason=request.POST.get("reason", "")
-        )
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The tender is cancelled."))
-    return _manage(tender.pk)
+    return _act(
+        request, tender.pk, services.tender_cancel, tender=tender,
+        reason=request.POST.get("reason", ""), done=_("The tender is cancelled."),
+    )  # fmt: skip
 
 
 @login_required
@@ -316,28 +320,20 @@ def lot_edit(request, lot_id: int):
 @require_POST
 def lot_delete(request, lot_id: int):
     lot = _managed_lot(request, lot_id)
-    try:
-        services.lot_delete(actor=request.user, lot=lot)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Lot %(number)s is deleted.") % {"number": lot.number})
-    return _manage(lot.tender_id)
+    return _act(
+        request, lot.tender_id, services.lot_delete, lot=lot,
+        done=_("Lot %(number)s is deleted.") % {"number": lot.number},
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def lot_close_applications(request, lot_id: int):
     lot = _managed_lot(request, lot_id)
-    try:
-        services.lot_applications_close(lot_id=lot.pk, actor=request.user)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(
-            request, _("Applications to lot %(number)s are closed.") % {"number": lot.number}
-        )
-    return _manage(lot.tender_id)
+    return _act(
+        request, lot.tender_id, services.lot_applications_close, lot_id=lot.pk,
+        done=_("Applications to lot %(number)s are closed.") % {"number": lot.number},
+    )  # fmt: skip
 
 
 @login_required
@@ -407,13 +403,10 @@ def document_upload(request, tender_id: int):
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
         return _manage(tender.pk)
-    try:
-        services.tender_document_upload(actor=request.user, tender=tender, **form.cleaned_data)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The document is uploaded."))
-    return _manage(tender.pk)
+    return _act(
+        request, tender.pk, services.tender_document_upload, tender=tender,
+        done=_("The document is uploaded."), **form.cleaned_data,
+    )  # fmt: skip
 
 
 @login_required
@@ -422,14 +415,12 @@ def document_delete(request, tender_id: int, document_id: int):
     tender = _managed_tender(request, tender_id)
     try:
         document = selectors.document_get(tender=tender, document_id=document_id)
-        services.tender_document_delete(actor=request.user, document=document)
     except NotFoundError as exc:
         raise _not_found(exc) from exc
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The document is deleted."))
-    return _manage(tender.pk)
+    return _act(
+        request, tender.pk, services.tender_document_delete, document=document,
+        done=_("The document is deleted."),
+    )  # fmt: skip
 
 
 @login_required
@@ -456,13 +447,10 @@ def invitation_create(request, tender_id: int):
     if supplier is None:
         messages.error(request, _("Choose a supplier to invite."))
         return _manage(tender.pk)
-    try:
-        services.tender_invitation_create(actor=request.user, tender=tender, supplier=supplier)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("%(company)s is invited.") % {"company": supplier.legal_name})
-    return _manage(tender.pk)
+    return _act(
+        request, tender.pk, services.tender_invitation_create, tender=tender, supplier=supplier,
+        done=_("%(company)s is invited.") % {"company": supplier.legal_name},
+    )  # fmt: skip
 
 
 @login_required
@@ -472,13 +460,10 @@ def invitation_remove(request, tender_id: int, invitation_id: int):
     invitation = selectors.invitation_list(tender=tender).filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404(_("No such invitation."))
-    try:
-        services.tender_invitation_remove(actor=request.user, invitation=invitation)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The invitation is taken back."))
-    return _manage(tender.pk)
+    return _act(
+        request, tender.pk, services.tender_invitation_remove, invitation=invitation,
+        done=_("The invitation is taken back."),
+    )  # fmt: skip
 
 
 # --- Applications and questions (the buyer's side) -------------------------------------------
@@ -488,36 +473,23 @@ def invitation_remove(request, tender_id: int, invitation_id: int):
 @require_POST
 def application_admit(request, application_id: int):
     application = _managed_application(request, application_id)
-    try:
-        application = services.application_admit(actor=request.user, application=application)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(
-            request,
-            _("%(company)s is admitted to lot %(number)s.")
-            % {"company": application.supplier.legal_name, "number": application.lot.number},
-        )
-    return _manage(application.lot.tender_id)
+    return _act(
+        request, application.lot.tender_id, services.application_admit, application=application,
+        done=_("%(company)s is admitted to lot %(number)s.")
+        % {"company": application.supplier.legal_name, "number": application.lot.number},
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def application_reject(request, application_id: int):
     application = _managed_application(request, application_id)
-    try:
-        application = services.application_reject(
-            actor=request.user, application=application, reason=request.POST.get("reason", "")
-        )
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(
-            request,
-            _("The application of %(company)s is rejected.")
-            % {"company": application.supplier.legal_name},
-        )
-    return _manage(application.lot.tender_id)
+    return _act(
+        request, application.lot.tender_id, services.application_reject,
+        application=application, reason=request.POST.get("reason", ""),
+        done=_("The application of %(company)s is rejected.")
+        % {"company": application.supplier.legal_name},
+    )  # fmt: skip
 
 
 @login_required
@@ -529,15 +501,10 @@ def question_answer(request, question_id: int):
         raise _not_found(exc) from exc
     if not selectors.user_may_manage_tender(user=request.user, tender=question.tender):
         raise Http404(_("No such question."))
-    try:
-        services.question_answer(
-            actor=request.user, question=question, answer=request.POST.get("answer", "")
-        )
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The answer is published."))
-    return _manage(question.tender_id)
+    return _act(
+        request, question.tender_id, services.question_answer, question=question,
+        answer=request.POST.get("answer", ""), done=_("The answer is published."),
+    )  # fmt: skip
 
 
 def _int(value) -> int | None:
