@@ -159,6 +159,20 @@ def _apply_platforms(request, company):
     )
 
 
+def _company_action(request, company, call, *, done: str, leaving: bool = False):
+    """A button of the company page: ``call()``; its refusal shown on the page (with the
+    service's status), or ``done`` as a message and back to the page (to my companies when
+    ``leaving`` it)."""
+    try:
+        call()
+    except ApplicationError as exc:
+        return _company_page(request, company, error=exc.message, status=exc.status_code)
+    messages.success(request, done)
+    if leaving:
+        return redirect("frontend:company-list")
+    return redirect("frontend:company", company.pk)
+
+
 def _company_page(
     request, company, *, invite_form=None, apply_form=None, error: str = "", status: int = 200
 ):  # fmt: skip
@@ -285,14 +299,10 @@ def invitation_revoke_page(request, company_id: int, invitation_id: int):
         invitation = company_selectors.company_invitation_get(
             company=company, invitation_id=invitation_id
         )
-    try:
-        invitation_revoke(invitation=invitation, actor=request.user)
-    except ApplicationError as exc:
-        return _company_page(request, company, error=exc.message, status=exc.status_code)
-    messages.success(
-        request, _("The invitation to %(email)s is revoked.") % {"email": invitation.email}
-    )
-    return redirect("frontend:company", company.pk)
+    return _company_action(
+        request, company, lambda: invitation_revoke(invitation=invitation, actor=request.user),
+        done=_("The invitation to %(email)s is revoked.") % {"email": invitation.email},
+    )  # fmt: skip
 
 
 @login_required
@@ -349,28 +359,24 @@ def member_roles_page(request, company_id: int, user_id: int):
     if not form.is_valid():
         message = " ".join(str(e) for e in form.errors.get("roles", [])) or _("Choose the roles.")
         return _company_page(request, company, error=message, status=400)
-    try:
-        membership_set_roles(
+    return _company_action(
+        request, company,
+        lambda: membership_set_roles(
             company=company, actor=request.user, person=person, roles=form.cleaned_data["roles"]
-        )
-    except ApplicationError as exc:
-        return _company_page(request, company, error=exc.message, status=exc.status_code)
-    messages.success(request, _("The roles of %(person)s are saved.") % {"person": person.email})
-    return redirect("frontend:company", company.pk)
+        ),
+        done=_("The roles of %(person)s are saved.") % {"person": person.email},
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def member_remove_page(request, company_id: int, user_id: int):
     company, person = _member(request, company_id, user_id)
-    try:
-        membership_remove(company=company, actor=request.user, person=person)
-    except ApplicationError as exc:
-        return _company_page(request, company, error=exc.message, status=exc.status_code)
-    messages.success(
-        request, _("%(person)s is no longer in the company.") % {"person": person.email}
-    )
-    return redirect("frontend:company", company.pk)
+    return _company_action(
+        request, company,
+        lambda: membership_remove(company=company, actor=request.user, person=person),
+        done=_("%(person)s is no longer in the company.") % {"person": person.email},
+    )  # fmt: skip
 
 
 @login_required
@@ -378,12 +384,11 @@ def member_remove_page(request, company_id: int, user_id: int):
 def company_leave_page(request, company_id: int):
     with scoped():
         company = company_selectors.company_get_for_member(user=request.user, company_id=company_id)
-    try:
-        membership_leave(company=company, user=request.user)
-    except ApplicationError as exc:
-        return _company_page(request, company, error=exc.message, status=exc.status_code)
-    messages.success(request, _("You have left %(company)s.") % {"company": company.legal_name})
-    return redirect("frontend:company-list")
+    return _company_action(
+        request, company, lambda: membership_leave(company=company, user=request.user),
+        done=_("You have left %(company)s.") % {"company": company.legal_name},
+        leaving=True,
+    )  # fmt: skip
 
 
 # --- Verification ------------------------------------------------------------------------------
