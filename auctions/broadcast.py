@@ -8,7 +8,9 @@ every bidder's name: it travels only between server processes, never to a client
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -25,7 +27,27 @@ def company_group(company_id: int) -> str:
     return f"company.{company_id}"
 
 
+_capture = threading.local()
+
+
+@contextlib.contextmanager
+def captured():
+    """Collect this thread's broadcasts in a list instead of sending them: the bid path's
+    caller (the hub) sends them itself, from its event loop, once the batch has committed,
+    which saves a hop through ``async_to_sync`` and works from a worker process too."""
+    outer = getattr(_capture, "messages", None)
+    _capture.messages = messages = []
+    try:
+        yield messages
+    finally:
+        _capture.messages = outer
+
+
 def _group_send(group: str, message: dict) -> None:
+    messages = getattr(_capture, "messages", None)
+    if messages is not None:
+        messages.append((group, message))
+        return
     layer = get_channel_layer()
     if layer is None:
         return

@@ -298,7 +298,7 @@ class LotConsumer(AsyncWebsocketConsumer):
                 application_id=self.viewer.application_id, user=self.scope["user"],
                 amount=str(frame.get("amount", "")),
                 client_bid_id=str(frame.get("client_bid_id") or ""),
-                confirm=bool(frame.get("confirm", False)),
+                confirm=bool(frame.get("confirm", False)), language=self.language,
             ),
         )  # fmt: skip
         if isinstance(outcome, ApplicationError):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from marketplace.core.asyncdb import db_async
 
+from . import bid_workers
 from .broadcast import company_group, lot_group
 
 logger = logging.getLogger(__name__)
@@ -47,16 +48,31 @@ class Hub:
         # here (the pool itself raises "Too many connections", and the socket closed 1011).
         self._presence_slots = asyncio.Semaphore(PRESENCE_CONNECTIONS)
         self.bid_queues: dict[int, _BidQueue] = {}
+        self.bid_workers: bid_workers.Workers | None = None
 
     # --- bids: one lot's bids of this process go to the database in batches ---------------
 
     async def bid(self, lot_id: int, request):
         """Place a websocket bid through the lot's queue (group commit, ``services.bids_place``);
-        returns its ``BidResult`` or the ``ApplicationError`` that refused it, once committed."""
+        returns its ``BidResult`` or the ``ApplicationError`` that refused it, once committed.
+        With ``AUCTION_BID_WORKERS`` the lot's worker process batches them instead."""
+        workers = self._bid_workers()
+        if workers is not None:
+            return await workers.bid(lot_id, request)
         queue = self.bid_queues.get(lot_id)
         if queue is None:
             queue = self.bid_queues[lot_id] = _BidQueue(lot_id)
         return await queue.submit(request)
+
+    def _bid_workers(self) -> bid_workers.Workers | None:
+        count = bid_workers.workers()
+        if not count:
+            return None
+        if self.bid_workers is None or self.bid_workers.count != count:
+            if self.bid_workers is not None:
+                self.bid_workers.close()
+            self.bid_workers = bid_workers.Workers(count, send=_send)
+        return self.bid_workers
 
     # --- presence: which admitted suppliers have a socket open, across every process ------
 
@@ -104,6 +120,8 @@ class Hub:
 
     async def join(self, group: str, consumer) -> None:
         await self._ensure_running()
+        if group.startswith("lot.") and (workers := self._bid_workers()) is not None:
+            workers.start()  # before the first bid: a worker takes a second or two to start
         first = not self.members[group]
         self.members[group].add(consumer)
         if first:
@@ -282,6 +300,7 @@ class _BidQueue:
         self.lot_id = lot_id
         self.waiting: list[tuple[object, asyncio.Future]] = []
         self.task: asyncio.Task | None = None
+        self.sending: asyncio.Task | None = None
 
     async def submit(self, request):
         future = asyncio.get_running_loop().create_future()
@@ -294,7 +313,9 @@ class _BidQueue:
         while self.waiting:
             batch, self.waiting = self.waiting[: bid_batch_max()], self.waiting[bid_batch_max() :]
             try:
-                outcomes = await _bids_place(self.lot_id, [r for r, _f in batch])
+                outcomes, broadcasts = await bid_workers.place_here(
+                    self.lot_id, [r for r, _f in batch]
+                )
             except asyncio.CancelledError:
                 for _r, future in batch:
                     future.cancel()
@@ -307,13 +328,21 @@ class _BidQueue:
             for (_r, future), outcome in zip(batch, outcomes, strict=True):
                 if not future.done():  # its socket may have gone meanwhile
                     future.set_result(outcome)
+            # The batch committed: its change goes to the lot's group (every process) while
+            # the next batch runs, after the previous batch's, so they leave in their order.
+            if broadcasts:
+                self.sending = asyncio.ensure_future(
+                    bid_workers.chain(self.sending, _send(broadcasts))
+                )
 
 
-@db_async
-def _bids_place(lot_id: int, requests: list) -> list:
-    from .services import bids_place
-
-    return bids_place(lot_id=lot_id, requests=requests)
+async def _send(broadcasts: list[tuple[str, dict]]) -> None:
+    layer = get_channel_layer()
+    for group, message in broadcasts:
+        try:
+            await layer.group_send(group, message)
+        except Exception:  # a failed broadcast must not fail committed bids; ticks catch up
+            logger.exception("broadcast to %s failed", group)
 
 
 async def _guard(coro):

@@ -90,7 +90,10 @@ class Standing:
 
 def rank(standings: Iterable[Standing]) -> list[Standing]:
     """Best first: the lowest weighted price; at equal prices the earlier one."""
-    return sorted(standings, key=lambda s: (s.weighted, s.at, s.key))
+    items = list(standings)
+    if all(s.coeff == 1 for s in items):  # unweighted: the prices themselves compare the same
+        return sorted(items, key=lambda s: (s.amount, s.at, s.key))
+    return sorted(items, key=lambda s: (s.weighted, s.at, s.key))
 
 
 def turn_order(standings: Iterable[Standing]) -> list[Standing]:

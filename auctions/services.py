@@ -10,6 +10,7 @@ The English format lives here; the rounds and sealed formats use the same entry 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -18,10 +19,10 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from marketplace.companies.models import MembershipRole
+from marketplace.companies.models import Company, MembershipRole
 from marketplace.companies.selectors import user_company_ids, user_has_company_role
 from marketplace.core.exceptions import (
     ApplicationError,
@@ -127,10 +128,19 @@ def _standings(applications: list[Application]) -> list[rules.Standing]:
     ]
 
 
+# What the engine reads of a bidder's company: its name (for the buyer's view) and what says
+# whether it may trade now; the rest of the row stays in the database.
+_SUPPLIER_FIELDS = ("id", "legal_name", "verification_status", "verified_at")
+
+
 def _admitted(lot: Lot) -> list[Application]:
+    deferred = [
+        f"supplier__{f.name}" for f in Company._meta.concrete_fields if f.name not in _SUPPLIER_FIELDS
+    ]  # fmt: skip
     return list(
         Application.objects.filter(lot=lot, status=ApplicationStatus.ADMITTED)
         .select_related("proxy", "supplier")
+        .defer(*deferred)
         .order_by("pk")
     )
 
@@ -202,13 +212,13 @@ def _soft_close(lot: Lot, *, now: datetime, rank_of_bidder: int, pending=None) -
 
 
 class _Writes:
-    """The rows a batch of bids writes. For a batch of several bids on PostgreSQL they go to
-    the database at the end of the batch, one statement per table (the bids' ids are taken
-    from their sequence first, so each event can name its bid); otherwise each row is written
-    at once."""
+    """The rows a batch of bids writes. On PostgreSQL they go to the database at the end of the
+    batch in one statement (the bids' ids are taken from their sequence first, so each event
+    can name its bid): the bids, their events, the standings and the lot's row, each table's
+    rows in one part of it. Otherwise each row is written at once."""
 
-    def __init__(self, *, expected: int = 1):
-        self.deferred = expected > 1 and connection.vendor == "postgresql"
+    def __init__(self, *, expected: int = 1, batch: bool = False):
+        self.deferred = (batch or expected > 1) and connection.vendor == "postgresql"
         self.expected = expected
         self.bids: list[Bid] = []
         self.events: list | None = [] if self.deferred else None
@@ -237,28 +247,67 @@ class _Writes:
             return
         self.standings[application.pk] = application
 
-    def flush(self) -> None:
+    def flush(self, *, lot: Lot | None = None, lot_fields: list[str] = ()) -> None:
+        """Write what the batch holds, and ``lot``'s ``lot_fields`` (with its event chain)."""
         if not self.deferred:
+            if lot is not None:
+                _save_lot(lot, lot_fields)
             return
+        parts: list[str] = []
+        params: list = []
         if self.bids:
-            Bid.objects.bulk_create(self.bids)
+            parts.append(_insert_sql(Bid, self.bids, params, with_pk=True))
         if self.events:
-            LotEvent.objects.bulk_create(self.events)
+            parts.append(_insert_sql(LotEvent, self.events, params, with_pk=False))
         if self.standings:
-            # One UPDATE ... FROM (VALUES ...) for every standing the batch changed (the ORM's
+            # UPDATE ... FROM (VALUES ...) for every standing the batch changed (the ORM's
             # bulk_update builds a CASE per column and row, in Python, for the same effect).
             rows = list(self.standings.values())
-            values = ", ".join(["(%s, %s::numeric, %s::timestamptz)"] * len(rows))
-            table = connection.ops.quote_name(Application._meta.db_table)
-            sql = (
-                f"UPDATE {table} AS a SET current_amount = v.amount, current_at = v.at "  # noqa: S608
-                f"FROM (VALUES {values}) AS v(id, amount, at) WHERE a.id = v.id"
+            parts.append(
+                f"UPDATE {_qn(Application._meta.db_table)} AS a SET current_amount = v.amount, "  # noqa: S608
+                "current_at = v.at FROM unnest(%s::bigint[], %s::numeric[], %s::timestamptz[]) "
+                "AS v(id, amount, at) WHERE a.id = v.id"
             )  # only placeholders go into the text
+            params.extend(
+                [[r.pk for r in rows], [r.current_amount for r in rows], [r.current_at for r in rows]]
+            )  # fmt: skip
+        if lot is not None:
+            fields = [
+                Lot._meta.get_field(f) for f in sorted(set(lot_fields) | set(LOT_CHAIN_FIELDS))
+            ]
+            parts.append(
+                f"UPDATE {_qn(Lot._meta.db_table)} SET "  # noqa: S608
+                + ", ".join(f"{_qn(f.column)} = %s" for f in fields)
+                + f" WHERE {_qn(Lot._meta.pk.column)} = %s"
+            )
+            params.extend(f.get_db_prep_save(getattr(lot, f.attname), connection) for f in fields)
+            params.append(lot.pk)
+        if parts:
+            # One statement, one round trip: the other parts as data-modifying WITH queries
+            # (PostgreSQL runs every one of them, all or none).
+            head = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts[:-1]))
             with connection.cursor() as cursor:
-                cursor.execute(
-                    sql, [x for r in rows for x in (r.pk, r.current_amount, r.current_at)]
-                )
+                cursor.execute((f"WITH {head} " if head else "") + parts[-1], params)
+        for row in self.bids:  # saved, as bulk_create leaves them
+            row._state.adding, row._state.db = False, connection.alias
         self.bids, self.events, self.standings = [], [], {}
+
+
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _insert_sql(model, rows: list, params: list, *, with_pk: bool) -> str:
+    """``INSERT INTO`` ``model``'s table of ``rows`` (model instances), one array parameter per
+    column added to ``params``, each value as its field prepares it for the database (as the
+    ORM's insert does). The text does not depend on the number of rows, so the connection
+    prepares the statement once and PostgreSQL plans it once."""
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    for f in fields:
+        params.append([f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows])
+    columns = ", ".join(_qn(f.column) for f in fields)
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    return f"INSERT INTO {_qn(model._meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
 
 
 def _record_bid(
@@ -627,6 +676,7 @@ class BidRequest:
     amount: object
     client_bid_id: str = ""
     confirm: bool = False
+    language: str | None = None  # the bidder's, for its refusal's message
 
 
 def bid_place(
@@ -670,11 +720,13 @@ def bids_place(*, lot_id: int, requests: list[BidRequest]) -> list[BidResult | A
     items: list[_BidItem | ApplicationError] = []
     for r in requests:
         try:
+            with _language(r.language):
+                amount = _parse_amount(r.amount)
             items.append(
                 _BidItem(
-                    application_id=r.application_id, user=r.user, amount=_parse_amount(r.amount),
+                    application_id=r.application_id, user=r.user, amount=amount,
                     client_bid_id=(r.client_bid_id or "").strip()[:64], confirm=r.confirm,
-                    kind=BidKind.MANUAL, check_member=True,
+                    kind=BidKind.MANUAL, check_member=True, language=r.language,
                 )
             )  # fmt: skip
         except ApplicationError as exc:
@@ -748,6 +800,12 @@ class _BidItem:
     now: datetime | None = None
     note: str = ""
     check_member: bool = False
+    language: str | None = None
+
+
+def _language(code: str | None):
+    """Messages in ``code`` (a batch holds bids of people with different languages)."""
+    return translation.override(code) if code else contextlib.nullcontext()
 
 
 def _bid(
@@ -798,17 +856,19 @@ def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | Application
              for i in items if i.check_member and i.application_id in by_id]
         )  # fmt: skip
         accepted = 0
-        writes = _Writes(expected=len(items))
+        writes = _Writes(expected=len(items), batch=True)
         for item in items:
             key = (item.application_id, item.client_bid_id)
             if item.client_bid_id and key in earlier:
                 outcomes.append(BidResult(bid=earlier[key], duplicate=True))
                 continue
             try:
-                result = _bid_one(
-                    lot=lot, item=item, applications=applications,
-                    application=by_id.get(item.application_id), members=members, writes=writes,
-                )  # fmt: skip
+                with _language(item.language):
+                    result = _bid_one(
+                        lot=lot, item=item, applications=applications,
+                        application=by_id.get(item.application_id), members=members,
+                        writes=writes,
+                    )  # fmt: skip
             except ApplicationError as exc:
                 outcomes.append(exc)
                 continue
@@ -816,11 +876,11 @@ def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | Application
                 earlier[key] = result.bid
             accepted += 1
             outcomes.append(result)
-        writes.flush()
         if accepted:
-            _save_lot(
-                lot, ["best_amount", "best_application", "bid_count", "ends_at", "extensions"]
-            )
+            writes.flush(
+                lot=lot,
+                lot_fields=["best_amount", "best_application", "bid_count", "ends_at", "extensions"],
+            )  # fmt: skip
             lot_changed_on_commit(
                 lot_id=lot.pk, kinds=["bid"],
                 snapshot=lot_snapshot(lot=lot, applications=applications),
@@ -834,9 +894,14 @@ def _earlier_bids(lot: Lot, items: list[_BidItem]) -> dict[tuple[int, str], Bid]
     if not ids:
         return {}
     wanted = {(i.application_id, i.client_bid_id) for i in items}
-    query = Bid.objects.filter(lot=lot, client_bid_id__in=ids) if len(ids) > 1 else (
-        Bid.objects.filter(lot=lot, client_bid_id=next(iter(ids)))
-    )  # fmt: skip
+    if connection.vendor == "postgresql":  # the same query, without building it each batch
+        query = Bid.objects.raw(
+            f"SELECT * FROM {_qn(Bid._meta.db_table)} "  # noqa: S608 (only names)
+            "WHERE lot_id = %s AND client_bid_id = ANY(%s)",
+            [lot.pk, sorted(ids)],
+        )
+    else:
+        query = Bid.objects.filter(lot=lot, client_bid_id__in=ids)
     return {
         (b.application_id, b.client_bid_id): b
         for b in query

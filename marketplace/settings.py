@@ -352,6 +352,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Domain settings ------------------------------------------------------------------------
+# Worker processes each websocket server process starts for its bid batches (auctions/
+# bid_workers.py); 0 runs them in a thread of the server process (the embedded default).
+AUCTION_BID_WORKERS = env.int("AUCTION_BID_WORKERS", default=0)
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 VERIFICATION_EXPIRY_WARNING_DAYS = env.int("VERIFICATION_EXPIRY_WARNING_DAYS", default=30)
 VERIFICATION_DOCUMENT_MAX_BYTES = env.int("VERIFICATION_DOCUMENT_MAX_BYTES", default=10 * 2**20)

@@ -160,6 +160,8 @@ class Stack:
             DJANGO_SETTINGS_MODULE="marketplace.settings", DATABASE_URL=self.database_url,
             REDIS_URL=self.redis_url or "", ALLOWED_HOSTS="127.0.0.1,localhost",
             DJANGO_DEBUG=env.get("BENCH_DJANGO_DEBUG", "0"), PYTHONUNBUFFERED="1",
+            # As infra/env.example runs production: bid batches in a worker process.
+            AUCTION_BID_WORKERS=env.get("AUCTION_BID_WORKERS", "1"),
         )  # fmt: skip
         env.pop("CELERY_BROKER_URL", None)
         env.update(extra)

@@ -375,7 +375,7 @@ async def test_bids_arriving_together_are_committed_in_one_batch_and_each_answer
         await receive(comm)
         socks.append(comm)
     sizes: list[int] = []
-    place = hub_module._bids_place
+    place = hub_module.bid_workers.place_here
 
     async def recording(lot_id, requests):
         if not sizes:  # hold the first batch until every other bid is queued behind it
@@ -387,7 +387,7 @@ async def test_bids_arriving_together_are_committed_in_one_batch_and_each_answer
         sizes.append(len(requests))
         return await place(lot_id, requests)
 
-    monkeypatch.setattr(hub_module, "_bids_place", recording)
+    monkeypatch.setattr(hub_module.bid_workers, "place_here", recording)
     for i, comm in enumerate(socks):
         await comm.send_to(text_data=json.dumps({
             "type": "bid", "request_id": f"r{i}", "amount": "99000", "client_bid_id": f"c{i}",

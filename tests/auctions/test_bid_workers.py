@@ -1,0 +1,116 @@
+"""Bids placed by worker processes (``AUCTION_BID_WORKERS``): the websocket protocol as it is
+with the batch in the server process, through real worker processes on the real PostgreSQL
+(a worker is another process: it sees only committed rows, so the test database must be a
+server's), on both channel layers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.utils import translation
+
+from auctions import hub as hub_module
+from auctions.events import chain_verify
+from auctions.models import Bid
+
+from .engine_setup import Auction
+from .test_ws import connect, layer, receive, receive_until  # noqa: F401 (the fixture)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@sync_to_async
+def make_auction(**kwargs):
+    auction = Auction(**kwargs)
+    auction.bidders[-1].language = "uk"
+    auction.bidders[-1].save()
+    return auction.start()
+
+
+@pytest.fixture
+def workers(settings):
+    settings.AUCTION_BID_WORKERS = 1
+    yield
+    for each in list(hub_module._hubs.values()):
+        if each.bid_workers is not None:
+            each.bid_workers.close()
+
+
+def bid(request_id, amount, client_bid_id):
+    return json.dumps({"type": "bid", "request_id": request_id, "amount": amount,
+                       "client_bid_id": client_bid_id})  # fmt: skip
+
+
+async def test_a_worker_process_places_answers_and_broadcasts_the_bids(layer, workers):  # noqa: F811
+    a = await make_auction(suppliers=4, step_reference="own")
+    socks = []
+    for user in a.bidders:
+        comm, connected, _ = await connect(user, a.lot)
+        assert connected
+        await receive(comm)  # the snapshot
+        socks.append(comm)
+    buyer, connected, _ = await connect(a.officer, a.lot)
+    assert connected
+    await receive(buyer)
+    workers_now = hub_module.hub().bid_workers
+    assert workers_now is not None and workers_now.procs[0].is_alive()  # started on connect
+
+    # Three bids at once; the Ukrainian bidder's is above the start price.
+    for i, comm in enumerate(socks[:3]):
+        await comm.send_to(text_data=bid(f"r{i}", "99000", f"c{i}"))
+    await socks[3].send_to(text_data=bid("r3", str(a.lot.start_price + 1), "c3"))
+    results = [await receive_until(comm, "bid_result", [], timeout=30) for comm in socks]
+    assert all(r["ok"] and not r["duplicate"] for r in results[:3]), results
+    refused = results[3]
+    assert refused["ok"] is False and refused["error"]["code"] == "above_start_price"
+    with translation.override("uk"):  # the refusal in the bidder's own language
+        expected = translation.gettext("A bid may not exceed the start price of %(price)s.")
+    assert refused["error"]["message"] == expected % {"price": a.lot.start_price}
+    assert expected != "A bid may not exceed the start price of %(price)s."
+
+    # A resend is answered with the bid first placed, and writes nothing.
+    await socks[0].send_to(text_data=bid("again", "99000", "c0"))
+    again = await receive_until(socks[0], "bid_result", [], timeout=30)
+    assert again["duplicate"] and again["bid"]["id"] == results[0]["bid"]["id"]
+
+    rows = await sync_to_async(list)(Bid.objects.filter(lot=a.lot).values_list("pk", flat=True))
+    assert sorted(rows) == sorted(r["bid"]["id"] for r in results[:3])
+    assert (await sync_to_async(chain_verify)(lot_id=a.lot.pk))[0]
+    assert not hub_module.hub().bid_queues  # nothing was batched in this process
+
+    # The broadcast the worker returned reached the lot's group: the buyer sees three bids.
+    frames: list = []
+    while True:
+        frame = await receive_until(buyer, "standing", frames, timeout=10)
+        if frame["view"]["bid_count"] == 3:
+            break
+    for comm in [*socks, buyer]:
+        await comm.disconnect()
+
+
+async def test_a_bid_a_dying_worker_held_is_refused_and_its_resend_is_placed_once(layer, workers):  # noqa: F811
+    a = await make_auction(suppliers=2, step_reference="own")
+    comm, connected, _ = await connect(a.bidders[0], a.lot)
+    assert connected
+    await receive(comm)
+    pool = hub_module.hub().bid_workers
+    for _ in range(300):  # until the worker has started Django and waits for bids
+        if pool.conns[0] is not None:
+            break
+        await asyncio.sleep(0.05)
+    await comm.send_to(text_data=bid("r1", "99000", "once"))
+    pool.procs[0].kill()
+    first = await receive_until(comm, "bid_result", [], timeout=30)
+    if not first["ok"]:  # the worker died holding it
+        assert first["error"]["code"] == "bid_worker_unavailable"
+    # The client sends it again, as the protocol asks: a new worker places it, once.
+    await comm.send_to(text_data=bid("r2", "99000", "once"))
+    second = await receive_until(comm, "bid_result", [], timeout=60)
+    assert second["ok"], second
+    assert second["duplicate"] == first["ok"]
+    assert await sync_to_async(Bid.objects.filter(lot=a.lot, client_bid_id="once").count)() == 1
+    assert pool.procs[0].is_alive()
+    await comm.disconnect()
