@@ -34,7 +34,7 @@ from marketplace.platforms.models import AuctionFormat
 from marketplace.platforms.selectors import user_is_platform_admin
 from marketplace.verification.selectors import company_can_trade
 
-from . import rules
+from . import batch_reads, rules
 from .broadcast import lot_changed_on_commit
 from .events import LOT_CHAIN_FIELDS, event_append
 from .lock_objects import lot_lock
@@ -128,14 +128,12 @@ def _standings(applications: list[Application]) -> list[rules.Standing]:
     ]
 
 
-# What the engine reads of a bidder's company: its name (for the buyer's view) and what says
-# whether it may trade now; the rest of the row stays in the database.
-_SUPPLIER_FIELDS = ("id", "legal_name", "verification_status", "verified_at")
-
-
 def _admitted(lot: Lot) -> list[Application]:
+    # Of a bidder's company the engine reads its name (for the buyer's view) and what says
+    # whether it may trade now; the rest of the row stays in the database.
     deferred = [
-        f"supplier__{f.name}" for f in Company._meta.concrete_fields if f.name not in _SUPPLIER_FIELDS
+        f"supplier__{f.name}" for f in Company._meta.concrete_fields
+        if f.name not in batch_reads.SUPPLIER_FIELDS
     ]  # fmt: skip
     return list(
         Application.objects.filter(lot=lot, status=ApplicationStatus.ADMITTED)
@@ -217,13 +215,13 @@ class _Writes:
     can name its bid): the bids, their events, the standings and the lot's row, each table's
     rows in one part of it. Otherwise each row is written at once."""
 
-    def __init__(self, *, expected: int = 1, batch: bool = False):
+    def __init__(self, *, expected: int = 1, batch: bool = False, ids: list[int] = ()):
         self.deferred = (batch or expected > 1) and connection.vendor == "postgresql"
         self.expected = expected
         self.bids: list[Bid] = []
         self.events: list | None = [] if self.deferred else None
         self.standings: dict[int, Application] = {}
-        self._ids: list[int] = []
+        self._ids: list[int] = list(ids)  # taken from the bids' sequence already
 
     def bid(self, bid: Bid) -> None:
         if not self.deferred:
@@ -716,7 +714,8 @@ def bids_place(*, lot_id: int, requests: list[BidRequest]) -> list[BidResult | A
     refused bid writes nothing and does not stop the others. Returns, per request, its
     ``BidResult`` or the ``ApplicationError`` that refused it; nothing is committed, and so
     nothing may be acknowledged, before this returns. If the batch as a whole fails for a
-    reason that is not a rule (a constraint fired), each bid is placed again on its own."""
+    reason that is not a rule (a constraint fired: on PostgreSQL this is how a bid resent after
+    its commit is found in a batch of several), each bid is placed again on its own."""
     items: list[_BidItem | ApplicationError] = []
     for r in requests:
         try:
@@ -842,21 +841,29 @@ def _bid(
 def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | ApplicationError]:
     """The bid path: one transaction, one hold of the lot's lock, the items in order.
 
-    Reads once per call what every item needs (the lot, a repeated client id, the admitted
-    applications with their standings, proxies and suppliers, the bidders' memberships), then
-    checks and records each item as ``bid_place`` always has; broadcasts once after commit."""
+    Reads once per call what every item needs (the lot, the admitted applications with their
+    standings, proxies and suppliers, the bidders' memberships), then checks and records each
+    item as ``bid_place`` always has; broadcasts once after commit.
+
+    A bid resent after its commit (its client id already used) is answered with the first bid.
+    A single bid is looked up before the rules. In a batch of several only a refused bid is
+    looked up (a refusal changes nothing, so finding it afterwards answers the same), and a
+    resend the rules accept trips the unique constraint on (lot, application, client id) at
+    the write: ``bids_place`` then places the batch's bids one by one. So a batch does not
+    search the lot's bids for resends that are almost never there."""
     outcomes: list[BidResult | ApplicationError] = []
     with transaction.atomic():
-        lot = lot_lock(lot_id=lot_id)
-        earlier = _earlier_bids(lot, items)
-        applications = _admitted(lot)
+        if connection.vendor == "postgresql":  # the same reads in one round trip
+            reads = batch_reads.read(lot_id=lot_id, items=items, roles=BIDDER_ROLES)
+            if reads.lot is None:
+                raise NotFoundError(_("No such lot."), code="lot_not_found")
+        else:
+            reads = _batch_reads_orm(lot_id, items)
+        lot, earlier, applications = reads.lot, reads.earlier, reads.applications
         by_id = {a.pk: a for a in applications}
-        members = _bidder_memberships(
-            [(i.user, by_id[i.application_id].supplier_id)
-             for i in items if i.check_member and i.application_id in by_id]
-        )  # fmt: skip
+        members = reads.members
         accepted = 0
-        writes = _Writes(expected=len(items), batch=True)
+        writes = _Writes(expected=len(items), batch=True, ids=reads.bid_ids)
         for item in items:
             key = (item.application_id, item.client_bid_id)
             if item.client_bid_id and key in earlier:
@@ -876,6 +883,8 @@ def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | Application
                 earlier[key] = result.bid
             accepted += 1
             outcomes.append(result)
+        if len(items) > 1:
+            _answer_resends(lot, items, outcomes)
         if accepted:
             writes.flush(
                 lot=lot,
@@ -888,20 +897,41 @@ def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | Application
     return outcomes
 
 
+def _answer_resends(lot: Lot, items: list[_BidItem], outcomes: list) -> None:
+    """The refused bids of a batch that were resends of committed bids: answered with those."""
+    refused = [
+        (n, item) for n, (item, outcome) in enumerate(zip(items, outcomes, strict=True))
+        if item.client_bid_id and isinstance(outcome, ApplicationError)
+    ]  # fmt: skip
+    if not refused:
+        return
+    found = _earlier_bids(lot, [item for _n, item in refused])
+    for n, item in refused:
+        bid = found.get((item.application_id, item.client_bid_id))
+        if bid is not None:
+            outcomes[n] = BidResult(bid=bid, duplicate=True)
+
+
+def _batch_reads_orm(lot_id: int, items: list[_BidItem]) -> batch_reads.BatchReads:
+    """What a batch reads under the lock, through the ORM (``batch_reads.read`` on PostgreSQL)."""
+    lot = lot_lock(lot_id=lot_id)
+    earlier = _earlier_bids(lot, items) if len(items) == 1 else {}
+    applications = _admitted(lot)
+    by_id = {a.pk: a for a in applications}
+    members = _bidder_memberships(
+        [(i.user, by_id[i.application_id].supplier_id)
+         for i in items if i.check_member and i.application_id in by_id]
+    )  # fmt: skip
+    return batch_reads.BatchReads(lot, earlier, applications, members, [])
+
+
 def _earlier_bids(lot: Lot, items: list[_BidItem]) -> dict[tuple[int, str], Bid]:
     """Bids already made with the items' client ids (a resend), read under the lock."""
     ids = {i.client_bid_id for i in items if i.client_bid_id}
     if not ids:
         return {}
-    wanted = {(i.application_id, i.client_bid_id) for i in items}
-    if connection.vendor == "postgresql":  # the same query, without building it each batch
-        query = Bid.objects.raw(
-            f"SELECT * FROM {_qn(Bid._meta.db_table)} "  # noqa: S608 (only names)
-            "WHERE lot_id = %s AND client_bid_id = ANY(%s)",
-            [lot.pk, sorted(ids)],
-        )
-    else:
-        query = Bid.objects.filter(lot=lot, client_bid_id__in=ids)
+    wanted = {(i.application_id, i.client_bid_id) for i in items if i.client_bid_id}
+    query = Bid.objects.filter(lot=lot, client_bid_id__in=ids)
     return {
         (b.application_id, b.client_bid_id): b
         for b in query

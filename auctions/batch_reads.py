@@ -1,0 +1,165 @@
+"""What a batch of bids reads under the lot's lock, on PostgreSQL in one round trip.
+
+``services._bids`` needs, before it checks a batch: the lot (locked) with its tender, the bids
+already made with the batch's client ids (resends), the admitted applications with their
+standings, suppliers and proxies, which bidders hold a bidding role in their supplier, and ids
+for the new bids. Through the ORM that is five statements, each built and compiled in Python
+and each a round trip to the server. Here they are fixed SQL sent together in psycopg's pipeline
+mode: the server runs them in order (so every read after the first sees the lot locked), and
+the rows come back at once. The instances are built as the ORM builds them (``Model.from_db``
+with each field's converters, related objects in the same caches as ``select_related``), so
+the engine's code cannot tell the difference; on other databases (the embedded SQLite) the ORM
+reads them (``services._batch_reads_orm``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from functools import cache
+
+from django.db import connection
+from django.db.models import Model
+
+from marketplace.companies.models import Company, Membership
+
+from .models import Application, ApplicationStatus, Bid, Lot, ProxyBid, Tender
+
+
+@dataclass
+class BatchReads:
+    lot: Lot | None
+    earlier: dict  # (application id, client bid id) -> Bid
+    applications: list[Application]
+    members: set[tuple[int, int]]  # (user id, company id) holding a bidding role
+    bid_ids: list[int]  # from the bids' sequence, for the bids the batch may accept
+
+
+# The supplier's columns the engine reads (its name for the buyer's view; whether it may trade).
+SUPPLIER_FIELDS = ("id", "legal_name", "verification_status", "verified_at")
+
+
+def read(*, lot_id: int, items: list, roles) -> BatchReads:
+    """``items``: the batch's ``services._BidItem``s. Inside the batch's transaction."""
+    connection.ensure_connection()
+    # A resend is looked up here for a single bid only (``services._bids`` says why).
+    wanted = []
+    if len(items) == 1 and items[0].client_bid_id:
+        wanted = [(items[0].application_id, items[0].client_bid_id)]
+    users = sorted({i.user.pk for i in items if i.check_member})
+    q = _queries()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(connection.connection.pipeline())
+        lock, earlier, admitted, members, ids = (
+            stack.enter_context(connection.cursor()) for _ in range(5)
+        )
+        lock.execute(q["lock"], [lot_id])
+        if wanted:
+            earlier.execute(q["earlier"], [lot_id, *wanted[0]])
+        admitted.execute(q["admitted"], [lot_id, ApplicationStatus.ADMITTED])
+        if users:
+            members.execute(
+                q["members"], [users, [str(r) for r in roles], lot_id, ApplicationStatus.ADMITTED]
+            )
+        ids.execute(q["ids"], [max(2, len(items) + 1)])
+        lot_row = lock.fetchone()
+        earlier_rows = earlier.fetchall() if wanted else []
+        admitted_rows = admitted.fetchall()
+        member_rows = members.fetchall() if users else []
+        bid_ids = [row[0] for row in ids.fetchall()]
+    if lot_row is None:
+        return BatchReads(None, {}, [], set(), [])
+    lot_fields, tender_fields = q["lot_fields"], q["tender_fields"]
+    lot = _build(Lot, lot_fields, lot_row[: len(lot_fields)])
+    lot._state.fields_cache["tender"] = _build(Tender, tender_fields, lot_row[len(lot_fields) :])
+    return BatchReads(
+        lot=lot,
+        earlier={
+            (b.application_id, b.client_bid_id): b
+            for b in (_build(Bid, q["bid_fields"], row) for row in earlier_rows)
+        },
+        applications=[_application(q, row) for row in admitted_rows],
+        members={(u, c) for u, c in member_rows},
+        bid_ids=bid_ids,
+    )
+
+
+def _application(q: dict, row: tuple) -> Application:
+    af, sf, pf = q["application_fields"], q["supplier_fields"], q["proxy_fields"]
+    application = _build(Application, af, row[: len(af)])
+    supplier = _build(Company, sf, row[len(af) : len(af) + len(sf)])
+    application._state.fields_cache["supplier"] = supplier
+    proxy_row = row[len(af) + len(sf) :]
+    if proxy_row[0] is None:  # no proxy: cached as select_related caches it (access raises)
+        application._state.fields_cache["proxy"] = None
+    else:
+        proxy = _build(ProxyBid, pf, proxy_row)
+        proxy._state.fields_cache["application"] = application
+        application._state.fields_cache["proxy"] = proxy
+    return application
+
+
+def _build(model: type[Model], fields: list, values) -> Model:
+    """``model`` from a row as the ORM makes it: each field's converters, then ``from_db``."""
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        for converter in _converters(field):
+            value = converter(value, field.cached_col, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+
+
+def _converters(field) -> list:
+    return field.get_db_converters(connection)
+
+
+@cache
+def _queries() -> dict:
+    """The statements' text, built once per process from the models (column names quoted)."""
+    qn = connection.ops.quote_name
+
+    def columns(model, alias: str, names=None) -> tuple[list, str]:
+        if names is None:
+            fields = list(model._meta.concrete_fields)
+        else:
+            fields = [model._meta.get_field(n) for n in names]
+        return fields, ", ".join(f"{alias}.{qn(f.column)}" for f in fields)
+
+    lot_fields, lot_cols = columns(Lot, "l")
+    tender_fields, tender_cols = columns(Tender, "t")
+    bid_fields, bid_cols = columns(Bid, "b")
+    app_fields, app_cols = columns(Application, "a")
+    supplier_fields, supplier_cols = columns(Company, "s", SUPPLIER_FIELDS)
+    proxy_fields, proxy_cols = columns(ProxyBid, "p")
+    table = {m: qn(m._meta.db_table) for m in (Lot, Tender, Bid, Application, Company, ProxyBid,
+                                                Membership)}  # fmt: skip
+    return {
+        "lot_fields": lot_fields, "tender_fields": tender_fields, "bid_fields": bid_fields,
+        "application_fields": app_fields, "supplier_fields": supplier_fields,
+        "proxy_fields": proxy_fields,
+        "lock": (
+            f"SELECT {lot_cols}, {tender_cols} FROM {table[Lot]} l "  # noqa: S608 (only names)
+            f"JOIN {table[Tender]} t ON t.id = l.tender_id WHERE l.id = %s FOR UPDATE OF l"
+        ),
+        "earlier": (
+            f"SELECT {bid_cols} FROM {table[Bid]} b WHERE b.lot_id = %s "  # noqa: S608
+            "AND b.application_id = %s AND b.client_bid_id = %s"
+        ),
+        "admitted": (
+            f"SELECT {app_cols}, {supplier_cols}, {proxy_cols} FROM {table[Application]} a "  # noqa: S608
+            f"JOIN {table[Company]} s ON s.id = a.supplier_id "
+            f"LEFT JOIN {table[ProxyBid]} p ON p.application_id = a.id "
+            "WHERE a.lot_id = %s AND a.status = %s ORDER BY a.id"
+        ),
+        # The batch's bidders' bidding roles in any of the lot's admitted suppliers.
+        "members": (
+            f"SELECT m.user_id, m.company_id FROM {table[Membership]} m "  # noqa: S608
+            "WHERE m.user_id = ANY(%s) AND m.role = ANY(%s) AND m.company_id IN "
+            f"(SELECT supplier_id FROM {table[Application]} WHERE lot_id = %s AND status = %s)"
+        ),
+        # Ids for the batch's bids (a refused bid leaves a gap, as a rolled-back insert does).
+        "ids": (
+            f"SELECT nextval(pg_get_serial_sequence('{Bid._meta.db_table}', 'id')) "  # noqa: S608
+            "FROM generate_series(1, %s)"
+        ),
+    }  # fmt: skip
