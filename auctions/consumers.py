@@ -53,8 +53,10 @@ def _json(value) -> str:
 
 
 @db_async
-def _snapshot(lot_id: int) -> dict:
-    return selectors.lot_snapshot(lot=selectors.lot_get(lot_id=lot_id))
+def _snapshot(lot_id: int, viewer: Viewer) -> tuple[dict, list[dict]]:
+    """The lot's snapshot and the viewer's own bids, read together (one lot read, one hop)."""
+    lot = selectors.lot_get(lot_id=lot_id)
+    return selectors.lot_snapshot(lot=lot), _own_bids(lot, viewer)
 
 
 @db_async
@@ -65,16 +67,14 @@ def _access(user, lot_id: int):
     company_id = None
     if viewer.role == "supplier":
         application = Application.objects.select_related("supplier").get(pk=viewer.application_id)
-        blocked = company_trade_block_reason(application.supplier)
+        blocked = company_trade_block_reason(application.supplier, fresh=True)  # just read
         if blocked is not None:
             raise ApplicationError(blocked[1], code="company_not_verified", status_code=403)
         company_id = application.supplier_id
     return viewer, company_id
 
 
-@db_async
-def _own_bids(lot_id: int, viewer: Viewer) -> list[dict]:
-    lot = selectors.lot_get(lot_id=lot_id)
+def _own_bids(lot, viewer: Viewer) -> list[dict]:
     if viewer.role != "supplier":
         return []
     return [
@@ -141,7 +141,7 @@ class LotConsumer(AsyncWebsocketConsumer):
             await get_channel_layer().group_send(
                 lot_group(self.lot_id), {"type": "presence.changed", "lot": self.lot_id}
             )
-        await self._send_snapshot(await _snapshot(self.lot_id), reason="connect")
+        await self._send_snapshot(*await _snapshot(self.lot_id, self.viewer), reason="connect")
         self.ready = True
         if self.held is not None:
             held, self.held = self.held, None
@@ -179,14 +179,14 @@ class LotConsumer(AsyncWebsocketConsumer):
             return
         await self.send(message if isinstance(message, str) else _json(message))
 
-    async def _send_snapshot(self, snapshot: dict, *, reason: str):
+    async def _send_snapshot(self, snapshot: dict, bids: list[dict], *, reason: str):
         view = render(snapshot, self.viewer)
         self.last_seq = snapshot["seq"]
         await self._emit(
             {
                 "type": "snapshot", "protocol": PROTOCOL, "reason": reason, "seq": snapshot["seq"],
                 "server_time": timezone.now().isoformat(), "role": self.viewer.role,
-                "view": view, "bids": await _own_bids(self.lot_id, self.viewer),
+                "view": view, "bids": bids,
             }
         )  # fmt: skip
 
@@ -286,7 +286,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         )
 
     async def _resync(self, frame, request_id):
-        await self._send_snapshot(await _snapshot(self.lot_id), reason="resync")
+        await self._send_snapshot(*await _snapshot(self.lot_id, self.viewer), reason="resync")
 
     async def _bid(self, frame, request_id):
         if self.viewer.role != "supplier":

@@ -16,7 +16,7 @@ Environment (all optional):
   BENCH_SPREAD_LOTS=100 BENCH_SPREAD_BIDDERS=2   lots x bidders of the spread scenario
   BENCH_SPREAD_CLIENTS=16                  pgbench clients over the 100 rows
   BENCH_FANOUT_PARTICIPANTS=100 BENCH_FANOUT_BIDS=200 BENCH_FANOUT_GAP=0.15
-  BENCH_IDLE_TARGET=5000 BENCH_IDLE_BATCH=200 BENCH_IDLE_MAX_SECONDS=150
+  BENCH_IDLE_TARGET=5000 BENCH_IDLE_BATCH=200 BENCH_IDLE_MAX_SECONDS=300
   BENCH_OUTPUT=var/bench/latest.json
   BENCH_PYSPY=/path/to/py-spy             profile Daphne during each scenario (collapsed stacks
                                            in var/bench/profile-<scenario>.txt)
@@ -74,7 +74,7 @@ def settings_from_env() -> dict:
         "fanout_gap": env_float("BENCH_FANOUT_GAP", 0.15),
         "idle_target": env_int("BENCH_IDLE_TARGET", TARGET_IDLE_CONNECTIONS),
         "idle_batch": env_int("BENCH_IDLE_BATCH", 200),
-        "idle_max_seconds": env_float("BENCH_IDLE_MAX_SECONDS", 150),
+        "idle_max_seconds": env_float("BENCH_IDLE_MAX_SECONDS", 300),
         "output": os.environ.get("BENCH_OUTPUT", str(ROOT / "var" / "bench" / "latest.json")),
     }
 
