@@ -17,7 +17,7 @@ from auctions.events import chain_verify
 from auctions.models import Bid
 
 from .engine_setup import Auction
-from .test_ws import connect, layer, receive, receive_until  # noqa: F401 (the fixture)
+from .test_ws import connect, layer, receive, receive_until, settled  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
+import time
 import uuid
 
 import pytest
+import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
@@ -31,8 +34,28 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://testserver")
 
 
+@pytest_asyncio.fixture
+async def settled():
+    """After the test, every task it left (consumers, the hub's tickers and receivers) is
+    cancelled and awaited here, again while any is still running, for up to 5 s, and any
+    still pending is printed: pytest-asyncio's own teardown waits for them without a limit,
+    and a full run once hung there (in different tests; not reproduced on demand)."""
+    yield
+    current = asyncio.current_task()
+    deadline = time.monotonic() + 5
+    while pending := [t for t in asyncio.all_tasks() if t is not current and not t.done()]:
+        if time.monotonic() > deadline:
+            for task in pending:
+                print(f"task still running after the test: {task!r}", file=sys.stderr)
+                task.print_stack(file=sys.stderr)
+            return
+        for task in pending:
+            task.cancel()
+        await asyncio.wait(pending, timeout=0.2)
+
+
 @pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-def layer(request, settings):
+def layer(request, settings, settled):
     """Each test runs on the in-memory layer (the embedded default) and on channels-redis
     (production), the latter on the real Redis server `make test` starts."""
     if request.param == "redis":
