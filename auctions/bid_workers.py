@@ -36,6 +36,7 @@ from decimal import Decimal
 from multiprocessing import get_context
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from marketplace.core.asyncdb import db_async
@@ -64,6 +65,11 @@ class WorkerUnavailable(ApplicationError):
     code = "bid_worker_unavailable"
 
 
+def _unavailable(language: str | None) -> WorkerUnavailable:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return WorkerUnavailable(_("The bid could not be placed just now. Send it again."))
+
+
 # --- the server side ---------------------------------------------------------------------------
 
 
@@ -75,7 +81,8 @@ class Workers:
         self.send = send  # coroutine function: the hub's, for the broadcasts (group, message)
         self.procs: list = [None] * count
         self.conns: list = [None] * count
-        self.waiting: dict[int, tuple[int, asyncio.Future]] = {}  # request id -> (worker, future)
+        # request id -> (worker, future, the bidder's language)
+        self.waiting: dict[int, tuple[int, asyncio.Future, str | None]] = {}
         self.ids = itertools.count(1)
         self.sending: asyncio.Task | None = None
 
@@ -88,7 +95,7 @@ class Workers:
         conn = self._conn(index)
         request_id = next(self.ids)
         future = asyncio.get_running_loop().create_future()
-        self.waiting[request_id] = (index, future)
+        self.waiting[request_id] = (index, future, request.language)
         try:
             conn.send((request_id, lot_id, _request_row(request)))
         except (OSError, ValueError):
@@ -124,7 +131,7 @@ class Workers:
     def _answer(self, message) -> None:
         answers, broadcasts = message
         for request_id, encoded in answers:
-            _index, future = self.waiting.pop(request_id, (None, None))
+            _index, future, _language = self.waiting.pop(request_id, (None, None, None))
             if future is not None and not future.done():
                 future.set_result(_decode(encoded))
         if broadcasts:  # after the previous batch's, so a lot's changes leave in order
@@ -140,13 +147,11 @@ class Workers:
         if proc is not None and proc.is_alive():
             proc.kill()
         logger.error("bid worker %s stopped; its waiting bids are refused", index)
-        for request_id, (worker, future) in list(self.waiting.items()):
+        for request_id, (worker, future, language) in list(self.waiting.items()):
             if worker == index:
                 del self.waiting[request_id]
                 if not future.done():
-                    future.set_result(
-                        WorkerUnavailable(_("The bid could not be placed just now. Send it again."))
-                    )
+                    future.set_result(_unavailable(language))
 
     def close(self) -> None:
         for index in range(self.count):
@@ -211,9 +216,7 @@ def _run(lot_id: int, items: list) -> tuple[list, list]:
     except Exception:  # not a rule's refusal: the database, say. Each bid hears of it.
         logger.exception("bid batch for lot %s failed", lot_id)
         close_old_connections()  # a broken connection is not kept for the next batch
-        error = ("error", "WorkerUnavailable", WorkerUnavailable.code,
-                 str(_("The bid could not be placed just now. Send it again.")), 503)  # fmt: skip
-        return [(request_id, error) for request_id, _row in items], []
+        return [(request_id, _encode(_unavailable(row[5]))) for request_id, row in items], []
     return [
         (request_id, _encode(o)) for (request_id, _row), o in zip(items, outcomes, strict=True)
     ], broadcasts

@@ -93,7 +93,7 @@ async def test_a_worker_process_places_answers_and_broadcasts_the_bids(layer, wo
 
 async def test_a_bid_a_dying_worker_held_is_refused_and_its_resend_is_placed_once(layer, workers):  # noqa: F811
     a = await make_auction(suppliers=2, step_reference="own")
-    comm, connected, _ = await connect(a.bidders[0], a.lot)
+    comm, connected, _ = await connect(a.bidders[-1], a.lot)  # a Ukrainian bidder
     assert connected
     await receive(comm)
     pool = hub_module.hub().bid_workers
@@ -104,8 +104,15 @@ async def test_a_bid_a_dying_worker_held_is_refused_and_its_resend_is_placed_onc
     await comm.send_to(text_data=bid("r1", "99000", "once"))
     pool.procs[0].kill()
     first = await receive_until(comm, "bid_result", [], timeout=30)
-    if not first["ok"]:  # the worker died holding it
+    if not first["ok"]:  # the worker died holding it: said in the bidder's language
         assert first["error"]["code"] == "bid_worker_unavailable"
+        with translation.override("uk"):
+            said = translation.gettext("The bid could not be placed just now. Send it again.")
+        assert (
+            first["error"]["message"]
+            == said
+            != "The bid could not be placed just now. Send it again."
+        )
     # The client sends it again, as the protocol asks: a new worker places it, once.
     await comm.send_to(text_data=bid("r2", "99000", "once"))
     second = await receive_until(comm, "bid_result", [], timeout=60)
