@@ -45,18 +45,8 @@ def company_role_holders(
 ) -> set[tuple[int, int]]:
     """The (user id, company id) pairs among these users and companies holding one of
     ``roles``, in one query (the bid path checks a batch of bidders at once)."""
-    from django.db import connection
-
     from marketplace.companies.models import Membership
 
-    if connection.vendor == "postgresql":  # the same query, without building it each batch
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT user_id, company_id FROM {Membership._meta.db_table} "  # noqa: S608
-                "WHERE user_id = ANY(%s) AND company_id = ANY(%s) AND role = ANY(%s)",
-                [sorted(user_ids), sorted(company_ids), [str(r) for r in roles]],
-            )
-            return {(u, c) for u, c in cursor.fetchall()}
     return set(
         Membership.objects.filter(
             user_id__in=user_ids, company_id__in=company_ids, role__in=list(roles)
