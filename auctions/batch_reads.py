@@ -103,14 +103,10 @@ def _build(model: type[Model], fields: list, values) -> Model:
     """``model`` from a row as the ORM makes it: each field's converters, then ``from_db``."""
     converted = []
     for field, value in zip(fields, values, strict=True):
-        for converter in _converters(field):
+        for converter in field.get_db_converters(connection):
             value = converter(value, field.cached_col, connection)
         converted.append(value)
     return model.from_db(connection.alias, [f.attname for f in fields], converted)
-
-
-def _converters(field) -> list:
-    return field.get_db_converters(connection)
 
 
 @cache

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import itertools
 import logging
 import os
@@ -250,6 +251,7 @@ def _encode(outcome) -> tuple:
             bid.placed_at.isoformat(), outcome.duplicate, outcome.extended)  # fmt: skip
 
 
+@functools.cache
 def _error_classes() -> dict[str, type]:
     from marketplace.core import exceptions
 

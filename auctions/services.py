@@ -216,7 +216,7 @@ class _Writes:
     rows in one part of it. Otherwise each row is written at once."""
 
     def __init__(self, *, expected: int = 1, batch: bool = False, ids: list[int] = ()):
-        self.deferred = (batch or expected > 1) and connection.vendor == "postgresql"
+        self.deferred = batch and connection.vendor == "postgresql"
         self.expected = expected
         self.bids: list[Bid] = []
         self.events: list | None = [] if self.deferred else None
