@@ -167,13 +167,20 @@ def tender_create(request):
     )  # fmt: skip
 
 
+def _not_a_draft(request, tender):
+    """The way back to the tender, with a message, once it is no longer a draft; else None."""
+    if tender.status == TenderStatus.DRAFT:
+        return None
+    messages.error(request, _("The tender is published; only a draft can be changed."))
+    return _manage(tender.pk)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def tender_edit(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
-    if tender.status != TenderStatus.DRAFT:
-        messages.error(request, _("The tender is published; only a draft can be changed."))
-        return _manage(tender.pk)
+    if (back := _not_a_draft(request, tender)) is not None:
+        return back
     initial = {name: getattr(tender, name) for name in services.TENDER_FIELDS}
     form = TenderForm(request.POST or None, initial=initial)
     context = {
@@ -280,9 +287,8 @@ def _lot_form(request, *, tender, lot, form, write, saved):
 @require_http_methods(["GET", "POST"])
 def lot_create(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
-    if tender.status != TenderStatus.DRAFT:
-        messages.error(request, _("The tender is published; only a draft can be changed."))
-        return _manage(tender.pk)
+    if (back := _not_a_draft(request, tender)) is not None:
+        return back
     initial = services.lot_defaults_from_platform(tender.platform)
     form = LotForm(request.POST or None, initial=initial)
 
@@ -301,9 +307,8 @@ def lot_create(request, tender_id: int):
 def lot_edit(request, lot_id: int):
     lot = _managed_lot(request, lot_id)
     tender = lot.tender
-    if tender.status != TenderStatus.DRAFT:
-        messages.error(request, _("The tender is published; only a draft can be changed."))
-        return _manage(tender.pk)
+    if (back := _not_a_draft(request, tender)) is not None:
+        return back
     form = LotForm(request.POST or None, initial=LotForm.initial_for(lot))
 
     def saved(_lot):
