@@ -36,7 +36,7 @@ def database_url() -> str:
 
 
 @contextlib.contextmanager
-def daphne_processes(count: int):
+def daphne_processes(count: int, bid_workers: int = 0):
     from django.conf import settings
 
     env = {
@@ -45,6 +45,7 @@ def daphne_processes(count: int):
         "REDIS_URL": settings.REDIS_URL,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DB_CONN_MAX_AGE": "0",
+        "AUCTION_BID_WORKERS": str(bid_workers),
     }
     ports = [free_port() for _ in range(count)]
     procs = [
@@ -119,12 +120,15 @@ async def watch(port: int, lot_id: int, token: str, bids: int, seqs: list, send:
 ready: list = []
 
 
-def test_two_daphne_processes_serve_one_lot_consistently():
+@pytest.mark.parametrize("bid_workers", [0, 1], ids=["bids-in-thread", "bid-worker-process"])
+def test_two_daphne_processes_serve_one_lot_consistently(bid_workers):
+    """Both processes' sockets see the same sequence, with the bids placed in a thread of each
+    process (the embedded default) or in each process's worker (production)."""
     a = Auction(suppliers=2)
     a.start()
     tokens = [Token.objects.create(user=user).key for user in a.bidders]
     amounts = ["99000", "98000", "97000", "96000"]
-    with daphne_processes(2) as ports:
+    with daphne_processes(2, bid_workers) as ports:
         seen_a: list = []
         seen_b: list = []
         ready.clear()
