@@ -13,6 +13,7 @@ import json
 import logging
 from decimal import Decimal
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -107,6 +108,17 @@ class LotConsumer(AsyncWebsocketConsumer):
     language: str = "en"
     ready: bool = False  # the snapshot has been sent
     held: dict | None = None  # the newest change that arrived before it
+
+    async def dispatch(self, message):
+        """Channels' ``dispatch`` first closes the stale database connections of its one
+        thread-sensitive thread, a hop to that thread and back for every frame a client sends.
+        This consumer never uses that thread's connections: its database work runs through
+        ``db_async``, which closes stale connections around each call. So the handler runs
+        straight away (on the hot lot the hop was a thread wake-up per bid)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- connection ------------------------------------------------------------------------
 
