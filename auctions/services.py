@@ -34,7 +34,7 @@ from marketplace.platforms.models import AuctionFormat
 from marketplace.platforms.selectors import user_is_platform_admin
 from marketplace.verification.selectors import company_can_trade
 
-from . import batch_reads, rules
+from . import batch_reads, batch_writes, rules
 from .broadcast import lot_changed_on_commit
 from .events import LOT_CHAIN_FIELDS, event_append
 from .lock_objects import lot_lock
@@ -47,7 +47,6 @@ from .models import (
     BidWithdrawal,
     Deal,
     Lot,
-    LotEvent,
     LotStatus,
     ProxyBid,
     StepReference,
@@ -88,6 +87,21 @@ def _parse_amount(amount) -> Decimal:
             _("The amount may have at most two decimal places."), code="invalid_amount"
         )
     return value.quantize(rules.CENT)
+
+
+def _parse_client_bid_id(value) -> str:
+    """The client's id for a bid (its idempotency key): printable text of at most 64 characters,
+    or empty for none."""
+    text = str(value or "").strip()
+    if len(text) > 64:
+        raise BidRejected(
+            _("The bid id may have at most 64 characters."), code="invalid_client_bid_id"
+        )
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise BidRejected(
+            _("The bid id may not contain control characters."), code="invalid_client_bid_id"
+        )
+    return text
 
 
 def _save_lot(lot: Lot, fields: list[str]) -> None:
@@ -211,9 +225,9 @@ def _soft_close(lot: Lot, *, now: datetime, rank_of_bidder: int, pending=None) -
 
 class _Writes:
     """The rows a batch of bids writes. On PostgreSQL they go to the database at the end of the
-    batch in one statement (the bids' ids are taken from their sequence first, so each event
-    can name its bid): the bids, their events, the standings and the lot's row, each table's
-    rows in one part of it. Otherwise each row is written at once."""
+    batch in one statement (``batch_writes``; the bids' ids are taken from their sequence first,
+    so each event can name its bid): the bids, their events, the standings and the lot's row.
+    Otherwise each row is written at once."""
 
     def __init__(self, *, expected: int = 1, batch: bool = False, ids: list[int] = ()):
         self.deferred = batch and connection.vendor == "postgresql"
@@ -251,61 +265,13 @@ class _Writes:
             if lot is not None:
                 _save_lot(lot, lot_fields)
             return
-        parts: list[str] = []
-        params: list = []
-        if self.bids:
-            parts.append(_insert_sql(Bid, self.bids, params, with_pk=True))
-        if self.events:
-            parts.append(_insert_sql(LotEvent, self.events, params, with_pk=False))
-        if self.standings:
-            # UPDATE ... FROM (VALUES ...) for every standing the batch changed (the ORM's
-            # bulk_update builds a CASE per column and row, in Python, for the same effect).
-            rows = list(self.standings.values())
-            parts.append(
-                f"UPDATE {_qn(Application._meta.db_table)} AS a SET current_amount = v.amount, "  # noqa: S608
-                "current_at = v.at FROM unnest(%s::bigint[], %s::numeric[], %s::timestamptz[]) "
-                "AS v(id, amount, at) WHERE a.id = v.id"
-            )  # only placeholders go into the text
-            params.extend(
-                [[r.pk for r in rows], [r.current_amount for r in rows], [r.current_at for r in rows]]
-            )  # fmt: skip
-        if lot is not None:
-            fields = [
-                Lot._meta.get_field(f) for f in sorted(set(lot_fields) | set(LOT_CHAIN_FIELDS))
-            ]
-            parts.append(
-                f"UPDATE {_qn(Lot._meta.db_table)} SET "  # noqa: S608
-                + ", ".join(f"{_qn(f.column)} = %s" for f in fields)
-                + f" WHERE {_qn(Lot._meta.pk.column)} = %s"
-            )
-            params.extend(f.get_db_prep_save(getattr(lot, f.attname), connection) for f in fields)
-            params.append(lot.pk)
-        if parts:
-            # One statement, one round trip: the other parts as data-modifying WITH queries
-            # (PostgreSQL runs every one of them, all or none).
-            head = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts[:-1]))
-            with connection.cursor() as cursor:
-                cursor.execute((f"WITH {head} " if head else "") + parts[-1], params)
+        batch_writes.write(
+            bids=self.bids, events=self.events, standings=list(self.standings.values()),
+            lot=lot, lot_fields=set(lot_fields) | set(LOT_CHAIN_FIELDS) if lot else (),
+        )  # fmt: skip
         for row in self.bids:  # saved, as bulk_create leaves them
             row._state.adding, row._state.db = False, connection.alias
         self.bids, self.events, self.standings = [], [], {}
-
-
-def _qn(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _insert_sql(model, rows: list, params: list, *, with_pk: bool) -> str:
-    """``INSERT INTO`` ``model``'s table of ``rows`` (model instances), one array parameter per
-    column added to ``params``, each value as its field prepares it for the database (as the
-    ORM's insert does). The text does not depend on the number of rows, so the connection
-    prepares the statement once and PostgreSQL plans it once."""
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-    for f in fields:
-        params.append([f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows])
-    columns = ", ".join(_qn(f.column) for f in fields)
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    return f"INSERT INTO {_qn(model._meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
 
 
 def _record_bid(
@@ -693,7 +659,7 @@ def bid_place(
     websocket, from its connection); the user's right to bid for it is still checked, under
     the lock, in one query."""
     value = _parse_amount(amount)
-    client_bid_id = (client_bid_id or "").strip()[:64]
+    client_bid_id = _parse_client_bid_id(client_bid_id)
     if application_id is None:
         application_id = bidder_application(lot_id=lot_id, user=user).pk
         check_member = False
@@ -721,10 +687,11 @@ def bids_place(*, lot_id: int, requests: list[BidRequest]) -> list[BidResult | A
         try:
             with _language(r.language):
                 amount = _parse_amount(r.amount)
+                client_bid_id = _parse_client_bid_id(r.client_bid_id)
             items.append(
                 _BidItem(
                     application_id=r.application_id, user=r.user, amount=amount,
-                    client_bid_id=(r.client_bid_id or "").strip()[:64], confirm=r.confirm,
+                    client_bid_id=client_bid_id, confirm=r.confirm,
                     kind=BidKind.MANUAL, check_member=True, language=r.language,
                 )
             )  # fmt: skip
@@ -783,7 +750,7 @@ def surrogate_bid_place(
         raise NotFoundError(_("No such application in this lot."), code="application_not_found")
     return _bid(
         lot_id=lot_id, application_id=application_id, user=user, amount=value,
-        client_bid_id=(client_bid_id or "").strip()[:64], confirm=confirm,
+        client_bid_id=_parse_client_bid_id(client_bid_id), confirm=confirm,
         kind=BidKind.SURROGATE, now=now, note=reason,
     )  # fmt: skip
 

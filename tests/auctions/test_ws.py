@@ -453,3 +453,59 @@ async def test_a_refused_bid_in_a_batch_is_answered_with_its_own_error(layer):
     assert await sync_to_async(Bid.objects.filter(lot=a.lot).count)() == 1
     await s1.disconnect()
     await s2.disconnect()
+
+
+async def test_a_bid_id_with_control_characters_is_refused_and_any_text_is_kept_exactly(layer):
+    """The bid id is the client's own text: a control character (which the database could not
+    store) or more than 64 characters is refused for that bid alone; any other text, quotes,
+    backslashes and Cyrillic included, is stored and echoed exactly."""
+    a = await make_auction(suppliers=3)
+    socks = []
+    for user in a.bidders:
+        comm, _, _ = await connect(user, a.lot)
+        await receive(comm)
+        socks.append(comm)
+    odd = 'ставка "1" \\ ü'
+    ids = (("bad", "c\x00d"), ("long", "x" * 65), ("odd", odd))
+    for comm, (rid, client_bid_id) in zip(socks, ids, strict=True):
+        await comm.send_to(text_data=json.dumps(
+            {"type": "bid", "request_id": rid, "amount": "99000", "client_bid_id": client_bid_id}
+        ))  # fmt: skip
+    bad, long, ok = [await receive_until(c, "bid_result", [], timeout=10) for c in socks]
+    assert bad["ok"] is False and bad["error"]["code"] == "invalid_client_bid_id"
+    assert "control characters" in bad["error"]["message"]
+    assert long["ok"] is False and long["error"]["code"] == "invalid_client_bid_id"
+    assert "64" in long["error"]["message"]
+    assert ok["ok"] is True and ok["bid"]["client_bid_id"] == odd
+    stored = await sync_to_async(list)(Bid.objects.filter(lot=a.lot).values_list("client_bid_id"))
+    assert stored == [(odd,)]
+    assert (await sync_to_async(chain_verify)(lot_id=a.lot.pk))[0]
+    for comm in socks:
+        await comm.disconnect()
+
+
+async def test_frames_are_handled_without_a_hop_to_the_thread_sensitive_thread(layer, monkeypatch):
+    """Channels' dispatch would close stale connections in its one thread-sensitive thread
+    before each frame; the consumer's database work closes its own (``db_async``), so a frame
+    goes straight to its handler."""
+    import channels.consumer
+
+    hops = []
+
+    async def counted():
+        hops.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+    a = await make_auction(suppliers=1)
+    comm, connected, _ = await connect(a.bidders[0], a.lot)
+    assert connected
+    await receive(comm)
+    await comm.send_to(text_data=json.dumps({"type": "ping", "request_id": "p"}))
+    pong = await receive_until(comm, "pong", [], timeout=10)
+    assert pong["request_id"] == "p"
+    await comm.send_to(text_data=json.dumps(
+        {"type": "bid", "request_id": "b", "amount": "99000", "client_bid_id": "b"}
+    ))  # fmt: skip
+    assert (await receive_until(comm, "bid_result", [], timeout=10))["ok"]
+    await comm.disconnect()
+    assert hops == []
