@@ -819,7 +819,8 @@ def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | Application
     the write: ``bids_place`` then places the batch's bids one by one. So a batch does not
     search the lot's bids for resends that are almost never there."""
     outcomes: list[BidResult | ApplicationError] = []
-    with transaction.atomic():
+    commits = not connection.in_atomic_block  # this block's exit is the COMMIT
+    with contextlib.ExitStack() as pipeline, transaction.atomic():
         if connection.vendor == "postgresql":  # the same reads in one round trip
             reads = batch_reads.read(lot_id=lot_id, items=items, roles=BIDDER_ROLES)
             if reads.lot is None:
@@ -853,6 +854,14 @@ def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | Application
         if len(items) > 1:
             _answer_resends(lot, items, outcomes)
         if accepted:
+            if writes.deferred and commits:
+                # The write and the COMMIT in one round trip: in pipeline mode the write is
+                # only queued, and the commit (the atomic block's exit) sends both and syncs;
+                # an error of the write (a resend's constraint) raises there, and the atomic
+                # block rolls back as for any failed commit. The pipeline closes after it.
+                # (Inside a caller's transaction the exit is a savepoint's release, which
+                # would not sync: there the write is sent at once.)
+                pipeline.enter_context(connection.connection.pipeline())
             writes.flush(
                 lot=lot,
                 lot_fields=["best_amount", "best_application", "bid_count", "ends_at", "extensions"],

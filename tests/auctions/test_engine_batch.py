@@ -63,14 +63,24 @@ def test_a_batch_is_checked_in_order_by_the_single_bid_rules_and_commits_once():
     # A later resend answers with the same bid; a single bid sees the batch's bids.
     again = bids_place(lot_id=a.lot.pk, requests=[req(a, 1, "98000.00", "b2")])
     assert again[0].duplicate and again[0].bid.pk == out[2].bid.pk
-    # ... also within a batch of several, whose other bids are placed (on PostgreSQL the unique
-    # constraint finds the resend and the batch's bids are placed one by one).
+    # ... also within a batch of several, whose other bids are placed (the rules refuse the
+    # resend's amount, so it is looked up after them).
     mixed = bids_place(lot_id=a.lot.pk, requests=[
         req(a, 2, "97000.00", "c3"), req(a, 1, "98000.00", "b2"), req(a, 0, "96000.00", "a3"),
     ])  # fmt: skip
     assert [getattr(o, "duplicate", o) for o in mixed] == [False, True, False], mixed
     assert mixed[1].bid.pk == out[2].bid.pk
     assert Bid.objects.filter(lot=a.lot).count() == 4
+    assert chain_verify(lot_id=a.lot.pk)[0]
+    # A resend whose amount the rules accept (the client changed it): on PostgreSQL the unique
+    # constraint trips when the batch commits (its write and COMMIT go together), the batch is
+    # rolled back and its bids are placed one by one; the resend is answered with its first bid.
+    changed = bids_place(lot_id=a.lot.pk, requests=[
+        req(a, 2, "95000.00", "c4"), req(a, 1, "94000.00", "b2"),
+    ])  # fmt: skip
+    assert [getattr(o, "duplicate", o) for o in changed] == [False, True], changed
+    assert changed[1].bid.pk == out[2].bid.pk and changed[1].bid.amount == Decimal("98000.00")
+    assert Bid.objects.filter(lot=a.lot).count() == 5
     assert chain_verify(lot_id=a.lot.pk)[0]
     with pytest.raises(ApplicationError) as exc:
         bid_place(lot_id=a.lot.pk, user=a.bidders[2], amount="97500.00")
