@@ -39,7 +39,8 @@ class Hub:
         self.task: asyncio.Task | None = None
         self.members: dict[str, set] = defaultdict(set)  # group -> local consumers
         self.ready = asyncio.Lock()
-        self.lots: dict[int, _Coalescer] = {}
+        self.lots: dict[int, _Coalescer] = {}  # a lot's changes as they arrive, to the sockets
+        self.outgoing: dict[int, _Coalescer] = {}  # a lot's changes from bid batches, to the layer
         self.tickers: dict[str, asyncio.Task] = {}
         self.delivered: dict[int, int] = {}  # lot -> the newest seq handed to its sockets
         self.presence_local: dict[int, dict[str, int]] = defaultdict(dict)
@@ -71,8 +72,24 @@ class Hub:
         if self.bid_workers is None or self.bid_workers.count != count:
             if self.bid_workers is not None:
                 self.bid_workers.close()
-            self.bid_workers = bid_workers.Workers(count, send=_send)
+            self.bid_workers = bid_workers.Workers(count, send=self.broadcast)
         return self.bid_workers
+
+    async def broadcast(self, broadcasts: list[tuple[str, dict]]) -> None:
+        """A committed bid batch's broadcasts, to the channel layer (every process). A lot's
+        changes leave through a ``_Coalescer`` as every process delivers them: the first at
+        once, then only the newest of each window (each change is the lot's whole state).
+        Every process would coalesce them on arrival anyway; here the hot lot costs one Redis
+        message per window instead of one per batch, to send and for each process to read."""
+        for group, message in broadcasts:
+            if message.get("type") != "lot.changed":
+                await _send([(group, message)])
+                continue
+            lot = message["lot"]
+            coalescer = self.outgoing.get(lot)
+            if coalescer is None:
+                coalescer = self.outgoing[lot] = _Coalescer(lambda m, g=group: _send([(g, m)]))
+            await coalescer.offer(message)
 
     # --- presence: which admitted suppliers have a socket open, across every process ------
 
@@ -332,7 +349,7 @@ class _BidQueue:
             # the next batch runs, after the previous batch's, so they leave in their order.
             if broadcasts:
                 self.sending = asyncio.ensure_future(
-                    bid_workers.chain(self.sending, _send(broadcasts))
+                    bid_workers.chain(self.sending, hub().broadcast(broadcasts))
                 )
 
 

@@ -51,6 +51,31 @@ async def test_no_window_delivers_every_change(settings):
     assert delivered == [1, 2, 3, 4, 5]
 
 
+async def test_bid_batches_changes_leave_for_the_layer_once_per_window(settings, monkeypatch):
+    """The hub sends a lot's changes from its bid batches through the same window: the first
+    at once, then the newest of the window (with every kind); other messages at once."""
+    from auctions import hub as hub_module
+
+    settings.AUCTION_WS_COALESCE_SECONDS = 0.2
+    sent = []
+
+    async def send(broadcasts):
+        sent.extend((g, m["type"], m.get("seq"), m.get("kinds")) for g, m in broadcasts)
+
+    monkeypatch.setattr(hub_module, "_send", send)
+    h = Hub()
+    await h.broadcast([("lot.1", change(1))])
+    access = {"type": "access.changed", "company": 9}
+    await h.broadcast([("lot.1", change(2)), ("company.9", access)])
+    await h.broadcast([("lot.1", change(3, "extended"))])
+    assert sent == [
+        ("lot.1", "lot.changed", 1, ["bid"]),
+        ("company.9", "access.changed", None, None),
+    ]
+    await asyncio.sleep(0.35)
+    assert sent[2:] == [("lot.1", "lot.changed", 3, ["bid", "extended"])]
+
+
 async def test_a_change_before_the_snapshot_is_held_and_sent_after_it_only_if_newer(monkeypatch):
     import json
 
