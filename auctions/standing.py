@@ -52,8 +52,19 @@ def _max_bid(snapshot: dict, mine: dict | None) -> str | None:
     return _money(min(start, reference - step))
 
 
-def render(snapshot: dict, viewer: Viewer) -> dict:
-    """The view of ``snapshot`` that ``viewer`` may see. Pure: no database, no clock."""
+def ladder_entries(entries: list[dict], *, names: bool, me: int | None) -> list[dict]:
+    """The ladder as a viewer sees it: for a supplier (``me``: its application id) each entry
+    says whether it is its own; for the buyer's side (``me`` None) there is no such flag."""
+    if me is None:
+        return [_public_entry(e, names=names) for e in entries]
+    return [{**_public_entry(e, names=names), "me": e["application"] == me} for e in entries]
+
+
+def render(snapshot: dict, viewer: Viewer, *, ladder=ladder_entries) -> dict:
+    """The view of ``snapshot`` that ``viewer`` may see. Pure: no database, no clock.
+
+    ``ladder`` makes the ladder's value where the view has one, with ``ladder_entries``'s
+    arguments; the websocket passes one that shares the ladder's text between its sockets."""
     entries = snapshot["entries"]
     finished = snapshot["status"] in FINISHED
     view = {
@@ -87,7 +98,7 @@ def render(snapshot: dict, viewer: Viewer) -> dict:
             view["offers"] = len(entries)
             return view
         view["best"] = _public_entry(entries[0], names=True) if entries else None
-        view["ladder"] = [_public_entry(e, names=True) for e in entries]
+        view["ladder"] = ladder(entries, names=True, me=None)
         return view
 
     mine = next((e for e in entries if e["application"] == viewer.application_id), None)
@@ -113,10 +124,7 @@ def render(snapshot: dict, viewer: Viewer) -> dict:
             else None
         )
     if snapshot["visibility"] == "ladder" or finished:
-        view["ladder"] = [
-            {**_public_entry(e, names=names), "me": e["application"] == viewer.application_id}
-            for e in entries
-        ]
+        view["ladder"] = ladder(entries, names=names, me=viewer.application_id)
     return view
 
 

@@ -82,7 +82,9 @@ async def test_a_change_before_the_snapshot_is_held_and_sent_after_it_only_if_ne
     from auctions import consumers
     from auctions.standing import Viewer
 
-    monkeypatch.setattr(consumers, "render", lambda snapshot, viewer: {"seq": snapshot["seq"]})
+    monkeypatch.setattr(
+        consumers, "render", lambda snapshot, viewer, **kw: {"seq": snapshot["seq"]}
+    )
     consumer = consumers.LotConsumer()
     consumer.viewer = Viewer(role="buyer")
     sent = []
