@@ -88,8 +88,15 @@ class Hub:
             lot = message["lot"]
             coalescer = self.outgoing.get(lot)
             if coalescer is None:
-                coalescer = self.outgoing[lot] = _Coalescer(lambda m, g=group: _send([(g, m)]))
+                coalescer = self.outgoing[lot] = _Coalescer(lambda m, g=group: self._publish(g, m))
             await coalescer.offer(message)
+
+    async def _publish(self, group: str, message: dict) -> None:
+        """A change to the other processes through the layer, and to this one's sockets at
+        once: its own copy, marked with this hub's channel, is skipped when it comes back."""
+        message = {**message, "origin": self.channel}
+        await _send([(group, message)])
+        await self.dispatch(message)
 
     # --- presence: which admitted suppliers have a socket open, across every process ------
 
@@ -198,6 +205,8 @@ class Hub:
                 logger.exception("hub receive failed")
                 await asyncio.sleep(0.5)
                 continue
+            if message.get("origin") is not None and message["origin"] == self.channel:
+                continue  # this process's own change, delivered here when it was sent
             await self.dispatch(message)
 
     async def dispatch(self, message: dict) -> None:

@@ -76,6 +76,42 @@ async def test_bid_batches_changes_leave_for_the_layer_once_per_window(settings,
     assert sent[2:] == [("lot.1", "lot.changed", 3, ["bid", "extended"])]
 
 
+async def test_a_hubs_own_change_reaches_its_sockets_at_once_and_not_twice(settings, monkeypatch):
+    """A bid batch's change goes to the layer (the other processes) and to this process's
+    sockets at once; when the layer hands it back it is skipped, another process's is not."""
+    from auctions import hub as hub_module
+
+    settings.AUCTION_WS_COALESCE_SECONDS = 0
+    h = Hub()
+    h.channel = "hub.me"
+    delivered, sent = [], []
+
+    async def deliver(group, message):
+        delivered.append((message["seq"], message.get("origin")))
+
+    async def send(broadcasts):
+        sent.extend(broadcasts)
+
+    monkeypatch.setattr(h, "deliver", deliver)
+    monkeypatch.setattr(hub_module, "_send", send)
+    await h.broadcast([("lot.1", change(1))])
+    assert delivered == [(1, "hub.me")]
+    assert [(g, m["seq"], m["origin"]) for g, m in sent] == [("lot.1", 1, "hub.me")]
+
+    back = [sent[0][1], {**change(2), "origin": "hub.other"}]
+
+    async def receive(channel):
+        if back:
+            return back.pop(0)
+        await asyncio.sleep(3600)
+
+    monkeypatch.setattr(h.layer, "receive", receive)
+    task = asyncio.create_task(h._receive_forever())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    assert delivered == [(1, "hub.me"), (2, "hub.other")]
+
+
 async def test_a_change_before_the_snapshot_is_held_and_sent_after_it_only_if_newer(monkeypatch):
     import json
 
