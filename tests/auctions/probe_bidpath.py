@@ -5,8 +5,9 @@ and the hot lot's rules. Run it explicitly on the throwaway PostgreSQL:
 
     make test PYTEST_ARGS="tests/auctions/probe_bidpath.py -q -s -p no:cacheprovider"
 
-PROBE_BIDS (300) bids per measurement; PROBE_BATCH (16) bids per batch; PROBE_PROFILE=1 also
-prints the profiles (PROBE_SORT=tottime sorts them by own time).
+PROBE_BIDS (300) bids per measurement; PROBE_BATCH (16) bids per batch; PROBE_SUPPLIERS (16)
+admitted suppliers, of which the first 16 bid; PROBE_PROFILE=1 also prints the profiles
+(PROBE_SORT=tottime sorts them by own time).
 """
 
 import cProfile
@@ -45,7 +46,7 @@ def _profile(fn, times):
 
 def test_probe():
     a = Auction(
-        suppliers=16, start_price="10000000", step_value=Decimal("1"),
+        suppliers=int(os.environ.get("PROBE_SUPPLIERS", "16")), start_price="10000000", step_value=Decimal("1"),
         duration_seconds=3 * 3600, visibility="ladder", step_reference="own",
     ).start()  # fmt: skip
     amounts = [Decimal("10000000")] * 16
