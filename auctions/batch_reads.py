@@ -85,6 +85,23 @@ def read(*, lot_id: int, items: list, roles) -> BatchReads:
     )
 
 
+def earlier(*, lot_id: int, pairs: list[tuple[int, str]]) -> dict:
+    """The lot's bids made with these (application id, client bid id) pairs: a batch's refused
+    bids that are resends of committed ones (``services._answer_resends``). One prepared
+    statement, instead of a query the ORM builds for each batch that refused a bid."""
+    if not pairs:
+        return {}
+    q = _queries()
+    with connection.cursor() as cursor:
+        cursor.execute(q["earlier_many"], [[a for a, _c in pairs], [c for _a, c in pairs], lot_id])
+        rows = cursor.fetchall()
+    build = _Builder()
+    return {
+        (b.application_id, b.client_bid_id): b
+        for b in (build(Bid, q["bid_fields"], row) for row in rows)
+    }
+
+
 def _application(q: dict, build: _Builder, row: tuple) -> Application:
     af, sf, pf = q["application_fields"], q["supplier_fields"], q["proxy_fields"]
     application = build(Application, af, row[: len(af)])
@@ -160,6 +177,12 @@ def _queries() -> dict:
         "earlier": (
             f"SELECT {bid_cols} FROM {table[Bid]} b WHERE b.lot_id = %s "  # noqa: S608
             "AND b.application_id = %s AND b.client_bid_id = %s"
+        ),
+        "earlier_many": (
+            f"SELECT {bid_cols} FROM {table[Bid]} b "  # noqa: S608 (only names)
+            "JOIN unnest(%s::bigint[], %s::text[]) AS w (application_id, client_bid_id) "
+            "ON b.application_id = w.application_id AND b.client_bid_id = w.client_bid_id "
+            "WHERE b.lot_id = %s"
         ),
         "admitted": (
             f"SELECT {app_cols}, {supplier_cols}, {proxy_cols} FROM {table[Application]} a "  # noqa: S608

@@ -907,6 +907,8 @@ def _earlier_bids(lot: Lot, items: list[_BidItem]) -> dict[tuple[int, str], Bid]
     if not ids:
         return {}
     wanted = {(i.application_id, i.client_bid_id) for i in items if i.client_bid_id}
+    if connection.vendor == "postgresql":
+        return batch_reads.earlier(lot_id=lot.pk, pairs=sorted(wanted))
     query = Bid.objects.filter(lot=lot, client_bid_id__in=ids)
     return {
         (b.application_id, b.client_bid_id): b
