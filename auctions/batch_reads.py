@@ -42,13 +42,16 @@ SUPPLIER_FIELDS = ("id", "legal_name", "verification_status", "verified_at")
 def read(*, lot_id: int, items: list, roles) -> BatchReads:
     """``items``: the batch's ``services._BidItem``s. Inside the batch's transaction."""
     connection.ensure_connection()
-    # A resend is looked up here for a single bid only (``services._bids`` says why).
+    # A resend is looked up here for a single bid only (``services._bids_locked`` says why).
     wanted = []
     if len(items) == 1 and items[0].client_bid_id:
         wanted = [(items[0].application_id, items[0].client_bid_id)]
     users = sorted({i.user.pk for i in items if i.check_member})
     q = _queries()
     with contextlib.ExitStack() as stack:
+        # psycopg's errors as Django's: a previous lot's write of the same transaction
+        # (``services.bids_place_lots``) is sent, and may fail, with these reads.
+        stack.enter_context(connection.wrap_database_errors)
         stack.enter_context(connection.connection.pipeline())
         lock, earlier, admitted, members, ids = (
             stack.enter_context(connection.cursor()) for _ in range(5)

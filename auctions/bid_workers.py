@@ -11,7 +11,8 @@ sends them the bids, a lot always to the same worker (``lot id mod N``):
   id, not its user object).
 - The worker batches: when it finishes a batch it takes every bid that arrived meanwhile, per
   lot in arrival order, into the next (group commit at the point where a lot's bids serialise
-  anyway, so the worker is never idle while bids wait).
+  anyway, so the worker is never idle while bids wait). The lots of a batch share one
+  transaction and one COMMIT (``services.bids_place_lots``, at most ``bids_max`` bids).
 - It answers each bid and returns the batch's broadcast instead of sending it; the hub's loop
   reads the answers from the pipe, resolves the waiting bids and sends the broadcasts, in the
   order the worker committed them.
@@ -199,27 +200,52 @@ def worker_main(conn, settings_module: str, database_name: str) -> None:
         lots: dict[int, list] = {}
         for request_id, lot_id, row in arrived:
             lots.setdefault(lot_id, []).append((request_id, row))
-        for lot_id, items in lots.items():
-            conn.send(_run(lot_id, items))
+        for group in groups(list(lots.items()), bids_max()):
+            conn.send(_run(group))
 
 
-def _run(lot_id: int, items: list) -> tuple[list, list]:
+def bids_max() -> int:
+    """Bids in one transaction of several lots (a lot with more has one of its own)."""
+    return getattr(settings, "AUCTION_BID_BATCH_MAX", 64)
+
+
+def groups(lots: list[tuple[int, list]], most: int) -> list[list[tuple[int, list]]]:
+    """The lots' batches, in order, as transactions of at most ``most`` bids each."""
+    out: list[list[tuple[int, list]]] = []
+    size = 0
+    for lot in lots:
+        if not out or size + len(lot[1]) > most:
+            out.append([])
+            size = 0
+        out[-1].append(lot)
+        size += len(lot[1])
+    return out
+
+
+def _run(group: list[tuple[int, list]]) -> tuple[list, list]:
+    """Place the batches of ``group`` (lot id, [(request id, row)]) in one transaction
+    (``services.bids_place_lots``): every bid's answer, and the broadcasts to send."""
     from django.db import close_old_connections
 
-    from .services import bids_place
-
-    requests = [_request_from_row(row) for _id, row in items]
     from .broadcast import captured
+    from .services import bids_place_lots
 
+    batches = [(lot_id, [_request_from_row(row) for _id, row in items]) for lot_id, items in group]
     try:
         with captured() as broadcasts:
-            outcomes = bids_place(lot_id=lot_id, requests=requests)
+            outcomes = bids_place_lots(batches)
     except Exception:  # not a rule's refusal: the database, say. Each bid hears of it.
-        logger.exception("bid batch for lot %s failed", lot_id)
+        logger.exception("bid batch for lots %s failed", [lot_id for lot_id, _items in group])
         close_old_connections()  # a broken connection is not kept for the next batch
-        return [(request_id, _encode(_unavailable(row[5]))) for request_id, row in items], []
+        return [
+            (request_id, _encode(_unavailable(row[5])))
+            for _lot_id, items in group
+            for request_id, row in items
+        ], []
     return [
-        (request_id, _encode(o)) for (request_id, _row), o in zip(items, outcomes, strict=True)
+        (request_id, _encode(o))
+        for (_lot_id, items), lot_outcomes in zip(group, outcomes, strict=True)
+        for (request_id, _row), o in zip(items, lot_outcomes, strict=True)
     ], broadcasts
 
 

@@ -682,6 +682,57 @@ def bids_place(*, lot_id: int, requests: list[BidRequest]) -> list[BidResult | A
     nothing may be acknowledged, before this returns. If the batch as a whole fails for a
     reason that is not a rule (a constraint fired: on PostgreSQL this is how a bid resent after
     its commit is found in a batch of several), each bid is placed again on its own."""
+    items = _bid_items(requests)
+    todo = [i for i in items if isinstance(i, _BidItem)]
+    if not todo:
+        return items
+    try:
+        outcomes = _bids(lot_id=lot_id, items=todo)
+    except ApplicationError as exc:  # e.g. no such lot: the same answer for every bid
+        outcomes = [exc] * len(todo)
+    except IntegrityError:
+        if len(todo) == 1:
+            raise
+        outcomes = [_bid_alone(lot_id, i) for i in todo]
+    return _merge(items, outcomes)
+
+
+def bids_place_lots(
+    batches: list[tuple[int, list[BidRequest]]],
+) -> list[list[BidResult | ApplicationError]]:
+    """Group commit over lots: each lot's batch as ``bids_place`` checks and writes it, all of
+    them in one transaction with one COMMIT. Returns each batch's outcomes, in the order given.
+
+    The lots are locked in the order of their ids, so two such transactions over the same lots
+    wait for each other instead of deadlocking; a lot's refusal of its whole batch (no such
+    lot, say) does not touch the others'. On PostgreSQL a lot's writes leave with the next
+    lot's reads, and the last lot's with the COMMIT: a batch of one lot costs one round trip
+    and a share of the COMMIT, where each in its own transaction costs two and a whole COMMIT
+    (the spread of many lots each with a bid or two). If the transaction fails as a whole (a
+    constraint fired at its COMMIT), each lot's batch is placed again as ``bids_place`` does."""
+    if len(batches) == 1:
+        lot_id, requests = batches[0]
+        return [bids_place(lot_id=lot_id, requests=requests)]
+    parsed = [_bid_items(requests) for _lot_id, requests in batches]
+    results: list = [None] * len(batches)
+    commits = not connection.in_atomic_block
+    try:
+        with contextlib.ExitStack() as stack, transaction.atomic():
+            commit = _OneCommit(stack if commits else None)
+            for n in sorted(range(len(batches)), key=lambda n: batches[n][0]):
+                todo = [i for i in parsed[n] if isinstance(i, _BidItem)]
+                try:
+                    outcomes = _bids_locked(lot_id=batches[n][0], items=todo, commit=commit)
+                except ApplicationError as exc:  # read before this lot wrote anything
+                    outcomes = [exc] * len(todo)
+                results[n] = _merge(parsed[n], outcomes)
+    except IntegrityError:
+        return [bids_place(lot_id=lot_id, requests=requests) for lot_id, requests in batches]
+    return results
+
+
+def _bid_items(requests: list[BidRequest]) -> list[_BidItem | ApplicationError]:
+    """Each request as the bid path takes it, or the refusal of its amount or id."""
     items: list[_BidItem | ApplicationError] = []
     for r in requests:
         try:
@@ -697,18 +748,13 @@ def bids_place(*, lot_id: int, requests: list[BidRequest]) -> list[BidResult | A
             )  # fmt: skip
         except ApplicationError as exc:
             items.append(exc)
-    todo = [i for i in items if isinstance(i, _BidItem)]
-    if not todo:
-        return items
-    try:
-        outcomes = iter(_bids(lot_id=lot_id, items=todo))
-    except ApplicationError as exc:  # e.g. no such lot: the same answer for every bid
-        outcomes = iter([exc] * len(todo))
-    except IntegrityError:
-        if len(todo) == 1:
-            raise
-        outcomes = iter([_bid_alone(lot_id, i) for i in todo])
-    return [next(outcomes) if isinstance(i, _BidItem) else i for i in items]
+    return items
+
+
+def _merge(items: list, outcomes: list) -> list:
+    """The outcomes of the items that reached the bid path, between the early refusals."""
+    left = iter(outcomes)
+    return [next(left) if isinstance(i, _BidItem) else i for i in items]
 
 
 def _bid_alone(lot_id: int, item: _BidItem) -> BidResult | ApplicationError:
@@ -806,11 +852,41 @@ def _bid(
 
 
 def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | ApplicationError]:
-    """The bid path: one transaction, one hold of the lot's lock, the items in order.
+    """The bid path: one transaction, one hold of the lot's lock, the items in order
+    (``_bids_locked``); broadcasts once after commit."""
+    commits = not connection.in_atomic_block  # this block's exit is the COMMIT
+    with contextlib.ExitStack() as stack, transaction.atomic():
+        return _bids_locked(
+            lot_id=lot_id, items=items, commit=_OneCommit(stack if commits else None)
+        )
+
+
+class _OneCommit:
+    """The writes and the COMMIT in one round trip. On PostgreSQL, in pipeline mode a write is
+    only queued, and the commit (the atomic block's exit) sends it and syncs; an error of the
+    write (a resend's constraint) raises there, and the atomic block rolls back as for any
+    failed commit. The pipeline closes after it (``stack`` is entered before the block).
+    Inside a caller's transaction (``stack`` None) the block's exit is a savepoint's release,
+    which would not sync: there each write is sent at once."""
+
+    def __init__(self, stack: contextlib.ExitStack | None):
+        self.stack = stack
+
+    def before_write(self) -> None:
+        if self.stack is not None and connection.vendor == "postgresql":
+            self.stack.enter_context(connection.connection.pipeline())
+            self.stack = None  # once: later lots' writes join the same pipeline
+
+
+def _bids_locked(
+    *, lot_id: int, items: list[_BidItem], commit: _OneCommit
+) -> list[BidResult | ApplicationError]:
+    """One lot's batch inside the caller's transaction: lock the lot, check and record each
+    item in order, write, and broadcast once after commit.
 
     Reads once per call what every item needs (the lot, the admitted applications with their
     standings, proxies and suppliers, the bidders' memberships), then checks and records each
-    item as ``bid_place`` always has; broadcasts once after commit.
+    item as ``bid_place`` always has.
 
     A bid resent after its commit (its client id already used) is answered with the first bid.
     A single bid is looked up before the rules. In a batch of several only a refused bid is
@@ -819,57 +895,49 @@ def _bids(*, lot_id: int, items: list[_BidItem]) -> list[BidResult | Application
     the write: ``bids_place`` then places the batch's bids one by one. So a batch does not
     search the lot's bids for resends that are almost never there."""
     outcomes: list[BidResult | ApplicationError] = []
-    commits = not connection.in_atomic_block  # this block's exit is the COMMIT
-    with contextlib.ExitStack() as pipeline, transaction.atomic():
-        if connection.vendor == "postgresql":  # the same reads in one round trip
-            reads = batch_reads.read(lot_id=lot_id, items=items, roles=BIDDER_ROLES)
-            if reads.lot is None:
-                raise NotFoundError(_("No such lot."), code="lot_not_found")
-        else:
-            reads = _batch_reads_orm(lot_id, items)
-        lot, earlier, applications = reads.lot, reads.earlier, reads.applications
-        by_id = {a.pk: a for a in applications}
-        members = reads.members
-        accepted = 0
-        writes = _Writes(expected=len(items), batch=True, ids=reads.bid_ids)
-        for item in items:
-            key = (item.application_id, item.client_bid_id)
-            if item.client_bid_id and key in earlier:
-                outcomes.append(BidResult(bid=earlier[key], duplicate=True))
-                continue
-            try:
-                with _language(item.language):
-                    result = _bid_one(
-                        lot=lot, item=item, applications=applications,
-                        application=by_id.get(item.application_id), members=members,
-                        writes=writes,
-                    )  # fmt: skip
-            except ApplicationError as exc:
-                outcomes.append(exc)
-                continue
-            if item.client_bid_id:
-                earlier[key] = result.bid
-            accepted += 1
-            outcomes.append(result)
-        if len(items) > 1:
-            _answer_resends(lot, items, outcomes)
-        if accepted:
-            if writes.deferred and commits:
-                # The write and the COMMIT in one round trip: in pipeline mode the write is
-                # only queued, and the commit (the atomic block's exit) sends both and syncs;
-                # an error of the write (a resend's constraint) raises there, and the atomic
-                # block rolls back as for any failed commit. The pipeline closes after it.
-                # (Inside a caller's transaction the exit is a savepoint's release, which
-                # would not sync: there the write is sent at once.)
-                pipeline.enter_context(connection.connection.pipeline())
-            writes.flush(
-                lot=lot,
-                lot_fields=["best_amount", "best_application", "bid_count", "ends_at", "extensions"],
-            )  # fmt: skip
-            lot_changed_on_commit(
-                lot_id=lot.pk, kinds=["bid"],
-                snapshot=lot_snapshot(lot=lot, applications=applications),
-            )  # fmt: skip
+    if connection.vendor == "postgresql":  # the same reads in one round trip
+        reads = batch_reads.read(lot_id=lot_id, items=items, roles=BIDDER_ROLES)
+        if reads.lot is None:
+            raise NotFoundError(_("No such lot."), code="lot_not_found")
+    else:
+        reads = _batch_reads_orm(lot_id, items)
+    lot, earlier, applications = reads.lot, reads.earlier, reads.applications
+    by_id = {a.pk: a for a in applications}
+    members = reads.members
+    accepted = 0
+    writes = _Writes(expected=len(items), batch=True, ids=reads.bid_ids)
+    for item in items:
+        key = (item.application_id, item.client_bid_id)
+        if item.client_bid_id and key in earlier:
+            outcomes.append(BidResult(bid=earlier[key], duplicate=True))
+            continue
+        try:
+            with _language(item.language):
+                result = _bid_one(
+                    lot=lot, item=item, applications=applications,
+                    application=by_id.get(item.application_id), members=members,
+                    writes=writes,
+                )  # fmt: skip
+        except ApplicationError as exc:
+            outcomes.append(exc)
+            continue
+        if item.client_bid_id:
+            earlier[key] = result.bid
+        accepted += 1
+        outcomes.append(result)
+    if len(items) > 1:
+        _answer_resends(lot, items, outcomes)
+    if accepted:
+        if writes.deferred:
+            commit.before_write()
+        writes.flush(
+            lot=lot,
+            lot_fields=["best_amount", "best_application", "bid_count", "ends_at", "extensions"],
+        )  # fmt: skip
+        lot_changed_on_commit(
+            lot_id=lot.pk, kinds=["bid"],
+            snapshot=lot_snapshot(lot=lot, applications=applications),
+        )  # fmt: skip
     return outcomes
 
 

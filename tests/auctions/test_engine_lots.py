@@ -1,0 +1,187 @@
+"""Group commit over lots (``services.bids_place_lots``): the batches of several lots in one
+transaction with one COMMIT, each lot's batch checked as ``bids_place`` checks it; a lot that
+refuses its whole batch leaves the others alone; a failed COMMIT places each lot again; and on
+PostgreSQL, such transactions over the same lots in different orders never deadlock."""
+
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.db import close_old_connections, connections
+
+from auctions.bid_workers import _decode, _request_row, _run, groups
+from auctions.broadcast import captured
+from auctions.events import chain_verify
+from auctions.models import Bid, Lot
+from auctions.services import bid_place, bids_place, bids_place_lots
+from marketplace.core.exceptions import ApplicationError
+
+from .engine_setup import Auction
+from .test_engine_batch import req
+
+
+def kinds(outcomes):
+    return [o.code if isinstance(o, ApplicationError) else "ok" for o in outcomes]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_batches_of_several_lots_commit_together_and_each_is_checked_alone():
+    a, b = Auction(suppliers=2).start(), Auction(suppliers=2).start()
+    assert a.lot.pk < b.lot.pk
+    missing = b.lot.pk + 999
+    db = connections["default"]
+    with mock.patch.object(db, "commit", wraps=db.commit) as commit, captured() as broadcasts:
+        out = bids_place_lots([
+            (b.lot.pk, [req(b, 0, "99000.00", "b0"), req(b, 1, "99000.00", "b1")]),
+            (missing, [req(a, 0, "99000.00", "m0")]),
+            (a.lot.pk, [req(a, 0, "99000.00", "a0"), req(a, 1, "12.345", "a1"),
+                        req(a, 0, "99000.00", "a0")]),
+        ])  # fmt: skip
+    assert commit.call_count == 1  # one transaction for all three
+    assert kinds(out[0]) == ["ok", "step_too_small"]  # the second bid sees the first
+    assert kinds(out[1]) == ["lot_not_found"]
+    assert kinds(out[2]) == ["ok", "invalid_amount", "ok"]
+    assert out[2][2].duplicate and out[2][2].bid.pk == out[2][0].bid.pk
+    # Each lot's change leaves once, after the commit, for its own group.
+    groups_sent = sorted(group for group, _message in broadcasts)
+    assert groups_sent == sorted([f"lot.{a.lot.pk}", f"lot.{b.lot.pk}"]), broadcasts
+    for auction, bidder in ((a, 0), (b, 0)):
+        auction.refresh()
+        assert auction.lot.bid_count == 1
+        assert auction.lot.best_application_id == auction.applications[bidder].pk
+        assert Bid.objects.filter(lot=auction.lot).count() == 1
+        assert chain_verify(lot_id=auction.lot.pk)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_commit_places_each_lots_batch_again_on_its_own():
+    a, b = Auction(suppliers=2).start(), Auction(suppliers=2).start()
+    first = bids_place(lot_id=a.lot.pk, requests=[req(a, 0, "99000.00", "a0")])[0]
+    # The client resends "a0" with another amount, which the rules accept: the unique
+    # constraint trips at the write (on PostgreSQL, at the shared COMMIT), the transaction
+    # rolls back, and each lot's batch is placed again by itself.
+    out = bids_place_lots([
+        (a.lot.pk, [req(a, 1, "98000.00", "a1"), req(a, 0, "97000.00", "a0")]),
+        (b.lot.pk, [req(b, 0, "99000.00", "b0")]),
+    ])  # fmt: skip
+    assert kinds(out[0]) == ["ok", "ok"] and kinds(out[1]) == ["ok"]
+    assert not out[0][0].duplicate and out[0][1].duplicate
+    assert out[0][1].bid.pk == first.bid.pk and out[0][1].bid.amount == Decimal("99000.00")
+    assert Bid.objects.filter(lot=a.lot).count() == 2
+    assert Bid.objects.filter(lot=b.lot).count() == 1
+    for auction in (a, b):
+        auction.refresh()
+        assert auction.lot.bid_count == Bid.objects.filter(lot=auction.lot).count()
+        assert chain_verify(lot_id=auction.lot.pk)[0]
+
+
+def test_a_workers_lots_are_grouped_in_order_up_to_the_bid_limit():
+    lots = [(1, ["x"] * 3), (2, ["x"] * 2), (3, ["x"] * 70), (4, ["x"]), (5, ["x"] * 4)]
+    assert [[lot for lot, _b in g] for g in groups(lots, 5)] == [[1, 2], [3], [4, 5]]
+    assert [[lot for lot, _b in g] for g in groups(lots, 64)] == [[1, 2], [3], [4, 5]]
+    assert [[lot for lot, _b in g] for g in groups(lots[:2], 64)] == [[1, 2]]
+    assert groups([], 64) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_transactions_over_the_same_lots_in_any_order_keep_every_rule_and_never_deadlock():
+    suppliers, rounds, step = 4, 20, Decimal("100")
+    auctions = [
+        Auction(
+            suppliers=suppliers,
+            start_price="1000000",
+            step_value=step,
+            soft_close_window_seconds=0,
+            soft_close_extension_seconds=0,
+        ).start()
+        for _ in range(3)
+    ]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(3)
+
+    def best(auction) -> Decimal:
+        value = Lot.objects.filter(pk=auction.lot.pk).values_list("best_amount", flat=True).get()
+        return value or Decimal("1000000")
+
+    def several(index: int, order: list[int]) -> None:
+        rnd = random.Random(index)
+        barrier.wait()
+        try:
+            for n in range(rounds):
+                batches = []
+                for k in order:  # each thread names the lots in its own order
+                    auction = auctions[k]
+                    amount = best(auction) - step * rnd.randint(1, 3)
+                    batches.append((auction.lot.pk, [
+                        req(auction, i, str(amount - step * j), f"t{index}-{n}-{i}")
+                        for j, i in enumerate(rnd.sample(range(suppliers), 2))
+                    ]))  # fmt: skip
+                out = bids_place_lots(batches)
+                assert {c for o in out for c in kinds(o)} <= {"ok", "step_too_small"}, out
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections["default"].close()
+
+    def single() -> None:
+        barrier.wait()
+        try:
+            for n in range(rounds):
+                auction = auctions[1]
+                try:
+                    bid_place(
+                        lot_id=auction.lot.pk, user=auction.bidders[0],
+                        amount=str(best(auction) - step), client_bid_id=f"s{n}",
+                    )  # fmt: skip
+                except ApplicationError as exc:
+                    assert exc.code == "step_too_small", exc.code
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections["default"].close()
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for f in [pool.submit(several, 1, [0, 1, 2]), pool.submit(several, 2, [2, 1, 0]),
+                  pool.submit(single)]:  # fmt: skip
+            f.result()
+    close_old_connections()
+    assert not errors, errors
+
+    for auction in auctions:
+        bids = list(Bid.objects.filter(lot=auction.lot).order_by("placed_at", "pk"))
+        assert len(bids) > rounds
+        previous = None
+        for bid in bids:  # the recorded order breaks no rule
+            if previous is not None:
+                assert bid.amount <= previous - step, (bid.amount, previous)
+            previous = bid.amount
+        auction.refresh()
+        assert auction.lot.best_amount == previous and auction.lot.bid_count == len(bids)
+        assert chain_verify(lot_id=auction.lot.pk)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_workers_group_of_lots_answers_each_request_by_its_id():
+    a, b = Auction(suppliers=2).start(), Auction(suppliers=2).start()
+    rows = {
+        11: _request_row(req(a, 0, "99000.00", "a0")),
+        12: _request_row(req(a, 1, "99000.00", "a1")),  # refused: the level is taken
+        13: _request_row(req(b, 1, "98000.00", "b1")),
+    }
+    answers, broadcasts = _run(
+        [(b.lot.pk, [(13, rows[13])]), (a.lot.pk, [(11, rows[11]), (12, rows[12])])]
+    )
+    decoded = {request_id: _decode(encoded) for request_id, encoded in answers}
+    assert sorted(decoded) == [11, 12, 13]
+    assert decoded[11].bid.client_bid_id == "a0" and decoded[11].bid.amount == Decimal("99000.00")
+    assert decoded[12].code == "step_too_small"
+    assert decoded[13].bid.client_bid_id == "b1" and decoded[13].bid.amount == Decimal("98000.00")
+    assert Bid.objects.get(pk=decoded[13].bid.pk).lot_id == b.lot.pk
+    assert Bid.objects.get(pk=decoded[11].bid.pk).lot_id == a.lot.pk
+    assert sorted(group for group, _m in broadcasts) == sorted(
+        [f"lot.{a.lot.pk}", f"lot.{b.lot.pk}"]
+    )
