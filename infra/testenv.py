@@ -85,7 +85,9 @@ class Postgres:
         )  # fmt: skip
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-            "-c max_connections=200 -c shared_buffers=128MB"
+            "-c max_connections=200 -c shared_buffers=128MB "
+            # more server settings, e.g. for pg_stat_statements (docs/benchmarks.md)
+            + os.environ.get("TESTENV_PG_OPTIONS", "")
         )
         self.run(
             str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "pg.log"),

@@ -129,11 +129,14 @@ if DATABASE_URL:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        # Server-side parameters let psycopg prepare the statements a connection repeats
-        # (the bid path's), which PostgreSQL then plans once.
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
-            "DB_SERVER_SIDE_BINDING", default=True
-        )
+        # Server-side parameters, and a statement a connection has run 5 times prepared (Django
+        # turns psycopg's preparing off unless told), so PostgreSQL plans the bid path's
+        # statements once per connection instead of on every call. Behind a pooler in
+        # transaction mode (PgBouncer before 1.21) set DB_PREPARE_THRESHOLD=0 (never).
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["server_side_binding"] = env.bool("DB_SERVER_SIDE_BINDING", default=True)
+        threshold = env.int("DB_PREPARE_THRESHOLD", default=5)
+        options["prepare_threshold"] = threshold if threshold > 0 else None
 else:
     DATABASES = {
         "default": {

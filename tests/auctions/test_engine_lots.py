@@ -185,3 +185,16 @@ def test_a_workers_group_of_lots_answers_each_request_by_its_id():
     assert sorted(group for group, _m in broadcasts) == sorted(
         [f"lot.{a.lot.pk}", f"lot.{b.lot.pk}"]
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_bid_paths_statements_are_prepared_and_planned_once_per_connection():
+    a = Auction(suppliers=2, step_reference="own").start()
+    for n in range(8):
+        bids_place(lot_id=a.lot.pk, requests=[req(a, n % 2, str(99000 - 1000 * n), f"p{n}")])
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("FOR UPDATE OF l" in s for s in prepared), prepared  # batch_reads' lock
+    assert any('INSERT INTO "auctions_bid"' in s for s in prepared), prepared  # the write

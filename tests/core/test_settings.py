@@ -96,3 +96,24 @@ def test_service_urls_switch_to_postgres_and_redis():
         "False",
         "redis://localhost:6379/1",
     ]
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "5"), ("0", "None"), ("2", "2")])
+def test_postgres_prepares_repeated_statements_unless_told_not_to(value, expected):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "o = s.DATABASES['default']['OPTIONS'];"
+        "print(o['server_side_binding'], o['prepare_threshold'])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+        "DATABASE_URL": "postgres://u:p@localhost:5432/x",
+    }
+    env.pop("DB_PREPARE_THRESHOLD", None)
+    if value is not None:
+        env["DB_PREPARE_THRESHOLD"] = value
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["True", expected]
