@@ -90,13 +90,19 @@ def read(*, lot_id: int, items: list, roles) -> BatchReads:
 
 def earlier(*, lot_id: int, pairs: list[tuple[int, str]]) -> dict:
     """The lot's bids made with these (application id, client bid id) pairs: a batch's refused
-    bids that are resends of committed ones (``services._answer_resends``). One prepared
-    statement, instead of a query the ORM builds for each batch that refused a bid."""
+    bids that are resends of committed ones (``services._answer_resends``). Fixed SQL, instead
+    of a query the ORM builds for each batch that refused a bid; planned for each call, not
+    prepared: a connection's generic plan made while the bids table was small (before
+    statistics) scans all the lot's bids instead of probing the unique index (lot, application,
+    client id) per pair, and a busy lot has thousands."""
     if not pairs:
         return {}
     q = _queries()
-    with connection.cursor() as cursor:
-        cursor.execute(q["earlier_many"], [[a for a, _c in pairs], [c for _a, c in pairs], lot_id])
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        cursor.cursor.execute(
+            q["earlier_many"], [[a for a, _c in pairs], [c for _a, c in pairs], lot_id],
+            prepare=False,
+        )  # fmt: skip
         rows = cursor.fetchall()
     build = _Builder()
     return {
@@ -185,7 +191,7 @@ def _queries() -> dict:
             f"SELECT {bid_cols} FROM {table[Bid]} b "  # noqa: S608 (only names)
             "JOIN unnest(%s::bigint[], %s::text[]) AS w (application_id, client_bid_id) "
             "ON b.application_id = w.application_id AND b.client_bid_id = w.client_bid_id "
-            "WHERE b.lot_id = %s"
+            "WHERE b.lot_id = %s AND NOT (b.client_bid_id = '')"  # the unique index's condition
         ),
         "admitted": (
             f"SELECT {app_cols}, {supplier_cols}, {proxy_cols} FROM {table[Application]} a "  # noqa: S608
