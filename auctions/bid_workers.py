@@ -33,6 +33,7 @@ import functools
 import itertools
 import logging
 import os
+import weakref
 from datetime import datetime
 from decimal import Decimal
 from multiprocessing import get_context
@@ -75,10 +76,21 @@ def _unavailable(language: str | None) -> WorkerUnavailable:
 # --- the server side ---------------------------------------------------------------------------
 
 
+_started: weakref.WeakSet = weakref.WeakSet()
+
+
+def close_all() -> None:
+    """Stop every worker process this process started (a test's teardown: a hub goes with its
+    event loop, and a worker it leaves running keeps its database session)."""
+    for workers in list(_started):
+        workers.close()
+
+
 class Workers:
     """The worker processes of one event loop (one server process), started on first use."""
 
     def __init__(self, count: int, send):
+        _started.add(self)
         self.count = count
         self.send = send  # coroutine function: the hub's, for the broadcasts (group, message)
         self.procs: list = [None] * count

@@ -59,6 +59,26 @@ def _services_required():
         pytest.exit("REQUIRE_SERVICES=1 but PostgreSQL or Redis is not configured", returncode=3)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, and at the end the sessions that other threads (each keeps its
+    persistent connection: the websocket tests' database threads) and bid worker processes
+    left open are ended first, so that the test database can be dropped."""
+    yield
+    if HAS_POSTGRES:
+        from django.db import connection
+
+        from auctions import bid_workers
+
+        bid_workers.close_all()
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Eager Celery, local memory cache (throttle counters do not leak between tests), private

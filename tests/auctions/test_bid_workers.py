@@ -12,6 +12,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.utils import translation
 
+from auctions import bid_workers
 from auctions import hub as hub_module
 from auctions.events import chain_verify
 from auctions.models import Bid
@@ -34,9 +35,7 @@ def make_auction(**kwargs):
 def workers(settings):
     settings.AUCTION_BID_WORKERS = 1
     yield
-    for each in list(hub_module._hubs.values()):
-        if each.bid_workers is not None:
-            each.bid_workers.close()
+    bid_workers.close_all()
 
 
 def bid(request_id, amount, client_bid_id):
