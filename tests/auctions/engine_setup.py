@@ -65,3 +65,14 @@ class Auction:
         for app in self.applications:
             app.refresh_from_db()
         return self
+
+
+def assert_each_bid_beats_the_last(bids, step: Decimal):
+    """The lot's bids in the order recorded (``placed_at``, id) break no step rule; returns the
+    last amount (the best), or None."""
+    best = None
+    for bid in bids:
+        if best is not None:
+            assert bid.amount <= best - step, (bid.amount, best)
+        best = bid.amount
+    return best

@@ -20,7 +20,7 @@ from marketplace.companies.models import MembershipRole
 from marketplace.core.exceptions import ApplicationError
 from tests.factories import member
 
-from .engine_setup import Auction
+from .engine_setup import Auction, assert_each_bid_beats_the_last
 
 STEP = Decimal("1000")
 
@@ -220,11 +220,7 @@ def test_concurrent_batches_and_single_bids_keep_every_rule():
             assert accepted[cid] == bid
     bids = list(Bid.objects.filter(lot_id=lot_id).order_by("placed_at", "pk"))
     assert len(bids) == len(accepted) > suppliers
-    best = None
-    for bid in bids:  # the recorded order breaks no rule
-        if best is not None:
-            assert bid.amount <= best - Decimal("100"), (bid.amount, best)
-        best = bid.amount
+    best = assert_each_bid_beats_the_last(bids, Decimal("100"))  # in the order recorded
     a.refresh()
     assert a.lot.best_amount == best and a.lot.bid_count == len(bids)
     assert Application.objects.get(pk=a.lot.best_application_id).current_amount == best

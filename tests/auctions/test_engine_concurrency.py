@@ -14,7 +14,7 @@ from auctions.models import Application, Bid, Lot, LotEvent
 from auctions.services import bid_place
 from marketplace.core.exceptions import ApplicationError
 
-from .engine_setup import Auction
+from .engine_setup import Auction, assert_each_bid_beats_the_last
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -74,11 +74,7 @@ def test_hundreds_of_concurrent_bids_with_duplicates_keep_every_rule():
     bids = list(Bid.objects.filter(lot_id=lot_id).order_by("placed_at", "pk"))
     assert len(bids) == len(accepted)
     assert len({(b.application_id, b.client_bid_id) for b in bids}) == len(bids)
-    best = None
-    for bid in bids:  # the recorded order breaks no rule
-        if best is not None:
-            assert bid.amount <= best - STEP, (bid.amount, best)
-        best = bid.amount
+    best = assert_each_bid_beats_the_last(bids, STEP)  # in the order recorded
     a.refresh()
     assert a.lot.best_amount == best
     assert a.lot.bid_count == len(bids)

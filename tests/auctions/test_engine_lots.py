@@ -19,7 +19,7 @@ from auctions.models import Bid, Lot
 from auctions.services import bid_place, bids_place, bids_place_lots
 from marketplace.core.exceptions import ApplicationError
 
-from .engine_setup import Auction
+from .engine_setup import Auction, assert_each_bid_beats_the_last
 from .test_engine_batch import req
 
 
@@ -154,13 +154,9 @@ def test_transactions_over_the_same_lots_in_any_order_keep_every_rule_and_never_
     for auction in auctions:
         bids = list(Bid.objects.filter(lot=auction.lot).order_by("placed_at", "pk"))
         assert len(bids) > rounds
-        previous = None
-        for bid in bids:  # the recorded order breaks no rule
-            if previous is not None:
-                assert bid.amount <= previous - step, (bid.amount, previous)
-            previous = bid.amount
+        last = assert_each_bid_beats_the_last(bids, step)  # in the order recorded
         auction.refresh()
-        assert auction.lot.best_amount == previous and auction.lot.bid_count == len(bids)
+        assert auction.lot.best_amount == last and auction.lot.bid_count == len(bids)
         assert chain_verify(lot_id=auction.lot.pk)[0]
 
 
