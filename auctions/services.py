@@ -681,20 +681,9 @@ def bids_place(*, lot_id: int, requests: list[BidRequest]) -> list[BidResult | A
     ``BidResult`` or the ``ApplicationError`` that refused it; nothing is committed, and so
     nothing may be acknowledged, before this returns. If the batch as a whole fails for a
     reason that is not a rule (a constraint fired: on PostgreSQL this is how a bid resent after
-    its commit is found in a batch of several), each bid is placed again on its own."""
-    items = _bid_items(requests)
-    todo = [i for i in items if isinstance(i, _BidItem)]
-    if not todo:
-        return items
-    try:
-        outcomes = _bids(lot_id=lot_id, items=todo)
-    except ApplicationError as exc:  # e.g. no such lot: the same answer for every bid
-        outcomes = [exc] * len(todo)
-    except IntegrityError:
-        if len(todo) == 1:
-            raise
-        outcomes = [_bid_alone(lot_id, i) for i in todo]
-    return _merge(items, outcomes)
+    its commit is found in a batch of several, and how a resend racing its first send through
+    another server process is), each bid is placed again on its own."""
+    return bids_place_lots([(lot_id, requests)])[0]
 
 
 def bids_place_lots(
@@ -705,29 +694,41 @@ def bids_place_lots(
 
     The lots are locked in the order of their ids, so two such transactions over the same lots
     wait for each other instead of deadlocking; a lot's refusal of its whole batch (no such
-    lot, say) does not touch the others'. On PostgreSQL a lot's writes leave with the next
-    lot's reads, and the last lot's with the COMMIT: a batch of one lot costs one round trip
-    and a share of the COMMIT, where each in its own transaction costs two and a whole COMMIT
-    (the spread of many lots each with a bid or two). If the transaction fails as a whole (a
-    constraint fired at its COMMIT), each lot's batch is placed again as ``bids_place`` does."""
-    if len(batches) == 1:
-        lot_id, requests = batches[0]
-        return [bids_place(lot_id=lot_id, requests=requests)]
-    parsed = [_bid_items(requests) for _lot_id, requests in batches]
-    results: list = [None] * len(batches)
-    commits = not connection.in_atomic_block
+    lot, say) does not touch the others', and a lot whose every bid was refused before the
+    bid path (a malformed amount) is not locked at all. On PostgreSQL a lot's writes leave
+    with the next lot's reads, and the last lot's with the COMMIT: a batch of one lot costs
+    one round trip and a share of the COMMIT, where each in its own transaction costs two and
+    a whole COMMIT (the spread of many lots each with a bid or two). If the transaction fails
+    as a whole (a constraint fired), each lot's batch is placed again on its own, and a single
+    lot's bids one by one."""
+    parsed = [(lot_id, _bid_items(requests)) for lot_id, requests in batches]
     try:
-        with contextlib.ExitStack() as stack, transaction.atomic():
-            commit = _OneCommit(stack if commits else None)
-            for n in sorted(range(len(batches)), key=lambda n: batches[n][0]):
-                todo = [i for i in parsed[n] if isinstance(i, _BidItem)]
-                try:
-                    outcomes = _bids_locked(lot_id=batches[n][0], items=todo, commit=commit)
-                except ApplicationError as exc:  # read before this lot wrote anything
-                    outcomes = [exc] * len(todo)
-                results[n] = _merge(parsed[n], outcomes)
+        return _place_lots(parsed)
     except IntegrityError:
+        pass
+    if len(parsed) > 1:
         return [bids_place(lot_id=lot_id, requests=requests) for lot_id, requests in batches]
+    lot_id, items = parsed[0]
+    return [[_bid_alone(lot_id, i) if isinstance(i, _BidItem) else i for i in items]]
+
+
+def _place_lots(parsed: list[tuple[int, list]]) -> list[list[BidResult | ApplicationError]]:
+    results: list = [None] * len(parsed)
+    commits = not connection.in_atomic_block  # the block's exit is the COMMIT
+    with contextlib.ExitStack() as stack, transaction.atomic():
+        commit = _OneCommit(stack if commits else None)
+        for n in sorted(range(len(parsed)), key=lambda n: parsed[n][0]):
+            lot_id, items = parsed[n]
+            todo = [i for i in items if isinstance(i, _BidItem)]
+            if not todo:
+                results[n] = items
+                continue
+            try:
+                outcomes = _bids_locked(lot_id=lot_id, items=todo, commit=commit)
+            except ApplicationError as exc:  # no such lot: read before this lot wrote anything
+                outcomes = [exc] * len(todo)
+            left = iter(outcomes)  # between the refusals before the bid path
+            results[n] = [next(left) if isinstance(i, _BidItem) else i for i in items]
     return results
 
 
@@ -749,12 +750,6 @@ def _bid_items(requests: list[BidRequest]) -> list[_BidItem | ApplicationError]:
         except ApplicationError as exc:
             items.append(exc)
     return items
-
-
-def _merge(items: list, outcomes: list) -> list:
-    """The outcomes of the items that reached the bid path, between the early refusals."""
-    left = iter(outcomes)
-    return [next(left) if isinstance(i, _BidItem) else i for i in items]
 
 
 def _bid_alone(lot_id: int, item: _BidItem) -> BidResult | ApplicationError:

@@ -87,6 +87,36 @@ def test_a_batch_is_checked_in_order_by_the_single_bid_rules_and_commits_once():
     assert exc.value.code == "step_too_small"
 
 
+def hide_first_resend_lookup():
+    """As if a resend's first send committed, through another process, after this batch read
+    the lot's bids and before it wrote: the first read of a call finds no earlier bids."""
+    calls = {"n": 0}
+
+    def blank(reads):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            reads.earlier.clear()
+        return reads
+
+    real_read, real_orm = services.batch_reads.read, services._batch_reads_orm
+    return mock.patch.multiple(
+        services,
+        batch_reads=mock.Mock(read=lambda **kw: blank(real_read(**kw))),
+        _batch_reads_orm=lambda *a: blank(real_orm(*a)),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lone_resend_racing_its_first_send_is_placed_again_and_answered_with_it():
+    a = Auction(suppliers=2).start()
+    first = bids_place(lot_id=a.lot.pk, requests=[req(a, 0, "99000.00", "a0")])[0]
+    with hide_first_resend_lookup():
+        out = bids_place(lot_id=a.lot.pk, requests=[req(a, 0, "97000.00", "a0")])
+    assert out[0].duplicate and out[0].bid.pk == first.bid.pk
+    assert Bid.objects.filter(lot=a.lot).count() == 1
+    assert chain_verify(lot_id=a.lot.pk)[0]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_refusal_in_a_batch_writes_nothing_and_stops_no_other():
     a = Auction(suppliers=3, max_step_percent=Decimal("10")).start()

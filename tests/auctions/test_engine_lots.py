@@ -11,6 +11,7 @@ from unittest import mock
 
 import pytest
 from django.db import close_old_connections, connections
+from django.test.utils import CaptureQueriesContext
 
 from auctions.bid_workers import _decode, _request_row, _run, groups
 from auctions.broadcast import captured
@@ -194,3 +195,21 @@ def test_the_bid_paths_statements_are_prepared_and_planned_once_per_connection()
         prepared = [row[0] for row in cursor.fetchall()]
     assert any("FOR UPDATE OF l" in s for s in prepared), prepared  # batch_reads' lock
     assert any('INSERT INTO "auctions_bid"' in s for s in prepared), prepared  # the write
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lot_whose_bids_are_all_malformed_is_answered_without_the_database():
+    a, b = Auction(suppliers=2).start(), Auction(suppliers=2).start()
+    db = connections["default"]
+    with CaptureQueriesContext(db) as alone:
+        bids_place_lots([(a.lot.pk, [req(a, 0, "99000.00", "a0")])])
+    with CaptureQueriesContext(db) as beside:
+        out = bids_place_lots([
+            (a.lot.pk, [req(a, 1, "98000.00", "a1")]),
+            (b.lot.pk, [req(b, 0, "12.345", "b0"), req(b, 1, "", "b1")]),
+        ])  # fmt: skip
+    assert kinds(out[0]) == ["ok"]
+    assert [o.code for o in out[1]] == ["invalid_amount", "invalid_amount"]
+    assert len(beside.captured_queries) == len(
+        alone.captured_queries
+    )  # b is neither read nor locked
