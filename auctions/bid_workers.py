@@ -12,7 +12,7 @@ sends them the bids, a lot always to the same worker (``lot id mod N``):
 - The worker batches: when it finishes a batch it takes every bid that arrived meanwhile, per
   lot in arrival order, into the next (group commit at the point where a lot's bids serialise
   anyway, so the worker is never idle while bids wait). The lots of a batch share one
-  transaction and one COMMIT (``services.bids_place_lots``, at most ``bids_max`` bids).
+  transaction and one COMMIT (``services.bids_place_lots``, at most ``bid_batch_max`` bids).
 - It answers each bid and returns the batch's broadcast instead of sending it; the hub's loop
   reads the answers from the pipe, resolves the waiting bids and sends the broadcasts, in the
   order the worker committed them.
@@ -212,12 +212,13 @@ def worker_main(conn, settings_module: str, database_name: str) -> None:
         lots: dict[int, list] = {}
         for request_id, lot_id, row in arrived:
             lots.setdefault(lot_id, []).append((request_id, row))
-        for group in groups(list(lots.items()), bids_max()):
+        for group in groups(list(lots.items()), bid_batch_max()):
             conn.send(_run(group))
 
 
-def bids_max() -> int:
-    """Bids in one transaction of several lots (a lot with more has one of its own)."""
+def bid_batch_max() -> int:
+    """Bids in one transaction: a lot's queue in the hub takes at most this many, and a
+    worker's transaction of several lots too (a lot with more has one of its own)."""
     return getattr(settings, "AUCTION_BID_BATCH_MAX", 64)
 
 

@@ -311,15 +311,11 @@ class _Coalescer:
             await self.deliver(message)
 
 
-def bid_batch_max() -> int:
-    return getattr(settings, "AUCTION_BID_BATCH_MAX", 64)
-
-
 class _BidQueue:
     """Group commit for one lot in this process: while one batch of its bids is in the
     database, the bids that arrive wait here, and the next batch takes all of them (at most
-    ``bid_batch_max``) into one transaction. Each bid is still checked by the same rules, in
-    arrival order, and answered only after its batch committed. Bids of other processes
+    ``bid_workers.bid_batch_max``) into one transaction. Each bid is still checked by the same
+    rules, in arrival order, and answered only after its batch committed. Bids of other processes
     serialise with these on the lot's row lock, as single bids do."""
 
     def __init__(self, lot_id: int):
@@ -337,7 +333,8 @@ class _BidQueue:
 
     async def _drain(self) -> None:
         while self.waiting:
-            batch, self.waiting = self.waiting[: bid_batch_max()], self.waiting[bid_batch_max() :]
+            most = bid_workers.bid_batch_max()
+            batch, self.waiting = self.waiting[:most], self.waiting[most:]
             try:
                 outcomes, broadcasts = await bid_workers.place_here(
                     self.lot_id, [r for r, _f in batch]
