@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from decimal import Decimal
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -120,3 +121,41 @@ async def test_a_bid_a_dying_worker_held_is_refused_and_its_resend_is_placed_onc
     assert await sync_to_async(Bid.objects.filter(lot=a.lot, client_bid_id="once").count)() == 1
     assert pool.procs[0].is_alive()
     await comm.disconnect()
+
+
+async def test_bids_on_several_lots_through_one_worker_reach_each_lot_alone(layer, workers):  # noqa: F811
+    # The worker places the lots whose bids arrived together in one transaction
+    # (services.bids_place_lots); each bidder is answered for its own bid, and each lot's
+    # watchers see that lot's change and no other.
+    lots = [await make_auction(suppliers=2, step_reference="own") for _ in range(3)]
+    socks, buyers = [], []
+    for a in lots:
+        for user in a.bidders:
+            comm, connected, _ = await connect(user, a.lot)
+            assert connected
+            await receive(comm)
+            socks.append((a, comm))
+        buyer, connected, _ = await connect(a.officer, a.lot)
+        assert connected
+        await receive(buyer)
+        buyers.append((a, buyer))
+    for n, (_a, comm) in enumerate(socks):  # all at once, none awaited
+        await comm.send_to(text_data=bid(f"r{n}", str(99000 - n), f"c{n}"))
+    for n, (a, comm) in enumerate(socks):
+        result = await receive_until(comm, "bid_result", [], timeout=30)
+        assert result["ok"] and not result["duplicate"], result
+        placed = await sync_to_async(Bid.objects.get)(pk=result["bid"]["id"])
+        assert (placed.lot_id, placed.client_bid_id) == (a.lot.pk, f"c{n}")
+    for a, buyer in buyers:
+        frames: list = []
+        while True:
+            frame = await receive_until(buyer, "standing", frames, timeout=10)
+            assert frame["view"]["lot"] == a.lot.pk and frame["view"]["bid_count"] <= 2, frame
+            if frame["view"]["bid_count"] == 2:
+                break
+        amounts = {entry["amount"] for entry in frame["view"]["ladder"]}
+        mine = {str(Decimal(99000 - n)) + ".00" for n, (x, _c) in enumerate(socks) if x is a}
+        assert amounts == mine, (amounts, mine)
+        assert (await sync_to_async(chain_verify)(lot_id=a.lot.pk))[0]
+    for _a, comm in [*socks, *buyers]:
+        await comm.disconnect()
