@@ -299,11 +299,15 @@ class LotConsumer(AsyncWebsocketConsumer):
             return
         try:
             frame = json.loads(text_data)
-            kind = frame["type"]
-        except (ValueError, KeyError, TypeError):
+        except ValueError:
+            frame = None
+        kind = frame.get("type") if isinstance(frame, dict) else None
+        if not isinstance(kind, str):
             await self._error(None, "bad_frame", _('A frame is a JSON object with a "type".'))
             return
         request_id = frame.get("request_id")
+        if not isinstance(request_id, str | int | float | None) or isinstance(request_id, bool):
+            request_id = None  # echoed back as given: only a scalar
         handler = {
             "bid": self._bid, "withdraw": self._withdraw, "proxy": self._proxy,
             "resync": self._resync, "ping": self._ping, "ack": self._ack,

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,7 @@ from marketplace.core.exceptions import (
     NotFoundError,
     PermissionDeniedError,
 )
+from marketplace.core.models import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from marketplace.platforms.models import AuctionFormat
 from marketplace.platforms.selectors import user_is_platform_admin
 from marketplace.verification.selectors import company_can_trade
@@ -57,12 +60,22 @@ from .selectors import company_role_holders, lot_snapshot
 from .states import lot_transition
 from .tender_selectors import user_may_manage_tender
 
+logger = logging.getLogger(__name__)
+
 BIDDER_ROLES = (MembershipRole.BIDDER, MembershipRole.COMPANY_ADMIN)
 PROXY_ROUNDS_LIMIT = 500
 
 
 class BidRejected(ApplicationError):
     """A bid refused by a rule. ``code`` says which; ``message`` says it to a person."""
+
+
+class BidFailed(ApplicationError):
+    """A bid that failed on an error of ours (logged), refused alone: the bids placed with it
+    in a batch are not touched by it."""
+
+    status_code = 500
+    code = "bid_failed"
 
 
 @dataclass(frozen=True)
@@ -75,18 +88,47 @@ class BidResult:
 # --- helpers ------------------------------------------------------------------------------
 
 
+# The largest amount a bid, floor or quote may name: what a money column holds (18 digits, two
+# of them after the point). Checked before any arithmetic, which would otherwise overflow the
+# decimal context on an amount like "1e309" (more than 28 digits).
+AMOUNT_MAX_INTEGER_DIGITS = MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES
+AMOUNT_MAX_TEXT = 64
+
+
 def _parse_amount(amount) -> Decimal:
+    """A bid's amount from what a person or program sent: a positive decimal number with at
+    most two decimal places and 16 digits before the point, as text or a number.
+
+    Text is normalised by Unicode NFKC first, so full-width digits ("１２３.００") mean what they
+    show, the same over REST and the websocket. Anything else is refused with
+    ``invalid_amount``, never an exception of the decimal arithmetic."""
+    if isinstance(amount, bool) or not isinstance(amount, str | int | float | Decimal):
+        raise BidRejected(_("The amount is not a number."), code="invalid_amount")
+    text = unicodedata.normalize("NFKC", str(amount)).strip()
+    if len(text) > AMOUNT_MAX_TEXT:
+        raise BidRejected(_("The amount is not a number."), code="invalid_amount")
     try:
-        value = Decimal(str(amount).strip())
+        value = Decimal(text)
     except (InvalidOperation, ValueError):
         raise BidRejected(_("The amount is not a number."), code="invalid_amount") from None
-    if not value.is_finite() or value <= 0:
+    if not value.is_finite():
+        raise BidRejected(_("The amount is not a number."), code="invalid_amount")
+    if value <= 0:
         raise BidRejected(_("The amount must be greater than zero."), code="invalid_amount")
-    if value != value.quantize(rules.CENT):
+    if value.adjusted() >= AMOUNT_MAX_INTEGER_DIGITS:
+        raise BidRejected(
+            _("The amount is too large: at most %(digits)d digits before the decimal point.")
+            % {"digits": AMOUNT_MAX_INTEGER_DIGITS},
+            code="invalid_amount",
+        )
+    # At most 16 digits before the point: the quantized value has at most 18, inside the
+    # context's 28, so quantize cannot raise.
+    quantized = value.quantize(rules.CENT)
+    if value != quantized:
         raise BidRejected(
             _("The amount may have at most two decimal places."), code="invalid_amount"
         )
-    return value.quantize(rules.CENT)
+    return quantized
 
 
 def _parse_client_bid_id(value) -> str:
@@ -706,6 +748,10 @@ def bids_place_lots(
         return _place_lots(parsed)
     except IntegrityError:
         pass
+    except (OperationalError, InterfaceError):  # the database is away: no bid can be placed
+        raise
+    except Exception:  # a fault of one bid must not fail the others: find it, alone
+        logger.exception("a bid batch failed; its bids are placed again one by one")
     if len(parsed) > 1:
         return [bids_place(lot_id=lot_id, requests=requests) for lot_id, requests in batches]
     lot_id, items = parsed[0]
@@ -761,6 +807,14 @@ def _bid_alone(lot_id: int, item: _BidItem) -> BidResult | ApplicationError:
         )
     except ApplicationError as exc:
         return exc
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:
+        logger.exception("bid %r on lot %s failed", item.client_bid_id, lot_id)
+        return BidFailed(
+            _("This bid could not be placed because of an error on our side; it was not "
+              "recorded. We have been told of it."),
+        )  # fmt: skip
 
 
 def surrogate_bid_place(
