@@ -75,11 +75,8 @@ def lot_changed_on_commit(*, lot_id: int, kinds: list[str], snapshot: dict | Non
     transaction.on_commit(lambda: lot_changed_now(lot_id=lot_id, kinds=kinds, snapshot=snapshot))
 
 
-def company_access_changed_on_commit(*, company_id: int) -> None:
-    """A company's right to take part changed (verification, admission): its open sockets
-    re-check their access at once and close if it is gone."""
-    transaction.on_commit(
-        lambda: _group_send(
-            company_group(company_id), {"type": "access.changed", "company": company_id}
-        )
-    )
+def company_access_changed_now(*, company_id: int) -> None:
+    """A company's right to take part may have changed (verification, admission): its open
+    sockets re-check their access at once and close if it is gone. Called by the listener of
+    the ``company.access_changed`` and ``application.rejected`` events (``listeners.py``)."""
+    _group_send(company_group(company_id), {"type": "access.changed", "company": company_id})

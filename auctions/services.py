@@ -37,7 +37,7 @@ from marketplace.platforms.models import AuctionFormat
 from marketplace.platforms.selectors import user_is_platform_admin
 from marketplace.verification.selectors import company_can_trade
 
-from . import batch_reads, batch_writes, rules
+from . import batch_reads, batch_writes, outbox, rules
 from .broadcast import lot_changed_on_commit
 from .events import LOT_CHAIN_FIELDS, event_append
 from .lock_objects import lot_lock
@@ -1291,6 +1291,7 @@ def lot_start(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
                   "bid_count", "current_round", "current_turn", "turn_order"],
         )  # fmt: skip
         lot_changed_on_commit(lot_id=lot.pk, kinds=["started"])
+        outbox.lot_started(lot=lot, actor=actor)
     return lot
 
 
@@ -1390,6 +1391,8 @@ def lot_close(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
         _save_lot(lot, ["status", "closed_at", "failure_reason"])
         protocol_schedule(lot.pk)
         lot_changed_on_commit(lot_id=lot.pk, kinds=["closed"])
+        bidders = sum(1 for a in applications if a.current_amount is not None)
+        outbox.lot_closed(lot=lot, bidders=bidders, actor=actor)
     return lot
 
 
@@ -1467,7 +1470,7 @@ def lot_award(*, lot_id: int, user, application_id: int | None = None, reason: s
             raise ConflictError(
                 _("This lot has already been awarded."), code="already_awarded"
             ) from None
-        Deal.objects.create(
+        deal = Deal.objects.create(
             award=award, lot=lot, buyer_id=lot.tender.buyer_id, supplier_id=chosen.supplier_id,
             price=amount, currency=lot.tender.currency, quantity=lot.quantity, unit=lot.unit,
             terms={
@@ -1485,4 +1488,5 @@ def lot_award(*, lot_id: int, user, application_id: int | None = None, reason: s
         _save_lot(lot, ["status"])
         protocol_schedule(lot.pk)
         lot_changed_on_commit(lot_id=lot.pk, kinds=["awarded"])
+        outbox.lot_awarded(lot=lot, award=award, deal=deal, actor=user)
     return award

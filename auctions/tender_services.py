@@ -40,9 +40,9 @@ from marketplace.core.exceptions import (
 from marketplace.platforms.models import Platform
 from marketplace.verification.services import ensure_company_may_trade
 
-from . import rules
+from . import outbox, rules
 from . import tender_selectors as selectors
-from .broadcast import company_access_changed_on_commit, lot_changed_on_commit
+from .broadcast import lot_changed_on_commit
 from .events import LOT_CHAIN_FIELDS, event_append
 from .lock_objects import lot_lock, tender_lots_lock
 from .models import (
@@ -516,6 +516,7 @@ def tender_publish(*, actor, tender: Tender, now: datetime | None = None) -> Ten
         if tender.participation == Participation.INVITATION:
             invitation_ids = list(tender.invitations.values_list("pk", flat=True))
             transaction.on_commit(lambda: _enqueue_invitation_emails(invitation_ids))
+        outbox.tender_published(tender=tender, lots=lots, actor=actor)
     return tender
 
 
@@ -546,6 +547,8 @@ def tender_cancel(*, actor, tender: Tender, reason: str) -> Tender:
                 lot_changed_on_commit(lot_id=lot.pk, kinds=["cancelled"])
         tender.status = TenderStatus.CANCELLED
         tender.save(update_fields=["status"])
+        if tender.published_at is not None:
+            outbox.tender_cancelled(tender=tender, reason=reason, actor=actor)
     return tender
 
 
@@ -751,6 +754,7 @@ def tender_invitation_create(*, actor, tender: Tender, supplier) -> TenderInvita
             ) from exc
         if tender.status == TenderStatus.PUBLISHED:
             transaction.on_commit(lambda: _enqueue_invitation_emails([invitation.pk]))
+            outbox.tender_invited(invitation=invitation, actor=actor)
     return invitation
 
 
@@ -879,6 +883,7 @@ def application_submit(
         application.decided_by = None
         application.decided_at = None
         application.save()
+        outbox.application_changed(kind="submitted", application=application, lot=lot, actor=actor)
     return application
 
 
@@ -959,6 +964,7 @@ def application_admit(
         _save_lot(lot)
         transaction.on_commit(lambda: _enqueue_decision_email(application.pk))
         lot_changed_on_commit(lot_id=lot.pk, kinds=["admitted"])
+        outbox.application_changed(kind="admitted", application=application, lot=lot, actor=actor)
     return application
 
 
@@ -987,7 +993,8 @@ def application_reject(
         )  # fmt: skip
         _save_lot(lot)
         transaction.on_commit(lambda: _enqueue_decision_email(application.pk))
-        company_access_changed_on_commit(company_id=application.supplier_id)
+        # The auction app's listener of this event closes the supplier's open sockets.
+        outbox.application_changed(kind="rejected", application=application, lot=lot, actor=actor)
     return application
 
 
@@ -1018,6 +1025,7 @@ def question_ask(
         question = Question.objects.create(
             tender=tender, lot=lot, asked_by_company=company, asked_by=actor, text=text
         )
+        outbox.question_changed(kind="asked", question=question, tender=tender, actor=actor)
     return question
 
 
@@ -1042,6 +1050,7 @@ def question_answer(
         question.answered_at = _now(now)
         question.save(update_fields=["answer", "answered_by", "answered_at"])
         transaction.on_commit(lambda: _enqueue_answer_email(question.pk))
+        outbox.question_changed(kind="answered", question=question, tender=tender, actor=actor)
     return question
 
 

@@ -80,12 +80,14 @@ INSTALLED_APPS = [
     "marketplace.platforms",
     "marketplace.categories",
     "marketplace.verification",
+    "marketplace.events",
     "suppliers",
     "buyers",
     "auctions",
     "crm",
     "logistics",
     "frontend",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -198,7 +200,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "marketplace.companies.tasks.expire_invitations",
         "schedule": 60 * 60,
     },
+    # Event deliveries whose retry is due, or whose worker died (marketplace/events).
+    "events-redeliver-due": {"task": "events.redeliver_due", "schedule": 15},
 }
+# The outbox (marketplace/events): how long a handed-out delivery is left to its worker before
+# it is handed out again, and how many attempts a failing listener gets.
+EVENTS_DELIVERY_LEASE_SECONDS = env.int("EVENTS_DELIVERY_LEASE_SECONDS", default=60)
+EVENTS_MAX_ATTEMPTS = env.int("EVENTS_MAX_ATTEMPTS", default=10)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

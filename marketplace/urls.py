@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("marketplace.platforms.api.urls")),
     path("", include("marketplace.categories.api.urls")),
     path("", include("marketplace.verification.api.urls")),
+    path("", include("marketplace.events.api.urls")),
     path("", include("suppliers.api.urls")),
     path("", include("buyers.api.urls")),
     path("", include("auctions.api.urls")),

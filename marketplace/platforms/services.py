@@ -28,6 +28,7 @@ from marketplace.core.exceptions import (
     NotFoundError,
     PermissionDeniedError,
 )
+from marketplace.events.services import event_emit
 
 from .models import (
     ParticipationAction,
@@ -245,7 +246,10 @@ def platform_admin_remove(*, actor, platform: Platform, user_id: int) -> None:
 def _record(
     membership: PlatformMembership, *, action: str, before: str, actor, reason: str = ""
 ) -> PlatformMembershipEvent:
-    return PlatformMembershipEvent.objects.create(
+    """The membership's audit row, and the change told to the other domains (in the same
+    transaction): ``platform.membership_changed``, and ``company.access_changed`` when the
+    company gains or loses the right to trade on the platform."""
+    record = PlatformMembershipEvent.objects.create(
         membership=membership,
         action=action,
         status_before=before,
@@ -253,6 +257,30 @@ def _record(
         actor=actor,
         reason=reason,
     )
+    company, platform = membership.company_id, membership.platform_id
+    event_emit(
+        "platform.membership_changed",
+        company=company,
+        platform=platform,
+        actor=actor,
+        payload={
+            "platform": platform,
+            "company": company,
+            "membership": membership.pk,
+            "status_before": before or None,
+            "status_after": membership.status,
+        },
+    )
+    if (before == ParticipationStatus.ACCEPTED) != (
+        membership.status == ParticipationStatus.ACCEPTED
+    ):
+        event_emit(
+            "company.access_changed",
+            company=company,
+            platform=platform,
+            payload={"company": company, "reason": f"platform membership {membership.status}"},
+        )
+    return record
 
 
 def _lock(membership: PlatformMembership) -> PlatformMembership:

@@ -3,7 +3,10 @@
 Lock order, everywhere: the company row first, then the submission, then the document
 (``select_for_update``). A company's status changes only here, always together with the
 submission's status and, for a decision, an immutable ``VerificationDecision`` in the same
-transaction. E-mails are enqueued on commit.
+transaction. E-mails are enqueued on commit. Each change is also told to the other domains as a
+domain event in the same transaction (``company.verification_submitted``, ``company.verified``,
+``company.verification_changed``, ``company.access_changed``): the auction app closes the sockets
+of a company that may no longer trade by listening, not by being called from here.
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from auctions.broadcast import company_access_changed_on_commit
 from marketplace.companies.models import Company, MembershipRole, VerificationStatus
 from marketplace.companies.selectors import user_has_company_role
 from marketplace.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from marketplace.events.services import event_emit
 
 from . import selectors
 from .models import (
@@ -285,6 +288,12 @@ def submission_create(
         submission.documents.set(documents)
         locked.verification_status = VerificationStatus.PENDING
         locked.save(update_fields=["verification_status"])
+        event_emit(
+            "company.verification_submitted",
+            company=locked,
+            actor=submitted_by,
+            payload={"company": locked.pk, "submission": submission.pk},
+        )
     company.verification_status = locked.verification_status
     return submission
 
@@ -312,6 +321,37 @@ def _clean_reason(reason: str | None, *, required: bool) -> str:
         }
         raise ApplicationError(message, code="reason_too_long", fields={"reason": [message]})
     return reason
+
+
+def _decision_events(decision: VerificationDecision, *, actor=None) -> None:
+    """The decision told to the other domains, in its transaction."""
+    company_id = decision.company_id
+    if decision.status_after == VerificationStatus.VERIFIED:
+        event_emit(
+            "company.verified",
+            company=company_id,
+            actor=actor,
+            payload={"company": company_id, "decision": decision.pk},
+        )
+    else:
+        event_emit(
+            "company.verification_changed",
+            company=company_id,
+            actor=actor,
+            payload={
+                "company": company_id,
+                "decision": decision.pk,
+                "status_before": decision.status_before,
+                "status_after": decision.status_after,
+                "reason": decision.reason,
+            },
+        )
+    if decision.status_before != decision.status_after:
+        event_emit(
+            "company.access_changed",
+            company=company_id,
+            payload={"company": company_id, "reason": f"verification {decision.status_after}"},
+        )
 
 
 def _notify_decision_on_commit(decision: VerificationDecision) -> None:
@@ -361,7 +401,6 @@ def _submission_decide(
             company.verified_at = now
             update_fields.append("verified_at")
         company.save(update_fields=update_fields)
-        company_access_changed_on_commit(company_id=company.pk)
         decision = VerificationDecision.objects.create(
             company=company,
             submission=locked,
@@ -371,6 +410,7 @@ def _submission_decide(
             status_after=company_status,
             decided_by=reviewer,
         )
+        _decision_events(decision, actor=reviewer)
         _notify_decision_on_commit(decision)
     submission.status = locked.status
     submission.decided_at = locked.decided_at
@@ -425,6 +465,15 @@ def document_expiry_warning_send(*, document_id: int, on: date | None = None) ->
             return False
         document.expiry_warning_sent_at = timezone.now()
         document.save(update_fields=["expiry_warning_sent_at"])
+        event_emit(
+            "company.document_expiring",
+            company=document.company_id,
+            payload={
+                "company": document.company_id,
+                "document": document.pk,
+                "expiry_date": document.expiry_date.isoformat(),
+            },
+        )
 
         from .tasks import send_expiry_warning
 
@@ -463,7 +512,7 @@ def company_reverification_require(
         )
         company.verification_status = VerificationStatus.REVERIFICATION_NEEDED
         company.save(update_fields=["verification_status"])
-        company_access_changed_on_commit(company_id=company.pk)
+        _decision_events(decision)
         _notify_decision_on_commit(decision)
     return decision
 

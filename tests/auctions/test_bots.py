@@ -62,8 +62,8 @@ def test_the_demo_bots_are_steel_and_fuel_on_each_open_demo_lot_never_baltic():
 
     from django.core.management import call_command
 
-    from auctions.management.commands.run_demo_bots import BOTS, bot_configs
-    from marketplace.core.management.commands.load_demo import DEMO_BIDDER, demo_lots_open
+    from demo.management.commands.load_demo import DEMO_BIDDER, demo_lots_open
+    from demo.management.commands.run_demo_bots import BOTS, bot_configs
 
     call_command("load_demo", stdout=StringIO())
     lots = demo_lots_open()

@@ -21,11 +21,11 @@ from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from auctions import hub as hub_module
-from auctions.broadcast import company_access_changed_on_commit
 from auctions.events import chain_verify
 from auctions.models import Bid
 from marketplace.asgi import application
 from marketplace.companies.models import Company, VerificationStatus
+from marketplace.events.services import event_emit
 from tests.factories import CompanyFactory, member
 
 from .engine_setup import Auction
@@ -259,12 +259,17 @@ async def test_losing_admission_or_verification_closes_the_socket(layer):
     s2, _, _ = await connect(a.bidders[1], a.lot)
     await receive(s2)
 
-    def lapse():  # what the verification services do when a company loses its status
+    def lapse():  # what the verification services do when a company loses its status: they
+        # emit company.access_changed, and the auction app's listener closes the sockets
         with transaction.atomic():
             Company.objects.filter(pk=a.companies[1].pk).update(
                 verification_status=VerificationStatus.REVERIFICATION_NEEDED
             )
-            company_access_changed_on_commit(company_id=a.companies[1].pk)
+            event_emit(
+                "company.access_changed",
+                company=a.companies[1].pk,
+                payload={"company": a.companies[1].pk, "reason": "verification lapsed"},
+            )
 
     await sync_to_async(lapse)()
     refused = await receive_until(s2, "refused", [], timeout=5)

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from auctions.models import ApplicationStatus, Lot, LotStatus
+from demo.management.commands.load_demo import DEMO_SUPPLIERS, DEMO_TENDER_TITLE
 from marketplace.companies.identifiers import normalise
 from marketplace.companies.models import Company, Membership
-from marketplace.core.management.commands.load_demo import DEMO_SUPPLIERS, DEMO_TENDER_TITLE
 from marketplace.platforms.models import (
     AuctionFormat,
     ParticipationStatus,

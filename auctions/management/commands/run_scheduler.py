@@ -5,7 +5,9 @@ Every ``--interval`` seconds it runs one ``scheduler.tick()``. SIGTERM and SIGIN
 after the current pass. A database error is logged, the connection closed and the pass retried
 after a growing pause (up to ``MAX_RETRY_PAUSE`` seconds); a lot whose action fails is logged and
 left alone for ``LOT_BACKOFF_SECONDS`` before it is tried again, so one bad lot never holds up the
-others. Several instances may run at once: each lot is claimed with SKIP LOCKED.
+others. Several instances may run at once: each lot is claimed with SKIP LOCKED. Without a
+Celery broker (the embedded default) it also hands out the domain events' due deliveries every
+``SWEEP_EVERY_SECONDS`` (``marketplace.events``), which Celery beat does in production.
 """
 
 from __future__ import annotations
@@ -15,16 +17,19 @@ import signal
 import threading
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections, connections
 
 from auctions import scheduler
+from marketplace.events.services import deliveries_redeliver_due
 
 logger = logging.getLogger("auctions.scheduler")
 
 MAX_RETRY_PAUSE = 10.0
 LOT_BACKOFF_SECONDS = 15.0
 HEARTBEAT_EVERY_SECONDS = 5.0
+SWEEP_EVERY_SECONDS = 15.0
 
 
 class Command(BaseCommand):
@@ -65,7 +70,7 @@ class Command(BaseCommand):
     def loop(self, *, stop: threading.Event, interval: float, batch: int) -> None:
         backoff: dict[int, float] = {}  # lot id -> monotonic time it may be tried again
         failures = 0
-        last_heartbeat = 0.0
+        last_heartbeat = last_sweep = 0.0
         while not stop.is_set():
             began = time.monotonic()
             pause = interval
@@ -79,6 +84,11 @@ class Command(BaseCommand):
                 if began - last_heartbeat >= HEARTBEAT_EVERY_SECONDS:
                     scheduler.heartbeat_record()
                     last_heartbeat = began
+                if not settings.CELERY_BROKER_URL and began - last_sweep >= SWEEP_EVERY_SECONDS:
+                    # No Celery beat on the embedded default (make run): the event deliveries
+                    # that are due (retries, lost hand-outs) are handed out from here, eagerly.
+                    deliveries_redeliver_due()
+                    last_sweep = began
             except DatabaseError:
                 failures += 1
                 pause = min(MAX_RETRY_PAUSE, interval * 2**failures)

@@ -18,8 +18,8 @@ from rest_framework.authtoken.models import Token
 
 from auctions.bots import BotConfig, floor_for, run_bots, wait_for_port
 from auctions.models import Application, ApplicationStatus, Lot, LotStatus
+from demo.management.commands.load_demo import demo_lots_open
 from marketplace.companies.models import Membership
-from marketplace.core.management.commands.load_demo import demo_lots_open
 from marketplace.users.models import User
 
 # The demo suppliers that bid by themselves: e-mail -> range of the floor (share of the start price)

@@ -1,0 +1,184 @@
+"""The catalogue of domain events: each type, what it means, who may read it, and the JSON Schema
+of its payload. ``services.event_emit`` refuses a type not listed here and a payload that does
+not match its schema, so a listener can rely on both. ``docs/events.md`` is generated from this
+table's content (``manage.py events_catalogue``) and checked against it by the tests.
+
+Payloads carry ids and the few values a listener needs, never a competitor's identity beyond
+what the event's readers may know. The events of a lot's auction name the lot's own
+hash-chained event (``lot_event_seq``): the chain stays the one truth of the auction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ID = {"type": "integer", "minimum": 1}
+TEXT = {"type": "string"}
+MONEY = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$"}
+CURRENCY = {"type": "string", "pattern": "^[A-Z]{3}$"}
+TIME = {"type": "string", "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
+OPTIONAL_TEXT = {"type": ["string", "null"]}
+OPTIONAL_TIME = {"type": ["string", "null"], "format": "date-time"}
+OPTIONAL_ID = {"type": ["integer", "null"], "minimum": 1}
+
+
+def _object(**properties) -> dict:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": sorted(properties),
+        "additionalProperties": False,
+    }
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    description: str
+    readers: str  # who may read it, in words (docs/events.md)
+    schema: dict
+
+
+_TYPES = [
+    EventType(
+        "tender.published",
+        "A buyer published a tender; its lots open for questions and applications.",
+        "the buyer; every signed-in user when the tender's platform is public, else the "
+        "platform's participants",
+        _object(
+            tender=ID,
+            platform=ID,
+            title=TEXT,
+            currency=CURRENCY,
+            category=OPTIONAL_ID,
+            auction_start=OPTIONAL_TIME,
+            lots={"type": "array", "items": ID},
+        ),
+    ),
+    EventType(
+        "tender.cancelled",
+        "A buyer cancelled a published tender with a reason.",
+        "the buyer and every supplier that applied to one of its lots",
+        _object(tender=ID, reason=TEXT),
+    ),
+    EventType(
+        "tender.invited",
+        "A buyer invited a supplier to a tender.",
+        "the buyer and the invited supplier",
+        _object(tender=ID, supplier=ID, invitation=ID),
+    ),
+    EventType(
+        "application.submitted",
+        "A supplier applied to take part in a lot's auction.",
+        "the buyer and the supplier",
+        _object(application=ID, lot=ID, tender=ID, supplier=ID),
+    ),
+    EventType(
+        "application.admitted",
+        "The buyer admitted a supplier's application: it may bid in the lot's auction.",
+        "the buyer and the supplier",
+        _object(application=ID, lot=ID, tender=ID, supplier=ID),
+    ),
+    EventType(
+        "application.rejected",
+        "The buyer rejected a supplier's application, with a reason.",
+        "the buyer and the supplier",
+        _object(application=ID, lot=ID, tender=ID, supplier=ID, reason=TEXT),
+    ),
+    EventType(
+        "question.asked",
+        "A supplier asked a clarification question about a tender (its author is not named).",
+        "the buyer",
+        _object(question=ID, tender=ID),
+    ),
+    EventType(
+        "question.answered",
+        "The buyer answered a clarification question; the answer is published to all.",
+        "the buyer; the readers of the tender (as for tender.published)",
+        _object(question=ID, tender=ID),
+    ),
+    EventType(
+        "lot.started",
+        "A lot's live auction started.",
+        "the buyer and the lot's admitted suppliers",
+        _object(lot=ID, tender=ID, ends_at=OPTIONAL_TIME, lot_event_seq=ID),
+    ),
+    EventType(
+        "lot.closed",
+        "A lot's auction closed. The bids themselves are in the lot's hash-chained log and its "
+        "protocol; this summarises them.",
+        "the buyer and the lot's admitted suppliers",
+        _object(
+            lot=ID,
+            tender=ID,
+            bid_count={"type": "integer", "minimum": 0},
+            bidders={"type": "integer", "minimum": 0},
+            lot_event_seq=ID,
+        ),
+    ),
+    EventType(
+        "lot.awarded",
+        "The buyer awarded a lot to a supplier's offer.",
+        "the buyer and the winning supplier",
+        _object(
+            lot=ID,
+            tender=ID,
+            application=ID,
+            supplier=ID,
+            amount=MONEY,
+            currency=CURRENCY,
+            lot_event_seq=ID,
+        ),
+    ),
+    EventType(
+        "deal.created",
+        "The award made a deal between the buyer and the winning supplier.",
+        "the buyer and the supplier",
+        _object(deal=ID, lot=ID, tender=ID, buyer=ID, supplier=ID, amount=MONEY, currency=CURRENCY),
+    ),
+    EventType(
+        "company.verification_submitted",
+        "A company submitted its verification documents for review.",
+        "the company (platform admins are told through their notifications)",
+        _object(company=ID, submission=ID),
+    ),
+    EventType(
+        "company.verified",
+        "A reviewer approved a company's verification: it may trade.",
+        "the company",
+        _object(company=ID, decision=ID),
+    ),
+    EventType(
+        "company.verification_changed",
+        "A company's verification status changed (rejected, more information requested, "
+        "re-verification needed after a document expired).",
+        "the company",
+        _object(
+            company=ID, decision=OPTIONAL_ID, status_before=TEXT, status_after=TEXT, reason=TEXT
+        ),
+    ),
+    EventType(
+        "company.document_expiring",
+        "A verification document of a company expires soon.",
+        "the company",
+        _object(company=ID, document=ID, expiry_date=DATE),
+    ),
+    EventType(
+        "company.access_changed",
+        "A company's right to take part may have changed (its verification, a platform's "
+        "membership, an application's admission): open auction sockets re-check it.",
+        "the company",
+        _object(company=ID, reason=TEXT),
+    ),
+    EventType(
+        "platform.membership_changed",
+        "A platform admin decided on a company's membership of a platform.",
+        "the company",
+        _object(
+            platform=ID, company=ID, membership=ID, status_before=OPTIONAL_TEXT, status_after=TEXT
+        ),
+    ),
+]
+
+TYPES: dict[str, EventType] = {t.name: t for t in _TYPES}

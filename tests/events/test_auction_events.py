@@ -1,0 +1,132 @@
+"""The auction app's domain events, as a tender goes through its life: each change writes its
+event with the right readers, and the change feed shows each company only what it may know (a
+losing supplier never learns who won, nor a competitor's applications)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from auctions import services as engine
+from auctions import tender_services as services
+from auctions.models import Lot
+from marketplace.events.models import Event
+from tests.auctions.factories import World
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def feed(user, **params) -> list[dict]:
+    client = APIClient()
+    client.force_authenticate(user=user)
+    response = client.get("/api/events/", {"limit": 500, **params})
+    assert response.status_code == 200, response.content
+    return response.json()["events"]
+
+
+def run_to_award(w: World):
+    tender = w.published(lot_overrides={"reserve_price": None})
+    lot = tender.lots.get()
+    alpha = w.apply(lot, w.supplier)
+    beta = w.apply(lot, w.other_supplier)
+    question = services.question_ask(
+        actor=w.other_admin, tender=tender, company=w.other_supplier, text="Winter grade?"
+    )
+    services.question_answer(actor=w.officer, question=question, answer="Yes, class 2.")
+    services.application_admit(actor=w.officer, application=alpha)
+    services.application_admit(actor=w.officer, application=beta)
+    w.past_deadline(tender)
+    services.lot_applications_close(lot_id=lot.pk)
+    services.lot_schedule(lot_id=lot.pk, actor=w.officer)
+    Lot.objects.filter(pk=lot.pk).update(starts_at=timezone.now() - timedelta(seconds=1))
+    engine.lot_start(lot_id=lot.pk)
+    engine.bid_place(lot_id=lot.pk, user=w.other_admin, amount="99000")
+    engine.bid_place(lot_id=lot.pk, user=w.supplier_bidder, amount="98000")
+    lot.refresh_from_db()
+    engine.lot_close(lot_id=lot.pk, now=lot.ends_at + timedelta(seconds=1))
+    engine.lot_award(lot_id=lot.pk, user=w.officer)
+    return tender, lot, alpha, beta
+
+
+def test_a_tender_from_publication_to_deal_tells_each_reader_only_its_part():
+    w = World()
+    _tender, lot, alpha, _beta = run_to_award(w)
+    types = list(Event.objects.values_list("type", flat=True))
+    assert types == [
+        "tender.published",
+        "application.submitted",
+        "application.submitted",
+        "question.asked",
+        "question.answered",
+        "application.admitted",
+        "application.admitted",
+        "lot.started",
+        "lot.closed",
+        "lot.awarded",
+        "deal.created",
+    ]
+    closed = Event.objects.get(type="lot.closed")
+    assert closed.payload["bid_count"] == 2 and closed.payload["bidders"] == 2
+    lot.refresh_from_db()
+    awarded = Event.objects.get(type="lot.awarded")
+    assert awarded.payload["supplier"] == w.supplier.pk and awarded.payload["amount"] == "98000.00"
+    # A reference into the lot's hash chain: the chained event that records the same change.
+    chained = lot.events.get(seq=awarded.payload["lot_event_seq"])
+    assert chained.kind == "status_changed" and chained.payload["to"] == "awarded"
+    started = Event.objects.get(type="lot.started").payload["lot_event_seq"]
+    assert lot.events.get(seq=started).payload["to"] == "live"
+
+    buyer_types = [e["type"] for e in feed(w.officer)]
+    assert buyer_types == types  # the buyer owns every one of them
+
+    winner = feed(w.supplier_admin)
+    assert [e["type"] for e in winner] == [
+        "tender.published", "application.submitted", "question.answered",
+        "application.admitted", "lot.started", "lot.closed", "lot.awarded", "deal.created",
+    ]  # fmt: skip
+
+    loser = feed(w.other_admin)
+    assert [e["type"] for e in loser] == [
+        "tender.published", "application.submitted", "question.answered",
+        "application.admitted", "lot.started", "lot.closed",
+    ]  # fmt: skip
+    text = json.dumps(loser)
+    for secret in (
+        w.supplier.legal_name,
+        f'"supplier": {w.supplier.pk}',
+        f'"application": {alpha.pk}',
+    ):
+        assert secret not in text, secret
+
+    # A company with no part in it sees the public publication and answer only.
+    assert [e["type"] for e in feed(w.stranger)] == ["tender.published", "question.answered"]
+
+
+def test_the_feed_pages_by_cursor_and_refuses_bad_parameters():
+    w = World()
+    run_to_award(w)
+    everything = feed(w.officer)
+    ids = [e["id"] for e in everything]
+    assert ids == sorted(ids)
+    client = APIClient()
+    client.force_authenticate(user=w.officer)
+    seen, after = [], 0
+    while True:
+        body = client.get("/api/events/", {"after": after, "limit": 4}).json()
+        seen += [e["id"] for e in body["events"]]
+        after = body["next"]
+        if not body["more"]:
+            break
+    assert seen == ids
+    only = client.get("/api/events/", {"type": ["lot.closed", "deal.created"]}).json()["events"]
+    assert [e["type"] for e in only] == ["lot.closed", "deal.created"]
+    for params in ({"after": "x"}, {"after": -1}, {"after": 2**70}, {"limit": 0},
+                   {"limit": 10_000}, {"type": "lot.exploded"}):  # fmt: skip
+        response = client.get("/api/events/", params)
+        assert response.status_code == 400, (params, response.content)
+        assert response.json()["error"]["code"] == "invalid_parameter"
+    assert APIClient().get("/api/events/").status_code in (401, 403)
