@@ -188,7 +188,9 @@ class LotConsumer(AsyncWebsocketConsumer):
             await get_channel_layer().group_send(
                 lot_group(self.lot_id), {"type": "presence.changed", "lot": self.lot_id}
             )
-        await self._send_snapshot(*await _snapshot(self.lot_id, self.viewer), reason="connect")
+        snapshot, bids = await _snapshot(self.lot_id, self.viewer)
+        hub().note_snapshot(self.lot_id, snapshot)
+        await self._send_snapshot(snapshot, bids, reason="connect")
         self.ready = True
         if self.held is not None:
             held, self.held = self.held, None

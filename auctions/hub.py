@@ -23,6 +23,7 @@ from marketplace.core.asyncdb import db_async
 
 from . import bid_workers
 from .broadcast import company_group, lot_group
+from .outbox import lot_outbid
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ class Hub:
         self.outgoing: dict[int, _Coalescer] = {}  # a lot's changes from bid batches, to the layer
         self.tickers: dict[str, asyncio.Task] = {}
         self.delivered: dict[int, int] = {}  # lot -> the newest seq handed to its sockets
+        self.leaders: dict[int, int | None] = {}  # lot -> the leading application last seen
+        self.told_outbid: set[tuple[int, int]] = set()  # (lot, application) recorded here
+        self.background: set[asyncio.Future] = set()
         self.presence_local: dict[int, dict[str, int]] = defaultdict(dict)
         self._redis = None
         # More sockets connecting at once than the client has connections wait their turn
@@ -236,9 +240,45 @@ class Hub:
     async def deliver(self, group: str, message: dict) -> None:
         lot_id = message["lot"]
         self.delivered[lot_id] = max(self.delivered.get(lot_id, -1), message["seq"])
+        self._watch_leader(lot_id, message["snapshot"])
         cache: dict = {}  # one rendering and one JSON text per distinct view
         for consumer in list(self.members.get(group, ())):
             await _guard(consumer.lot_changed(message, cache))
+
+    def note_snapshot(self, lot_id: int, snapshot: dict) -> None:
+        """A socket's first snapshot: where this process starts watching the lead from."""
+        if lot_id not in self.leaders:
+            self._watch_leader(lot_id, snapshot)
+
+    def _watch_leader(self, lot_id: int, snapshot: dict) -> None:
+        """A live lot's lead passed from one supplier to another: if none of the old leader's
+        people has the room open, that supplier is told (``lot.outbid``, once per lot; the
+        notifications app listens). Seen here from the changes every process receives, so
+        the bid path writes nothing for it."""
+        entries = snapshot.get("entries") or []
+        live = snapshot.get("status") == "live" and snapshot.get("format") != "sealed"
+        leader = entries[0]["application"] if live and entries else None
+        previous = self.leaders.get(lot_id)
+        self.leaders[lot_id] = leader
+        if previous is None or leader is None or previous == leader:
+            return
+        if (lot_id, previous) in self.told_outbid:
+            return
+        self.told_outbid.add((lot_id, previous))
+        task = asyncio.ensure_future(_guard(self._outbid(lot_id, previous)))
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+    async def _outbid(self, lot_id: int, application_id: int) -> None:
+        if application_id in await self.presence_connected(lot_id):
+            self.told_outbid.discard((lot_id, application_id))  # watching: nothing to tell
+            return
+        await _record_outbid(lot_id, application_id)
+
+
+@db_async
+def _record_outbid(lot_id: int, application_id: int) -> bool:
+    return lot_outbid(lot_id=lot_id, application_id=application_id)
 
 
 def tick_seconds() -> float:

@@ -8,6 +8,8 @@ the lot's own hash-chained event (``lot_event_seq``) that records the same chang
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from marketplace.events.services import event_emit, iso, money
 from marketplace.platforms.models import ParticipationStatus, PlatformKind, PlatformMembership
 
@@ -143,6 +145,29 @@ def lot_started(*, lot: Lot, actor=None) -> None:
             "lot_event_seq": lot.event_seq,
         },
     )
+
+
+def lot_outbid(*, lot_id: int, application_id: int) -> bool:
+    """Record, once per application and lot, that a supplier lost the lead while away (the
+    hub sees it; ``hub.Hub._outbid``). True if it was recorded now."""
+    with transaction.atomic():
+        lot = Lot.objects.select_related("tender").filter(pk=lot_id).first()
+        application = Application.objects.filter(pk=application_id, lot_id=lot_id).first()
+        if lot is None or application is None:
+            return False
+        event = event_emit(
+            "lot.outbid",
+            company=application.supplier_id,
+            platform=lot.tender.platform_id,
+            once_key=f"lot.outbid:{lot_id}:{application_id}",
+            payload={
+                "lot": lot.pk,
+                "tender": lot.tender_id,
+                "application": application.pk,
+                "supplier": application.supplier_id,
+            },
+        )
+    return event is not None
 
 
 def lot_closed(*, lot: Lot, bidders: int, actor=None) -> None:

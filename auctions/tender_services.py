@@ -11,7 +11,9 @@ tender or lot --cancel (reason)--> cancelled (from any state the lot table allow
 Each public function is one ``transaction.atomic``. Row locks: the tender row first (taken here
 by ``_tender_lock``), then lots through ``lock_objects``; a lot's state changes only through
 ``states.lot_transition`` and every event is appended under the lot's lock, the lot saved with its
-chain fields. E-mails are enqueued with ``transaction.on_commit``.
+chain fields. What other domains must hear (publication, invitations, applications decided,
+questions answered) is written as domain events in the same transaction (``outbox.py``); the
+notifications app tells people by e-mail and in the app from them.
 """
 
 from __future__ import annotations
@@ -513,10 +515,10 @@ def tender_publish(*, actor, tender: Tender, now: datetime | None = None) -> Ten
         for lot in lots:
             lot_transition(lot=lot, to=LotStatus.PUBLISHED, actor=actor)
             _save_lot(lot, "status")
-        if tender.participation == Participation.INVITATION:
-            invitation_ids = list(tender.invitations.values_list("pk", flat=True))
-            transaction.on_commit(lambda: _enqueue_invitation_emails(invitation_ids))
         outbox.tender_published(tender=tender, lots=lots, actor=actor)
+        if tender.participation == Participation.INVITATION:
+            for invitation in tender.invitations.all():  # told now that the tender is out
+                outbox.tender_invited(invitation=invitation, actor=actor)
     return tender
 
 
@@ -753,7 +755,6 @@ def tender_invitation_create(*, actor, tender: Tender, supplier) -> TenderInvita
                 _("This supplier is already invited."), code="already_invited"
             ) from exc
         if tender.status == TenderStatus.PUBLISHED:
-            transaction.on_commit(lambda: _enqueue_invitation_emails([invitation.pk]))
             outbox.tender_invited(invitation=invitation, actor=actor)
     return invitation
 
@@ -962,7 +963,6 @@ def application_admit(
             payload={"application": application.pk, "label": application.label},
         )  # fmt: skip
         _save_lot(lot)
-        transaction.on_commit(lambda: _enqueue_decision_email(application.pk))
         lot_changed_on_commit(lot_id=lot.pk, kinds=["admitted"])
         outbox.application_changed(kind="admitted", application=application, lot=lot, actor=actor)
     return application
@@ -992,7 +992,6 @@ def application_reject(
             payload={"application": application.pk, "label": application.label},
         )  # fmt: skip
         _save_lot(lot)
-        transaction.on_commit(lambda: _enqueue_decision_email(application.pk))
         # The auction app's listener of this event closes the supplier's open sockets.
         outbox.application_changed(kind="rejected", application=application, lot=lot, actor=actor)
     return application
@@ -1049,7 +1048,6 @@ def question_answer(
         question.answered_by = actor
         question.answered_at = _now(now)
         question.save(update_fields=["answer", "answered_by", "answered_at"])
-        transaction.on_commit(lambda: _enqueue_answer_email(question.pk))
         outbox.question_changed(kind="answered", question=question, tender=tender, actor=actor)
     return question
 
@@ -1133,28 +1131,6 @@ def lot_schedule(*, lot_id: int, actor=None) -> tuple[Lot, str]:
         )  # fmt: skip
         _save_lot(lot, "status", "starts_at")
     return lot, ScheduleOutcome.SCHEDULED
-
-
-# --- E-mails (enqueued on commit) ------------------------------------------------------------
-
-
-def _enqueue_invitation_emails(invitation_ids: list[int]) -> None:
-    from .tasks import send_tender_invitation_email
-
-    for invitation_id in invitation_ids:
-        send_tender_invitation_email.delay(invitation_id)
-
-
-def _enqueue_decision_email(application_id: int) -> None:
-    from .tasks import send_application_decision_email
-
-    send_application_decision_email.delay(application_id)
-
-
-def _enqueue_answer_email(question_id: int) -> None:
-    from .tasks import send_question_answered_email
-
-    send_question_answered_email.delay(question_id)
 
 
 # --- Lots from a spreadsheet -----------------------------------------------------------------

@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("frontend.onboarding_urls")),
     # The procurement officer's tender pages and the supplier's apply and ask pages.
     path("", include("frontend.tender_urls")),
+    # Notifications, how I am told of them, and tender subscriptions.
+    path("", include("frontend.notification_urls")),
 ]

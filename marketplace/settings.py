@@ -9,6 +9,7 @@ and on a real secret key, and turns on every deployment safeguard.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -81,11 +82,13 @@ INSTALLED_APPS = [
     "marketplace.categories",
     "marketplace.verification",
     "marketplace.events",
+    "marketplace.webhooks",
     "suppliers",
     "buyers",
     "auctions",
     "crm",
     "logistics",
+    "notifications",
     "frontend",
     "demo",
 ]
@@ -120,6 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -202,11 +206,30 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Event deliveries whose retry is due, or whose worker died (marketplace/events).
     "events-redeliver-due": {"task": "events.redeliver_due", "schedule": 15},
+    "webhooks-sweep": {"task": "webhooks.sweep", "schedule": 30},
+    # Notifications: "an auction starts in 15 minutes", and the daily e-mail digests.
+    "notifications-auction-reminders": {
+        "task": "notifications.auction_reminders",
+        "schedule": 60,
+    },
+    "notifications-digests": {
+        "task": "notifications.digests",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 # The outbox (marketplace/events): how long a handed-out delivery is left to its worker before
 # it is handed out again, and how many attempts a failing listener gets.
 EVENTS_DELIVERY_LEASE_SECONDS = env.int("EVENTS_DELIVERY_LEASE_SECONDS", default=60)
 EVENTS_MAX_ATTEMPTS = env.int("EVENTS_MAX_ATTEMPTS", default=10)
+# Outgoing webhooks (marketplace/webhooks): private and loopback addresses are always refused
+# in production (SSRF), allowed elsewhere unless WEBHOOKS_ALLOW_PRIVATE=0; the CA bundle that
+# endpoints' certificates are checked against (default: the system's); the per-call timeout;
+# how long a delivery is retried; failed attempts in a row that switch an endpoint off.
+WEBHOOKS_ALLOW_PRIVATE = False if PRODUCTION else env.bool("WEBHOOKS_ALLOW_PRIVATE", default=True)
+WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="") or None
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+WEBHOOKS_RETRY_SECONDS = env.int("WEBHOOKS_RETRY_SECONDS", default=24 * 3600)
+WEBHOOKS_DISABLE_AFTER = env.int("WEBHOOKS_DISABLE_AFTER", default=50)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"
@@ -243,6 +266,15 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tradefloor <noreply@
 if PRODUCTION:
     EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
     vars().update(EMAIL_CONFIG)
+# A transactional e-mail provider through django-anymail: ANYMAIL_ESP names it (mailgun,
+# postmark, sendgrid, brevo, amazon_ses, ...) and ANYMAIL holds its settings as JSON, e.g.
+# {"MAILGUN_API_KEY": "...", "MAILGUN_SENDER_DOMAIN": "mg.example.com"}.
+ANYMAIL_ESP = env.str("ANYMAIL_ESP", default="")
+ANYMAIL = env.json("ANYMAIL", default={})
+if ANYMAIL_ESP:
+    EMAIL_BACKEND = f"anymail.backends.{ANYMAIL_ESP}.EmailBackend"
+# The site's address as people reach it, for the links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -344,6 +376,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "NotificationKindEnum": "notifications.models.Kind",
+        "NotificationChannelEnum": "notifications.models.Channel",
+        "NotificationModeEnum": "notifications.models.Mode",
         "MembershipRoleEnum": "marketplace.companies.models.MembershipRole",
         "PriceListKindEnum": "suppliers.models.PriceListKind",
         "PlatformKindEnum": "marketplace.platforms.models.PlatformKind",

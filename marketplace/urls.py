@@ -16,9 +16,11 @@ api_patterns = [
     path("", include("marketplace.categories.api.urls")),
     path("", include("marketplace.verification.api.urls")),
     path("", include("marketplace.events.api.urls")),
+    path("", include("marketplace.webhooks.api.urls")),
     path("", include("suppliers.api.urls")),
     path("", include("buyers.api.urls")),
     path("", include("auctions.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 # Swagger UI and Redoc style themselves inline and Redoc runs a blob: worker; their pages (and

@@ -7,7 +7,7 @@ our figure, the baseline's, their ratio and the target's PASS/FAIL. A missed tar
 not an error: the exit code is non-zero only when the benchmark itself broke.
 
 Environment (all optional):
-  BENCH_SCENARIOS=hot,spread,fanout,idle   which scenarios to run
+  BENCH_SCENARIOS=hot,spread,fanout,idle,outbox   which scenarios to run
   BENCH_SECONDS=10                         duration of the bid scenarios and their pgbench runs
   BENCH_HOT_BIDDERS=16                     bidders on the hot lot (and pgbench clients)
   BENCH_HOT_REFERENCE=own                  the hot lot's step rule: own (every bid accepted) or best
@@ -17,6 +17,8 @@ Environment (all optional):
   BENCH_SPREAD_CLIENTS=16                  pgbench clients over the 100 rows
   BENCH_FANOUT_PARTICIPANTS=100 BENCH_FANOUT_BIDS=200 BENCH_FANOUT_GAP=0.15
   BENCH_IDLE_TARGET=5000 BENCH_IDLE_BATCH=200 BENCH_IDLE_MAX_SECONDS=300
+  BENCH_OUTBOX_EVENTS=2000 BENCH_OUTBOX_CONCURRENCY=2   events of the outbox scenario, and
+                                           the Celery worker's processes
   BENCH_OUTPUT=var/bench/latest.json
   BENCH_PYSPY=/path/to/py-spy             profile Daphne during each scenario (collapsed stacks
                                            in var/bench/profile-<scenario>.txt)
@@ -40,7 +42,7 @@ from pathlib import Path
 from infra.bench import pgbench
 from infra.bench.stack import PYTHON, ROOT, Stack, log, raise_fd_limit, redis_clients
 
-ALL = ("hot", "spread", "fanout", "idle")
+ALL = ("hot", "spread", "fanout", "idle", "outbox")
 TARGET_HOT_RATIO = 0.5
 TARGET_FANOUT_FACTOR = 5
 TARGET_IDLE_CONNECTIONS = 5000
@@ -75,6 +77,8 @@ def settings_from_env() -> dict:
         "idle_target": env_int("BENCH_IDLE_TARGET", TARGET_IDLE_CONNECTIONS),
         "idle_batch": env_int("BENCH_IDLE_BATCH", 200),
         "idle_max_seconds": env_float("BENCH_IDLE_MAX_SECONDS", 300),
+        "outbox_events": env_int("BENCH_OUTBOX_EVENTS", 2000),
+        "outbox_concurrency": env_int("BENCH_OUTBOX_CONCURRENCY", 2),
         "output": os.environ.get("BENCH_OUTPUT", str(ROOT / "var" / "bench" / "latest.json")),
     }
 
@@ -207,6 +211,30 @@ def scenario_idle(stack: Stack, seed: dict, s: dict) -> dict:
     }  # fmt: skip
 
 
+def scenario_outbox(stack: Stack, s: dict) -> dict:
+    """Domain events through a real Celery worker on Redis (infra/bench/outbox.py)."""
+    worker = stack.spawn(
+        [PYTHON, "-m", "celery", "-A", "marketplace", "worker", "--pool", "prefork",
+         "--concurrency", str(s["outbox_concurrency"]), "--without-heartbeat", "--without-mingle",
+         "--without-gossip", "--include", "infra.bench.outbox", "--loglevel", "WARNING"],
+        "celery",
+    )  # fmt: skip
+    try:
+        log(f"outbox: {s['outbox_events']} events, a Celery worker of {s['outbox_concurrency']} "
+            f"processes (pid {worker.pid})")  # fmt: skip
+        ours = json.loads(
+            stack.run_python(["-m", "infra.bench.outbox",
+                              json.dumps({"events": s["outbox_events"]})]).strip().splitlines()[-1]
+        )  # fmt: skip
+    finally:
+        stack.stop(worker)
+    return {
+        "ours": ours, "ratio": ratio(ours["deliveries_per_s"], ours["baseline_tasks_per_s"]),
+        "emit_ratio": ratio(ours["changes_with_event_per_s"], ours["plain_changes_per_s"]),
+        "target": "informational", "pass": None if not ours["failed"] else False,
+    }  # fmt: skip
+
+
 @contextlib.contextmanager
 def profiled(pid: int, name: str, output: str):
     """With BENCH_PYSPY, sample Daphne with py-spy while the scenario runs."""
@@ -287,6 +315,14 @@ def table(results: dict) -> list[str]:
                      _f(b["kib_per_connection"]), _f(r["ratio"], 2), r["target"], verdict(r)))  # fmt: skip
         rows.append(("", "  connections opened per second", _f(o["connections_per_s"]),
                      _f(b["connections_per_s"]), "", "", ""))  # fmt: skip
+    if r := results.get("outbox"):
+        o = r["ours"]
+        rows.append(("outbox", f"changes/s, one transaction each, with their event vs without ({o['events']})",
+                     _f(o["changes_with_event_per_s"]), _f(o["plain_changes_per_s"]),
+                     _f(r["emit_ratio"], 2), f"+{o['emit_overhead_ms']:.2f} ms a change", ""))  # fmt: skip
+        rows.append(("", f"listener deliveries/s through Celery on Redis ({o['listeners_per_event']} per event) vs plain tasks writing a row",
+                     _f(o["deliveries_per_s"]), _f(o["baseline_tasks_per_s"]), _f(r["ratio"], 2),
+                     f"{_f(o['events_per_s'])} events/s, {o['failed']} failed", verdict(r)))  # fmt: skip
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
             for row in rows]  # fmt: skip
@@ -347,6 +383,8 @@ def main() -> int:
                     stack.stop(proc)
             if "idle" in want:
                 results["idle"] = scenario_idle(stack, seed, s)
+            if "outbox" in want:
+                results["outbox"] = scenario_outbox(stack, s)
     except KeyboardInterrupt:
         log("interrupted; everything stopped")
         return 130

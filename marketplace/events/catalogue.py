@@ -105,6 +105,13 @@ _TYPES = [
         _object(lot=ID, tender=ID, ends_at=OPTIONAL_TIME, lot_event_seq=ID),
     ),
     EventType(
+        "lot.outbid",
+        "A supplier lost the lead of a live lot while none of its people had the auction room "
+        "open: at most once per supplier and lot (not an event per bid).",
+        "the outbid supplier",
+        _object(lot=ID, tender=ID, application=ID, supplier=ID),
+    ),
+    EventType(
         "lot.closed",
         "A lot's auction closed. The bids themselves are in the lot's hash-chained log and its "
         "protocol; this summarises them.",
@@ -170,6 +177,12 @@ _TYPES = [
         "membership, an application's admission): open auction sockets re-check it.",
         "the company",
         _object(company=ID, reason=TEXT),
+    ),
+    EventType(
+        "webhook.endpoint_disabled",
+        "A webhook endpoint of the company was switched off after its deliveries kept failing.",
+        "the company",
+        _object(endpoint=ID, url=TEXT, reason=TEXT),
     ),
     EventType(
         "platform.membership_changed",

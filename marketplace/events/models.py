@@ -49,6 +49,9 @@ class Event(models.Model):
         verbose_name=_("actor"),
     )
     payload = models.JSONField(_("payload"), default=dict)
+    # Set for an event that may happen only once (``event_emit(once_key=...)``): a second
+    # emission with the same key writes nothing.
+    once_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
     # The writing transaction's id on PostgreSQL (services.event_emit), for the change feed.
     txid = models.BigIntegerField(null=True, blank=True, editable=False)
 

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
@@ -94,16 +94,32 @@ def event_emit(
     public: bool = False,
     actor=None,
     now: datetime | None = None,
-) -> Event:
+    once_key: str | None = None,
+) -> Event | None:
     """Record that ``event_type`` happened, in the caller's transaction (required: the event
     and its change commit or roll back together). ``company`` owns the event; ``audience`` are
     more companies (or ids) that may read it; ``public`` makes it readable by every signed-in
-    user. Returns the event; its listeners hear of it after the commit."""
+    user. Returns the event; its listeners hear of it after the commit. With ``once_key``, an
+    event already emitted with that key is not emitted again (returns None)."""
     if not connection.in_atomic_block:
         raise RuntimeError("event_emit must run inside the transaction of the change")
     data = payload_check(event_type, payload)
+    if once_key is not None:
+        if Event.objects.filter(once_key=once_key).exists():
+            return None
+        try:
+            with transaction.atomic():  # a racing emission of the same key: the first wins
+                return _emit(event_type, data, company, platform, audience, public, actor, now,
+                             once_key)  # fmt: skip
+        except IntegrityError:
+            return None
+    return _emit(event_type, data, company, platform, audience, public, actor, now, None)
+
+
+def _emit(event_type, data, company, platform, audience, public, actor, now, once_key) -> Event:
     user = actor if getattr(actor, "is_authenticated", False) else None
     event = Event.objects.create(
+        once_key=once_key,
         txid=_TXID if connection.vendor == "postgresql" else None,
         type=event_type,
         occurred_at=now or timezone.now(),

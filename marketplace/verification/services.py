@@ -3,10 +3,10 @@
 Lock order, everywhere: the company row first, then the submission, then the document
 (``select_for_update``). A company's status changes only here, always together with the
 submission's status and, for a decision, an immutable ``VerificationDecision`` in the same
-transaction. E-mails are enqueued on commit. Each change is also told to the other domains as a
+transaction. Each change is also told to the other domains as a
 domain event in the same transaction (``company.verification_submitted``, ``company.verified``,
 ``company.verification_changed``, ``company.access_changed``): the auction app closes the sockets
-of a company that may no longer trade by listening, not by being called from here.
+of a company that may no longer trade by listening, not by being called from here, and the notifications app e-mails the company's admins.
 """
 
 from __future__ import annotations
@@ -354,13 +354,6 @@ def _decision_events(decision: VerificationDecision, *, actor=None) -> None:
         )
 
 
-def _notify_decision_on_commit(decision: VerificationDecision) -> None:
-    from .tasks import send_decision_notification
-
-    decision_id = decision.pk
-    transaction.on_commit(lambda: send_decision_notification.delay(decision_id))
-
-
 def _submission_decide(
     *, submission: VerificationSubmission, reviewer, kind: str, reason: str | None
 ) -> VerificationDecision:
@@ -411,7 +404,6 @@ def _submission_decide(
             decided_by=reviewer,
         )
         _decision_events(decision, actor=reviewer)
-        _notify_decision_on_commit(decision)
     submission.status = locked.status
     submission.decided_at = locked.decided_at
     return decision
@@ -474,10 +466,6 @@ def document_expiry_warning_send(*, document_id: int, on: date | None = None) ->
                 "expiry_date": document.expiry_date.isoformat(),
             },
         )
-
-        from .tasks import send_expiry_warning
-
-        transaction.on_commit(lambda: send_expiry_warning.delay(document_id))
     return True
 
 
@@ -513,7 +501,6 @@ def company_reverification_require(
         company.verification_status = VerificationStatus.REVERIFICATION_NEEDED
         company.save(update_fields=["verification_status"])
         _decision_events(decision)
-        _notify_decision_on_commit(decision)
     return decision
 
 

@@ -1,6 +1,5 @@
-"""Celery tasks for verification: the hourly expiry check and the e-mails.
-
-Each task loads its rows and calls a service; every one is safe to run twice."""
+"""Celery tasks for verification: the hourly expiry check (safe to run twice). The e-mails to
+the company's admins are the notifications app's, made from the domain events."""
 
 from __future__ import annotations
 
@@ -8,65 +7,10 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
-
-from marketplace.companies.models import Membership, MembershipRole
 
 from . import selectors, services
-from .models import VerificationDecision, VerificationDocument
 
 logger = logging.getLogger(__name__)
-
-
-def _company_admins(company_id: int):
-    memberships = (
-        Membership.objects.filter(
-            company_id=company_id, role=MembershipRole.COMPANY_ADMIN, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user_id")
-    )
-    return [membership.user for membership in memberships]
-
-
-def _send_to_company_admins(company_id: int, template: str, context: dict) -> int:
-    sent = 0
-    for user in _company_admins(company_id):
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject = render_to_string(f"verification/email/{template}_subject.txt", context)
-            body = render_to_string(f"verification/email/{template}_body.txt", context)
-        sent += send_mail(
-            " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email]
-        )
-    return sent
-
-
-@shared_task(acks_late=True)
-def send_decision_notification(decision_id: int) -> int:
-    """E-mail the company admins about a decision on their company's verification."""
-    decision = (
-        VerificationDecision.objects.select_related("company", "document")
-        .filter(pk=decision_id)
-        .first()
-    )
-    if decision is None:
-        return 0
-    return _send_to_company_admins(
-        decision.company_id, "decision", {"decision": decision, "company": decision.company}
-    )
-
-
-@shared_task(acks_late=True)
-def send_expiry_warning(document_id: int) -> int:
-    """E-mail the company admins that a verification document expires soon."""
-    document = VerificationDocument.objects.select_related("company").filter(pk=document_id).first()
-    if document is None:
-        return 0
-    return _send_to_company_admins(
-        document.company_id, "expiry_warning", {"document": document, "company": document.company}
-    )
 
 
 @shared_task

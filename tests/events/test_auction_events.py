@@ -130,3 +130,15 @@ def test_the_feed_pages_by_cursor_and_refuses_bad_parameters():
         assert response.status_code == 400, (params, response.content)
         assert response.json()["error"]["code"] == "invalid_parameter"
     assert APIClient().get("/api/events/").status_code in (401, 403)
+
+
+def test_the_bid_path_writes_no_event():
+    from tests.auctions.engine_setup import Auction
+
+    a = Auction(suppliers=2).start()
+    before = Event.objects.count()
+    for n in range(10):
+        engine.bid_place(lot_id=a.lot.pk, user=a.bidders[n % 2], amount=str(99000 - 1000 * n))
+    a.refresh()
+    assert a.lot.bid_count == 10
+    assert Event.objects.count() == before  # the bids are summarised by lot.closed

@@ -6,8 +6,8 @@ after the current pass. A database error is logged, the connection closed and th
 after a growing pause (up to ``MAX_RETRY_PAUSE`` seconds); a lot whose action fails is logged and
 left alone for ``LOT_BACKOFF_SECONDS`` before it is tried again, so one bad lot never holds up the
 others. Several instances may run at once: each lot is claimed with SKIP LOCKED. Without a
-Celery broker (the embedded default) it also hands out the domain events' due deliveries every
-``SWEEP_EVERY_SECONDS`` (``marketplace.events``), which Celery beat does in production.
+Celery broker (the embedded default) it also runs Celery beat's schedule in-process
+(``marketplace.celery.EmbeddedBeat``): in production Celery beat does that.
 """
 
 from __future__ import annotations
@@ -22,14 +22,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections, connections
 
 from auctions import scheduler
-from marketplace.events.services import deliveries_redeliver_due
+from marketplace.celery import EmbeddedBeat
 
 logger = logging.getLogger("auctions.scheduler")
 
 MAX_RETRY_PAUSE = 10.0
 LOT_BACKOFF_SECONDS = 15.0
 HEARTBEAT_EVERY_SECONDS = 5.0
-SWEEP_EVERY_SECONDS = 15.0
 
 
 class Command(BaseCommand):
@@ -70,7 +69,10 @@ class Command(BaseCommand):
     def loop(self, *, stop: threading.Event, interval: float, batch: int) -> None:
         backoff: dict[int, float] = {}  # lot id -> monotonic time it may be tried again
         failures = 0
-        last_heartbeat = last_sweep = 0.0
+        last_heartbeat = 0.0
+        # No broker and no Celery beat on the embedded default (make run): the periodic tasks
+        # (due event deliveries, reminders, digests, expiry checks) run from this loop.
+        beat = None if settings.CELERY_BROKER_URL else EmbeddedBeat()
         while not stop.is_set():
             began = time.monotonic()
             pause = interval
@@ -84,11 +86,8 @@ class Command(BaseCommand):
                 if began - last_heartbeat >= HEARTBEAT_EVERY_SECONDS:
                     scheduler.heartbeat_record()
                     last_heartbeat = began
-                if not settings.CELERY_BROKER_URL and began - last_sweep >= SWEEP_EVERY_SECONDS:
-                    # No Celery beat on the embedded default (make run): the event deliveries
-                    # that are due (retries, lost hand-outs) are handed out from here, eagerly.
-                    deliveries_redeliver_due()
-                    last_sweep = began
+                if beat is not None:
+                    beat.run_due()
             except DatabaseError:
                 failures += 1
                 pause = min(MAX_RETRY_PAUSE, interval * 2**failures)
