@@ -94,7 +94,11 @@ def notification_read(request, notification_id: int):
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
     if request.htmx:
-        notification = notification_selectors.notification_list(user=request.user).filter(pk=notification_id).first()
+        notification = (
+            notification_selectors.notification_list(user=request.user)
+            .filter(pk=notification_id)
+            .first()
+        )
         if notification is None:  # read but not listed in the app: nothing to redraw
             raise Http404(_("No such notification."))
         return render(
