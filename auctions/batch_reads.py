@@ -2,14 +2,15 @@
 
 ``services._bids`` needs, before it checks a batch: the lot (locked) with its tender, the bids
 already made with the batch's client ids (resends), the admitted applications with their
-standings, suppliers and proxies, which bidders hold a bidding role in their supplier, and ids
-for the new bids. Through the ORM that is five statements, each built and compiled in Python
-and each a round trip to the server. Here they are fixed SQL sent together in psycopg's pipeline
-mode: the server runs them in order (so every read after the first sees the lot locked), and
-the rows come back at once. The instances are built as the ORM builds them (``Model.from_db``
-with each field's converters, related objects in the same caches as ``select_related``), so
-the engine's code cannot tell the difference; on other databases (the embedded SQLite) the ORM
-reads them (``services._batch_reads_orm``).
+standings, suppliers, proxies and the suppliers' participation status in the lot's platform
+(``supplier_participation``, as ``services._admitted`` annotates it), which bidders hold a
+bidding role in their supplier, and ids for the new bids. Through the ORM that is five
+statements, each built and compiled in Python and each a round trip to the server. Here they
+are fixed SQL sent together in psycopg's pipeline mode: the server runs them in order (so every
+read after the first sees the lot locked), and the rows come back at once. The instances are
+built as the ORM builds them (``Model.from_db`` with each field's converters, related objects in
+the same caches as ``select_related``), so the engine's code cannot tell the difference; on
+other databases (the embedded SQLite) the ORM reads them (``services._batch_reads_orm``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.db import connection, connections
 from django.db.models import Model
 
 from marketplace.companies.models import Company, Membership
+from marketplace.platforms.models import PlatformMembership
 
 from .models import Application, ApplicationStatus, Bid, Lot, ProxyBid, Tender
 
@@ -122,7 +124,8 @@ def _application(q: dict, build: _Builder, row: tuple) -> Application:
     application = build(Application, af, row[: len(af)])
     supplier = build(Company, sf, row[len(af) : len(af) + len(sf)])
     application._state.fields_cache["supplier"] = supplier
-    proxy_row = row[len(af) + len(sf) :]
+    application.supplier_participation = row[-1]  # the last column, as the ORM annotates it
+    proxy_row = row[len(af) + len(sf) : -1]
     if proxy_row[0] is None:  # no proxy: cached as select_related caches it (access raises)
         application._state.fields_cache["proxy"] = None
     else:
@@ -180,7 +183,7 @@ def _queries() -> dict:
     supplier_fields, supplier_cols = columns(Company, "s", SUPPLIER_FIELDS)
     proxy_fields, proxy_cols = columns(ProxyBid, "p")
     table = {m: qn(m._meta.db_table) for m in (Lot, Tender, Bid, Application, Company, ProxyBid,
-                                                Membership)}  # fmt: skip
+                                                Membership, PlatformMembership)}  # fmt: skip
     return {
         "lot_fields": lot_fields, "tender_fields": tender_fields, "bid_fields": bid_fields,
         "application_fields": app_fields, "supplier_fields": supplier_fields,
@@ -197,10 +200,17 @@ def _queries() -> dict:
             "ON b.application_id = w.application_id AND b.client_bid_id = w.client_bid_id "
             "WHERE b.lot_id = %s AND NOT (b.client_bid_id = '')"
         ),
+        # With each supplier's participation status in the lot's platform, last (NULL: none;
+        # one row at most per platform and company).
         "admitted": (
-            f"SELECT {app_cols}, {supplier_cols}, {proxy_cols} FROM {table[Application]} a "  # noqa: S608
+            f"SELECT {app_cols}, {supplier_cols}, {proxy_cols}, pm.status "  # noqa: S608
+            f"FROM {table[Application]} a "
             f"JOIN {table[Company]} s ON s.id = a.supplier_id "
             f"LEFT JOIN {table[ProxyBid]} p ON p.application_id = a.id "
+            f"JOIN {table[Lot]} lo ON lo.id = a.lot_id "
+            f"JOIN {table[Tender]} tn ON tn.id = lo.tender_id "
+            f"LEFT JOIN {table[PlatformMembership]} pm "
+            "ON pm.platform_id = tn.platform_id AND pm.company_id = a.supplier_id "
             "WHERE a.lot_id = %s AND a.status = %s ORDER BY a.id"
         ),
         # The batch's bidders' bidding roles in any of the lot's admitted suppliers.

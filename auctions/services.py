@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from marketplace.core.exceptions import (
     PermissionDeniedError,
 )
 from marketplace.core.models import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
-from marketplace.platforms.models import AuctionFormat
+from marketplace.platforms.models import AuctionFormat, ParticipationStatus, PlatformMembership
 from marketplace.platforms.selectors import user_is_platform_admin
 from marketplace.verification.selectors import company_can_trade
 
@@ -184,9 +185,20 @@ def _standings(applications: list[Application]) -> list[rules.Standing]:
     ]
 
 
+def _participation(lot: Lot) -> Subquery:
+    """The supplier's participation status in the lot's platform (None: no row), read in the
+    same statement as its application (``supplier_participation``; ``_check_participation``)."""
+    return Subquery(
+        PlatformMembership.objects.filter(
+            platform_id=lot.tender.platform_id, company_id=OuterRef("supplier_id")
+        ).values("status")[:1]
+    )
+
+
 def _admitted(lot: Lot) -> list[Application]:
     # Of a bidder's company the engine reads its name (for the buyer's view) and what says
-    # whether it may trade now; the rest of the row stays in the database.
+    # whether it may trade now (its verification, its participation in the lot's platform);
+    # the rest of the row stays in the database.
     deferred = [
         f"supplier__{f.name}" for f in Company._meta.concrete_fields
         if f.name not in batch_reads.SUPPLIER_FIELDS
@@ -195,8 +207,36 @@ def _admitted(lot: Lot) -> list[Application]:
         Application.objects.filter(lot=lot, status=ApplicationStatus.ADMITTED)
         .select_related("proxy", "supplier")
         .defer(*deferred)
+        .annotate(supplier_participation=_participation(lot))
         .order_by("pk")
     )
+
+
+def _participation_refusal(application: Application) -> BidRejected | None:
+    """Why the application's supplier may no longer bid on the lot's platform, or None.
+
+    ``supplier_participation`` is read with the admitted applications (``_admitted``, or
+    ``batch_reads`` on PostgreSQL), under the lot's lock. A suspended participation (or any
+    other not accepted) refuses; no participation row at all does not: admission required an
+    accepted one (or the platform's ownership, which always has one), and the rows go only
+    with their company or platform."""
+    status = application.supplier_participation
+    if status is None or status == ParticipationStatus.ACCEPTED:
+        return None
+    if status == ParticipationStatus.SUSPENDED:
+        message = _(
+            "Your company's participation in this platform is suspended; it may not bid "
+            "until the platform's admins lift the suspension."
+        )
+    else:
+        message = _("Your company is not an accepted participant of this platform.")
+    return BidRejected(message, code="not_platform_participant", status_code=403)
+
+
+def _check_participation(application: Application) -> None:
+    refusal = _participation_refusal(application)
+    if refusal is not None:
+        raise refusal
 
 
 def _refresh_best(lot: Lot, applications: list[Application]) -> list[rules.Standing]:
@@ -429,6 +469,8 @@ def _run_proxies(
         for app in applications:
             proxy = getattr(app, "proxy", None)
             if proxy is None or not proxy.active or app.pk == leader:
+                continue
+            if _participation_refusal(app) is not None:  # a suspended supplier's proxy rests
                 continue
             limit = min(_nominal_limit(lot, app, ranking)[0], lot.start_price)
             if lot.tie_rule == TieRule.REFUSE_EQUAL:
@@ -1082,6 +1124,7 @@ def _bid_one(
             code="company_not_verified",
             status_code=403,
         )
+    _check_participation(application)  # read with the applications, under the lock
     amount = item.amount
     if lot.auction_format == AuctionFormat.ENGLISH:
         _check_english_bid(
@@ -1148,6 +1191,7 @@ def bid_quote(*, lot_id: int, user, amount) -> dict:
     try:
         if lot.status != LotStatus.LIVE or lot.now_passed(now):
             raise BidRejected(_not_live_message(lot), code="lot_not_live")
+        _check_participation(application)
         if lot.auction_format == AuctionFormat.ENGLISH:
             _check_english_bid(
                 lot=lot, application=application, applications=applications, amount=value,
@@ -1186,13 +1230,17 @@ def proxy_set(*, lot_id: int, user, floor, now: datetime | None = None) -> Proxy
             )
         if lot.status not in (LotStatus.AUCTION_SCHEDULED, LotStatus.LIVE, LotStatus.PAUSED):
             raise ConflictError(_not_live_message(lot), code="lot_not_live")
-        application = Application.objects.get(pk=application.pk)
+        participation = _participation(lot)
+        application = Application.objects.annotate(supplier_participation=participation).get(
+            pk=application.pk
+        )
         if application.status != ApplicationStatus.ADMITTED:
             raise BidRejected(
                 _("Your company is not admitted to this lot's auction."),
                 code="not_admitted",
                 status_code=403,
             )
+        _check_participation(application)
         if value > lot.start_price:
             raise ApplicationError(
                 _("The floor may not exceed the start price."), code="above_start_price"

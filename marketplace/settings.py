@@ -53,6 +53,11 @@ if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_ENV=production needs a PostgreSQL DATABASE_URL")
     if SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured("SECRET_KEY must be a unique value of 50 characters or more")
+    if DEBUG:  # debug pages show settings, SQL and tracebacks to anyone
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production refuses DJANGO_DEBUG: unset it or set it to 0 (debug mode "
+            "shows settings, SQL and tracebacks to anyone)"
+        )
 
 INSTALLED_APPS = [
     "daphne",

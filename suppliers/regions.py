@@ -22,10 +22,13 @@ def is_valid_region_code(code: str) -> bool:
 
 def validate_region_code(value: str) -> None:
     if not is_valid_region_code(value):
+        # The value goes in as a parameter, formatted once by whoever renders the error (a
+        # form, a model, django-filter): formatted here first, a "%s" in it was read as a
+        # placeholder the second time.
         raise ValidationError(
-            _("“%(code)s” is not an ISO 3166 country (UA) or subdivision (UA-30) code.")
-            % {"code": value},
+            _("“%(code)s” is not an ISO 3166 country (UA) or subdivision (UA-30) code."),
             code="invalid_region",
+            params={"code": value},
         )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from marketplace.core.exceptions import ConflictError, NotFoundError, PermissionDeniedError
+from marketplace.core.ids import IdField, PathIdsInRange
 from marketplace.core.serializers import ErrorResponseSerializer
 
 from .. import selectors, services
@@ -23,6 +25,16 @@ from ..models import LotEvent
 from ..standing import render
 
 ERR = ErrorResponseSerializer
+
+
+class LotApiView(PathIdsInRange, APIView):
+    """A view of one lot (or deal): a path id beyond the ids' range is "not found" before
+    anything is read (the embedded SQLite cannot even bind it)."""
+
+    path_id_not_found = {
+        "lot_id": ("lot_not_found", gettext_lazy("No such lot.")),
+        "deal_id": ("deal_not_found", gettext_lazy("No such deal.")),
+    }
 
 
 class StandingSerializer(serializers.Serializer):
@@ -61,7 +73,7 @@ class BidInputSerializer(serializers.Serializer):
 
 
 class SurrogateBidInputSerializer(BidInputSerializer):
-    application = serializers.IntegerField(help_text="The admitted application to bid for.")
+    application = IdField(help_text="The admitted application to bid for.")
     reason = serializers.CharField(help_text="Why the buyer enters this bid for the supplier.")
 
 
@@ -107,7 +119,7 @@ class PauseInputSerializer(serializers.Serializer):
 
 
 class AwardInputSerializer(serializers.Serializer):
-    application = serializers.IntegerField(required=False, allow_null=True, default=None)
+    application = IdField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -160,7 +172,7 @@ def _buyer_or_admin(*, lot_id: int, user):
     return lot, viewer
 
 
-class StandingView(APIView):
+class StandingView(LotApiView):
     @extend_schema(
         operation_id="lot_standing",
         responses={200: StandingSerializer, 404: ERR},
@@ -170,7 +182,7 @@ class StandingView(APIView):
         return Response(standing_for(lot_id=lot_id, user=request.user))
 
 
-class BidsView(APIView):
+class BidsView(LotApiView):
     @extend_schema(
         operation_id="lot_bids_list",
         responses={200: BuyerBidOutputSerializer(many=True), 404: ERR},
@@ -228,7 +240,7 @@ class QuoteOutputSerializer(serializers.Serializer):
     refusal = serializers.DictField(allow_null=True)
 
 
-class QuoteView(APIView):
+class QuoteView(LotApiView):
     @extend_schema(
         operation_id="lot_bid_quote",
         parameters=[OpenApiParameter("amount", str, required=True, description="e.g. 98500.00")],
@@ -242,7 +254,7 @@ class QuoteView(APIView):
         return Response(QuoteOutputSerializer(quote).data)
 
 
-class WithdrawView(APIView):
+class WithdrawView(LotApiView):
     @extend_schema(
         operation_id="lot_bid_withdraw",
         request=None,
@@ -254,7 +266,7 @@ class WithdrawView(APIView):
         return Response(standing_for(lot_id=lot_id, user=request.user))
 
 
-class SurrogateBidView(APIView):
+class SurrogateBidView(LotApiView):
     @extend_schema(
         operation_id="lot_surrogate_bid_place",
         request=SurrogateBidInputSerializer,
@@ -273,7 +285,7 @@ class SurrogateBidView(APIView):
         return _bid_response(result, lot_id=lot_id, user=request.user)
 
 
-class ProxyView(APIView):
+class ProxyView(LotApiView):
     @extend_schema(
         operation_id="lot_proxy_get",
         responses={200: ProxyOutputSerializer, 404: ERR},
@@ -308,7 +320,7 @@ class ProxyView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PauseView(APIView):
+class PauseView(LotApiView):
     @extend_schema(
         operation_id="lot_pause",
         request=PauseInputSerializer,
@@ -322,7 +334,7 @@ class PauseView(APIView):
         return Response(standing_for(lot_id=lot_id, user=request.user))
 
 
-class ResumeView(APIView):
+class ResumeView(LotApiView):
     @extend_schema(
         operation_id="lot_resume",
         request=None,
@@ -333,7 +345,7 @@ class ResumeView(APIView):
         return Response(standing_for(lot_id=lot_id, user=request.user))
 
 
-class CloseView(APIView):
+class CloseView(LotApiView):
     @extend_schema(
         operation_id="lot_close",
         request=None,
@@ -348,7 +360,7 @@ class CloseView(APIView):
         return Response(standing_for(lot_id=lot_id, user=request.user))
 
 
-class AwardView(APIView):
+class AwardView(LotApiView):
     @extend_schema(
         operation_id="lot_award",
         request=AwardInputSerializer,
@@ -365,8 +377,9 @@ class AwardView(APIView):
         return Response(DealOutputSerializer(award.deal).data, status=status.HTTP_201_CREATED)
 
 
-class EventsView(ListAPIView):
+class EventsView(PathIdsInRange, ListAPIView):
     serializer_class = EventOutputSerializer
+    path_id_not_found = LotApiView.path_id_not_found
 
     @extend_schema(
         operation_id="lot_events_list", responses={200: EventOutputSerializer(many=True)}
@@ -381,7 +394,7 @@ class EventsView(ListAPIView):
         return selectors.lot_events(lot=lot)
 
 
-class ChainView(APIView):
+class ChainView(LotApiView):
     @extend_schema(
         operation_id="lot_events_verify",
         responses={200: ChainOutputSerializer, 403: ERR, 404: ERR},
@@ -406,7 +419,7 @@ class DealListView(ListAPIView):
         return selectors.deals_for_user(user=self.request.user)
 
 
-class DealDetailView(APIView):
+class DealDetailView(LotApiView):
     @extend_schema(operation_id="deal_retrieve", responses={200: DealOutputSerializer, 404: ERR})
     def get(self, request, deal_id: int):
         deal = selectors.deals_for_user(user=request.user).filter(pk=deal_id).first()

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from marketplace.core.ids import IdField
 from marketplace.core.models import CURRENCIES
 from marketplace.platforms.models import AuctionFormat, Visibility
 
@@ -270,7 +271,7 @@ class LotInputSerializer(serializers.Serializer):
 class TenderFieldsInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True)
-    category = serializers.IntegerField(help_text=_("A category id"))
+    category = IdField(help_text=_("A category id"))
     currency = serializers.ChoiceField(
         choices=CURRENCIES, required=False, help_text=_("Defaults to the platform's currency")
     )
@@ -282,8 +283,8 @@ class TenderFieldsInputSerializer(serializers.Serializer):
 
 
 class TenderCreateInputSerializer(TenderFieldsInputSerializer):
-    platform = serializers.IntegerField(help_text=_("The platform's id"))
-    buyer = serializers.IntegerField(help_text=_("The buyer company's id"))
+    platform = IdField(help_text=_("The platform's id"))
+    buyer = IdField(help_text=_("The buyer company's id"))
     lots = LotInputSerializer(many=True, required=False)
 
 
@@ -296,7 +297,7 @@ class ReasonInputSerializer(serializers.Serializer):
 
 
 class TenderInvitationInputSerializer(serializers.Serializer):
-    supplier = serializers.IntegerField(help_text=_("The supplier company's id"))
+    supplier = IdField(help_text=_("The supplier company's id"))
 
 
 class TenderDocumentUploadInputSerializer(serializers.Serializer):
@@ -305,7 +306,7 @@ class TenderDocumentUploadInputSerializer(serializers.Serializer):
 
 
 class ApplicationInputSerializer(serializers.Serializer):
-    supplier = serializers.IntegerField(
+    supplier = IdField(
         required=False,
         help_text=_("The applying company; may be left out when you act for one supplier only"),
     )
@@ -321,10 +322,10 @@ class ApplicationInputSerializer(serializers.Serializer):
 
 
 class QuestionInputSerializer(serializers.Serializer):
-    company = serializers.IntegerField(
+    company = IdField(
         required=False, help_text=_("The asking company; may be left out when you act for one")
     )
-    lot = serializers.IntegerField(required=False, allow_null=True)
+    lot = IdField(required=False, allow_null=True)
     text = serializers.CharField(max_length=5000)
 
 

@@ -24,6 +24,7 @@ from marketplace.companies.models import Company
 from marketplace.companies.selectors import user_company_ids
 from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from marketplace.core.files import private_file_response
+from marketplace.core.ids import IdFilter
 from marketplace.core.serializers import ErrorResponseSerializer
 from marketplace.platforms.models import Platform
 
@@ -127,9 +128,9 @@ def _acting_company(request, company_id: int | None, *, field: str) -> Company:
 class TenderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=TenderStatus.choices)
     participation = django_filters.ChoiceFilter(choices=Participation.choices)
-    platform = django_filters.NumberFilter(field_name="platform_id")
-    buyer = django_filters.NumberFilter(field_name="buyer_id")
-    category = django_filters.NumberFilter(
+    platform = IdFilter(field_name="platform_id")
+    buyer = IdFilter(field_name="buyer_id")
+    category = IdFilter(
         method="filter_category", help_text=gettext_lazy("A category id: tenders in its subtree")
     )
 

@@ -28,7 +28,10 @@ class CompanyAdmin(admin.ModelAdmin):
     ]
     list_filter = ["verification_status", "country", "is_buyer", "is_supplier"]
     search_fields = ["legal_name", "registration_number", "tax_id", "email"]
-    readonly_fields = ["created_at", "created_by", "verified_at"]
+    # The verification status changes only through the verification services
+    # (marketplace.verification.services): they record the decision and its audit row and emit
+    # the events that close the company's auction sockets. Editing it here would bypass them.
+    readonly_fields = ["created_at", "created_by", "verification_status", "verified_at"]
     date_hierarchy = "created_at"
     inlines = [MembershipInline]
 

@@ -9,6 +9,7 @@ from marketplace.companies.api.profile_serializers import (
     CategoryBriefSerializer,
     CompanyProfileOutputSerializer,
 )
+from marketplace.core.ids import IdField
 from marketplace.core.models import CURRENCIES
 
 from ..models import Certificate, PriceList, PriceListItem, PriceListKind, Product
@@ -173,7 +174,7 @@ class PriceListItemOutputSerializer(serializers.ModelSerializer):
 
 
 class PriceListItemInputSerializer(serializers.Serializer):
-    product_id = serializers.IntegerField()
+    product_id = IdField()
     price = serializers.DecimalField(max_digits=18, decimal_places=2)
     min_quantity = serializers.DecimalField(
         max_digits=14, decimal_places=3, required=False, default="1"

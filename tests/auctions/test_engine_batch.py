@@ -2,6 +2,7 @@
 checked by the same rules as a single bid, in order, idempotent per client bid id; and on
 PostgreSQL, batches and single bids from many threads at once keep every rule."""
 
+import contextlib
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -99,11 +100,14 @@ def hide_first_resend_lookup():
         return reads
 
     real_read, real_orm = services.batch_reads.read, services._batch_reads_orm
-    return mock.patch.multiple(
-        services,
-        batch_reads=mock.Mock(read=lambda **kw: blank(real_read(**kw))),
-        _batch_reads_orm=lambda *a: blank(real_orm(*a)),
+    stack = contextlib.ExitStack()
+    stack.enter_context(
+        mock.patch.object(services.batch_reads, "read", lambda **kw: blank(real_read(**kw)))
     )
+    stack.enter_context(
+        mock.patch.object(services, "_batch_reads_orm", lambda *a: blank(real_orm(*a)))
+    )
+    return stack
 
 
 @pytest.mark.django_db(transaction=True)

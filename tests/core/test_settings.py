@@ -117,3 +117,17 @@ def test_postgres_prepares_repeated_statements_unless_told_not_to(value, expecte
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["True", expected]
+
+
+@pytest.mark.parametrize("value", ["1", "true", "on"])
+def test_production_refuses_to_start_with_debug(value):
+    """DEBUG shows settings and tracebacks to anyone: production never runs with it."""
+    result = run_manage("check", env={**PROD_ENV, "DJANGO_DEBUG": value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_DEBUG" in result.stderr
+
+
+def test_production_accepts_debug_explicitly_off():
+    result = run_manage("check", env={**PROD_ENV, "DJANGO_DEBUG": "0"})
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,6 +1,7 @@
 """Supplier profiles: editing, the directory, visibility, certificates."""
 
 import datetime
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.storage import storages
@@ -188,6 +189,19 @@ class TestDirectory:
         response = client_for(buyer_admin).get("/api/suppliers/?region=Narnia")
         assert response.status_code == 400
         assert "region" in response.data["error"]["fields"]
+
+    @pytest.mark.parametrize("value", ["%25s", "%25(code)s", "%25%25s%25d", "UA-%25s", "%25"])
+    def test_region_with_format_characters_is_a_clear_400(
+        self, client_for, buyer_admin, directory, value
+    ):
+        """The value is quoted in the message as given, never read as a format string."""
+        response = client_for(buyer_admin).get(f"/api/suppliers/?region={value}")
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert error["code"] == "invalid"
+        [message] = error["fields"]["region"]
+        assert "ISO 3166" in message
+        assert f"“{unquote(value)}”" in message
 
     def test_text_search(self, client_for, buyer_admin, directory):
         client = client_for(buyer_admin)

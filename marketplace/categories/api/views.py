@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from marketplace.core.exceptions import NotFoundError
+from marketplace.core.ids import IdFilter
 from marketplace.core.serializers import ErrorResponseSerializer
 
 from .. import selectors
@@ -27,7 +28,7 @@ ACCEPT_LANGUAGE = OpenApiParameter(
 
 
 class CategoryFilter(django_filters.FilterSet):
-    parent = django_filters.NumberFilter(
+    parent = IdFilter(
         field_name="parent_id", help_text=gettext_lazy("Only the children of this category")
     )
     roots = django_filters.BooleanFilter(
@@ -38,7 +39,7 @@ class CategoryFilter(django_filters.FilterSet):
         method="filter_search",
         help_text=gettext_lazy("Part of the code or of the name in the request's language"),
     )
-    within = django_filters.NumberFilter(
+    within = IdFilter(
         method="filter_within", help_text=gettext_lazy("Only this category and its subtree")
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from marketplace.core.ids import IdField
 from marketplace.core.models import CURRENCIES
 
 from ..models import (
@@ -147,7 +148,7 @@ class PlatformCreateInputSerializer(_RulesInputSerializer):
     name = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=50)
     kind = serializers.ChoiceField(choices=PlatformKind.choices, default=PlatformKind.PUBLIC)
-    owner = serializers.IntegerField(
+    owner = IdField(
         required=False, allow_null=True, help_text=_("The client company (dedicated platforms)")
     )
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -163,12 +164,12 @@ class PlatformAdminAddInputSerializer(serializers.Serializer):
 
 
 class ParticipationApplyInputSerializer(serializers.Serializer):
-    company = serializers.IntegerField(help_text=_("The company applying (you are its admin)"))
+    company = IdField(help_text=_("The company applying (you are its admin)"))
     message = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
 class ParticipationAddInputSerializer(serializers.Serializer):
-    company = serializers.IntegerField()
+    company = IdField()
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 

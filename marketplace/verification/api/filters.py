@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.core.ids import IdFilter
+
 from ..models import SubmissionStatus, VerificationSubmission
 
 STATUS_ALL = "all"
@@ -14,7 +16,7 @@ class ReviewSubmissionFilter(django_filters.FilterSet):
         method="filter_status",
         help_text=_("Defaults to pending; 'all' shows every submission."),
     )
-    company = django_filters.NumberFilter(field_name="company_id")
+    company = IdFilter(field_name="company_id")
     country = django_filters.CharFilter(field_name="country", lookup_expr="iexact")
     submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
     submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
