@@ -32,7 +32,7 @@ def email_instant_send(*, notification_id: int) -> bool:
     """E-mail one notification, once (the row is locked and stamped). True if it was sent."""
     with transaction.atomic():
         n = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk=notification_id, email_mode=Mode.INSTANT, emailed_at__isnull=True)
             .first()

@@ -170,7 +170,7 @@ def delivery_run(*, delivery_id: int, now: datetime | None = None) -> str | None
     now = now or timezone.now()
     with transaction.atomic():
         delivery = (
-            EventDelivery.objects.select_for_update(skip_locked=True)
+            EventDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("event")
             .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
             .first()

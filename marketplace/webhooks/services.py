@@ -207,7 +207,9 @@ def delivery_send(
     afterwards, or None when there was nothing to send (another worker holds it, done)."""
     now = now or timezone.now()
     with transaction.atomic():
-        query = WebhookDelivery.objects.select_for_update(skip_locked=True).filter(pk=delivery_id)
+        query = WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            pk=delivery_id
+        )
         if not manual:
             query = query.filter(status=WebhookStatus.PENDING)
         delivery = query.select_related("endpoint", "event").first()
@@ -288,7 +290,7 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
     now = now or timezone.now()
     with transaction.atomic():
         due = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=WebhookStatus.PENDING, next_attempt_at__lte=now, endpoint__active=True)
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:limit]

@@ -140,3 +140,45 @@ def test_a_delivery_survives_a_worker_killed_in_the_middle_of_it(slow):
                     proc.wait(10)
                 except subprocess.TimeoutExpired:
                     proc.kill()
+
+
+def test_two_listeners_of_one_event_run_side_by_side(monkeypatch):
+    """Two workers deliver one event's deliveries at once: each locks its own delivery row only
+    (a lock taken through the join on the event made the second skip its delivery, which then
+    waited for the sweeper: found by make bench's outbox scenario)."""
+    inside, release = threading.Event(), threading.Event()
+    saved = dict(registry._listeners)
+    registry._listeners.clear()
+
+    def holder(event):
+        inside.set()
+        release.wait(10)
+
+    registry.listener("company.access_changed", name="test.holder")(holder)
+    registry.listener("company.access_changed", name="test.quick")(lambda event: None)
+    monkeypatch.setattr(services, "_hand_out", lambda ids: None)  # run them by hand below
+    try:
+        company = CompanyFactory()
+        with transaction.atomic():
+            event = emit(company)
+        slow_one = EventDelivery.objects.get(event=event, listener="test.holder")
+        quick_one = EventDelivery.objects.get(event=event, listener="test.quick")
+
+        def run_slow():
+            try:
+                services.delivery_run(delivery_id=slow_one.pk)
+            finally:
+                close_old_connections()
+
+        thread = threading.Thread(target=run_slow)
+        thread.start()
+        assert inside.wait(10)
+        assert services.delivery_run(delivery_id=quick_one.pk) == DeliveryStatus.DONE
+        release.set()
+        thread.join(10)
+        slow_one.refresh_from_db()
+        assert slow_one.status == DeliveryStatus.DONE
+    finally:
+        release.set()
+        registry._listeners.clear()
+        registry._listeners.update(saved)
