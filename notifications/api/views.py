@@ -9,6 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.core.ids import PathIdsInRange
 from marketplace.core.serializers import ErrorResponseSerializer
 
 from .. import selectors, services, subscriptions
@@ -183,7 +184,7 @@ class SubscriptionListApi(APIView):
         return Response(SubscriptionSerializer(created).data, status=201)
 
 
-class SubscriptionDetailApi(APIView):
+class SubscriptionDetailApi(PathIdsInRange, APIView):
     @extend_schema(
         operation_id="tender_subscriptions_retrieve",
         responses={200: SubscriptionSerializer, 404: ERR},

@@ -236,3 +236,14 @@ def test_the_api_refuses_unsafe_urls_and_other_companies(settings):
         assert other_client.get(f"/api/webhooks/{endpoint.pk}/deliveries/").status_code == 404
         assert other_client.get(base).status_code == 403
     assert c.delete(f"/api/webhooks/{endpoint.pk}/").status_code == 204
+
+
+def test_ids_beyond_any_row_answer_404_not_500():
+    admin = member(CompanyFactory(), MembershipRole.COMPANY_ADMIN)
+    c = APIClient()
+    c.force_authenticate(user=admin)
+    huge = 2**64
+    for url in (f"/api/companies/{huge}/webhooks/", f"/api/webhooks/{huge}/",
+                f"/api/webhooks/{huge}/deliveries/", f"/api/tender-subscriptions/{huge}/"):  # fmt: skip
+        assert c.get(url).status_code == 404, url
+    assert c.post(f"/api/webhook-deliveries/{huge}/replay/").status_code == 404

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.core.ids import PathIdsInRange
 from marketplace.core.serializers import ErrorResponseSerializer
 from marketplace.events import catalogue
 
@@ -59,7 +60,7 @@ class DeliveryOutputSerializer(serializers.ModelSerializer):
                   "delivered_at", "log"]  # fmt: skip
 
 
-class CompanyEndpointsApi(APIView):
+class CompanyEndpointsApi(PathIdsInRange, APIView):
     @extend_schema(
         operation_id="webhooks_list", summary="A company's webhook endpoints (its admins)",
         responses={200: EndpointOutputSerializer(many=True), 403: ERR},
@@ -83,7 +84,7 @@ class CompanyEndpointsApi(APIView):
         return Response(EndpointWithSecretSerializer(endpoint).data, status=201)
 
 
-class EndpointApi(APIView):
+class EndpointApi(PathIdsInRange, APIView):
     @extend_schema(
         operation_id="webhooks_retrieve",
         summary="One endpoint, with its secret (its company's admins only)",
@@ -113,7 +114,7 @@ class EndpointApi(APIView):
         return Response(status=204)
 
 
-class RotateSecretApi(APIView):
+class RotateSecretApi(PathIdsInRange, APIView):
     @extend_schema(
         operation_id="webhooks_rotate_secret", request=None,
         summary="A new signing secret (the old one stops at once)",
@@ -124,7 +125,7 @@ class RotateSecretApi(APIView):
         return Response(EndpointWithSecretSerializer(endpoint).data)
 
 
-class DeliveriesApi(APIView):
+class DeliveriesApi(PathIdsInRange, APIView):
     @extend_schema(
         operation_id="webhooks_deliveries",
         summary="An endpoint's latest deliveries (at most 100), each with its attempts",
@@ -140,7 +141,7 @@ class DeliveriesApi(APIView):
         return Response(DeliveryOutputSerializer(rows, many=True).data)
 
 
-class ReplayApi(APIView):
+class ReplayApi(PathIdsInRange, APIView):
     @extend_schema(
         operation_id="webhooks_delivery_replay", request=None,
         summary="Send a delivery again now (logged as a manual attempt)",
