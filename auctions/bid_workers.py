@@ -68,7 +68,7 @@ class WorkerUnavailable(ApplicationError):
     code = "bid_worker_unavailable"
 
 
-def _unavailable(language: str | None) -> WorkerUnavailable:
+def unavailable(language: str | None) -> WorkerUnavailable:
     with translation.override(language or settings.LANGUAGE_CODE):
         return WorkerUnavailable(_("The bid could not be placed just now. Send it again."))
 
@@ -165,7 +165,7 @@ class Workers:
             if worker == index:
                 del self.waiting[request_id]
                 if not future.done():
-                    future.set_result(_unavailable(language))
+                    future.set_result(unavailable(language))
 
     def close(self) -> None:
         for index in range(self.count):
@@ -251,7 +251,7 @@ def _run(group: list[tuple[int, list]]) -> tuple[list, list]:
         logger.exception("bid batch for lots %s failed", [lot_id for lot_id, _items in group])
         close_old_connections()  # a broken connection is not kept for the next batch
         return [
-            (request_id, _encode(_unavailable(row[5])))
+            (request_id, _encode(unavailable(row[5])))
             for _lot_id, items in group
             for request_id, row in items
         ], []

@@ -24,7 +24,7 @@ from marketplace.core.asyncdb import db_async
 from marketplace.core.exceptions import ApplicationError
 from marketplace.verification.selectors import company_trade_block_reason
 
-from . import selectors, services
+from . import bid_workers, selectors, services
 from .broadcast import company_group, lot_group
 from .hub import hub
 from .models import Application
@@ -343,15 +343,11 @@ class LotConsumer(AsyncWebsocketConsumer):
         if self.viewer.role != "supplier":
             await self._error(request_id, "not_a_bidder", _("Only admitted suppliers bid."))
             return
-        outcome = await hub().bid(
-            self.lot_id,
-            services.BidRequest(
-                application_id=self.viewer.application_id, user=self.scope["user"],
-                amount=str(frame.get("amount", "")),
-                client_bid_id=str(frame.get("client_bid_id") or ""),
-                confirm=bool(frame.get("confirm", False)), language=self.language,
-            ),
-        )  # fmt: skip
+        try:
+            outcome = await self._place(frame)
+        except Exception:  # the database is away (or a fault outside any one bid): say so
+            logger.exception("lot %s: a bid could not be placed", self.lot_id)
+            outcome = bid_workers.unavailable(self.language)
         if isinstance(outcome, ApplicationError):
             await self._emit({"type": "bid_result", "request_id": request_id, "ok": False,
                               "error": {"code": outcome.code, "message": outcome.message}})  # fmt: skip
@@ -364,6 +360,18 @@ class LotConsumer(AsyncWebsocketConsumer):
                 "bid": {"id": bid.pk, "amount": str(bid.amount), "kind": bid.kind,
                         "client_bid_id": bid.client_bid_id, "placed_at": bid.placed_at.isoformat()},
             }
+        )  # fmt: skip
+
+    async def _place(self, frame):
+        """The bid through the lot's queue: its BidResult, or the ApplicationError refusing it."""
+        return await hub().bid(
+            self.lot_id,
+            services.BidRequest(
+                application_id=self.viewer.application_id, user=self.scope["user"],
+                amount=str(frame.get("amount", "")),
+                client_bid_id=str(frame.get("client_bid_id") or ""),
+                confirm=bool(frame.get("confirm", False)), language=self.language,
+            ),
         )  # fmt: skip
 
     async def _withdraw(self, frame, request_id):

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # PostgreSQL or Redis away: 503 with Retry-After, not a 500 (marketplace/core/outages.py).
+    "marketplace.core.outages.OutageMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"
@@ -235,6 +237,9 @@ WEBHOOKS_CA_BUNDLE = env.str("WEBHOOKS_CA_BUNDLE", default="") or None
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
 WEBHOOKS_RETRY_SECONDS = env.int("WEBHOOKS_RETRY_SECONDS", default=24 * 3600)
 WEBHOOKS_DISABLE_AFTER = env.int("WEBHOOKS_DISABLE_AFTER", default=50)
+
+# A service away (PostgreSQL, Redis): the 503's Retry-After, seconds (marketplace/core/outages).
+OUTAGE_RETRY_AFTER_SECONDS = env.int("OUTAGE_RETRY_AFTER_SECONDS", default=5)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "users.User"

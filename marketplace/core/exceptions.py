@@ -21,6 +21,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from . import outages
+
 
 class ApplicationError(Exception):
     """A domain rule refused the operation. Raised by services, rendered by the API."""
@@ -87,6 +89,11 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if outages.is_outage(exc):  # PostgreSQL or Redis away: 503, try again, not a 500
+        outages.log(context["request"], exc)
+        return Response(
+            outages.body(), status=503, headers={"Retry-After": str(outages.retry_after())}
+        )
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -151,3 +151,25 @@ async def test_the_socket_refuses_hostile_frames_and_stays_open(layer):  # noqa:
     result = await receive_until(comm, "bid_result", frames)
     assert result["ok"] and result["bid"]["amount"] == "99000.00", result
     await comm.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_bid_while_the_database_is_away_is_answered_and_the_socket_stays(layer):  # noqa: F811
+    from django.db import OperationalError
+
+    a = await sync_to_async(lambda: Auction(suppliers=2).start())()
+    comm, connected, _ = await connect(a.bidders[0], a.lot)
+    assert connected
+    await receive(comm)
+    down = OperationalError("server closed the connection unexpectedly")
+    with mock.patch.object(services, "bids_place_lots", side_effect=down):
+        await comm.send_to(text_data=json.dumps(
+            {"type": "bid", "request_id": "r1", "amount": "99000", "client_bid_id": "c1"}))  # fmt: skip
+        result = await receive_until(comm, "bid_result", [])
+    assert result["ok"] is False and result["error"]["code"] == "bid_worker_unavailable"
+    # Back: the resend is placed, on the same socket.
+    await comm.send_to(text_data=json.dumps(
+        {"type": "bid", "request_id": "r2", "amount": "99000", "client_bid_id": "c1"}))  # fmt: skip
+    result = await receive_until(comm, "bid_result", [])
+    assert result["ok"] and not result["duplicate"], result
+    await comm.disconnect()
