@@ -200,18 +200,36 @@ class Hub:
         )  # fmt: skip
 
     async def _receive_forever(self):
+        rejoin = False
         while True:
+            if rejoin:
+                rejoin = not await self._rejoin()
             try:
                 message = await self.layer.receive(self.channel)
             except asyncio.CancelledError:
                 raise
             except Exception:  # the layer hiccupped (e.g. Redis restarting): try again
                 logger.exception("hub receive failed")
+                rejoin = True  # a restarted Redis has forgotten this process's groups
                 await asyncio.sleep(0.5)
                 continue
             if message.get("origin") is not None and message["origin"] == self.channel:
                 continue  # this process's own change, delivered here when it was sent
             await self.dispatch(message)
+
+    async def _rejoin(self) -> bool:
+        """Join every group this process serves again (adding a member twice is harmless):
+        after Redis restarted, the layer no longer knows them, and other processes' changes
+        would reach this one only through the database poll. True once all are joined."""
+        try:
+            for group in list(self.members):
+                await self.layer.group_add(group, self.channel)
+        except Exception:
+            logger.warning("hub: joining the groups again failed; retrying", exc_info=True)
+            await asyncio.sleep(0.5)
+            return False
+        logger.info("hub: joined %d groups again after the layer failed", len(self.members))
+        return True
 
     async def dispatch(self, message: dict) -> None:
         kind = message.get("type", "")

@@ -1,0 +1,85 @@
+"""After Redis restarts, the hub joins its lots' groups again, so changes made by other server
+processes reach its sockets at once again, not only through the database poll (issue 20,
+defect 3). Driven with a private Redis server that the test restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+import uuid
+
+import pytest
+import redis.asyncio
+from asgiref.sync import sync_to_async
+from channels.layers import channel_layers
+from channels_redis.core import RedisChannelLayer
+
+from auctions.broadcast import captured
+from auctions.services import BidRequest, bids_place
+from infra.testenv import Redis
+
+from .engine_setup import Auction
+from .test_ws import connect, receive, receive_until, settled  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def private_redis(tmp_path, settings, settled):  # noqa: F811
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("needs redis-server to restart one")
+    server = Redis(binary, tmp_path)
+    url = server.start()
+    prefix = f"restart-{uuid.uuid4().hex[:8]}"
+    settings.CHANNEL_LAYERS = {"default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [url], "prefix": prefix},
+    }}  # fmt: skip
+    settings.AUCTION_WS_TICK_SECONDS = 120  # the database poll must not be what delivers
+    channel_layers.backends.clear()
+    yield server, url, prefix
+    channel_layers.backends.clear()
+    server.stop()
+
+
+@sync_to_async
+def bid_elsewhere(a: Auction, amount: str) -> list:
+    """A bid placed by 'another process': its broadcast is captured, not sent from here."""
+    with captured() as broadcasts:
+        (outcome,) = bids_place(lot_id=a.lot.pk, requests=[
+            BidRequest(application_id=a.applications[0].pk, user=a.bidders[0], amount=amount)
+        ])  # fmt: skip
+    assert not hasattr(outcome, "code"), outcome
+    return broadcasts
+
+
+async def test_the_hub_rejoins_its_groups_after_redis_restarts(private_redis):
+    server, url, prefix = private_redis
+    a = await sync_to_async(lambda: Auction(suppliers=2).start())()
+    buyer, connected, _ = await connect(a.officer, a.lot)
+    assert connected
+    await receive(buyer)  # the snapshot
+    other = RedisChannelLayer(hosts=[url], prefix=prefix)  # another server process's layer
+
+    async def change_arrives(amount: str) -> bool:
+        for group, message in await bid_elsewhere(a, amount):
+            await other.group_send(group, message)
+        frame = await receive_until(buyer, "standing", [], timeout=3)
+        return frame["view"]["best"]["amount"] == f"{amount}.00"
+
+    assert await change_arrives("99000")
+    server.stop()
+    await asyncio.sleep(1)  # the hub's receive fails meanwhile
+    server.start()  # the same port, empty: every group membership is gone
+    client = redis.asyncio.Redis.from_url(url)
+    key = f"{prefix}:group:lot.{a.lot.pk}"
+    started = time.monotonic()
+    while not await client.exists(key):  # the hub joins it again
+        assert time.monotonic() - started < 10, "the hub never joined its group again"
+        await asyncio.sleep(0.1)
+    await client.aclose()
+    other = RedisChannelLayer(hosts=[url], prefix=prefix)
+    assert await change_arrives("98000")  # at once, not after the database poll (120 s)
+    await buyer.disconnect()
