@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve demo migrate test test-fast bench lint format messages check-deploy clean
+.PHONY: install run serve demo migrate test test-fast test-faults bench lint format messages check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
@@ -43,6 +43,11 @@ run: demo
 
 test: install
 	$(PY) infra/testenv.py -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# The fault-injection suite alone (also part of `make test`): processes killed, database sessions
+# cut, Redis restarted, under load (tests marked `faults`; docs/operations.md).
+test-faults: install
+	REQUIRE_SERVICES=1 $(PY) infra/testenv.py -- $(PY) -m pytest -m faults $(PYTEST_ARGS)
 
 # The real stack (Daphne, PostgreSQL, the Redis channel layer) against this machine's baselines
 # (pgbench, a plain websockets relay), on throwaway servers; ~5 minutes, not part of `make test`.

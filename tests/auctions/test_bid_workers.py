@@ -91,6 +91,7 @@ async def test_a_worker_process_places_answers_and_broadcasts_the_bids(layer, wo
         await comm.disconnect()
 
 
+@pytest.mark.faults
 async def test_a_bid_a_dying_worker_held_is_refused_and_its_resend_is_placed_once(layer, workers):  # noqa: F811
     a = await make_auction(suppliers=2, step_reference="own")
     comm, connected, _ = await connect(a.bidders[-1], a.lot)  # a Ukrainian bidder

@@ -55,6 +55,7 @@ def bid_elsewhere(a: Auction, amount: str) -> list:
     return broadcasts
 
 
+@pytest.mark.faults
 async def test_the_hub_rejoins_its_groups_after_redis_restarts(private_redis):
     server, url, prefix = private_redis
     a = await sync_to_async(lambda: Auction(suppliers=2).start())()

@@ -36,6 +36,7 @@ def slowed(monkeypatch, name: str, seconds: float = 0.15):
     monkeypatch.setattr(scheduler, name, slow)
 
 
+@pytest.mark.faults
 def test_two_schedulers_ticking_at_once_act_exactly_once_per_lot(monkeypatch):
     to_start = [Auction(suppliers=2) for _ in range(3)]
     to_close = [Auction(suppliers=2) for _ in range(3)]

@@ -97,6 +97,7 @@ def wait_for(predicate, timeout=60.0, what="condition"):
 
 
 @pytest.mark.redis
+@pytest.mark.faults
 def test_a_delivery_survives_a_worker_killed_in_the_middle_of_it(slow):
     from marketplace.celery import app
 
