@@ -71,7 +71,9 @@ def lot_path():
 
 
 @given(frames=st.lists(frame_text, min_size=1, max_size=12))
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_any_frames_on_the_lot_socket_are_answered_and_the_socket_stays_open(lot_path, frames):
     seen = async_to_sync(drive)(lot_path[0], frames)
     assert seen[0]["type"] == "snapshot"
@@ -79,7 +81,9 @@ def test_any_frames_on_the_lot_socket_are_answered_and_the_socket_stays_open(lot
 
 
 @given(frames=st.lists(frame_text, min_size=1, max_size=8))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_any_frames_on_the_notifications_socket_are_answered_and_it_stays_open(lot_path, frames):
     seen = async_to_sync(drive)(lot_path[1], frames)
     assert seen[0]["type"] == "unread"
