@@ -45,6 +45,46 @@ def min_step(
     return money(Decimal(start_price) * value / 100)
 
 
+@dataclass(frozen=True)
+class StepRule:
+    """A lot's minimum-step rule: its kind, value, band table and what a bid must beat."""
+
+    kind: str  # "amount" or "percent"
+    value: Decimal
+    start_price: Decimal
+    bands: Sequence[dict] | None = None
+    own_reference: bool = False  # True: a bid beats the bidder's own last; else the best
+
+    def step_at(self, reference: Decimal) -> Decimal:
+        return min_step(
+            step_kind=self.kind, step_value=self.value, start_price=self.start_price,
+            bands=self.bands, reference=reference,
+        )  # fmt: skip
+
+
+def bid_limit(
+    rule: StepRule, *, own_amount: Decimal | None, best_weighted: Fraction | None, coeff: Fraction
+) -> tuple[Decimal, Decimal | None, Decimal]:
+    """The highest amount a bidder may bid now: (limit, the reference price it must beat in the
+    bidder's own nominal terms or None, the step at that reference).
+
+    The one statement of this rule: the engine checks bids against it and the room's quick-bid
+    buttons offer it (``standing.render``'s ``max_bid``), so the two cannot disagree. With the
+    bidder's own last price as the reference, the step is the band's at that price; with the
+    best, the best weighted price is taken into the bidder's terms (Prozorro's amount_features
+    x own coefficient; the best price itself when unweighted)."""
+    if rule.own_reference:
+        if own_amount is None:
+            return rule.start_price, None, rule.step_at(rule.start_price)
+        reference = Decimal(own_amount)
+    elif best_weighted is not None:
+        reference = money(as_decimal(best_weighted * coeff, CENT))
+    else:
+        return rule.start_price, None, rule.step_at(rule.start_price)
+    step = rule.step_at(reference)
+    return reference - step, reference, step
+
+
 def features_max_sum(criteria_options: Iterable[Sequence[Decimal | str]]) -> Fraction:
     """Σ over criteria of each criterion's largest option value (Prozorro's ``vnmax``)."""
     return sum(

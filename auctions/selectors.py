@@ -120,6 +120,10 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
         "visibility": lot.visibility,
         "weighted": lot.weighted,
         "step_reference": lot.step_reference,
+        # The step rule itself, so a view can compute the step at any reference (max_bid).
+        "step_kind": lot.step_kind,
+        "step_value": str(lot.step_value),
+        "step_bands": [{k: str(v) for k, v in band.items()} for band in lot.step_bands or []],
         "currency": lot.tender.currency,
         "start_price": str(lot.start_price),
         "reserve_price": None if lot.reserve_price is None else str(lot.reserve_price),

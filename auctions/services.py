@@ -260,23 +260,24 @@ def _step(lot: Lot, reference: Decimal | None) -> Decimal:
     )
 
 
+def step_rule(lot: Lot) -> rules.StepRule:
+    return rules.StepRule(
+        kind=lot.step_kind, value=lot.step_value, start_price=lot.start_price,
+        bands=lot.step_bands, own_reference=lot.step_reference == StepReference.OWN,
+    )  # fmt: skip
+
+
 def _nominal_limit(lot: Lot, application: Application, ranking: list[rules.Standing]):
-    """The highest amount ``application`` may bid now, and the reference it must beat.
+    """The highest amount ``application`` may bid now, and the reference it must beat
+    (``rules.bid_limit``, the rule the room's quick bids are made by too).
 
     Returns (limit, reference amount in the bidder's own terms or None, step)."""
-    coeff = _coeff(application)
-    if lot.step_reference == StepReference.OWN:
-        if application.current_amount is None:
-            return lot.start_price, None, _step(lot, lot.start_price)
-        reference = application.current_amount
-    elif ranking:
-        # The best weighted price in this bidder's nominal terms (Prozorro's
-        # amount_features x own coefficient); equal to the best price when unweighted.
-        reference = rules.money(rules.as_decimal(ranking[0].weighted * coeff, rules.CENT))
-    else:
-        return lot.start_price, None, _step(lot, lot.start_price)
-    step = _step(lot, reference)
-    return reference - step, reference, step
+    return rules.bid_limit(
+        step_rule(lot),
+        own_amount=application.current_amount,
+        best_weighted=ranking[0].weighted if ranking else None,
+        coeff=_coeff(application),
+    )
 
 
 def _soft_close(lot: Lot, *, now: datetime, rank_of_bidder: int, pending=None) -> bool:

@@ -34,22 +34,23 @@ def _money(value) -> str | None:
 
 
 def _max_bid(snapshot: dict, mine: dict | None) -> str | None:
-    """The highest amount the viewer may bid now (for quick-bid buttons); None if it may not."""
+    """The highest amount the viewer may bid now (for quick-bid buttons); None if it may not.
+    By ``rules.bid_limit``, the function the engine checks bids with."""
     if snapshot["status"] != "live" or snapshot["format"] != "english" or mine is None:
         return None
     start = Decimal(snapshot["start_price"])
-    step = Decimal(snapshot["step"])
+    rule = rules.StepRule(
+        kind=snapshot["step_kind"], value=Decimal(snapshot["step_value"]), start_price=start,
+        bands=snapshot["step_bands"], own_reference=snapshot["step_reference"] == "own",
+    )  # fmt: skip
     entries = snapshot["entries"]
-    if snapshot["step_reference"] == "own":
-        if mine.get("amount") is None:
-            return _money(start)
-        return _money(min(start, Decimal(mine["amount"]) - step))
-    if not entries:
-        return _money(start)
-    best_weighted = Fraction(entries[0]["weighted"])
-    own_coeff = Fraction(mine["coefficient"])
-    reference = rules.money(rules.as_decimal(best_weighted * own_coeff, rules.CENT))
-    return _money(min(start, reference - step))
+    limit, _reference, _step = rules.bid_limit(
+        rule,
+        own_amount=None if mine.get("amount") is None else Decimal(mine["amount"]),
+        best_weighted=Fraction(entries[0]["weighted"]) if entries else None,
+        coeff=Fraction(mine["coefficient"]),
+    )
+    return _money(min(start, limit))
 
 
 def ladder_entries(entries: list[dict], *, names: bool, me: int | None) -> list[dict]:
