@@ -67,7 +67,7 @@ async def test_the_hub_rejoins_its_groups_after_redis_restarts(private_redis):
     async def change_arrives(amount: str) -> bool:
         for group, message in await bid_elsewhere(a, amount):
             await other.group_send(group, message)
-        frame = await receive_until(buyer, "standing", [], timeout=3)
+        frame = await receive_until(buyer, "standing", [], timeout=30)
         return frame["view"]["best"]["amount"] == f"{amount}.00"
 
     assert await change_arrives("99000")
@@ -78,7 +78,7 @@ async def test_the_hub_rejoins_its_groups_after_redis_restarts(private_redis):
     key = f"{prefix}:group:lot.{a.lot.pk}"
     started = time.monotonic()
     while not await client.exists(key):  # the hub joins it again
-        assert time.monotonic() - started < 10, "the hub never joined its group again"
+        assert time.monotonic() - started < 60, "the hub never joined its group again"
         await asyncio.sleep(0.1)
     await client.aclose()
     other = RedisChannelLayer(hosts=[url], prefix=prefix)
