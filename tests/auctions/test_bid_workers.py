@@ -5,7 +5,6 @@ server's), on both channel layers."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from auctions import bid_workers
 from auctions import hub as hub_module
 from auctions.events import chain_verify
 from auctions.models import Bid
+from tests.waiting import async_wait_until
 
 from .engine_setup import Auction
 from .test_ws import connect, layer, receive, receive_until, settled  # noqa: F401 (fixtures)
@@ -62,7 +62,7 @@ async def test_a_worker_process_places_answers_and_broadcasts_the_bids(layer, wo
     for i, comm in enumerate(socks[:3]):
         await comm.send_to(text_data=bid(f"r{i}", "99000", f"c{i}"))
     await socks[3].send_to(text_data=bid("r3", str(a.lot.start_price + 1), "c3"))
-    results = [await receive_until(comm, "bid_result", [], timeout=30) for comm in socks]
+    results = [await receive_until(comm, "bid_result", [], timeout=60) for comm in socks]
     assert all(r["ok"] and not r["duplicate"] for r in results[:3]), results
     refused = results[3]
     assert refused["ok"] is False and refused["error"]["code"] == "above_start_price"
@@ -73,7 +73,7 @@ async def test_a_worker_process_places_answers_and_broadcasts_the_bids(layer, wo
 
     # A resend is answered with the bid first placed, and writes nothing.
     await socks[0].send_to(text_data=bid("again", "99000", "c0"))
-    again = await receive_until(socks[0], "bid_result", [], timeout=30)
+    again = await receive_until(socks[0], "bid_result", [], timeout=60)
     assert again["duplicate"] and again["bid"]["id"] == results[0]["bid"]["id"]
 
     rows = await sync_to_async(list)(Bid.objects.filter(lot=a.lot).values_list("pk", flat=True))
@@ -84,7 +84,7 @@ async def test_a_worker_process_places_answers_and_broadcasts_the_bids(layer, wo
     # The broadcast the worker returned reached the lot's group: the buyer sees three bids.
     frames: list = []
     while True:
-        frame = await receive_until(buyer, "standing", frames, timeout=10)
+        frame = await receive_until(buyer, "standing", frames)
         if frame["view"]["bid_count"] == 3:
             break
     for comm in [*socks, buyer]:
@@ -98,13 +98,12 @@ async def test_a_bid_a_dying_worker_held_is_refused_and_its_resend_is_placed_onc
     assert connected
     await receive(comm)
     pool = hub_module.hub().bid_workers
-    for _ in range(300):  # until the worker has started Django and waits for bids
-        if pool.conns[0] is not None:
-            break
-        await asyncio.sleep(0.05)
+    await async_wait_until(  # the worker has started Django and waits for bids
+        lambda: pool.conns[0] is not None, what="the bid worker to start"
+    )
     await comm.send_to(text_data=bid("r1", "99000", "once"))
     pool.procs[0].kill()
-    first = await receive_until(comm, "bid_result", [], timeout=30)
+    first = await receive_until(comm, "bid_result", [], timeout=60)
     if not first["ok"]:  # the worker died holding it: said in the bidder's language
         assert first["error"]["code"] == "bid_worker_unavailable"
         with translation.override("uk"):
@@ -143,14 +142,14 @@ async def test_bids_on_several_lots_through_one_worker_reach_each_lot_alone(laye
     for n, (_a, comm) in enumerate(socks):  # all at once, none awaited
         await comm.send_to(text_data=bid(f"r{n}", str(99000 - n), f"c{n}"))
     for n, (a, comm) in enumerate(socks):
-        result = await receive_until(comm, "bid_result", [], timeout=30)
+        result = await receive_until(comm, "bid_result", [], timeout=60)
         assert result["ok"] and not result["duplicate"], result
         placed = await sync_to_async(Bid.objects.get)(pk=result["bid"]["id"])
         assert (placed.lot_id, placed.client_bid_id) == (a.lot.pk, f"c{n}")
     for a, buyer in buyers:
         frames: list = []
         while True:
-            frame = await receive_until(buyer, "standing", frames, timeout=10)
+            frame = await receive_until(buyer, "standing", frames)
             assert frame["view"]["lot"] == a.lot.pk and frame["view"]["bid_count"] <= 2, frame
             if frame["view"]["bid_count"] == 2:
                 break

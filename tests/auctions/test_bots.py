@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from auctions.bots import BotConfig, decide, run_bots
 from auctions.lock_objects import lot_lock
 from auctions.models import Bid, BidKind, Lot, LotStatus
 from auctions.services import lot_close
+from tests.waiting import wait_until
 
 from .engine_setup import Auction
 
@@ -92,6 +92,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.2).close()
+    except OSError:
+        return False
+    return True
+
+
 def database_url() -> str:
     d = connection.settings_dict
     password = f":{d['PASSWORD']}" if d.get("PASSWORD") else ""
@@ -117,12 +125,8 @@ def daphne_process():
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-            assert proc.poll() is None and time.monotonic() < deadline, "daphne did not start"
-            time.sleep(0.1)
+        wait_until(lambda: listening(port) or proc.poll() is not None, what="daphne to listen")
+        assert proc.poll() is None, f"daphne exited with {proc.returncode}"
         yield port
     finally:
         proc.terminate()
@@ -156,19 +160,23 @@ def test_two_bots_bid_over_the_protocol_above_their_floors_and_stop_at_the_close
         bots = threading.Thread(target=lambda: outcomes.extend(asyncio.run(run_bots(configs))))
         bots.start()
         try:
-            deadline = time.monotonic() + 8
-            while time.monotonic() < deadline:  # until bot0 may not go lower (its floor)
+
+            def settled() -> bool:
+                """bot0 may not go lower (its floor) and bot1 leads: nothing more will come."""
                 a.lot.refresh_from_db()
-                if a.lot.best_amount is not None and a.lot.best_amount - STEP < floors[0]:
-                    break
-                time.sleep(0.2)
-            time.sleep(1)  # and bot1 has taken the lead if it had not
+                return (
+                    a.lot.best_amount is not None
+                    and a.lot.best_amount - STEP < floors[0]
+                    and a.lot.best_application_id == a.applications[1].pk
+                )
+
+            wait_until(settled, what="bot1 leading below bot0's floor")
             with transaction.atomic():  # the end comes now (under the lock: no bid between)
                 lot_lock(lot_id=a.lot.pk)
                 Lot.objects.filter(pk=a.lot.pk).update(ends_at=timezone.now())
             assert lot_close(lot_id=a.lot.pk).status == LotStatus.CLOSED
         finally:
-            bots.join(10)
+            bots.join(60)
         assert not bots.is_alive(), "the bots did not stop when the lot closed"
 
     assert [o.stopped for o in outcomes] == ["closed", "closed"]
@@ -178,6 +186,9 @@ def test_two_bots_bid_over_the_protocol_above_their_floors_and_stop_at_the_close
         assert min(b.amount for b in bids) >= floor
         assert sorted(b.amount for b in bids) == sorted(outcome.bids)
     a.refresh()
-    assert a.lot.bid_count >= 6  # (100000 - 87500) / 1000 steps, at most 3 steps a bid
+    # From 100000 to below 91000 (bot0's floor and a step) is 10 steps, at most 3 a bid. How
+    # many more depends on the bots' random steps and on the order their views arrive in,
+    # which a loaded machine changes (98000, 95000, 92000, 89000 was seen).
+    assert a.lot.bid_count >= 4
     assert floors[1] <= a.lot.best_amount < floors[0] + STEP
     assert a.lot.best_application == a.applications[1]  # the bot with the lower floor leads

@@ -9,12 +9,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from auctions import scheduler
+from auctions.lock_objects import lot_lock
 from auctions.models import Bid, Lot, LotEvent, LotStatus
 from auctions.services import BidRejected, bid_place, lot_start
+from tests.waiting import wait_until
 
 from .engine_setup import Auction
 
@@ -56,7 +58,7 @@ def test_two_schedulers_ticking_at_once_act_exactly_once_per_lot(monkeypatch):
 
     def run(i: int) -> None:
         try:
-            barrier.wait(timeout=10)
+            barrier.wait(timeout=60)
             results[i] = scheduler.tick(now=now)
         except BaseException as exc:
             errors.append(exc)
@@ -67,9 +69,10 @@ def test_two_schedulers_ticking_at_once_act_exactly_once_per_lot(monkeypatch):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=30)
+        t.join(timeout=120)
 
     assert errors == []
+    assert not any(t.is_alive() for t in threads)
     started = [pk for r in results for pk in r["started"]]
     closed = [pk for r in results for pk in r["closed"]]
     assert sorted(started) == sorted(a.lot.pk for a in to_start), "each started exactly once"
@@ -87,9 +90,13 @@ def test_two_schedulers_ticking_at_once_act_exactly_once_per_lot(monkeypatch):
 
 
 def test_a_close_racing_late_bids_takes_each_bid_before_it_or_refuses_it():
-    a = Auction(suppliers=3, soft_close_window_seconds=0, step_reference="own")
+    """Three bidders bid as fast as they can; once each has a bid in (not after a fixed time:
+    a loaded machine may start them late), the end comes, and the scheduler closes the lot
+    while they go on bidding."""
+    a = Auction(
+        suppliers=3, soft_close_window_seconds=0, step_reference="own", step_value=Decimal("100")
+    )
     lot_start(lot_id=a.lot.pk)
-    Lot.objects.filter(pk=a.lot.pk).update(ends_at=timezone.now() + 0.5 * S)
     go = threading.Event()
     accepted: dict[int, list[tuple[int, Decimal]]] = {app.pk: [] for app in a.applications}
     refused: list[str] = []
@@ -97,9 +104,9 @@ def test_a_close_racing_late_bids_takes_each_bid_before_it_or_refuses_it():
 
     def bidder(i: int) -> None:
         try:
-            go.wait(timeout=10)
-            for j in range(1, 95):
-                amount = Decimal(100000 - 1000 * j - i)
+            go.wait(timeout=60)
+            for j in range(1, 990):  # more than they can place before the end
+                amount = Decimal(100000 - 100 * j - i)
                 try:
                     result = bid_place(lot_id=a.lot.pk, user=a.bidders[i], amount=amount)
                 except BidRejected as exc:
@@ -114,12 +121,13 @@ def test_a_close_racing_late_bids_takes_each_bid_before_it_or_refuses_it():
 
     def closer() -> None:
         try:
-            go.wait(timeout=10)
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                if scheduler.tick()["closed"]:
-                    return
-                time.sleep(0.01)
+            go.wait(timeout=60)
+            wait_until(lambda: all(accepted.values()) or errors or refused,
+                       interval=0.01, what="a bid of each bidder")  # fmt: skip
+            with transaction.atomic():  # the end is now (read under the lock, as bids are)
+                lot_lock(lot_id=a.lot.pk)
+                Lot.objects.filter(pk=a.lot.pk).update(ends_at=timezone.now())
+            wait_until(lambda: scheduler.tick()["closed"], interval=0.01, what="the close")
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -131,9 +139,10 @@ def test_a_close_racing_late_bids_takes_each_bid_before_it_or_refuses_it():
         t.start()
     go.set()
     for t in threads:
-        t.join(timeout=30)
+        t.join(timeout=120)
 
     assert errors == []
+    assert not any(t.is_alive() for t in threads)
     lot = Lot.objects.get(pk=a.lot.pk)
     assert lot.status == LotStatus.CLOSED
     assert set(refused) <= {"auction_closed", "lot_not_live"}

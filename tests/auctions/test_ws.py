@@ -27,11 +27,16 @@ from marketplace.asgi import application
 from marketplace.companies.models import Company, VerificationStatus
 from marketplace.events.services import event_emit
 from tests.factories import CompanyFactory, member
+from tests.waiting import async_wait_until
 
 from .engine_setup import Auction
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://testserver")
+# How long a frame that must come may take: it bounds a hang only (a frame that arrives costs
+# nothing of it), so it is generous for a loaded machine. Waits for nothing to come are short
+# and written out where they are used.
+FRAME_TIMEOUT = 30
 
 
 @pytest_asyncio.fixture
@@ -81,17 +86,23 @@ async def connect(user=None, lot=None, token=None, headers=None):
                                  subprotocols=["tradefloor.v1"])  # fmt: skip
     if user is not None:
         comm.scope["user"] = user
-    connected, subprotocol = await comm.connect(timeout=5)
+    connected, subprotocol = await comm.connect(timeout=FRAME_TIMEOUT)
     return comm, connected, subprotocol
 
 
-async def receive(comm, timeout=3):
+async def receive(comm, timeout=FRAME_TIMEOUT):
     return json.loads(await comm.receive_from(timeout=timeout))
 
 
-async def receive_until(comm, frame_type, frames, timeout=3):
+async def receive_until(comm, frame_type, frames, timeout=FRAME_TIMEOUT):
+    """The next frame of ``frame_type``, the others on the way appended to ``frames``; within
+    ``timeout`` in all (ticks keep coming: a per-frame limit would never end the wait)."""
+    deadline = time.monotonic() + timeout
     while True:
-        frame = await receive(comm, timeout)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"no {frame_type!r} frame in {timeout} s; got {frames[-5:]}")
+        frame = await receive(comm, left)
         frames.append(frame)
         if frame["type"] == frame_type:
             return frame
@@ -114,7 +125,7 @@ async def test_refusals_come_with_a_frame_and_a_close_code(layer):
     assert connected
     frame = await receive(comm)
     assert frame == {"type": "refused", "code": "not_authenticated", "message": "Log in first."}
-    assert (await comm.receive_output(timeout=3))["code"] == 4401
+    assert (await comm.receive_output(timeout=FRAME_TIMEOUT))["code"] == 4401
 
     stranger = await sync_to_async(
         lambda: member(CompanyFactory(legal_name="Stranger"), "bidder", language="uk")
@@ -124,7 +135,7 @@ async def test_refusals_come_with_a_frame_and_a_close_code(layer):
     assert refused["code"] == "lot_not_found"
     with translation.override("uk"):  # in the person's own language
         assert refused["message"] == translation.gettext("No such lot.") != "No such lot."
-    assert (await comm.receive_output(timeout=3))["code"] == 4404
+    assert (await comm.receive_output(timeout=FRAME_TIMEOUT))["code"] == 4404
 
     # A supplier whose verification lapsed is refused.
     def lapse():
@@ -134,14 +145,14 @@ async def test_refusals_come_with_a_frame_and_a_close_code(layer):
     await sync_to_async(lapse)()
     comm, _, _ = await connect(a.bidders[2], a.lot)
     assert (await receive(comm))["code"] == "company_not_verified"
-    assert (await comm.receive_output(timeout=3))["code"] == 4403
+    assert (await comm.receive_output(timeout=FRAME_TIMEOUT))["code"] == 4403
 
     # A foreign origin is refused by the origin allow-list before anything else.
     bad = WebsocketCommunicator(
         application, f"/ws/lots/{a.lot.pk}/", headers=[(b"origin", b"http://evil.example")]
     )
     bad.scope["user"] = a.bidders[0]
-    connected, _ = await bad.connect(timeout=3)
+    connected, _ = await bad.connect(timeout=FRAME_TIMEOUT)
     assert not connected
 
 
@@ -252,9 +263,9 @@ async def test_losing_admission_or_verification_closes_the_socket(layer):
         )
     )()
     frames = []
-    refused = await receive_until(s1, "refused", frames, timeout=5)
+    refused = await receive_until(s1, "refused", frames)
     assert refused["code"] == "lot_not_found"
-    assert (await s1.receive_output(timeout=3))["code"] == 4403
+    assert (await s1.receive_output(timeout=FRAME_TIMEOUT))["code"] == 4403
 
     s2, _, _ = await connect(a.bidders[1], a.lot)
     await receive(s2)
@@ -272,7 +283,7 @@ async def test_losing_admission_or_verification_closes_the_socket(layer):
             )
 
     await sync_to_async(lapse)()
-    refused = await receive_until(s2, "refused", [], timeout=5)
+    refused = await receive_until(s2, "refused", [])
     assert refused["code"] == "company_not_verified"
 
 
@@ -283,13 +294,17 @@ async def test_a_client_that_stops_acknowledging_is_dropped(layer, settings):
     s1, _, _ = await connect(a.bidders[0], a.lot)
     frames = []
     while True:
-        output = await s1.receive_output(timeout=3)
+        output = await s1.receive_output(timeout=FRAME_TIMEOUT)
         if output["type"] == "websocket.close":
             assert output["code"] == 4408
             break
         frames.append(output)
     assert len(frames) == 3
-    # One that acknowledges stays.
+    await s1.disconnect()
+    # One that acknowledges each frame as it reads it stays (7 frames, more than 3). Ticks
+    # every 0.05 s would race it: on a loaded machine three more may leave before its
+    # acknowledgement is read. At 0.25 s it has 0.75 s to acknowledge.
+    settings.AUCTION_WS_TICK_SECONDS = 0.25
     s2, _, _ = await connect(a.bidders[1], a.lot)
     for n in range(1, 8):
         await receive(s2)
@@ -321,7 +336,7 @@ async def test_broadcasts_leave_only_after_the_commit(layer):
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(channel_layer.receive(channel), timeout=0.5)
     await sync_to_async(bid_place)(lot_id=a.lot.pk, user=a.bidders[0], amount="99000")
-    message = await asyncio.wait_for(channel_layer.receive(channel), timeout=3)
+    message = await asyncio.wait_for(channel_layer.receive(channel), timeout=FRAME_TIMEOUT)
     assert message["type"] == "lot.changed" and message["snapshot"]["bid_count"] == 1
 
 
@@ -351,7 +366,7 @@ async def test_a_change_whose_broadcast_never_arrived_still_reaches_the_socket(
     await receive(s1)
     monkeypatch.setattr(broadcast, "_group_send", lambda group, message: None)
     await sync_to_async(bid_place)(lot_id=a.lot.pk, user=a.bidders[1], amount="99000")
-    frame = await receive_until(s1, "standing", [], timeout=5)
+    frame = await receive_until(s1, "standing", [])
     assert frame["kinds"] == ["sync"] and frame["view"]["bid_count"] == 1
     assert frame["view"]["me"]["max_bid"] == "98000.00"
     await s1.disconnect()
@@ -403,15 +418,21 @@ async def test_bids_arriving_together_are_committed_in_one_batch_and_each_answer
         await receive(comm)
         socks.append(comm)
     sizes: list[int] = []
+    queued: list[bool] = []
     place = hub_module.bid_workers.place_here
 
     async def recording(lot_id, requests):
-        if not sizes:  # hold the first batch until every other bid is queued behind it
+        if not sizes:  # hold the first batch until every socket's bid is in it or queued
+            # behind it (a socket reads its resend only once its first bid is answered)
             queue = hub_module.hub().bid_queues[lot_id]
-            for _ in range(500):
-                if len(queue.waiting) >= BATCH_BIDDERS:
-                    break
-                await asyncio.sleep(0.01)
+            try:
+                await async_wait_until(
+                    lambda: len(requests) + len(queue.waiting) >= BATCH_BIDDERS,
+                    what="every socket's bid queued behind the first batch",
+                )
+                queued.append(True)
+            except AssertionError:
+                queued.append(False)  # said below, rather than failing the batch
         sizes.append(len(requests))
         return await place(lot_id, requests)
 
@@ -427,8 +448,9 @@ async def test_bids_arriving_together_are_committed_in_one_batch_and_each_answer
     results = []
     for comm in socks:
         frames: list = []
-        results.append(await receive_until(comm, "bid_result", frames, timeout=10))
-    again = await receive_until(socks[-1], "bid_result", [], timeout=10)
+        results.append(await receive_until(comm, "bid_result", frames))
+    again = await receive_until(socks[-1], "bid_result", [])
+    assert queued == [True], "not every bid reached the queue"
     assert all(r["ok"] and not r["duplicate"] for r in results), results
     assert again["duplicate"] and again["bid"]["id"] == results[-1]["bid"]["id"]
     assert sum(sizes) == BATCH_BIDDERS + 1 and max(sizes) > 1, sizes
@@ -449,8 +471,8 @@ async def test_a_refused_bid_in_a_batch_is_answered_with_its_own_error(layer):
         await comm.send_to(text_data=json.dumps(
             {"type": "bid", "request_id": rid, "amount": "99000", "client_bid_id": rid}
         ))  # fmt: skip
-    r1 = await receive_until(s1, "bid_result", [], timeout=10)
-    r2 = await receive_until(s2, "bid_result", [], timeout=10)
+    r1 = await receive_until(s1, "bid_result", [])
+    r2 = await receive_until(s2, "bid_result", [])
     # Both bid the same level: exactly one wins it, the other hears the step rule.
     assert sorted([r1["ok"], r2["ok"]]) == [False, True]
     loser = r1 if not r1["ok"] else r2
@@ -476,7 +498,7 @@ async def test_a_bid_id_with_control_characters_is_refused_and_any_text_is_kept_
         await comm.send_to(text_data=json.dumps(
             {"type": "bid", "request_id": rid, "amount": "99000", "client_bid_id": client_bid_id}
         ))  # fmt: skip
-    bad, long, ok = [await receive_until(c, "bid_result", [], timeout=10) for c in socks]
+    bad, long, ok = [await receive_until(c, "bid_result", []) for c in socks]
     assert bad["ok"] is False and bad["error"]["code"] == "invalid_client_bid_id"
     assert "control characters" in bad["error"]["message"]
     assert long["ok"] is False and long["error"]["code"] == "invalid_client_bid_id"
@@ -506,11 +528,11 @@ async def test_frames_are_handled_without_a_hop_to_the_thread_sensitive_thread(l
     assert connected
     await receive(comm)
     await comm.send_to(text_data=json.dumps({"type": "ping", "request_id": "p"}))
-    pong = await receive_until(comm, "pong", [], timeout=10)
+    pong = await receive_until(comm, "pong", [])
     assert pong["request_id"] == "p"
     await comm.send_to(text_data=json.dumps(
         {"type": "bid", "request_id": "b", "amount": "99000", "client_bid_id": "b"}
     ))  # fmt: skip
-    assert (await receive_until(comm, "bid_result", [], timeout=10))["ok"]
+    assert (await receive_until(comm, "bid_result", []))["ok"]
     await comm.disconnect()
     assert hops == []

@@ -17,6 +17,8 @@ import pytest
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from tests.waiting import async_wait_until, wait_until
+
 from .engine_setup import Auction
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -27,6 +29,14 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), 0.2).close()
+    except OSError:
+        return False
+    return True
 
 
 def database_url() -> str:
@@ -68,16 +78,10 @@ def daphne_processes(count: int, bid_workers: int = 0):
         for port in ports
     ]
     try:
-        deadline = time.monotonic() + 30
-        for port in ports:
-            while True:
-                with (
-                    contextlib.suppress(OSError),
-                    socket.create_connection(("127.0.0.1", port), 0.2),
-                ):
-                    break
-                assert time.monotonic() < deadline, "daphne did not start"
-                time.sleep(0.1)
+        for port, proc in zip(ports, procs, strict=True):
+            wait_until(lambda p=port, proc=proc: listening(p) or proc.poll() is not None,
+                       what=f"daphne to listen on {port}")  # fmt: skip
+            assert proc.poll() is None, f"daphne on {port} exited with {proc.returncode}"
         yield ports
     finally:
         for proc in procs:
@@ -90,29 +94,37 @@ def daphne_processes(count: int, bid_workers: int = 0):
                 proc.wait(10)
 
 
-async def watch(port: int, lot_id: int, token: str, bids: int, seqs: list, send: list | None):
+async def watch(
+    port: int, lot_id: int, token: str, bids: int, seqs: list, send: list | None, peer: list
+):
+    """One client's socket: record the sequence of changes it sees in ``seqs``; with ``send``,
+    bid those amounts one at a time, each once both this client and the other (``peer``, its
+    ``seqs``) have seen the previous bid's change, and a coalescing window later: then each
+    bid's change is alone in its window on both processes, and both see every one."""
     import websockets
 
     url = f"ws://127.0.0.1:{port}/ws/lots/{lot_id}/?token={token}"
-    async with websockets.connect(url, origin="http://127.0.0.1", open_timeout=10) as ws:
-        snapshot = json.loads(await ws.recv())
+    async with websockets.connect(url, origin="http://127.0.0.1", open_timeout=60) as ws:
+        snapshot = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
         assert snapshot["type"] == "snapshot", snapshot
         seqs.append(snapshot["seq"])
         ready.append(port)
-        while len(ready) < 2:
-            await asyncio.sleep(0.05)
+        await async_wait_until(lambda: len(ready) >= 2, what="both clients' snapshots")
         pending = list(send or [])
-        if pending:  # one bid at a time, each after the previous one's change was seen
+        if pending:
             await ws.send(json.dumps({"type": "bid", "amount": pending.pop(0)}))
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120  # a hang's bound (ticks keep coming meanwhile)
         while time.monotonic() < deadline:
-            frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=20))
+            frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
             if frame["type"] == "standing":
                 seqs.append(frame["seq"])
                 if frame["view"]["bid_count"] >= bids:
                     return
                 if pending:
-                    await asyncio.sleep(0.15)  # past the change-coalescing window
+                    seq = frame["seq"]
+                    await async_wait_until(lambda s=seq: peer and peer[-1] >= s,
+                                           what=f"the other client to see {seq}")  # fmt: skip
+                    await asyncio.sleep(0.15)  # past the change-coalescing window (0.1 s)
                     await ws.send(json.dumps({"type": "bid", "amount": pending.pop(0)}))
         raise AssertionError(f"only saw {seqs}")
 
@@ -135,8 +147,8 @@ def test_two_daphne_processes_serve_one_lot_consistently(bid_workers):
 
         async def run():
             await asyncio.gather(
-                watch(ports[0], a.lot.pk, tokens[0], len(amounts), seen_a, amounts),
-                watch(ports[1], a.lot.pk, tokens[1], len(amounts), seen_b, None),
+                watch(ports[0], a.lot.pk, tokens[0], len(amounts), seen_a, amounts, seen_b),
+                watch(ports[1], a.lot.pk, tokens[1], len(amounts), seen_b, None, seen_a),
             )
 
         asyncio.run(run())
@@ -167,7 +179,8 @@ def test_a_reconnect_storm_loses_no_client_and_leaves_no_stale_member():
         async def client(results: list, go: asyncio.Event):
             async with websockets.connect(url + token, origin="http://127.0.0.1",
                                           open_timeout=60) as ws:  # fmt: skip
-                assert json.loads(await ws.recv())["type"] == "snapshot"
+                snapshot = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
+                assert snapshot["type"] == "snapshot"
                 results.append("snapshot")
                 await go.wait()
                 while True:
@@ -186,8 +199,9 @@ def test_a_reconnect_storm_loses_no_client_and_leaves_no_stale_member():
                 if any(t.done() and t.exception() for t in tasks):
                     break
             go.set()
-            async with websockets.connect(url + bidder, origin="http://127.0.0.1") as ws:
-                await ws.recv()
+            async with websockets.connect(url + bidder, origin="http://127.0.0.1",
+                                          open_timeout=60) as ws:  # fmt: skip
+                await asyncio.wait_for(ws.recv(), timeout=60)
                 await ws.send(json.dumps({"type": "bid", "amount": "99000"}))
                 await asyncio.gather(*tasks)
             return results
@@ -195,11 +209,14 @@ def test_a_reconnect_storm_loses_no_client_and_leaves_no_stale_member():
         results = asyncio.run(run())
         assert results.count("snapshot") == STORM
         assert results.count("standing") == STORM
-        time.sleep(1)
-    members = redis.Redis.from_url(settings.REDIS_URL).keys("*group*")
-    stale = sum(
-        redis.Redis.from_url(settings.REDIS_URL).zcard(key)
-        for key in members
-        if key.decode().endswith(f"lot.{a.lot.pk}")
-    )
-    assert stale == 0
+        server = redis.Redis.from_url(settings.REDIS_URL)
+
+        def members() -> int:
+            return sum(
+                server.zcard(key)
+                for key in server.keys("*group*")
+                if key.decode().endswith(f"lot.{a.lot.pk}")
+            )
+
+        # The clients have closed; Daphne handles their disconnects as it gets to them.
+        wait_until(lambda: members() == 0, what="the lot's group in Redis to empty")

@@ -23,6 +23,7 @@ CHROMIUM_ARGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]  # fmt: skip
 PASSWORD = "tradefloor-demo"  # load_demo's
+EXPECT_TIMEOUT_MS = 30_000  # what may take long (the auction's own clock) says so where it waits
 
 
 def _missing(reason: str):
@@ -38,9 +39,13 @@ def playwright_browser():
     if not Path(CHROMIUM).exists():
         _missing(f"needs chromium at {CHROMIUM} (apt-get install chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _missing("needs the playwright package (pip install -e '.[dev]')")
+    # An expectation is checked again and again until it holds, so a long limit costs nothing
+    # when it does; Playwright's 5 s was too short for a loaded machine (an award's answer came
+    # later than the socket's "Awarded").
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -85,7 +90,7 @@ def new_page(playwright_browser, stack):
             lambda m: m.type == "error" and page.problems.append(m.text),
         )
         page.on("pageerror", lambda e: page.problems.append(str(e)))
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(EXPECT_TIMEOUT_MS)
         if email:
             log_in(page, stack, email)
         return page

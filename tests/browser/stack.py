@@ -38,7 +38,11 @@ class LiveStack:
         self.scheduler: subprocess.Popen | None = None
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
-            "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+            # The embedded default's own SQLite settings (no DATABASE_URL): writers take the
+            # lock as they begin and wait for it up to 20 s. A sqlite:// DATABASE_URL would
+            # leave SQLite's defaults, whose lock upgrades fail at once ("database is locked",
+            # a 503) when the scheduler writes beside a request on a loaded machine.
+            "SQLITE_PATH": str(workdir / "db.sqlite3"),
             "MEDIA_ROOT": str(workdir / "media"),
             "PRIVATE_MEDIA_ROOT": str(workdir / "private"),
             "STATIC_ROOT": str(workdir / "static"),
@@ -89,7 +93,7 @@ class LiveStack:
             ],
             "daphne",
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # a hang's bound: a loaded machine starts it slowly
         while True:
             with (
                 contextlib.suppress(OSError),
@@ -121,7 +125,7 @@ class LiveStack:
             headers={"Content-Type": "application/json", "Accept": "application/json",
                      **({"Authorization": f"Token {token}"} if token else {})},
         )  # fmt: skip
-        with urllib.request.urlopen(request, timeout=15) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read() or b"null")
 
     def token(self, email: str, password: str) -> str:

@@ -66,7 +66,7 @@ def redis_server(workdir):
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60
         while True:
             with (
                 contextlib.suppress(OSError),

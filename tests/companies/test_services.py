@@ -195,7 +195,7 @@ def test_two_registrations_racing_one_wins_the_other_gets_409():
 
     def check_then_wait(**kw):
         real_check(**kw)
-        barrier.wait(timeout=10)  # both have passed the friendly check
+        barrier.wait(timeout=60)  # both have passed the friendly check
 
     def run(user):
         try:
@@ -212,9 +212,10 @@ def test_two_registrations_racing_one_wins_the_other_gets_409():
         for t in threads:
             t.start()
         for t in threads:
-            t.join(timeout=30)
+            t.join(timeout=120)
     finally:
         services._check_identifiers_free = real_check
+    assert not any(t.is_alive() for t in threads)
     assert sorted(outcomes) == ["created", "identifier_taken"]
     assert Company.objects.filter(registration_number=code).count() == 1
     assert Membership.objects.filter(company__registration_number=code).count() == 1

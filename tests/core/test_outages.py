@@ -71,8 +71,8 @@ def test_a_page_answers_a_503_page_when_the_database_is_away(client):
 @pytest.mark.parametrize("path", ["/ws/lots/abc/", "/ws/lots/1.5/", "/ws/nope/", "/elsewhere"])
 async def test_an_unknown_websocket_path_is_refused_not_an_error(path):
     comm = WebsocketCommunicator(application, path, headers=[(b"origin", b"http://testserver")])
-    connected, _ = await comm.connect(timeout=5)
+    connected, _ = await comm.connect(timeout=30)
     assert connected
-    refused = json.loads(await comm.receive_from(timeout=3))
+    refused = json.loads(await comm.receive_from(timeout=30))
     assert refused == {"type": "refused", "code": "not_found", "message": "No such websocket path."}
-    assert (await comm.receive_output(timeout=3))["code"] == 4404
+    assert (await comm.receive_output(timeout=30))["code"] == 4404

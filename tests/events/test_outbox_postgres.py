@@ -48,13 +48,13 @@ def test_the_feed_never_hands_out_an_id_past_a_transaction_still_open():
             with transaction.atomic():
                 first.append(emit(company).pk)
                 written.set()
-                release.wait(10)
+                release.wait(60)  # until the test has looked (a bound against a hang only)
         finally:
             close_old_connections()
 
     thread = threading.Thread(target=slow_writer)
     thread.start()
-    assert written.wait(10)
+    assert written.wait(60)
     with transaction.atomic():
         second = emit(company).pk
     assert second > first[0]
@@ -62,7 +62,8 @@ def test_the_feed_never_hands_out_an_id_past_a_transaction_still_open():
     # a reader's cursor past the earlier one for good. So neither is handed out yet.
     assert event_feed(user=user, after=0) == []
     release.set()
-    thread.join(10)
+    thread.join(60)
+    assert not thread.is_alive()
     assert [e.pk for e in event_feed(user=user, after=0)] == [first[0], second]
 
 
@@ -153,7 +154,7 @@ def test_two_listeners_of_one_event_run_side_by_side(monkeypatch):
 
     def holder(event):
         inside.set()
-        release.wait(10)
+        release.wait(60)
 
     registry.listener("company.access_changed", name="test.holder")(holder)
     registry.listener("company.access_changed", name="test.quick")(lambda event: None)
@@ -173,10 +174,11 @@ def test_two_listeners_of_one_event_run_side_by_side(monkeypatch):
 
         thread = threading.Thread(target=run_slow)
         thread.start()
-        assert inside.wait(10)
+        assert inside.wait(60)
         assert services.delivery_run(delivery_id=quick_one.pk) == DeliveryStatus.DONE
         release.set()
-        thread.join(10)
+        thread.join(60)
+        assert not thread.is_alive()
         slow_one.refresh_from_db()
         assert slow_one.status == DeliveryStatus.DONE
     finally:

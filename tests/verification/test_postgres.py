@@ -1,7 +1,6 @@
 """What only PostgreSQL can show: the append-only trigger and row locks under concurrency."""
 
 import threading
-import time
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
@@ -10,6 +9,7 @@ from marketplace.companies.models import VerificationStatus
 from marketplace.core.exceptions import ConflictError
 from marketplace.verification import services
 from marketplace.verification.models import VerificationDecision
+from tests.waiting import wait_until
 
 from .factories import submit
 
@@ -51,13 +51,21 @@ def test_two_reviewers_deciding_at_once_exactly_one_wins(company, company_admin,
                     submission=submission, reviewer=staff
                 )
                 first_holds_lock.set()
-                time.sleep(0.5)  # the second reviewer arrives while this one holds the lock
+                # The second reviewer arrives while this one holds the lock, and waits for it.
+                wait_until(lambda: lock_waiters() > 0, what="the second reviewer to wait")
                 outcome["second_done_before_commit"] = "second" in outcome
         finally:
             connections.close_all()
 
+    def lock_waiters() -> int:
+        """Locks other sessions wait for (the second reviewer's). pg_locks, not
+        pg_stat_activity: that one is read once per transaction, and this runs in one."""
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            return cursor.fetchone()[0]
+
     def second():
-        first_holds_lock.wait(5)
+        first_holds_lock.wait(60)
         try:
             outcome["second"] = services.submission_reject(
                 submission=submission, reviewer=staff, reason="Too late"
@@ -71,8 +79,9 @@ def test_two_reviewers_deciding_at_once_exactly_one_wins(company, company_admin,
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(10)
+        thread.join(120)
 
+    assert not any(thread.is_alive() for thread in threads)
     assert outcome["second_done_before_commit"] is False  # it waited for the lock
     assert isinstance(outcome["second"], ConflictError)
     assert outcome["second"].code == "submission_already_decided"
