@@ -93,6 +93,11 @@ def event_append(
     return event
 
 
+def lot_save(lot: Lot, fields) -> None:
+    """Save the lot's ``fields`` with its chain's head (which ``event_append`` moved)."""
+    lot.save(update_fields=sorted(set(fields) | set(LOT_CHAIN_FIELDS)))
+
+
 def chain_verify(*, lot_id: int) -> tuple[bool, int | None, str]:
     """Check a lot's chain. Returns (ok, first broken seq or None, explanation)."""
     prev = GENESIS_HASH

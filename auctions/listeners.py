@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marketplace.events.registry import listener
 
-from .broadcast import company_access_changed_now
+from .realtime.broadcast import company_access_changed_now
 
 
 @listener("company.access_changed", "application.rejected", name="auctions.recheck_sockets")

@@ -7,6 +7,7 @@ from fractions import Fraction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from marketplace.companies.models import Membership
 from marketplace.companies.selectors import user_company_ids
 from marketplace.core.exceptions import NotFoundError
 from marketplace.platforms.selectors import user_is_platform_admin
@@ -45,8 +46,6 @@ def company_role_holders(
 ) -> set[tuple[int, int]]:
     """The (user id, company id) pairs among these users and companies holding one of
     ``roles``, in one query (the bid path checks a batch of bidders at once)."""
-    from marketplace.companies.models import Membership
-
     return set(
         Membership.objects.filter(
             user_id__in=user_ids, company_id__in=company_ids, role__in=list(roles)

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from marketplace.core.exceptions import ApplicationError
 
-from . import tender_selectors, tender_services
-from .scheduler import send_lot_rescheduled_email  # noqa: F401 - registered for the workers
+from .notices import send_lot_rescheduled_email  # noqa: F401 - registered for the workers
+from .protocol.tasks import protocol_generate  # noqa: F401 - registered for the workers
+from .tenders import scheduling, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +24,9 @@ def close_due_applications() -> int:
     many lots were closed; a lot closed meanwhile (by the buyer or a parallel run) is skipped."""
     now = timezone.now()
     closed = 0
-    for lot_id in list(tender_selectors.lots_due_for_closing(now=now).values_list("pk", flat=True)):
+    for lot_id in list(selectors.lots_due_for_closing(now=now).values_list("pk", flat=True)):
         try:
-            tender_services.lot_applications_close(lot_id=lot_id, now=now)
+            scheduling.lot_applications_close(lot_id=lot_id, now=now)
         except ApplicationError as exc:
             logger.info("lot %s not closed: %s", lot_id, exc.code)
             continue

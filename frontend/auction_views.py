@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from auctions.models import ApplicationStatus, BidKind, LotStatus
 from auctions.selectors import lot_get, lot_viewer
-from auctions.tender_selectors import application_list_for_lot
+from auctions.tenders.selectors import application_list_for_lot
 from marketplace.core.exceptions import NotFoundError
 
 

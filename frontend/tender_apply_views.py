@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from auctions import tender_selectors as selectors
-from auctions import tender_services as services
 from auctions.models import ApplicationStatus, LotStatus, Participation, Tender, TenderStatus
 from auctions.selectors import lot_viewer
+from auctions.tenders import applications, questions, selectors
 from marketplace.core.exceptions import ApplicationError, NotFoundError
 
 from .tender_forms import ApplyForm, QuestionForm
@@ -121,7 +120,7 @@ def lot_apply(request, lot_id: int):
     form = ApplyForm(request.POST, lot=lot, suppliers=suppliers)
     if form.is_valid():
         try:
-            services.application_submit(
+            applications.application_submit(
                 actor=request.user, lot=lot, supplier=form.cleaned_data["supplier"],
                 terms_accepted=form.cleaned_data["terms_accepted"],
                 initial_amount=form.cleaned_data["initial_amount"],
@@ -150,7 +149,7 @@ def application_withdraw(request, application_id: int):
         raise Http404(exc.message) from exc
     tender_id = application.lot.tender_id
     try:
-        services.application_withdraw(actor=request.user, application=application)
+        applications.application_withdraw(actor=request.user, application=application)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -172,7 +171,7 @@ def question_ask(request, tender_id: int):
     form = QuestionForm(request.POST, tender=tender, suppliers=suppliers)
     if form.is_valid():
         try:
-            services.question_ask(
+            questions.question_ask(
                 actor=request.user, tender=tender, company=form.cleaned_data["supplier"],
                 text=form.cleaned_data["text"], lot=form.cleaned_data["lot"],
             )  # fmt: skip

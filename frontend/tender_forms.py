@@ -1,5 +1,5 @@
 """Forms of the tender pages. They only parse input (types, choices, required fields); the rules
-are the services' (``auctions.tender_services``), whose errors the views put next to the fields
+are the services' (``auctions.tenders``), whose errors the views put next to the fields
 (``add_service_errors``). Fields are made from the models' own fields, so labels, choices and
 limits are the models'."""
 
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from auctions.models import Lot, Participation, Tender
 from marketplace.categories.models import Category
 from marketplace.core.exceptions import ApplicationError
+from marketplace.core.spreadsheets import parse_decimal
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -162,8 +163,6 @@ TEXT_FIELDS = ("step_bands", "criteria")
 
 
 def _number(text: str, line: int) -> Decimal:
-    from suppliers.pricelist_io import parse_decimal
-
     try:
         return parse_decimal(text)
     except ValueError:

@@ -2,9 +2,9 @@
 from an XLSX file), documents, invitations, publishing, and the manage page with applications,
 questions, closing applications and scheduling.
 
-Thin views: Django forms parse the input, ``auctions.tender_services`` decide and write, and an
-``ApplicationError`` comes back as messages next to the fields. Every object is found through
-``auctions.tender_selectors``; a tender the person does not manage answers 404.
+Thin views: Django forms parse the input, the services of ``auctions.tenders`` decide and write,
+and an ``ApplicationError`` comes back as messages next to the fields. Every object is found
+through ``auctions.tenders.selectors``; a tender the person does not manage answers 404.
 
 The tender and lot forms validate as they are filled in: htmx posts the form on every change
 to the same view, which runs the service inside a transaction it always rolls back and answers
@@ -21,9 +21,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from auctions import tender_selectors as selectors
-from auctions import tender_services as services
 from auctions.models import ApplicationStatus, LotStatus, Participation, TenderStatus
+from auctions.tenders import (
+    applications,
+    documents,
+    drafting,
+    invitations,
+    lot_import,
+    questions,
+    scheduling,
+    selectors,
+    validation,
+)
 from marketplace.companies.models import Company
 from marketplace.core.exceptions import ApplicationError, NotFoundError
 from marketplace.core.files import private_file_response
@@ -163,7 +172,7 @@ def tender_create(request):
 
     return _checked_form(
         request, "frontend/tenders/tender_form.html", context,
-        write=lambda fields: services.tender_create(actor=request.user, **fields), saved=saved,
+        write=lambda fields: drafting.tender_create(actor=request.user, **fields), saved=saved,
     )  # fmt: skip
 
 
@@ -181,7 +190,7 @@ def tender_edit(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
     if (back := _not_a_draft(request, tender)) is not None:
         return back
-    initial = {name: getattr(tender, name) for name in services.TENDER_FIELDS}
+    initial = {name: getattr(tender, name) for name in validation.TENDER_FIELDS}
     form = TenderForm(request.POST or None, initial=initial)
     context = {
         "form": form,
@@ -195,7 +204,7 @@ def tender_edit(request, tender_id: int):
 
     return _checked_form(
         request, "frontend/tenders/tender_form.html", context,
-        write=lambda fields: services.tender_update(actor=request.user, tender=tender, **fields),
+        write=lambda fields: drafting.tender_update(actor=request.user, tender=tender, **fields),
         saved=saved,
     )  # fmt: skip
 
@@ -207,13 +216,13 @@ def tender_manage(request, tender_id: int):
     lots = list(selectors.lot_list_for_tender(tender=tender))
     rows = []
     for lot in lots:
-        applications = list(selectors.application_list_for_lot(lot=lot))
+        lot_applications = list(selectors.application_list_for_lot(lot=lot))
         rows.append(
             {
                 "lot": lot,
-                "applications": applications,
-                "pending": sum(a.status == ApplicationStatus.SUBMITTED for a in applications),
-                "admitted": sum(a.status == ApplicationStatus.ADMITTED for a in applications),
+                "applications": lot_applications,
+                "pending": sum(a.status == ApplicationStatus.SUBMITTED for a in lot_applications),
+                "admitted": sum(a.status == ApplicationStatus.ADMITTED for a in lot_applications),
                 "deciding": lot.status in (LotStatus.PUBLISHED, LotStatus.APPLICATIONS_CLOSED),
             }
         )
@@ -239,7 +248,7 @@ def tender_manage(request, tender_id: int):
 def tender_publish(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
     return _act(
-        request, tender.pk, services.tender_publish, tender=tender,
+        request, tender.pk, drafting.tender_publish, tender=tender,
         done=_("The tender is published: its lots take applications."),
     )  # fmt: skip
 
@@ -249,7 +258,7 @@ def tender_publish(request, tender_id: int):
 def tender_cancel(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
     return _act(
-        request, tender.pk, services.tender_cancel, tender=tender,
+        request, tender.pk, drafting.tender_cancel, tender=tender,
         reason=request.POST.get("reason", ""), done=_("The tender is cancelled."),
     )  # fmt: skip
 
@@ -259,7 +268,7 @@ def tender_cancel(request, tender_id: int):
 def tender_delete(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
     try:
-        services.tender_delete(actor=request.user, tender=tender)
+        drafting.tender_delete(actor=request.user, tender=tender)
     except ApplicationError as exc:
         _refused(request, exc)
         return _manage(tender.pk)
@@ -289,7 +298,7 @@ def lot_create(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
     if (back := _not_a_draft(request, tender)) is not None:
         return back
-    initial = services.lot_defaults_from_platform(tender.platform)
+    initial = validation.lot_defaults_from_platform(tender.platform)
     form = LotForm(request.POST or None, initial=initial)
 
     def saved(lot):
@@ -298,7 +307,7 @@ def lot_create(request, tender_id: int):
 
     return _lot_form(
         request, tender=tender, lot=None, form=form, saved=saved,
-        write=lambda fields: services.lot_create(actor=request.user, tender=tender, **fields),
+        write=lambda fields: drafting.lot_create(actor=request.user, tender=tender, **fields),
     )  # fmt: skip
 
 
@@ -317,7 +326,7 @@ def lot_edit(request, lot_id: int):
 
     return _lot_form(
         request, tender=tender, lot=lot, form=form, saved=saved,
-        write=lambda fields: services.lot_update(actor=request.user, lot=lot, **fields),
+        write=lambda fields: drafting.lot_update(actor=request.user, lot=lot, **fields),
     )  # fmt: skip
 
 
@@ -326,7 +335,7 @@ def lot_edit(request, lot_id: int):
 def lot_delete(request, lot_id: int):
     lot = _managed_lot(request, lot_id)
     return _act(
-        request, lot.tender_id, services.lot_delete, lot=lot,
+        request, lot.tender_id, drafting.lot_delete, lot=lot,
         done=_("Lot %(number)s is deleted.") % {"number": lot.number},
     )  # fmt: skip
 
@@ -336,7 +345,7 @@ def lot_delete(request, lot_id: int):
 def lot_close_applications(request, lot_id: int):
     lot = _managed_lot(request, lot_id)
     return _act(
-        request, lot.tender_id, services.lot_applications_close, lot_id=lot.pk,
+        request, lot.tender_id, scheduling.lot_applications_close, lot_id=lot.pk,
         done=_("Applications to lot %(number)s are closed.") % {"number": lot.number},
     )  # fmt: skip
 
@@ -346,13 +355,13 @@ def lot_close_applications(request, lot_id: int):
 def lot_schedule(request, lot_id: int):
     lot = _managed_lot(request, lot_id)
     try:
-        lot, outcome = services.lot_schedule(lot_id=lot.pk, actor=request.user)
+        lot, outcome = scheduling.lot_schedule(lot_id=lot.pk, actor=request.user)
     except ApplicationError as exc:
         _refused(request, exc)
         return _manage(lot.tender_id)
-    if outcome == services.ScheduleOutcome.SCHEDULED:
+    if outcome == scheduling.ScheduleOutcome.SCHEDULED:
         messages.success(request, _("Lot %(number)s is scheduled.") % {"number": lot.number})
-    elif outcome == services.ScheduleOutcome.FAILED:
+    elif outcome == scheduling.ScheduleOutcome.FAILED:
         messages.error(request, lot.failure_reason)
     else:
         messages.success(
@@ -371,10 +380,10 @@ def lots_import(request, tender_id: int):
     context = {"tender": tender, "form": form, "report": None}
     if request.method == "POST" and form.is_valid():
         try:
-            lots = services.lots_import_xlsx(
+            lots = lot_import.lots_import_xlsx(
                 actor=request.user, tender=tender, file=form.cleaned_data["file"]
             )
-        except services.LotImportError as exc:
+        except lot_import.LotImportError as exc:
             context.update(report=exc.report, error=exc.message)
         except ApplicationError as exc:
             context["error"] = exc.message
@@ -390,7 +399,7 @@ def lots_import(request, tender_id: int):
 @require_GET
 def lots_import_template(request):
     response = HttpResponse(
-        services.lots_import_template_xlsx(),
+        lot_import.lots_import_template_xlsx(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="tradefloor-lots.xlsx"'
@@ -409,7 +418,7 @@ def document_upload(request, tender_id: int):
         messages.error(request, _("Choose a file to upload."))
         return _manage(tender.pk)
     return _act(
-        request, tender.pk, services.tender_document_upload, tender=tender,
+        request, tender.pk, documents.tender_document_upload, tender=tender,
         done=_("The document is uploaded."), **form.cleaned_data,
     )  # fmt: skip
 
@@ -423,7 +432,7 @@ def document_delete(request, tender_id: int, document_id: int):
     except NotFoundError as exc:
         raise _not_found(exc) from exc
     return _act(
-        request, tender.pk, services.tender_document_delete, document=document,
+        request, tender.pk, documents.tender_document_delete, document=document,
         done=_("The document is deleted."),
     )  # fmt: skip
 
@@ -453,7 +462,7 @@ def invitation_create(request, tender_id: int):
         messages.error(request, _("Choose a supplier to invite."))
         return _manage(tender.pk)
     return _act(
-        request, tender.pk, services.tender_invitation_create, tender=tender, supplier=supplier,
+        request, tender.pk, invitations.tender_invitation_create, tender=tender, supplier=supplier,
         done=_("%(company)s is invited.") % {"company": supplier.legal_name},
     )  # fmt: skip
 
@@ -466,7 +475,7 @@ def invitation_remove(request, tender_id: int, invitation_id: int):
     if invitation is None:
         raise Http404(_("No such invitation."))
     return _act(
-        request, tender.pk, services.tender_invitation_remove, invitation=invitation,
+        request, tender.pk, invitations.tender_invitation_remove, invitation=invitation,
         done=_("The invitation is taken back."),
     )  # fmt: skip
 
@@ -479,7 +488,7 @@ def invitation_remove(request, tender_id: int, invitation_id: int):
 def application_admit(request, application_id: int):
     application = _managed_application(request, application_id)
     return _act(
-        request, application.lot.tender_id, services.application_admit, application=application,
+        request, application.lot.tender_id, applications.application_admit, application=application,
         done=_("%(company)s is admitted to lot %(number)s.")
         % {"company": application.supplier.legal_name, "number": application.lot.number},
     )  # fmt: skip
@@ -490,7 +499,7 @@ def application_admit(request, application_id: int):
 def application_reject(request, application_id: int):
     application = _managed_application(request, application_id)
     return _act(
-        request, application.lot.tender_id, services.application_reject,
+        request, application.lot.tender_id, applications.application_reject,
         application=application, reason=request.POST.get("reason", ""),
         done=_("The application of %(company)s is rejected.")
         % {"company": application.supplier.legal_name},
@@ -507,7 +516,7 @@ def question_answer(request, question_id: int):
     if not selectors.user_may_manage_tender(user=request.user, tender=question.tender):
         raise Http404(_("No such question."))
     return _act(
-        request, question.tender_id, services.question_answer, question=question,
+        request, question.tender_id, questions.question_answer, question=question,
         answer=request.POST.get("answer", ""), done=_("The answer is published."),
     )  # fmt: skip
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from auctions import tender_selectors
+from auctions.tenders import selectors as tender_selectors
 from marketplace.categories.selectors import category_get, category_list, category_subtree
 from marketplace.companies.models import Invitation
 from marketplace.companies.services import invitation_accept

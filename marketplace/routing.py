@@ -2,7 +2,7 @@
 
 from django.urls import re_path
 
-from auctions.routing import websocket_urlpatterns as auction_routes
+from auctions.realtime.routing import websocket_urlpatterns as auction_routes
 from marketplace.core.ws_refuse import UnknownPathConsumer
 from notifications.routing import websocket_urlpatterns as notification_routes
 

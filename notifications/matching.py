@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from auctions.tender_selectors import tender_supplier_block_reason
+from auctions.tenders.selectors import tender_supplier_block_reason
 
 from .models import TenderSubscription
 

@@ -1,6 +1,8 @@
 """Price list files: reading CSV/XLSX into checked rows, and writing them back.
 
-Pure functions, no database. The service (``services.price_list_import``) adds the checks that
+Pure functions, no database. The file is read, and its cells parsed, by the platform's
+spreadsheet helpers (``marketplace.core.spreadsheets``); this module knows the price list's
+columns and rules. The service (``services.price_list_import``) adds the checks that
 need the database (category codes, products already in the catalogue) and writes.
 
 The header row names the columns, in any order and case; Russian and Ukrainian names are
@@ -12,13 +14,18 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
+
+from marketplace.core.spreadsheets import (
+    Problem,
+    cell_text,
+    is_blank,
+    normalize_header,
+    parse_decimal,
+)
 
 MAX_FILE_BYTES = 5 * 2**20
 MAX_ROWS = 5000
@@ -53,18 +60,6 @@ REQUIRED_COLUMNS = ("sku", "name", "price")
 EXPORT_COLUMNS = ("sku", "name", "unit", "category_code", "price", "min_quantity", "description")
 
 _ALIAS_TO_COLUMN = {alias: col for col, aliases in COLUMN_ALIASES.items() for alias in aliases}
-_NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int | None
-    column: str | None
-    problem: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "problem": self.problem}
 
 
 @dataclass
@@ -86,46 +81,7 @@ class ParsedFile:
     columns: set[str] = field(default_factory=set)
 
 
-class FileProblem(Exception):
-    """The file as a whole cannot be read (wrong type, too large, empty)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 # --- Numbers ----------------------------------------------------------------------------------
-
-
-def parse_decimal(value) -> Decimal:
-    """Read a number as people write it: ``1234.50``, ``1 234,50``, ``1,234.50``, ``1.234,50``.
-    A lone comma is the decimal separator (``12,5`` is twelve and a half). Raises ValueError."""
-    if isinstance(value, bool) or value is None:
-        raise ValueError(value)
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int | float):
-        number = Decimal(str(value))
-    else:
-        text = str(value).strip().translate(_SPACES)
-        if "," in text and "." in text:
-            if text.rfind(",") > text.rfind("."):
-                text = text.replace(".", "").replace(",", ".")
-            else:
-                text = text.replace(",", "")
-        elif text.count(",") == 1:
-            text = text.replace(",", ".")
-        elif text.count(".") > 1:
-            text = text.replace(".", "")
-        if not _NUMBER_RE.match(text):
-            raise ValueError(value)
-        number = Decimal(text)
-    try:
-        if not number.is_finite():
-            raise ValueError(value)
-    except InvalidOperation as exc:
-        raise ValueError(value) from exc
-    return number
 
 
 def _places(number: Decimal) -> int:
@@ -138,102 +94,21 @@ def format_quantity(value: Decimal) -> str:
     return text
 
 
-# --- Reading files ----------------------------------------------------------------------------
-
-
-def _normalize_header(value) -> str:
-    text = " ".join(str(value or "").strip().lower().split())
-    return text.rstrip("*:").strip()
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_csv(data: bytes) -> list[list]:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1251 decodes nearly anything
-        raise FileProblem(_("The file is not a text CSV file."))
-    if "\x00" in text:
-        raise FileProblem(_("The file is not a text CSV file. Upload a CSV or XLSX file."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-
-
-def _read_xlsx(data: bytes, max_rows: int) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileProblem(_("The file is not a readable XLSX workbook.")) from exc
-    try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise FileProblem(_("The workbook has no sheets."))
-        rows: list[list] = []
-        # Read a little past the limit: enough to tell the file is too long.
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
-            if len(rows) > max_rows + 1 + 1000:
-                break
-        return rows
-    finally:
-        workbook.close()
-
-
-def read_table(*, data: bytes, filename: str, max_rows: int = MAX_ROWS) -> list[list]:
-    """The file's rows as lists of cell values. Raises FileProblem for an unusable file."""
-    if len(data) > MAX_FILE_BYTES:
-        raise FileProblem(_("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // 2**20})
-    if not data:
-        raise FileProblem(_("The file is empty."))
-    name = (filename or "").lower()
-    is_zip = data[:4] == b"PK\x03\x04"
-    if name.endswith(".xlsx") or (is_zip and not name.endswith(".csv")):
-        if not is_zip:
-            raise FileProblem(_("The file is named .xlsx but is not an Excel workbook."))
-        return _read_xlsx(data, max_rows)
-    if name.endswith(".csv") or name.endswith(".txt"):
-        if is_zip:
-            raise FileProblem(_("The file is named .csv but is not a text CSV file."))
-        return _read_csv(data)
-    if name.endswith(".xls"):
-        raise FileProblem(
-            _("Old Excel .xls files are not supported: save the sheet as .xlsx or CSV.")
-        )
-    raise FileProblem(_("Unsupported file type: upload a CSV (.csv) or Excel (.xlsx) file."))
-
-
 # --- Checking rows ----------------------------------------------------------------------------
-
-
-def _is_blank(values: Iterable) -> bool:
-    return all(_cell_text(v) == "" for v in values)
 
 
 def parse_table(table: list[list], *, max_rows: int = MAX_ROWS) -> ParsedFile:
     """Check the shape of every row. Collects every problem; never stops at the first."""
     result = ParsedFile()
     # The header is the first non-blank row.
-    header_index = next((i for i, values in enumerate(table) if not _is_blank(values)), None)
+    header_index = next((i for i, values in enumerate(table) if not is_blank(values)), None)
     if header_index is None:
         result.problems.append(Problem(None, None, _("The file has no header row and no data.")))
         return result
     header_row = header_index + 1
     positions: dict[str, int] = {}
     for position, raw in enumerate(table[header_index]):
-        title = _normalize_header(raw)
+        title = normalize_header(raw)
         if not title:
             continue
         column = _ALIAS_TO_COLUMN.get(title)
@@ -266,7 +141,7 @@ def parse_table(table: list[list], *, max_rows: int = MAX_ROWS) -> ParsedFile:
     data_rows = [
         (index + 1, values)
         for index, values in enumerate(table[header_index + 1 :], start=header_index + 1)
-        if not _is_blank(values)
+        if not is_blank(values)
     ]
     if not data_rows:
         result.problems.append(Problem(None, None, _("The file has a header but no rows.")))
@@ -290,7 +165,7 @@ def parse_table(table: list[list], *, max_rows: int = MAX_ROWS) -> ParsedFile:
             position = positions.get(column)
             if position is None or position >= len(values):
                 return ""
-            return _cell_text(values[position])
+            return cell_text(values[position])
 
         def raw(column: str, values=values):
             position = positions.get(column)
@@ -436,6 +311,7 @@ def write_csv(rows: list[list[str]]) -> bytes:
 
 
 def write_xlsx(rows: list[list[str]], *, title: str = "Price list") -> bytes:
+    # openpyxl is heavy: loaded only when a workbook is written.
     from openpyxl import Workbook
 
     workbook = Workbook()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from marketplace.categories.models import Category
 from marketplace.companies.models import Company
 from marketplace.companies.selectors import user_has_company_role
+from marketplace.core import spreadsheets
 from marketplace.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from marketplace.core.models import CURRENCIES
 
@@ -478,7 +479,7 @@ class ImportResult:
     products_created: int = 0
     products_updated: int = 0
     items: int = 0
-    problems: list[pricelist_io.Problem] = field(default_factory=list)
+    problems: list[spreadsheets.Problem] = field(default_factory=list)
 
 
 class PriceListImportError(ApplicationError):
@@ -486,7 +487,7 @@ class PriceListImportError(ApplicationError):
 
     code = "import_invalid"
 
-    def __init__(self, problems: list[pricelist_io.Problem]) -> None:
+    def __init__(self, problems: list[spreadsheets.Problem]) -> None:
         count = len(problems)
         super().__init__(
             _(
@@ -513,9 +514,11 @@ def price_list_import(
     supplier = price_list.supplier
     _catalogue_role(actor, supplier)
     try:
-        table = pricelist_io.read_table(data=data, filename=filename, max_rows=max_rows)
-    except pricelist_io.FileProblem as exc:
-        raise PriceListImportError([pricelist_io.Problem(None, None, exc.message)]) from exc
+        table = spreadsheets.read_table(
+            data=data, filename=filename, max_rows=max_rows, max_bytes=pricelist_io.MAX_FILE_BYTES
+        )
+    except spreadsheets.FileProblem as exc:
+        raise PriceListImportError([spreadsheets.Problem(None, None, exc.message)]) from exc
     parsed = pricelist_io.parse_table(table, max_rows=max_rows)
     problems = list(parsed.problems)
 
@@ -536,7 +539,7 @@ def price_list_import(
                 plan[column] = value
         if row.category_code and row.category_code not in categories:
             problems.append(
-                pricelist_io.Problem(
+                spreadsheets.Problem(
                     row.row,
                     "category_code",
                     _("There is no category with the code “%(code)s”.")
@@ -548,11 +551,11 @@ def price_list_import(
             continue
         if not plan.get("name"):
             problems.append(
-                pricelist_io.Problem(plan["first_row"], "name", _("A new product needs a name."))
+                spreadsheets.Problem(plan["first_row"], "name", _("A new product needs a name."))
             )
         if not plan.get("unit"):
             problems.append(
-                pricelist_io.Problem(
+                spreadsheets.Problem(
                     plan["first_row"],
                     "unit",
                     _("A new product needs a unit of measure (pcs, kg, m...)."),

@@ -68,7 +68,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     if HAS_POSTGRES:
         from django.db import connection
 
-        from auctions import bid_workers
+        from auctions.realtime import bid_workers
 
         bid_workers.close_all()
         with django_db_blocker.unblock(), connection.cursor() as cursor:

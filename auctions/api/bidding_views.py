@@ -19,9 +19,13 @@ from marketplace.core.exceptions import ConflictError, NotFoundError, Permission
 from marketplace.core.ids import IdField, PathIdsInRange
 from marketplace.core.serializers import ErrorResponseSerializer
 
-from .. import selectors, services
+from .. import lifecycle, selectors
+from ..bidding import place, withdraw
+from ..bidding.proxy import proxy_clear, proxy_set
+from ..bidding.quote import bid_quote
 from ..events import chain_verify
 from ..models import LotEvent
+from ..participation import bidder_application
 from ..standing import render
 
 ERR = ErrorResponseSerializer
@@ -211,7 +215,7 @@ class BidsView(LotApiView):
     def post(self, request, lot_id: int):
         data = BidInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = services.bid_place(
+        result = place.bid_place(
             lot_id=lot_id, user=request.user, amount=data.validated_data["amount"],
             client_bid_id=data.validated_data.get("client_bid_id", ""),
             confirm=data.validated_data["confirm"],
@@ -248,7 +252,7 @@ class QuoteView(LotApiView):
         summary="What score and rank a price would give, before bidding",
     )
     def get(self, request, lot_id: int):
-        quote = services.bid_quote(
+        quote = bid_quote(
             lot_id=lot_id, user=request.user, amount=request.query_params.get("amount", "")
         )
         return Response(QuoteOutputSerializer(quote).data)
@@ -262,7 +266,7 @@ class WithdrawView(LotApiView):
         summary="Rounds format: withdraw your bid within your turn",
     )
     def post(self, request, lot_id: int):
-        services.bid_withdraw(lot_id=lot_id, user=request.user)
+        withdraw.bid_withdraw(lot_id=lot_id, user=request.user)
         return Response(standing_for(lot_id=lot_id, user=request.user))
 
 
@@ -278,7 +282,7 @@ class SurrogateBidView(LotApiView):
         data = SurrogateBidInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        result = services.surrogate_bid_place(
+        result = place.surrogate_bid_place(
             lot_id=lot_id, user=request.user, application_id=v["application"], amount=v["amount"],
             reason=v["reason"], client_bid_id=v.get("client_bid_id", ""), confirm=v["confirm"],
         )  # fmt: skip
@@ -292,7 +296,7 @@ class ProxyView(LotApiView):
         summary="Your proxy floor on this lot",
     )
     def get(self, request, lot_id: int):
-        application = services.bidder_application(lot_id=lot_id, user=request.user)
+        application = bidder_application(lot_id=lot_id, user=request.user)
         proxy = getattr(application, "proxy", None)
         if proxy is None:
             raise NotFoundError(_("No proxy floor is set."), code="proxy_not_set")
@@ -307,16 +311,14 @@ class ProxyView(LotApiView):
     def put(self, request, lot_id: int):
         data = ProxyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        proxy = services.proxy_set(
-            lot_id=lot_id, user=request.user, floor=data.validated_data["floor"]
-        )
+        proxy = proxy_set(lot_id=lot_id, user=request.user, floor=data.validated_data["floor"])
         return Response(ProxyOutputSerializer(proxy).data)
 
     @extend_schema(
         operation_id="lot_proxy_clear", request=None, responses={204: None, 403: ERR, 404: ERR}
     )
     def delete(self, request, lot_id: int):
-        services.proxy_clear(lot_id=lot_id, user=request.user)
+        proxy_clear(lot_id=lot_id, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -330,7 +332,7 @@ class PauseView(LotApiView):
     def post(self, request, lot_id: int):
         data = PauseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.lot_pause(lot_id=lot_id, user=request.user, reason=data.validated_data["reason"])
+        lifecycle.lot_pause(lot_id=lot_id, user=request.user, reason=data.validated_data["reason"])
         return Response(standing_for(lot_id=lot_id, user=request.user))
 
 
@@ -341,7 +343,7 @@ class ResumeView(LotApiView):
         responses={200: StandingSerializer, 403: ERR, 404: ERR, 409: ERR},
     )
     def post(self, request, lot_id: int):
-        services.lot_resume(lot_id=lot_id, user=request.user)
+        lifecycle.lot_resume(lot_id=lot_id, user=request.user)
         return Response(standing_for(lot_id=lot_id, user=request.user))
 
 
@@ -354,7 +356,7 @@ class CloseView(LotApiView):
     )
     def post(self, request, lot_id: int):
         _lot, _viewer = _buyer_or_admin(lot_id=lot_id, user=request.user)
-        closed = services.lot_close(lot_id=lot_id, actor=request.user)
+        closed = lifecycle.lot_close(lot_id=lot_id, actor=request.user)
         if closed.status == "live":
             raise ConflictError(_("The auction has not reached its end yet."), code="not_due")
         return Response(standing_for(lot_id=lot_id, user=request.user))
@@ -370,7 +372,7 @@ class AwardView(LotApiView):
     def post(self, request, lot_id: int):
         data = AwardInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        award = services.lot_award(
+        award = lifecycle.lot_award(
             lot_id=lot_id, user=request.user, application_id=data.validated_data["application"],
             reason=data.validated_data["reason"],
         )  # fmt: skip

@@ -1,8 +1,9 @@
 """The lot's protocol over HTTP: ``GET /api/lots/{id}/protocol/?file_format=pdf|csv|xlsx``.
 
 The buyer's members and the platform's admins get the full version (the PDF is the stored copy,
-see ``auctions.protocol.protocol_store``); the lot's admitted suppliers get their own version;
-anyone else is told the lot does not exist. Before the lot has closed: 409 ``protocol_not_ready``.
+see ``auctions.protocol.storage.protocol_store``); the lot's admitted suppliers get their own
+version; anyone else is told the lot does not exist. Before the lot has closed: 409
+``protocol_not_ready``.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from rest_framework.views import APIView
 
 from marketplace.core.serializers import ErrorResponseSerializer
 
-from .. import protocol
+from ..protocol.access import protocol_viewer
+from ..protocol.render import CONTENT_TYPES, FILE_FORMATS
+from ..protocol.storage import protocol_file
 
 ERR = ErrorResponseSerializer
 
 
 class ProtocolQuerySerializer(serializers.Serializer):
     file_format = serializers.ChoiceField(
-        choices=list(protocol.FILE_FORMATS),
+        choices=list(FILE_FORMATS),
         default="pdf",
         help_text="pdf (the document), csv or xlsx (the same content as tables).",
     )
@@ -58,7 +61,7 @@ class LotProtocolView(APIView):
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
             (200, "text/csv"): OpenApiTypes.BINARY,
-            (200, protocol.CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
+            (200, CONTENT_TYPES["xlsx"]): OpenApiTypes.BINARY,
             400: OpenApiResponse(ERR, description="Unknown file_format."),
             404: OpenApiResponse(ERR, description="No such lot, or not yours to see."),
             409: OpenApiResponse(
@@ -70,8 +73,8 @@ class LotProtocolView(APIView):
         query = ProtocolQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         file_format = query.validated_data["file_format"]
-        lot, supplier_id = protocol.protocol_viewer(user=request.user, lot_id=lot_id)
-        document = protocol.protocol_file(lot=lot, supplier_id=supplier_id, file_format=file_format)
+        lot, supplier_id = protocol_viewer(user=request.user, lot_id=lot_id)
+        document = protocol_file(lot=lot, supplier_id=supplier_id, file_format=file_format)
         response = HttpResponse(document.content, content_type=document.content_type)
         response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
         response["X-Protocol-SHA256"] = document.sha256

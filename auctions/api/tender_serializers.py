@@ -30,7 +30,7 @@ from ..models import (
     TenderInvitation,
     TieRule,
 )
-from ..tender_services import LOT_FIELDS
+from ..tenders.validation import LOT_FIELDS
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from auctions.tender_selectors import buyer_companies_managed
+from auctions.tenders.selectors import buyer_companies_managed
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 """The database baseline: pgbench running the bid transaction's shape on the same server.
 
-The shape (docs: /work/shared/docs/performance.md) is that of ``services.bid_place`` reduced to
+The shape (docs: /work/shared/docs/performance.md) is that of ``bidding.place.bid_place`` reduced to
 its writes: lock the lot row, insert a bid, update the lot's best, count and end, commit, with
 fsync and synchronous_commit on. It runs on a scratch schema ``bench`` (a lot table of 100 rows
 and a bid table), so the application's tables are untouched.

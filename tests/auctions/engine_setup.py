@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from auctions.lifecycle import lot_start
 from auctions.models import Application, ApplicationStatus, Lot, LotStatus, Tender, TenderStatus
-from auctions.services import lot_start
 from marketplace.companies.models import MembershipRole
 from tests.factories import CategoryFactory, CompanyFactory, PlatformFactory, member
 

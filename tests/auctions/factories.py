@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from auctions import tender_services as services
 from auctions.models import (
     Application,
     LotCriterion,
@@ -22,6 +21,7 @@ from auctions.models import (
     TenderInvitation,
 )
 from auctions.models import Lot as LotModel
+from auctions.tenders import applications, drafting
 from marketplace.companies.models import MembershipRole, VerificationStatus
 from suppliers.models import SupplierProfile
 from tests.factories import (
@@ -147,11 +147,11 @@ class World:
         kwargs["lots"] = [
             lot_data(title=f"Lot {i + 1}", **(lot_overrides or {})) for i in range(lots)
         ]
-        return services.tender_create(actor=self.officer, **kwargs)
+        return drafting.tender_create(actor=self.officer, **kwargs)
 
     def published(self, **kwargs) -> Tender:
         tender = self.draft(**kwargs)
-        return services.tender_publish(actor=self.officer, tender=tender)
+        return drafting.tender_publish(actor=self.officer, tender=tender)
 
     def apply(self, lot, company=None, user=None, **kwargs) -> Application:
         company = company or self.supplier
@@ -163,7 +163,7 @@ class World:
             }[company.pk]
         )
         kwargs.setdefault("terms_accepted", True)
-        return services.application_submit(actor=user, lot=lot, supplier=company, **kwargs)
+        return applications.application_submit(actor=user, lot=lot, supplier=company, **kwargs)
 
     def past_deadline(self, tender: Tender) -> None:
         """Move the tender's deadlines into the past (as time passing would)."""

@@ -21,8 +21,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from auctions.broadcast import captured
-from auctions.services import BidRequest, bid_place, bids_place
+from auctions.bidding.outcomes import BidRequest
+from auctions.bidding.place import bid_place, bids_commit
 
 from .engine_setup import Auction
 
@@ -71,8 +71,8 @@ def test_probe():
     size = int(os.environ.get("PROBE_BATCH", "16"))
 
     def batch(_i=0):
-        with captured():  # as the hub calls it: it sends the broadcast itself
-            out = bids_place(lot_id=a.lot.pk, requests=[request(k) for k in range(size)])
+        # as the hub calls it: it sends the broadcast itself
+        (out,) = bids_commit([(a.lot.pk, [request(k) for k in range(size)])]).outcomes
         assert all(not isinstance(o, Exception) for o in out), out
 
     for i in range(48):

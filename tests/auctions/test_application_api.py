@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from auctions import tender_services as services
 from auctions.events import chain_verify
 from auctions.models import (
     Application,
@@ -20,6 +19,7 @@ from auctions.models import (
     TenderInvitation,
 )
 from auctions.tasks import close_due_applications
+from auctions.tenders import applications, drafting, scheduling
 from tests.auctions.factories import World, snapshot, url
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +187,7 @@ def test_invitation_tender_flow(w, client_for, django_capture_on_commit_callback
     assert TenderInvitation.objects.count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.tender_publish(actor=w.officer, tender=tender)
+        drafting.tender_publish(actor=w.officer, tender=tender)
     assert len(mail.outbox) == 2  # the invited supplier's admin and bidder
     lot = tender.lots.get()
     # the uninvited competitor does not even see it
@@ -366,10 +366,12 @@ def _closed_with(w, *, admitted: int, lots: int = 1, **lot_overrides):
     companies = [w.supplier, w.other_supplier][:admitted]
     for lot in tender.lots.all():
         for company in companies:
-            services.application_admit(actor=w.officer, application=w.apply(lot, company=company))
+            applications.application_admit(
+                actor=w.officer, application=w.apply(lot, company=company)
+            )
     w.past_deadline(tender)
     for lot in tender.lots.all():
-        services.lot_applications_close(lot_id=lot.pk)
+        scheduling.lot_applications_close(lot_id=lot.pk)
     return tender
 
 
@@ -420,7 +422,7 @@ def test_schedule_refuses_open_or_undecided_lots(w, client_for):
         and response.json()["error"]["code"] == "lot_not_closed_for_applications"
     )
     w.past_deadline(tender)
-    services.lot_applications_close(lot_id=lot.pk)
+    scheduling.lot_applications_close(lot_id=lot.pk)
     before = snapshot()
     response = c.post(url("lot-schedule", lot_id=lot.pk))
     assert (
@@ -435,7 +437,7 @@ def test_decisions_still_possible_after_closing(w):
     lot = tender.lots.get()
     a = w.apply(lot)
     w.past_deadline(tender)
-    services.lot_applications_close(lot_id=lot.pk)
-    a = services.application_admit(actor=w.officer, application=a)
+    scheduling.lot_applications_close(lot_id=lot.pk)
+    a = applications.application_admit(actor=w.officer, application=a)
     assert a.status == ApplicationStatus.ADMITTED
     assert Decimal(a.coefficient) == 1

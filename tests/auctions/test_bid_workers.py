@@ -12,10 +12,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.utils import translation
 
-from auctions import bid_workers
-from auctions import hub as hub_module
 from auctions.events import chain_verify
 from auctions.models import Bid
+from auctions.realtime import bid_workers
+from auctions.realtime import hub as hub_module
 from tests.waiting import async_wait_until
 
 from .engine_setup import Auction

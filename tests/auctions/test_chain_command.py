@@ -15,7 +15,9 @@ from django.db import DatabaseError, connection, transaction
 
 from auctions.events import chain_verify
 from auctions.models import LotEvent, LotProtocol
-from auctions.protocol import protocol_build, protocol_render_csv, protocol_store
+from auctions.protocol.record import protocol_build
+from auctions.protocol.render import protocol_render_csv
+from auctions.protocol.storage import protocol_store
 
 from .test_protocol import csv_sections, finished_auction
 

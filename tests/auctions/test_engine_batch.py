@@ -1,4 +1,4 @@
-"""Group commit (``services.bids_place``): a batch of bids on one lot in one transaction, each
+"""Group commit (``bidding.place.bids_place``): a batch of bids on one lot in one transaction, each
 checked by the same rules as a single bid, in order, idempotent per client bid id; and on
 PostgreSQL, batches and single bids from many threads at once keep every rule."""
 
@@ -13,10 +13,12 @@ import pytest
 from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 
-from auctions import services
+from auctions.bidding import pg_reads, place, store
+from auctions.bidding.outcomes import BidRequest, BidResult
+from auctions.bidding.place import bid_place, bids_place
+from auctions.bidding.proxy import proxy_set
 from auctions.events import chain_verify
 from auctions.models import Application, Bid, Lot, LotEvent
-from auctions.services import BidRequest, BidResult, bid_place, bids_place
 from marketplace.companies.models import MembershipRole
 from marketplace.core.exceptions import ApplicationError
 from tests.factories import member
@@ -37,7 +39,7 @@ def req(a, i, amount, cid="", **kw):
 def test_a_batch_is_checked_in_order_by_the_single_bid_rules_and_commits_once():
     a = Auction(suppliers=3).start()
     seq_before = a.lot.event_seq
-    with mock.patch.object(services, "lot_changed_on_commit") as broadcast:
+    with mock.patch.object(place, "lot_changed_on_commit") as broadcast:
         out = bids_place(
             lot_id=a.lot.pk,
             requests=[
@@ -99,13 +101,11 @@ def hide_first_resend_lookup():
             reads.earlier.clear()
         return reads
 
-    real_read, real_orm = services.batch_reads.read, services._batch_reads_orm
+    real_read, real_orm = pg_reads.read, store.OrmStore.read
     stack = contextlib.ExitStack()
+    stack.enter_context(mock.patch.object(pg_reads, "read", lambda **kw: blank(real_read(**kw))))
     stack.enter_context(
-        mock.patch.object(services.batch_reads, "read", lambda **kw: blank(real_read(**kw)))
-    )
-    stack.enter_context(
-        mock.patch.object(services, "_batch_reads_orm", lambda *a: blank(real_orm(*a)))
+        mock.patch.object(store.OrmStore, "read", lambda self, **kw: blank(real_orm(self, **kw)))
     )
     return stack
 
@@ -265,7 +265,7 @@ def test_concurrent_batches_and_single_bids_keep_every_rule():
 @pytest.mark.django_db(transaction=True)
 def test_proxies_answer_each_bid_of_a_batch_and_the_rows_match_the_standing():
     a = Auction(suppliers=3).start()
-    services.proxy_set(lot_id=a.lot.pk, user=a.bidders[2], floor="95500")
+    proxy_set(lot_id=a.lot.pk, user=a.bidders[2], floor="95500")
     out = bids_place(
         lot_id=a.lot.pk,
         requests=[req(a, 0, "99000", "p0"), req(a, 1, "97000", "p1"), req(a, 0, "95000", "p2")],

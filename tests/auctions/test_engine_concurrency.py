@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.db import close_old_connections, connection
 
+from auctions.bidding.place import bid_place
 from auctions.events import chain_verify
 from auctions.models import Application, Bid, Lot, LotEvent
-from auctions.services import bid_place
 from marketplace.core.exceptions import ApplicationError
 
 from .engine_setup import Auction, assert_each_bid_beats_the_last

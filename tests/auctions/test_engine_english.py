@@ -7,18 +7,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from auctions.bidding.place import bid_place, surrogate_bid_place
+from auctions.bidding.proxy import proxy_clear, proxy_set
 from auctions.events import chain_verify
+from auctions.lifecycle import lot_award, lot_close, lot_pause, lot_resume
 from auctions.models import Award, Bid, BidKind, Deal, LotEvent, LotStatus, ProxyBid
-from auctions.services import (
-    bid_place,
-    lot_award,
-    lot_close,
-    lot_pause,
-    lot_resume,
-    proxy_clear,
-    proxy_set,
-    surrogate_bid_place,
-)
 from marketplace.companies.models import VerificationStatus
 from marketplace.core.exceptions import ApplicationError, ConflictError, NotFoundError
 

@@ -13,11 +13,10 @@ import pytest
 from django.db import close_old_connections, connections
 from django.test.utils import CaptureQueriesContext
 
-from auctions.bid_workers import _decode, _request_row, _run, groups
-from auctions.broadcast import captured
+from auctions.bidding.place import bid_place, bids_commit, bids_place, bids_place_lots
 from auctions.events import chain_verify
 from auctions.models import Bid, Lot
-from auctions.services import bid_place, bids_place, bids_place_lots
+from auctions.realtime.bid_batches import decode, groups, request_row, run_group
 from marketplace.core.exceptions import ApplicationError
 
 from .engine_setup import Auction, assert_each_bid_beats_the_last
@@ -34,21 +33,22 @@ def test_the_batches_of_several_lots_commit_together_and_each_is_checked_alone()
     assert a.lot.pk < b.lot.pk
     missing = b.lot.pk + 999
     db = connections["default"]
-    with mock.patch.object(db, "commit", wraps=db.commit) as commit, captured() as broadcasts:
-        out = bids_place_lots([
+    with mock.patch.object(db, "commit", wraps=db.commit) as commit:
+        placed = bids_commit([
             (b.lot.pk, [req(b, 0, "99000.00", "b0"), req(b, 1, "99000.00", "b1")]),
             (missing, [req(a, 0, "99000.00", "m0")]),
             (a.lot.pk, [req(a, 0, "99000.00", "a0"), req(a, 1, "12.345", "a1"),
                         req(a, 0, "99000.00", "a0")]),
         ])  # fmt: skip
+    out = placed.outcomes
     assert commit.call_count == 1  # one transaction for all three
     assert kinds(out[0]) == ["ok", "step_too_small"]  # the second bid sees the first
     assert kinds(out[1]) == ["lot_not_found"]
     assert kinds(out[2]) == ["ok", "invalid_amount", "ok"]
     assert out[2][2].duplicate and out[2][2].bid.pk == out[2][0].bid.pk
     # Each lot's change leaves once, after the commit, for its own group.
-    groups_sent = sorted(group for group, _message in broadcasts)
-    assert groups_sent == sorted([f"lot.{a.lot.pk}", f"lot.{b.lot.pk}"]), broadcasts
+    changed = sorted(change.lot_id for change in placed.changes)
+    assert changed == sorted([a.lot.pk, b.lot.pk]), placed.changes
     for auction, bidder in ((a, 0), (b, 0)):
         auction.refresh()
         assert auction.lot.bid_count == 1
@@ -165,14 +165,14 @@ def test_transactions_over_the_same_lots_in_any_order_keep_every_rule_and_never_
 def test_a_workers_group_of_lots_answers_each_request_by_its_id():
     a, b = Auction(suppliers=2).start(), Auction(suppliers=2).start()
     rows = {
-        11: _request_row(req(a, 0, "99000.00", "a0")),
-        12: _request_row(req(a, 1, "99000.00", "a1")),  # refused: the level is taken
-        13: _request_row(req(b, 1, "98000.00", "b1")),
+        11: request_row(req(a, 0, "99000.00", "a0")),
+        12: request_row(req(a, 1, "99000.00", "a1")),  # refused: the level is taken
+        13: request_row(req(b, 1, "98000.00", "b1")),
     }
-    answers, broadcasts = _run(
+    answers, broadcasts = run_group(
         [(b.lot.pk, [(13, rows[13])]), (a.lot.pk, [(11, rows[11]), (12, rows[12])])]
     )
-    decoded = {request_id: _decode(encoded) for request_id, encoded in answers}
+    decoded = {request_id: decode(encoded) for request_id, encoded in answers}
     assert sorted(decoded) == [11, 12, 13]
     assert decoded[11].bid.client_bid_id == "a0" and decoded[11].bid.amount == Decimal("99000.00")
     assert decoded[12].code == "step_too_small"
@@ -193,7 +193,7 @@ def test_the_bid_paths_statements_are_prepared_and_planned_once_per_connection()
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
-    assert any("FOR UPDATE OF l" in s for s in prepared), prepared  # batch_reads' lock
+    assert any("FOR UPDATE OF l" in s for s in prepared), prepared  # pg_reads' lock
     assert any('INSERT INTO "auctions_bid"' in s for s in prepared), prepared  # the write
     # The resend lookup (a single bid's, with the reads) is planned per call instead: a plan
     # kept from when the table was small would scan the lot's bids.

@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from auctions import rules
+from auctions.bidding.place import bid_place
+from auctions.bidding.proxy import proxy_set
 from auctions.events import chain_verify
+from auctions.lifecycle import lot_close, lot_pause, lot_resume
 from auctions.models import Application, Bid, BidKind, LotEvent, LotStatus
-from auctions.services import bid_place, lot_close, lot_pause, lot_resume, proxy_set
 from marketplace.core.exceptions import ApplicationError
 
 from .engine_setup import Auction

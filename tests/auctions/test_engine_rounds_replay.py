@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 from auctions import rules
+from auctions.bidding.place import bid_place
+from auctions.bidding.withdraw import bid_withdraw
 from auctions.events import chain_verify
+from auctions.lifecycle import lot_close, lot_start
 from auctions.models import Application, Bid, BidKind, LotStatus
-from auctions.services import bid_place, bid_withdraw, lot_close, lot_start
 from marketplace.core.exceptions import ApplicationError
 
 from .engine_setup import Auction

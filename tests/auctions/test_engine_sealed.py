@@ -8,9 +8,11 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from auctions.bidding.place import bid_place
 from auctions.events import chain_verify
+from auctions.formats.sealed import seal_commitment
+from auctions.lifecycle import lot_award, lot_close
 from auctions.models import Application, Lot, LotEvent, LotStatus
-from auctions.services import bid_place, lot_award, lot_close, seal_commitment
 
 from .engine_setup import Auction
 

@@ -15,10 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from auctions import services
+from auctions.bidding import inputs, place
+from auctions.bidding.inputs import parse_amount
+from auctions.bidding.outcomes import BidRejected
+from auctions.bidding.place import bids_place_lots
 from auctions.events import chain_verify
 from auctions.models import Bid, LotEvent
-from auctions.services import BidRejected, _parse_amount, bids_place_lots
+from auctions.realtime import bid_workers
 from marketplace.core.exceptions import ApplicationError
 
 from .engine_setup import Auction
@@ -38,21 +41,21 @@ def kinds(outcomes):
 @settings(max_examples=400, deadline=None)
 def test_parsing_an_amount_refuses_or_returns_money_and_never_raises_anything_else(value):
     try:
-        amount = _parse_amount(value)
+        amount = parse_amount(value)
     except BidRejected as exc:
         assert exc.code == "invalid_amount" and exc.message
         return
     assert amount > 0 and amount == amount.quantize(Decimal("0.01"))
-    assert amount.adjusted() < services.AMOUNT_MAX_INTEGER_DIGITS
+    assert amount.adjusted() < inputs.AMOUNT_MAX_INTEGER_DIGITS
 
 
 def test_full_width_digits_mean_what_they_show_and_other_forms_are_refused():
-    assert _parse_amount("１２３.００") == Decimal("123.00")
-    assert _parse_amount(" 98500.5 ") == Decimal("98500.50")
-    assert _parse_amount("9999999999999999.99") == Decimal("9999999999999999.99")
+    assert parse_amount("１２３.００") == Decimal("123.00")
+    assert parse_amount(" 98500.5 ") == Decimal("98500.50")
+    assert parse_amount("9999999999999999.99") == Decimal("9999999999999999.99")
     for bad in [*HOSTILE, True, None, [1], {"a": 1}]:
         with pytest.raises(BidRejected) as refused:
-            _parse_amount(bad)
+            parse_amount(bad)
         assert refused.value.code == "invalid_amount"
 
 
@@ -75,14 +78,14 @@ def test_one_malformed_amount_is_refused_alone_and_the_batch_goes_on_across_lots
 @pytest.mark.django_db(transaction=True)
 def test_an_unexpected_fault_in_one_bid_fails_that_bid_only():
     a, b = Auction(suppliers=3).start(), Auction(suppliers=2).start()
-    real = services._bid_one
+    real = place._bid_one
 
     def faulty(*, item, **kwargs):
         if item.client_bid_id == "poison":
             raise RuntimeError("a defect reached by one bid's input")
         return real(item=item, **kwargs)
 
-    with mock.patch.object(services, "_bid_one", side_effect=faulty):
+    with mock.patch.object(place, "_bid_one", side_effect=faulty):
         out = bids_place_lots([
             (a.lot.pk, [req(a, 0, "99000.00", "a0"), req(a, 2, "98500.00", "poison"),
                         req(a, 1, "98000.00", "a1")]),
@@ -164,7 +167,7 @@ async def test_a_bid_while_the_database_is_away_is_answered_and_the_socket_stays
     assert connected
     await receive(comm)
     down = OperationalError("server closed the connection unexpectedly")
-    with mock.patch.object(services, "bids_place_lots", side_effect=down):
+    with mock.patch.object(bid_workers, "bids_commit", side_effect=down):
         await comm.send_to(text_data=json.dumps(
             {"type": "bid", "request_id": "r1", "amount": "99000", "client_bid_id": "c1"}))  # fmt: skip
         result = await receive_until(comm, "bid_result", [])

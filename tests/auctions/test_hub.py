@@ -7,7 +7,7 @@ import uuid
 import pytest
 from channels.layers import channel_layers
 
-from auctions.hub import Hub, _Coalescer
+from auctions.realtime.hub import Hub, _Coalescer
 from tests.waiting import async_wait_until
 
 # The coalescing window of these tests. The window is real time: changes offered one after the
@@ -61,7 +61,7 @@ async def test_no_window_delivers_every_change(settings):
 async def test_bid_batches_changes_leave_for_the_layer_once_per_window(settings, monkeypatch):
     """The hub sends a lot's changes from its bid batches through the same window: the first
     at once, then the newest of the window (with every kind); other messages at once."""
-    from auctions import hub as hub_module
+    from auctions.realtime import hub as hub_module
 
     settings.AUCTION_WS_COALESCE_SECONDS = WINDOW
     sent = []
@@ -86,7 +86,7 @@ async def test_bid_batches_changes_leave_for_the_layer_once_per_window(settings,
 async def test_a_hubs_own_change_reaches_its_sockets_at_once_and_not_twice(settings, monkeypatch):
     """A bid batch's change goes to the layer (the other processes) and to this process's
     sockets at once; when the layer hands it back it is skipped, another process's is not."""
-    from auctions import hub as hub_module
+    from auctions.realtime import hub as hub_module
 
     settings.AUCTION_WS_COALESCE_SECONDS = 0
     h = Hub()
@@ -122,7 +122,7 @@ async def test_a_hubs_own_change_reaches_its_sockets_at_once_and_not_twice(setti
 async def test_a_change_before_the_snapshot_is_held_and_sent_after_it_only_if_newer(monkeypatch):
     import json
 
-    from auctions import consumers
+    from auctions.realtime import consumers
     from auctions.standing import Viewer
 
     monkeypatch.setattr(

@@ -15,8 +15,9 @@ from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 from channels_redis.core import RedisChannelLayer
 
-from auctions.broadcast import captured
-from auctions.services import BidRequest, bids_place
+from auctions.bidding.outcomes import BidRequest
+from auctions.bidding.place import bids_commit
+from auctions.realtime.broadcast import lot_changed_message
 from infra.testenv import Redis
 
 from .engine_setup import Auction
@@ -46,13 +47,16 @@ def private_redis(tmp_path, settings, settled):  # noqa: F811
 
 @sync_to_async
 def bid_elsewhere(a: Auction, amount: str) -> list:
-    """A bid placed by 'another process': its broadcast is captured, not sent from here."""
-    with captured() as broadcasts:
-        (outcome,) = bids_place(lot_id=a.lot.pk, requests=[
-            BidRequest(application_id=a.applications[0].pk, user=a.bidders[0], amount=amount)
-        ])  # fmt: skip
+    """A bid placed by 'another process': its broadcast is returned, not sent from here."""
+    placed = bids_commit([(a.lot.pk, [
+        BidRequest(application_id=a.applications[0].pk, user=a.bidders[0], amount=amount)
+    ])])  # fmt: skip
+    ((outcome,),) = placed.outcomes
     assert not hasattr(outcome, "code"), outcome
-    return broadcasts
+    return [
+        lot_changed_message(lot_id=c.lot_id, kinds=c.kinds, snapshot=c.snapshot)
+        for c in placed.changes
+    ]
 
 
 @pytest.mark.faults

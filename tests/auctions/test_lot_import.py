@@ -1,4 +1,4 @@
-"""Lots from an XLSX file (``tender_services.lots_import_xlsx``): all or nothing, with a report
+"""Lots from an XLSX file (``tenders.lot_import.lots_import_xlsx``): all or nothing, with a report
 of every problem by row and column, the lot rules of ``lot_create``, and the template."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from auctions import tender_services as services
 from auctions.models import Lot
+from auctions.tenders import drafting, lot_import, validation
 from marketplace.core.exceptions import ConflictError, PermissionDeniedError
 from tests.auctions.factories import World, snapshot
 
@@ -52,7 +52,7 @@ def test_adds_one_lot_per_row_after_the_existing_ones(world):
             ["Kerosene", 10, "t", 5000, "", "", later().strftime("%d.%m.%Y")],
         ]
     )
-    lots = services.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
+    lots = lot_import.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
     assert [lot.number for lot in lots] == [2, 3, 4]
     diesel, petrol, kerosene = (Lot.objects.get(pk=lot.pk) for lot in lots)
     assert (diesel.title, diesel.quantity, diesel.unit) == ("Diesel", Decimal("100"), "t")
@@ -62,7 +62,7 @@ def test_adds_one_lot_per_row_after_the_existing_ones(world):
     assert petrol.reserve_price is None and petrol.delivery_date == later()
     assert kerosene.delivery_date == later()
     # The auction rules come from the platform's defaults, as for a lot made in the API.
-    defaults = services.lot_defaults_from_platform(tender.platform)
+    defaults = validation.lot_defaults_from_platform(tender.platform)
     assert diesel.duration_seconds == defaults["duration_seconds"]
     assert diesel.step_value == defaults["step_value"]
 
@@ -73,7 +73,7 @@ def test_headers_in_russian_or_ukrainian_and_in_any_order(world):
         [[5000, "Бензин", "т", 10]],
         header=["Начальная цена", "Наименование", "Ед. изм.", "Кількість"],
     )
-    (lot,) = services.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
+    (lot,) = lot_import.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
     assert (lot.title, lot.unit, lot.quantity, lot.start_price) == (
         "Бензин", "т", Decimal("10"), Decimal("5000"),
     )  # fmt: skip
@@ -92,8 +92,8 @@ def test_all_or_nothing_with_a_report_of_every_problem(world):
             ["Bad date", 1, "t", 1000, None, "", "soon"],
         ]
     )
-    with pytest.raises(services.LotImportError) as caught:
-        services.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
+    with pytest.raises(lot_import.LotImportError) as caught:
+        lot_import.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
     report = {(p.row, p.column) for p in caught.value.report}
     assert report == {
         (3, "title"),
@@ -113,8 +113,8 @@ def test_all_or_nothing_with_a_report_of_every_problem(world):
 def test_missing_columns_and_unreadable_files(world):
     tender = world.draft(lots=0)
     before = snapshot()
-    with pytest.raises(services.LotImportError) as caught:
-        services.lots_import_xlsx(
+    with pytest.raises(lot_import.LotImportError) as caught:
+        lot_import.lots_import_xlsx(
             actor=world.officer, tender=tender, file=xlsx([["x", 1]], header=["title", "qty"])
         )
     assert {(p.row, p.column) for p in caught.value.report} == {(1, "unit"), (1, "start_price")}
@@ -123,8 +123,8 @@ def test_missing_columns_and_unreadable_files(world):
         SimpleUploadedFile("lots.csv", b"title,quantity\n"),
         xlsx([]),
     ):
-        with pytest.raises(services.LotImportError) as caught:
-            services.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
+        with pytest.raises(lot_import.LotImportError) as caught:
+            lot_import.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
         assert caught.value.report[0].row is None
     assert snapshot() == before
 
@@ -133,21 +133,21 @@ def test_only_managers_of_a_draft_import(world):
     tender = world.draft(lots=1)
     file = xlsx([["Diesel", 1, "t", 1000, None, "", None]])
     with pytest.raises(PermissionDeniedError):
-        services.lots_import_xlsx(actor=world.buyer_bidder, tender=tender, file=file)
+        lot_import.lots_import_xlsx(actor=world.buyer_bidder, tender=tender, file=file)
     with pytest.raises(PermissionDeniedError):
-        services.lots_import_xlsx(actor=world.supplier_admin, tender=tender, file=file)
-    services.tender_publish(actor=world.officer, tender=tender)
+        lot_import.lots_import_xlsx(actor=world.supplier_admin, tender=tender, file=file)
+    drafting.tender_publish(actor=world.officer, tender=tender)
     tender.refresh_from_db()
     with pytest.raises(ConflictError):
-        services.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
+        lot_import.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
     assert tender.lots.count() == 1
 
 
 def test_the_template_imports_as_it_is(world):
-    data = services.lots_import_template_xlsx()
+    data = lot_import.lots_import_template_xlsx()
     sheet = load_workbook(io.BytesIO(data)).active
-    assert [c.value for c in sheet[1]] == list(services.LOT_IMPORT_COLUMNS)
+    assert [c.value for c in sheet[1]] == list(lot_import.LOT_IMPORT_COLUMNS)
     tender = world.draft(lots=0)
     file = SimpleUploadedFile("template.xlsx", data)
-    (lot,) = services.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
+    (lot,) = lot_import.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
     assert lot.title == "Diesel fuel EN 590" and lot.reserve_price == Decimal("95000.00")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import subprocess
+import sys
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.storage import storages
@@ -14,24 +17,14 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from auctions.bidding.place import bid_place, surrogate_bid_place
+from auctions.bidding.proxy import proxy_set
+from auctions.lifecycle import lot_award, lot_close, lot_pause, lot_resume
 from auctions.models import Lot, LotEvent, LotProtocol, LotStatus, Tender
-from auctions.protocol import (
-    protocol_build,
-    protocol_render_csv,
-    protocol_render_pdf,
-    protocol_render_xlsx,
-    protocol_store,
-)
-from auctions.protocol_tasks import protocol_schedule
-from auctions.services import (
-    bid_place,
-    lot_award,
-    lot_close,
-    lot_pause,
-    lot_resume,
-    proxy_set,
-    surrogate_bid_place,
-)
+from auctions.protocol.record import protocol_build
+from auctions.protocol.render import protocol_render_csv, protocol_render_pdf, protocol_render_xlsx
+from auctions.protocol.storage import protocol_store
+from auctions.protocol.tasks import protocol_generate, protocol_schedule
 from marketplace.core.exceptions import ConflictError
 
 from .engine_setup import Auction
@@ -350,6 +343,26 @@ def test_the_stored_copy_is_written_once_per_chain_head(django_capture_on_commit
     assert [c.lot_status for c in copies] == [LotStatus.CLOSED, LotStatus.AWARDED]
     assert copies[1].last_hash == a.lot.last_hash
     assert "Awarded to" in pdf_text(storages["private"].open(copies[1].storage_name).read())
+
+
+def test_a_worker_knows_the_task_by_its_name_from_before_the_package():
+    """Messages queued before the protocol became a package carry the task's old automatic name:
+    a fresh process that imports every app's tasks module, as a worker does, registers the task
+    under that name."""
+    name = "auctions.protocol_tasks.protocol_generate"
+    assert protocol_generate.name == name
+    code = (
+        "import django; django.setup()\n"
+        "from marketplace import celery_app\n"
+        "celery_app.loader.import_default_modules()\n"
+        f"print(celery_app.tasks[{name!r}].__module__)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "auctions.protocol.tasks"
 
 
 def test_the_task_skips_a_lot_that_is_not_finished(django_capture_on_commit_callbacks):

@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
+from auctions.bidding.place import bid_place
 from auctions.models import ApplicationStatus, LotProtocol
-from auctions.services import bid_place
 from marketplace.companies.models import MembershipRole
 from marketplace.platforms.models import PlatformAdmin
 from tests.factories import CompanyFactory, PlatformFactory, UserFactory, member

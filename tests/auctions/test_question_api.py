@@ -8,8 +8,8 @@ import json
 import pytest
 from django.core import mail
 
-from auctions import tender_services as services
 from auctions.models import Question, Tender
+from auctions.tenders import questions
 from tests.auctions.factories import World, future, snapshot, url
 
 pytestmark = pytest.mark.django_db
@@ -71,10 +71,10 @@ def test_ask_answer_and_read_anonymously(w, client_for, django_capture_on_commit
 
 
 def test_a_second_answer_is_a_conflict(w, client_for):
-    question = services.question_ask(
+    question = questions.question_ask(
         actor=w.supplier_admin, tender=w.tender, company=w.supplier, text="Q"
     )
-    services.question_answer(actor=w.officer, question=question, answer="A")
+    questions.question_answer(actor=w.officer, question=question, answer="A")
     before = snapshot()
     response = client_for(w.officer).post(
         url("question-answer", question_id=question.pk), {"answer": "B"}, format="json"
@@ -118,7 +118,7 @@ def test_questions_on_a_draft_are_invisible(w, client_for):
 
 
 def test_answer_needs_the_buyers_manager_and_text(w, client_for):
-    question = services.question_ask(
+    question = questions.question_ask(
         actor=w.supplier_admin, tender=w.tender, company=w.supplier, text="Q"
     )
     before = snapshot()

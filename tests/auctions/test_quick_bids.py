@@ -13,8 +13,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auctions.bidding.outcomes import BidRejected
+from auctions.bidding.place import bid_place
 from auctions.selectors import lot_snapshot
-from auctions.services import BidRejected, bid_place
 from auctions.standing import Viewer, render
 
 from .engine_setup import Auction

@@ -1,7 +1,7 @@
 """The ranking arithmetic replayed against recorded Prozorro auctions (shared/reference/prozorro)."""
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -78,7 +78,7 @@ def test_meat_two_features_479_beats_469():
             rules.Standing(
                 key=i,
                 amount=Decimal(str(bid["amount"])),
-                at=datetime(2026, 1, 1),
+                at=datetime(2026, 1, 1, tzinfo=UTC),
                 coeff=coeff,
             )
         )

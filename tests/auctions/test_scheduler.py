@@ -12,11 +12,11 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import OperationalError
 
-from auctions import scheduler
+from auctions import lifecycle, notices, scheduler
+from auctions.bidding.place import bid_place
 from auctions.events import chain_verify
 from auctions.management.commands import run_scheduler
 from auctions.models import Application, Bid, Lot, LotEvent, LotStatus
-from auctions.services import bid_place
 from auctions.states import lot_transition
 from marketplace.companies.models import MembershipRole
 from tests.factories import member
@@ -208,19 +208,6 @@ def test_applications_close_when_the_deadline_has_passed():
     assert scheduler.tick(now=now)["applications_closed"] == []
 
 
-def test_applications_step_is_skipped_while_the_service_is_missing(monkeypatch, caplog):
-    a = Auction()
-    lot = published_lot(a)
-    monkeypatch.setattr(scheduler, "_applications_close_service", lambda: None)
-
-    result = scheduler.tick(now=a.tender.applications_deadline + S)
-
-    assert lot.pk not in result["applications_closed"]
-    lot.refresh_from_db()
-    assert lot.status == LotStatus.PUBLISHED
-    assert "no lot_applications_close yet" in caplog.text
-
-
 # --- the outage rule ----------------------------------------------------------------------
 
 
@@ -336,14 +323,14 @@ def test_a_restart_missed_again_is_rescheduled_again_with_its_final_phase(settin
 def test_suspend_for_outage_leaves_a_lot_that_is_not_late_alone():
     a, _t0 = live()
     before = snapshot(a.lot)
-    scheduler.lot_suspend_for_outage(lot_id=a.lot.pk, now=a.lot.ends_at + 120 * S)
+    lifecycle.lot_suspend_for_outage(lot_id=a.lot.pk, now=a.lot.ends_at + 120 * S)
     assert snapshot(a.lot) == before
 
 
 def test_restart_after_outage_ignores_a_lot_that_was_not_live():
     a = Auction()
     before = snapshot(a.lot)
-    scheduler.lot_restart_after_outage(lot_id=a.lot.pk, now=a.lot.starts_at + S)
+    lifecycle.lot_restart_after_outage(lot_id=a.lot.pk, now=a.lot.starts_at + S)
     assert snapshot(a.lot) == before
 
 
@@ -413,7 +400,7 @@ def test_a_failing_mail_server_does_not_undo_the_suspension(
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr(scheduler, "send_mail", refuse)
+    monkeypatch.setattr(notices, "send_mail", refuse)
     a = Auction()
 
     with django_capture_on_commit_callbacks(execute=True):

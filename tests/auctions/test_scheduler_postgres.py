@@ -13,9 +13,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from auctions import scheduler
+from auctions.bidding.outcomes import BidRejected
+from auctions.bidding.place import bid_place
+from auctions.lifecycle import lot_start
 from auctions.lock_objects import lot_lock
 from auctions.models import Bid, Lot, LotEvent, LotStatus
-from auctions.services import BidRejected, bid_place, lot_start
 from tests.waiting import wait_until
 
 from .engine_setup import Auction

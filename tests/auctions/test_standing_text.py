@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from auctions.consumers import _json, standing_text
+from auctions.bidding.place import bid_place
+from auctions.realtime.consumers import _json, standing_text
 from auctions.selectors import lot_snapshot
-from auctions.services import bid_place
 from auctions.standing import Viewer, render
 
 from .engine_setup import Auction

@@ -2,7 +2,7 @@
 defect 6): not over REST, not over the websocket, not by a proxy (setting one, or one set before
 the suspension acting on its own), not by the buyer's surrogate bid for it. The refusal is
 ``not_platform_participant`` (403), read under the lot's lock with what the batch reads anyway
-(the ORM on SQLite, ``batch_reads`` on PostgreSQL), and nothing is written for it."""
+(the ORM on SQLite, ``bidding.pg_reads`` on PostgreSQL), and nothing is written for it."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from auctions import batch_reads
+from auctions.bidding import pg_reads
+from auctions.bidding.place import bids_place
 from auctions.events import chain_verify
 from auctions.models import Bid, LotEvent, ProxyBid
-from auctions.services import bids_place
 from marketplace.core.exceptions import ApplicationError
 from marketplace.platforms import services as platform_services
 from marketplace.platforms.models import ParticipationStatus, PlatformMembership
@@ -119,10 +119,10 @@ def test_in_a_batch_only_the_suspended_participants_bid_is_refused_and_read_once
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_suspended_participant_is_refused_through_the_postgres_batch_reads():
-    """On PostgreSQL the bid path reads through ``batch_reads`` (one pipelined round trip)."""
+    """On PostgreSQL the bid path reads through ``bidding.pg_reads`` (one pipelined round trip)."""
     a = participating_auction()
     suspend(a, 1)
-    with mock.patch.object(batch_reads, "read", wraps=batch_reads.read) as read:
+    with mock.patch.object(pg_reads, "read", wraps=pg_reads.read) as read:
         assert_refused(
             client(a.bidders[1]).post(url(a, "bids"), {"amount": "98000.00", "client_bid_id": "x"})
         )

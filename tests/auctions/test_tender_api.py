@@ -16,6 +16,7 @@ from auctions.models import (
     TenderDocument,
     TenderStatus,
 )
+from auctions.tenders import drafting
 from marketplace.companies.models import VerificationStatus
 from tests.auctions.factories import World, future, lot_json, pdf, snapshot, url
 
@@ -267,10 +268,7 @@ def test_documents_are_uploaded_and_downloaded_by_who_sees_the_tender(w, client_
         == 404
     )
 
-    w_tender = tender
-    from auctions import tender_services
-
-    tender_services.tender_publish(actor=w.officer, tender=w_tender)
+    drafting.tender_publish(actor=w.officer, tender=tender)
     response = supplier.get(url("tender-document-detail", tender_id=tender.pk, document_id=doc_id))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")

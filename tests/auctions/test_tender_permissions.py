@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from auctions import tender_services as services
 from auctions.models import Participation
+from auctions.tenders import applications, questions
 from tests.auctions.factories import World, snapshot, url
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def w():
     world.tender = world.published()
     world.lot = world.tender.lots.get()
     world.application = world.apply(world.lot, company=world.other_supplier)
-    world.question = services.question_ask(
+    world.question = questions.question_ask(
         actor=world.other_admin, tender=world.tender, company=world.other_supplier, text="Grade?"
     )
     world.draft_tender = world.draft(title="Secret draft")
@@ -154,9 +154,9 @@ def test_write_matrix_changes_nothing(w, client_for, api_client, who):
 
 def test_supplier_canary(w, client_for, django_capture_on_commit_callbacks):
     """The supplier's every answer is free of the competitor's name and the reserve price."""
-    services.application_admit(actor=w.officer, application=w.application)
+    applications.application_admit(actor=w.officer, application=w.application)
     mine = w.apply(w.lot)
-    services.question_answer(actor=w.officer, question=w.question, answer="EN 590")
+    questions.question_answer(actor=w.officer, question=w.question, answer="EN 590")
     c = client_for(w.supplier_admin)
     reserve = str(w.lot.reserve_price)
     paths = [

@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from auctions import tender_selectors as selectors
-from auctions import tender_services as services
 from auctions.events import chain_verify
 from auctions.models import Application, ApplicationStatus, Lot, LotStatus, TenderStatus
+from auctions.tenders import applications, drafting, invitations, scheduling, selectors, validation
 from marketplace.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from tests.auctions.factories import World, future, lot_data
 
@@ -27,7 +26,7 @@ def test_lot_defaults_come_from_the_platform(w):
     w.platform.default_auction_duration_minutes = 20
     w.platform.default_soft_close_window_minutes = 4
     w.platform.save()
-    defaults = services.lot_defaults_from_platform(w.platform)
+    defaults = validation.lot_defaults_from_platform(w.platform)
     assert defaults["duration_seconds"] == 1200
     assert defaults["soft_close_window_seconds"] == 240
     assert defaults["step_kind"] == "percent"
@@ -48,12 +47,12 @@ def test_criteria_sum_must_stay_below_one(w):
         {"code": "b", "title": "B", "options": [{"title": "y", "value": "0.5"}]},
     ]
     with pytest.raises(ApplicationError) as exc:
-        services.lot_create(
+        drafting.lot_create(
             actor=w.officer, tender=tender, weighted=True, criteria=criteria, **lot_data()
         )
     assert "criteria" in exc.value.fields
     criteria[1]["options"][0]["value"] = "0.49"
-    lot = services.lot_create(
+    lot = drafting.lot_create(
         actor=w.officer, tender=tender, weighted=True, criteria=criteria, **lot_data()
     )
     assert lot.criteria.count() == 2
@@ -62,19 +61,19 @@ def test_criteria_sum_must_stay_below_one(w):
 def test_lot_update_keeps_and_replaces_criteria(w):
     tender = w.draft(lots=0)
     criteria = [{"code": "a", "title": "A", "options": [{"title": "x", "value": "0.1"}]}]
-    lot = services.lot_create(
+    lot = drafting.lot_create(
         actor=w.officer, tender=tender, weighted=True, criteria=criteria, **lot_data()
     )
-    services.lot_update(actor=w.officer, lot=lot, unit="kg")
+    drafting.lot_update(actor=w.officer, lot=lot, unit="kg")
     assert lot.criteria.count() == 1
-    services.lot_update(actor=w.officer, lot=lot, weighted=False)
+    drafting.lot_update(actor=w.officer, lot=lot, weighted=False)
     assert lot.criteria.count() == 0
 
 
 def test_publish_is_refused_to_a_bidder_only_member(w):
     tender = w.draft()
     with pytest.raises(PermissionDeniedError):
-        services.tender_publish(actor=w.buyer_bidder, tender=tender)
+        drafting.tender_publish(actor=w.buyer_bidder, tender=tender)
     tender.refresh_from_db()
     assert tender.status == TenderStatus.DRAFT
 
@@ -99,13 +98,13 @@ def test_supplier_block_reasons(w):
 
 def test_invited_supplier_visibility(w):
     tender = w.draft(participation="invitation")
-    services.tender_invitation_create(actor=w.officer, tender=tender, supplier=w.supplier)
-    services.tender_publish(actor=w.officer, tender=tender)
+    invitations.tender_invitation_create(actor=w.officer, tender=tender, supplier=w.supplier)
+    drafting.tender_publish(actor=w.officer, tender=tender)
     visible = set(selectors.tender_list_visible(user=w.supplier_admin).values_list("pk", flat=True))
     assert tender.pk in visible
     assert not selectors.tender_list_visible(user=w.other_admin).filter(pk=tender.pk).exists()
     invitation = tender.invitations.get()
-    services.tender_invitation_remove(actor=w.officer, invitation=invitation)
+    invitations.tender_invitation_remove(actor=w.officer, invitation=invitation)
     assert not selectors.tender_list_visible(user=w.supplier_admin).filter(pk=tender.pk).exists()
 
 
@@ -115,7 +114,7 @@ def test_admitting_an_application_of_a_no_longer_verified_supplier_is_refused(w)
     w.supplier.verification_status = "reverification_needed"
     w.supplier.save()
     with pytest.raises(ConflictError) as exc:
-        services.application_admit(actor=w.officer, application=application)
+        applications.application_admit(actor=w.officer, application=application)
     assert exc.value.code == "supplier_not_verified"
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
@@ -125,8 +124,10 @@ def test_admitting_an_application_of_a_no_longer_verified_supplier_is_refused(w)
 
 def test_rejecting_an_admitted_application_keeps_the_chain(w):
     lot = w.published().lots.get()
-    application = services.application_admit(actor=w.officer, application=w.apply(lot))
-    services.application_reject(actor=w.officer, application=application, reason="Forged papers")
+    application = applications.application_admit(actor=w.officer, application=w.apply(lot))
+    applications.application_reject(
+        actor=w.officer, application=application, reason="Forged papers"
+    )
     application.refresh_from_db()
     assert application.status == ApplicationStatus.REJECTED and application.label == 1
     event = lot.events.order_by("-seq").first()
@@ -138,7 +139,7 @@ def test_rejecting_an_admitted_application_keeps_the_chain(w):
 def test_cancelled_lots_leave_the_tender_cancelled_when_all_are(w):
     tender = w.published(lots=2)
     for lot in tender.lots.all():
-        services.lot_cancel(actor=w.officer, lot=lot, reason="No budget")
+        drafting.lot_cancel(actor=w.officer, lot=lot, reason="No budget")
     tender.refresh_from_db()
     assert tender.status == TenderStatus.CANCELLED
 
@@ -147,9 +148,9 @@ def test_lot_applications_close_is_idempotent_for_the_task(w):
     tender = w.published()
     w.past_deadline(tender)
     lot = tender.lots.get()
-    services.lot_applications_close(lot_id=lot.pk)
+    scheduling.lot_applications_close(lot_id=lot.pk)
     with pytest.raises(ConflictError):
-        services.lot_applications_close(lot_id=lot.pk)
+        scheduling.lot_applications_close(lot_id=lot.pk)
     lot.refresh_from_db()
     assert lot.status == LotStatus.APPLICATIONS_CLOSED and lot.event_seq == 2
 
@@ -159,10 +160,10 @@ def test_schedule_counts_every_earlier_lot_stagger(w):
     first, second = tender.lots.order_by("number")
     Lot.objects.filter(pk=first.pk).update(stagger_seconds=90)
     for lot in (first, second):
-        services.application_admit(actor=w.officer, application=w.apply(lot))
+        applications.application_admit(actor=w.officer, application=w.apply(lot))
     w.past_deadline(tender)
-    services.lot_applications_close(lot_id=second.pk)
-    lot, outcome = services.lot_schedule(lot_id=second.pk, actor=w.officer)
+    scheduling.lot_applications_close(lot_id=second.pk)
+    lot, outcome = scheduling.lot_schedule(lot_id=second.pk, actor=w.officer)
     assert outcome == "scheduled"
     assert (lot.starts_at - tender.auction_start).total_seconds() == 90
 
@@ -188,7 +189,7 @@ def test_concurrent_admissions_get_distinct_labels():
     def admit(application):
         try:
             barrier.wait()
-            services.application_admit(actor=w.officer, application=application)
+            applications.application_admit(actor=w.officer, application=application)
         except BaseException as exc:
             errors.append(exc)
         finally:

@@ -20,9 +20,9 @@ from django.db import transaction
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 
-from auctions import hub as hub_module
 from auctions.events import chain_verify
 from auctions.models import Bid
+from auctions.realtime import hub as hub_module
 from marketplace.asgi import application
 from marketplace.companies.models import Company, VerificationStatus
 from marketplace.events.services import event_emit
@@ -247,8 +247,8 @@ async def test_refused_bid_resend_and_resync(layer):
 
 
 async def test_losing_admission_or_verification_closes_the_socket(layer):
-    from auctions import tender_services
     from auctions.models import Lot, LotStatus
+    from auctions.tenders import applications
 
     # Admitted suppliers may watch before the auction; the buyer can still reject one then.
     a = await sync_to_async(Auction)()
@@ -258,7 +258,7 @@ async def test_losing_admission_or_verification_closes_the_socket(layer):
     s1, _, _ = await connect(a.bidders[0], a.lot)
     assert (await receive(s1))["view"]["status"] == "applications_closed"
     await sync_to_async(
-        lambda: tender_services.application_reject(
+        lambda: applications.application_reject(
             actor=a.officer, application=a.applications[0], reason="Documents withdrawn"
         )
     )()
@@ -316,8 +316,8 @@ async def test_broadcasts_leave_only_after_the_commit(layer):
     from channels.layers import get_channel_layer
     from django.db import transaction as tx
 
-    from auctions.broadcast import lot_group
-    from auctions.services import bid_place
+    from auctions.bidding.place import bid_place
+    from auctions.realtime.broadcast import lot_group
 
     a = await make_auction()
     channel_layer = get_channel_layer()
@@ -357,8 +357,8 @@ async def test_a_change_whose_broadcast_never_arrived_still_reaches_the_socket(
 ):
     """Under `make run` the scheduler is another process on the in-memory layer: its
     broadcasts cannot reach Daphne. The hub compares the lot's sequence with the database."""
-    from auctions import broadcast
-    from auctions.services import bid_place
+    from auctions.bidding.place import bid_place
+    from auctions.realtime import broadcast
 
     settings.AUCTION_WS_TICK_SECONDS = 0.3
     a = await make_auction()
@@ -373,8 +373,8 @@ async def test_a_change_whose_broadcast_never_arrived_still_reaches_the_socket(
 
 
 async def test_proxy_and_withdraw_frames(layer):
+    from auctions.bidding.place import bid_place
     from auctions.models import ProxyBid
-    from auctions.services import bid_place
 
     a = await make_auction()
     s1, _, _ = await connect(a.bidders[1], a.lot)

@@ -11,9 +11,10 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from auctions import services as engine
-from auctions import tender_services as services
+from auctions import lifecycle
+from auctions.bidding import place
 from auctions.models import Lot
+from auctions.tenders import applications, questions, scheduling
 from marketplace.events.models import Event
 from tests.auctions.factories import World
 
@@ -33,22 +34,22 @@ def run_to_award(w: World):
     lot = tender.lots.get()
     alpha = w.apply(lot, w.supplier)
     beta = w.apply(lot, w.other_supplier)
-    question = services.question_ask(
+    question = questions.question_ask(
         actor=w.other_admin, tender=tender, company=w.other_supplier, text="Winter grade?"
     )
-    services.question_answer(actor=w.officer, question=question, answer="Yes, class 2.")
-    services.application_admit(actor=w.officer, application=alpha)
-    services.application_admit(actor=w.officer, application=beta)
+    questions.question_answer(actor=w.officer, question=question, answer="Yes, class 2.")
+    applications.application_admit(actor=w.officer, application=alpha)
+    applications.application_admit(actor=w.officer, application=beta)
     w.past_deadline(tender)
-    services.lot_applications_close(lot_id=lot.pk)
-    services.lot_schedule(lot_id=lot.pk, actor=w.officer)
+    scheduling.lot_applications_close(lot_id=lot.pk)
+    scheduling.lot_schedule(lot_id=lot.pk, actor=w.officer)
     Lot.objects.filter(pk=lot.pk).update(starts_at=timezone.now() - timedelta(seconds=1))
-    engine.lot_start(lot_id=lot.pk)
-    engine.bid_place(lot_id=lot.pk, user=w.other_admin, amount="99000")
-    engine.bid_place(lot_id=lot.pk, user=w.supplier_bidder, amount="98000")
+    lifecycle.lot_start(lot_id=lot.pk)
+    place.bid_place(lot_id=lot.pk, user=w.other_admin, amount="99000")
+    place.bid_place(lot_id=lot.pk, user=w.supplier_bidder, amount="98000")
     lot.refresh_from_db()
-    engine.lot_close(lot_id=lot.pk, now=lot.ends_at + timedelta(seconds=1))
-    engine.lot_award(lot_id=lot.pk, user=w.officer)
+    lifecycle.lot_close(lot_id=lot.pk, now=lot.ends_at + timedelta(seconds=1))
+    lifecycle.lot_award(lot_id=lot.pk, user=w.officer)
     return tender, lot, alpha, beta
 
 
@@ -138,7 +139,7 @@ def test_the_bid_path_writes_no_event():
     a = Auction(suppliers=2).start()
     before = Event.objects.count()
     for n in range(10):
-        engine.bid_place(lot_id=a.lot.pk, user=a.bidders[n % 2], amount=str(99000 - 1000 * n))
+        place.bid_place(lot_id=a.lot.pk, user=a.bidders[n % 2], amount=str(99000 - 1000 * n))
     a.refresh()
     assert a.lot.bid_count == 10
     assert Event.objects.count() == before  # the bids are summarised by lot.closed

@@ -20,8 +20,8 @@ from django.utils import timezone
 from marketplace.events import registry, services
 from marketplace.events.models import DeliveryStatus, EventDelivery
 from marketplace.events.selectors import event_feed
-from tests.auctions.test_ws_multiprocess import database_url
 from tests.factories import CompanyFactory, member
+from tests.servers import database_url
 
 from . import slow_listener
 

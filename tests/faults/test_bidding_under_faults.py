@@ -29,7 +29,7 @@ from rest_framework.authtoken.models import Token
 from auctions.events import chain_verify
 from auctions.models import Bid
 from tests.auctions.engine_setup import Auction
-from tests.auctions.test_ws_multiprocess import ROOT, database_url, free_port
+from tests.servers import ROOT, database_url, free_port
 
 pytestmark = [
     pytest.mark.faults, pytest.mark.postgres, pytest.mark.redis,

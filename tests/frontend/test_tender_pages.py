@@ -14,7 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from auctions import tender_services as services
 from auctions.models import (
     Application,
     ApplicationStatus,
@@ -26,6 +25,7 @@ from auctions.models import (
     TenderInvitation,
     TenderStatus,
 )
+from auctions.tenders import applications, drafting, lot_import, questions, validation
 from tests.auctions.factories import PDF_BYTES, World, snapshot
 from tests.factories import PASSWORD
 
@@ -70,7 +70,7 @@ def lot_post(world, tender, **overrides) -> dict:
     """The lot form as the page fills it: the platform's defaults plus the item."""
     data = {
         k: ("" if v is None else v)
-        for k, v in services.lot_defaults_from_platform(tender.platform).items()
+        for k, v in validation.lot_defaults_from_platform(tender.platform).items()
     }
     data.update(
         title="Diesel EN 590", quantity="100", unit="t", start_price="100000.00",
@@ -133,7 +133,7 @@ def test_others_applications_and_questions_answer_404(client, world):
     tender = world.published()
     lot = tender.lots.get()
     application = world.apply(lot)
-    question = services.question_ask(
+    question = questions.question_ask(
         actor=world.supplier_admin, tender=tender, company=world.supplier, text="Grade?"
     )
     before = snapshot()
@@ -229,7 +229,7 @@ def test_the_lot_form_validates_with_the_lot_rules_and_writes_nothing(client, wo
     tender = world.draft(lots=0)
     log_in(client, world.officer)
     page = html(client.get(f"/tenders/{tender.pk}/lots/new/"))
-    defaults = services.lot_defaults_from_platform(tender.platform)
+    defaults = validation.lot_defaults_from_platform(tender.platform)
     assert f'value="{defaults["duration_seconds"]}"' in page  # the platform's defaults
     before = snapshot()
     url = f"/tenders/{tender.pk}/lots/new/"
@@ -314,7 +314,7 @@ def test_a_published_tenders_lots_cannot_be_changed(client, world):
 def workbook(rows: list[list]) -> SimpleUploadedFile:
     book = Workbook()
     sheet = book.active
-    sheet.append(list(services.LOT_IMPORT_COLUMNS[:7]))
+    sheet.append(list(lot_import.LOT_IMPORT_COLUMNS[:7]))
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
@@ -370,7 +370,7 @@ def test_publish_needs_a_lot_and_then_opens_the_lots(client, world):
     response = client.post(f"/tenders/{tender.pk}/publish/", follow=True)
     assert "Add at least one lot before publishing." in messages_of(response)
     assert snapshot() == before
-    services.lot_create(actor=world.officer, tender=tender, title="Diesel", quantity=1,
+    drafting.lot_create(actor=world.officer, tender=tender, title="Diesel", quantity=1,
                         unit="t", start_price=Decimal(1000))  # fmt: skip
     response = client.post(f"/tenders/{tender.pk}/publish/", follow=True)
     tender.refresh_from_db()
@@ -403,7 +403,7 @@ def test_documents_upload_and_download(client, world):
     )
     assert "Only PDF, PNG, JPEG, XLSX and DOCX files are accepted." in messages_of(response)
     assert snapshot() == before
-    services.tender_publish(actor=world.officer, tender=tender)
+    drafting.tender_publish(actor=world.officer, tender=tender)
     log_in(client, world.supplier_admin)
     page = html(client.get(f"/tenders/{tender.pk}/"))
     assert f"/tenders/{tender.pk}/documents/{document.pk}/" in page
@@ -427,7 +427,7 @@ def test_invitations_for_an_invitation_only_tender(client, world):
     )
     assert "Supplier Alpha Canary is invited." in messages_of(response)
     invitation = TenderInvitation.objects.get(tender=tender)
-    services.tender_publish(actor=world.officer, tender=tender)
+    drafting.tender_publish(actor=world.officer, tender=tender)
     # The invited supplier may apply; the one not invited does not even see the tender.
     log_in(client, world.other_admin)
     assert client.get(f"/tenders/{tender.pk}/").status_code == 404
@@ -604,7 +604,7 @@ def test_close_applications_and_schedule(client, world):
     assert "Applications to lot 1 are closed." in messages_of(response)
     response = client.post(f"/lots/{lot.pk}/schedule/", follow=True)
     assert "Admit or reject every application first." in messages_of(response)
-    services.application_admit(actor=world.officer, application=application)
+    applications.application_admit(actor=world.officer, application=application)
     response = client.post(f"/lots/{lot.pk}/schedule/", follow=True)
     assert "Lot 1 is scheduled." in messages_of(response)
     lot.refresh_from_db()
@@ -656,7 +656,7 @@ def test_step_bands_and_weighted_criteria_typed_as_text(client, world):
     assert "50000; 500" in page
 
     # A supplier chooses one option per criterion when applying.
-    services.tender_publish(actor=world.officer, tender=tender)
+    drafting.tender_publish(actor=world.officer, tender=tender)
     log_in(client, world.supplier_admin)
     page = html(client.get(f"/tenders/{tender.pk}/"))
     assert "Delivery time" in page and "within 20 days" in page

@@ -174,9 +174,9 @@ def test_tender_subscriptions_over_the_api_are_kept_by_their_company_only():
 
 @pytest.mark.postgres  # a second thread writes beside the bids: SQLite's in-memory test database locks
 async def test_a_supplier_outbid_while_away_is_told_once_and_one_watching_is_not(layer):  # noqa: F811
-    from auctions import services as engine
-    from auctions.hub import hub
+    from auctions.bidding import place as engine
     from auctions.models import Lot
+    from auctions.realtime.hub import hub
     from marketplace.events.models import Event
     from tests.auctions.engine_setup import Auction
     from tests.auctions.test_ws import connect, receive, receive_until

@@ -11,8 +11,8 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from auctions import tender_services
 from auctions.models import Lot, LotStatus
+from auctions.tenders import applications
 from marketplace.events.models import EventDelivery
 from marketplace.events.services import deliveries_retry
 from notifications import mail as notification_mail
@@ -142,7 +142,7 @@ def test_an_auction_about_to_start_is_told_once_to_its_buyer_and_admitted_suppli
     lot = tender.lots.get()
     application = w.apply(lot, w.supplier)
     w.apply(lot, w.other_supplier)  # submitted, never admitted: not told
-    tender_services.application_admit(actor=w.officer, application=application)
+    applications.application_admit(actor=w.officer, application=application)
     now = timezone.now()
     Lot.objects.filter(pk=lot.pk).update(
         status=LotStatus.AUCTION_SCHEDULED, starts_at=now + timedelta(minutes=10)

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from marketplace.companies.models import MembershipRole
+from marketplace.core import spreadsheets
 from marketplace.core.exceptions import ConflictError, PermissionDeniedError
 from suppliers import pricelist_io, services
 from suppliers.models import PriceListItem, Product
@@ -27,13 +28,13 @@ from tests.suppliers.factories import PriceListFactory, PriceListItemFactory, Pr
     ],
 )
 def test_parse_decimal_accepts_common_spellings(text, expected):
-    assert pricelist_io.parse_decimal(text) == Decimal(expected)
+    assert spreadsheets.parse_decimal(text) == Decimal(expected)
 
 
 @pytest.mark.parametrize("text", ["abc", "1.2.3,4,5", "", "12 грн", "NaN", "Infinity", True])
 def test_parse_decimal_refuses_non_numbers(text):
     with pytest.raises(ValueError):
-        pricelist_io.parse_decimal(text)
+        spreadsheets.parse_decimal(text)
 
 
 def test_parse_table_reports_too_many_decimal_places_and_default_quantity():

@@ -16,9 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from auctions import tender_services
 from auctions.models import LotStatus, StepKind, Tender, TenderStatus
 from auctions.states import can_transition
+from auctions.tenders import applications, drafting, scheduling
 from marketplace.categories.models import Category
 from marketplace.companies.identifiers import normalise
 from marketplace.companies.models import Company, Membership, MembershipRole, VerificationStatus
@@ -138,7 +138,7 @@ def _demo_tenders_retire(*, actor, keep: Tender | None) -> None:
     for tender in _demo_tenders().exclude(pk=getattr(keep, "pk", None)):
         for lot in tender.lots.all():
             if can_transition(lot.status, LotStatus.CANCELLED) and lot.status != LotStatus.DRAFT:
-                tender_services.lot_cancel(
+                drafting.lot_cancel(
                     actor=actor, lot=lot, reason="Replaced by a fresh demo auction."
                 )
 
@@ -162,7 +162,7 @@ def demo_tender_create(
     category = Category.objects.filter(code=DEMO_CATEGORY).first() or Category.objects.create(
         code=DEMO_CATEGORY, name_en="Fuels", name_ru="Топливо", name_uk="Паливо"
     )
-    tender = tender_services.tender_create(
+    tender = drafting.tender_create(
         actor=officer, platform=platform, buyer=buyer, title=DEMO_TENDER_TITLE,
         description="Закупівля пального для весняних польових робіт. Оплата 30 днів після "
                     "поставки; доставка транспортом постачальника.",
@@ -170,7 +170,7 @@ def demo_tender_create(
         applications_deadline=now + timedelta(hours=2), auction_start=now + timedelta(hours=3),
         lots=demo_lots(**(lot_timing or {})), now=now,
     )  # fmt: skip
-    tender_services.tender_publish(actor=officer, tender=tender, now=now)
+    drafting.tender_publish(actor=officer, tender=tender, now=now)
     lots = list(tender.lots.order_by("number"))
     for email in DEMO_SUPPLIERS:
         user, supplier = suppliers[email]
@@ -178,19 +178,19 @@ def demo_tender_create(
         profile.categories.add(category)
         for lot in lots:
             initial = ROUNDS_INITIAL[email] if lot.auction_format == AuctionFormat.ROUNDS else None
-            application = tender_services.application_submit(
+            application = applications.application_submit(
                 actor=user, lot=lot, supplier=supplier, terms_accepted=True,
                 initial_amount=initial, now=now,
             )  # fmt: skip
-            tender_services.application_admit(actor=officer, application=application, now=now)
+            applications.application_admit(actor=officer, application=application, now=now)
     Tender.objects.filter(pk=tender.pk).update(
         questions_deadline=now - timedelta(minutes=2),
         applications_deadline=now - timedelta(minutes=1),
         auction_start=now + live_in,
     )
     for lot in lots:
-        tender_services.lot_applications_close(lot_id=lot.pk, now=now)
-        tender_services.lot_schedule(lot_id=lot.pk)
+        scheduling.lot_applications_close(lot_id=lot.pk, now=now)
+        scheduling.lot_schedule(lot_id=lot.pk)
     return tender
 
 

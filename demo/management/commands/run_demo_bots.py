@@ -1,4 +1,4 @@
-"""``manage.py run_demo_bots [--lot ID ...]``: demo suppliers bid against you (auctions/bots.py).
+"""``manage.py run_demo_bots [--lot ID ...]``: demo suppliers bid against you (demo/bots.py).
 
 Without ``--lot`` the bots join the lots of the current demo tender (``load_demo``) that are not
 finished. Each lot gets one bot per demo supplier in ``BOTS`` that is admitted to it; the demo
@@ -16,8 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from rest_framework.authtoken.models import Token
 
-from auctions.bots import BotConfig, floor_for, run_bots, wait_for_port
 from auctions.models import Application, ApplicationStatus, Lot, LotStatus
+from demo.bots import BotConfig, floor_for, run_bots, wait_for_port
 from demo.management.commands.load_demo import demo_lots_open
 from marketplace.companies.models import Membership
 from marketplace.users.models import User

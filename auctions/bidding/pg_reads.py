@@ -1,22 +1,21 @@
 """What a batch of bids reads under the lot's lock, on PostgreSQL in one round trip.
 
-``services._bids`` needs, before it checks a batch: the lot (locked) with its tender, the bids
+The bid path (``place``) needs, before it checks a batch: the lot (locked) with its tender, the bids
 already made with the batch's client ids (resends), the admitted applications with their
 standings, suppliers, proxies and the suppliers' participation status in the lot's platform
-(``supplier_participation``, as ``services._admitted`` annotates it), which bidders hold a
+(``supplier_participation``, as ``participation.admitted`` annotates it), which bidders hold a
 bidding role in their supplier, and ids for the new bids. Through the ORM that is five
 statements, each built and compiled in Python and each a round trip to the server. Here they
 are fixed SQL sent together in psycopg's pipeline mode: the server runs them in order (so every
 read after the first sees the lot locked), and the rows come back at once. The instances are
 built as the ORM builds them (``Model.from_db`` with each field's converters, related objects in
 the same caches as ``select_related``), so the engine's code cannot tell the difference; on
-other databases (the embedded SQLite) the ORM reads them (``services._batch_reads_orm``).
+other databases (the embedded SQLite) the ORM reads them (``store.OrmStore``).
 """
 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from functools import cache
 
 from django.db import connection, connections
@@ -25,26 +24,16 @@ from django.db.models import Model
 from marketplace.companies.models import Company, Membership
 from marketplace.platforms.models import PlatformMembership
 
-from .models import Application, ApplicationStatus, Bid, Lot, ProxyBid, Tender
-
-
-@dataclass
-class BatchReads:
-    lot: Lot | None
-    earlier: dict  # (application id, client bid id) -> Bid
-    applications: list[Application]
-    members: set[tuple[int, int]]  # (user id, company id) holding a bidding role
-    bid_ids: list[int]  # from the bids' sequence, for the bids the batch may accept
-
-
-# The supplier's columns the engine reads (its name for the buyer's view; whether it may trade).
-SUPPLIER_FIELDS = ("id", "legal_name", "verification_status", "verified_at")
+from ..lock_objects import lot_lock_statement
+from ..models import Application, ApplicationStatus, Bid, Lot, ProxyBid, Tender
+from ..participation import SUPPLIER_FIELDS
+from .batch import BatchReads
 
 
 def read(*, lot_id: int, items: list, roles) -> BatchReads:
-    """``items``: the batch's ``services._BidItem``s. Inside the batch's transaction."""
+    """``items``: the batch's ``BidItem``s. Inside the batch's transaction."""
     connection.ensure_connection()
-    # A resend is looked up here for a single bid only (``services._bids_locked`` says why).
+    # A resend is looked up here for a single bid only (``place._bids_locked`` says why).
     wanted = []
     if len(items) == 1 and items[0].client_bid_id:
         wanted = [(items[0].application_id, items[0].client_bid_id)]
@@ -52,7 +41,7 @@ def read(*, lot_id: int, items: list, roles) -> BatchReads:
     q = _queries()
     with contextlib.ExitStack() as stack:
         # psycopg's errors as Django's: a previous lot's write of the same transaction
-        # (``services.bids_place_lots``) is sent, and may fail, with these reads.
+        # (``place.bids_place_lots``) is sent, and may fail, with these reads.
         stack.enter_context(connection.wrap_database_errors)
         stack.enter_context(connection.connection.pipeline())
         lock, earlier, admitted, members, ids = (
@@ -89,7 +78,7 @@ def read(*, lot_id: int, items: list, roles) -> BatchReads:
 
 def earlier(*, lot_id: int, pairs: list[tuple[int, str]]) -> dict:
     """The lot's bids made with these (application id, client bid id) pairs: a batch's refused
-    bids that are resends of committed ones (``services._answer_resends``)."""
+    bids that are resends of committed ones (``place._answer_resends``)."""
     if not pairs:
         return {}
     q = _queries()
@@ -188,9 +177,8 @@ def _queries() -> dict:
         "lot_fields": lot_fields, "tender_fields": tender_fields, "bid_fields": bid_fields,
         "application_fields": app_fields, "supplier_fields": supplier_fields,
         "proxy_fields": proxy_fields,
-        "lock": (
-            f"SELECT {lot_cols}, {tender_cols} FROM {table[Lot]} l "  # noqa: S608 (only names)
-            f"JOIN {table[Tender]} t ON t.id = l.tender_id WHERE l.id = %s FOR UPDATE OF l"
+        "lock": lot_lock_statement(
+            columns=f"{lot_cols}, {tender_cols}", join=f"JOIN {table[Tender]} t ON t.id = l.tender_id"
         ),
         # The lot's bids with these (application id, client bid id) pairs, given as arrays;
         # the unique index's condition is repeated so that the index applies.

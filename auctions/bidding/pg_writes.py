@@ -1,4 +1,4 @@
-"""What a batch of bids writes, on PostgreSQL in one statement (the sibling of ``batch_reads``).
+"""What a batch of bids writes, on PostgreSQL in one statement (the sibling of ``pg_reads``).
 
 The batch's new bids, their events, the standings it changed and the lot's row go to the server
 as ONE statement: the first three as data-modifying ``WITH`` parts, the lot's update last
@@ -23,7 +23,7 @@ from functools import cache
 from django.db import connection
 from django.db.models import Field, Model
 
-from .models import Application, Bid, Lot, LotEvent
+from ..models import Application, Bid, Lot, LotEvent
 
 
 def _text(value):

@@ -15,15 +15,18 @@ import logging
 import weakref
 from collections import defaultdict
 
+import redis.asyncio
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import timezone
 
 from marketplace.core.asyncdb import db_async
 
-from . import bid_workers
+from ..models import Lot
+from ..outbox import lot_outbid
+from ..selectors import lot_get, lot_snapshot
+from . import bid_batches, bid_workers
 from .broadcast import company_group, lot_group
-from .outbox import lot_outbid
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +110,6 @@ class Hub:
     def _presence_redis(self):
         """One Redis client per process (not per socket), when the layer is Redis."""
         if self._redis is None and hasattr(self.layer, "prefix") and settings.REDIS_URL:
-            import redis.asyncio
-
             self._redis = redis.asyncio.Redis.from_url(
                 settings.REDIS_URL, max_connections=PRESENCE_CONNECTIONS, socket_timeout=10
             )
@@ -314,15 +315,11 @@ def poll_seconds(layer) -> float:
 
 @db_async
 def _lot_seq(lot_id: int) -> int | None:
-    from .models import Lot
-
     return Lot.objects.filter(pk=lot_id).values_list("event_seq", flat=True).first()
 
 
 @db_async
 def _lot_snapshot(lot_id: int) -> dict:
-    from .selectors import lot_get, lot_snapshot
-
     return lot_snapshot(lot=lot_get(lot_id=lot_id))
 
 
@@ -391,7 +388,7 @@ class _BidQueue:
 
     async def _drain(self) -> None:
         while self.waiting:
-            most = bid_workers.bid_batch_max()
+            most = bid_batches.bid_batch_max()
             batch, self.waiting = self.waiting[:most], self.waiting[most:]
             try:
                 outcomes, broadcasts = await bid_workers.place_here(

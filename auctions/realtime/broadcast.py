@@ -8,13 +8,13 @@ every bidder's name: it travels only between server processes, never to a client
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+
+from ..selectors import lot_get, lot_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -27,27 +27,7 @@ def company_group(company_id: int) -> str:
     return f"company.{company_id}"
 
 
-_capture = threading.local()
-
-
-@contextlib.contextmanager
-def captured():
-    """Collect this thread's broadcasts in a list instead of sending them: the bid path's
-    caller (the hub) sends them itself, from its event loop, once the batch has committed,
-    which saves a hop through ``async_to_sync`` and works from a worker process too."""
-    outer = getattr(_capture, "messages", None)
-    _capture.messages = messages = []
-    try:
-        yield messages
-    finally:
-        _capture.messages = outer
-
-
 def _group_send(group: str, message: dict) -> None:
-    messages = getattr(_capture, "messages", None)
-    if messages is not None:
-        messages.append((group, message))
-        return
     layer = get_channel_layer()
     if layer is None:
         return
@@ -57,16 +37,19 @@ def _group_send(group: str, message: dict) -> None:
         logger.exception("broadcast to %s failed", group)
 
 
-def lot_changed_now(*, lot_id: int, kinds: list[str], snapshot: dict | None = None) -> None:
-    from .selectors import lot_get, lot_snapshot
+def lot_changed_message(*, lot_id: int, kinds: list[str], snapshot: dict) -> tuple[str, dict]:
+    """The group and the message of a lot's change. The bid path's callers that send from an
+    event loop (the hub, with what a bid worker handed back) send these themselves."""
+    return lot_group(lot_id), {
+        "type": "lot.changed", "lot": lot_id, "seq": snapshot["seq"], "kinds": kinds,
+        "snapshot": snapshot,
+    }  # fmt: skip
 
+
+def lot_changed_now(*, lot_id: int, kinds: list[str], snapshot: dict | None = None) -> None:
     if snapshot is None:
         snapshot = lot_snapshot(lot=lot_get(lot_id=lot_id))
-    _group_send(
-        lot_group(lot_id),
-        {"type": "lot.changed", "lot": lot_id, "seq": snapshot["seq"], "kinds": kinds,
-         "snapshot": snapshot},
-    )  # fmt: skip
+    _group_send(*lot_changed_message(lot_id=lot_id, kinds=kinds, snapshot=snapshot))
 
 
 def lot_changed_on_commit(*, lot_id: int, kinds: list[str], snapshot: dict | None = None) -> None:

@@ -9,6 +9,8 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
+from .storage import protocol_store
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,13 +20,16 @@ def protocol_schedule(lot_id: int) -> None:
     transaction.on_commit(lambda: protocol_generate.delay(lot_id))
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5)
+# The explicit name is the one the task had when it lived in ``auctions/protocol_tasks.py``:
+# messages already queued (and retries waiting in the broker) carry it, and a worker that did
+# not know it would drop them.
+@shared_task(
+    name="auctions.protocol_tasks.protocol_generate", bind=True, acks_late=True, max_retries=5
+)
 def protocol_generate(self, lot_id: int) -> int | None:
     """Store the buyer's PDF of the lot as its chain stands now. Safe to run twice: a copy
     already stored for the same chain head is kept. Returns the ``LotProtocol`` id, or None for
     a lot that is gone or not finished."""
-    from .protocol import protocol_store  # WeasyPrint is loaded only where PDFs are made
-
     try:
         stored = protocol_store(lot_id=lot_id)
     except OSError as exc:  # the storage is unavailable: try again later

@@ -24,11 +24,15 @@ from marketplace.core.asyncdb import db_async
 from marketplace.core.exceptions import ApplicationError
 from marketplace.verification.selectors import company_trade_block_reason
 
-from . import bid_workers, selectors, services
+from .. import selectors
+from ..bidding.outcomes import BidRequest
+from ..bidding.proxy import proxy_clear, proxy_set
+from ..bidding.withdraw import bid_withdraw
+from ..models import Application
+from ..standing import Viewer, ladder_entries, render
+from . import bid_batches
 from .broadcast import company_group, lot_group
 from .hub import hub
-from .models import Application
-from .standing import Viewer, ladder_entries, render
 
 logger = logging.getLogger(__name__)
 
@@ -347,7 +351,7 @@ class LotConsumer(AsyncWebsocketConsumer):
             outcome = await self._place(frame)
         except Exception:  # the database is away (or a fault outside any one bid): say so
             logger.exception("lot %s: a bid could not be placed", self.lot_id)
-            outcome = bid_workers.unavailable(self.language)
+            outcome = bid_batches.unavailable(self.language)
         if isinstance(outcome, ApplicationError):
             await self._emit({"type": "bid_result", "request_id": request_id, "ok": False,
                               "error": {"code": outcome.code, "message": outcome.message}})  # fmt: skip
@@ -366,7 +370,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         """The bid through the lot's queue: its BidResult, or the ApplicationError refusing it."""
         return await hub().bid(
             self.lot_id,
-            services.BidRequest(
+            BidRequest(
                 application_id=self.viewer.application_id, user=self.scope["user"],
                 amount=str(frame.get("amount", "")),
                 client_bid_id=str(frame.get("client_bid_id") or ""),
@@ -375,14 +379,14 @@ class LotConsumer(AsyncWebsocketConsumer):
         )  # fmt: skip
 
     async def _withdraw(self, frame, request_id):
-        await self._command(request_id, services.bid_withdraw)
+        await self._command(request_id, bid_withdraw)
 
     async def _proxy(self, frame, request_id):
         floor = frame.get("floor")
         if floor is None:
-            await self._command(request_id, services.proxy_clear)
+            await self._command(request_id, proxy_clear)
         else:
-            await self._command(request_id, services.proxy_set, floor=str(floor))
+            await self._command(request_id, proxy_set, floor=str(floor))
 
     async def _command(self, request_id, fn, **kwargs):
         if self.viewer.role != "supplier":

@@ -1,4 +1,4 @@
-"""The demo bidder bots (auctions/bots.py): their decisions on a view, and two bots bidding on a
+"""The demo bidder bots (demo/bots.py): their decisions on a view, and two bots bidding on a
 live lot through a real Daphne process over the websocket protocol, as a browser would."""
 
 from __future__ import annotations
@@ -6,27 +6,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import threading
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from auctions.bots import BotConfig, decide, run_bots
+from auctions.lifecycle import lot_close
 from auctions.lock_objects import lot_lock
 from auctions.models import Bid, BidKind, Lot, LotStatus
-from auctions.services import lot_close
+from demo.bots import BotConfig, decide, run_bots
+from tests.auctions.engine_setup import Auction
+from tests.servers import ROOT, database_url, free_port, listening
 from tests.waiting import wait_until
 
-from .engine_setup import Auction
-
-ROOT = Path(__file__).resolve().parents[2]
 STEP = Decimal("1000")  # engine_setup.Auction's step
 
 
@@ -84,26 +81,6 @@ def test_the_demo_bots_are_steel_and_fuel_on_each_open_demo_lot_never_baltic():
 
 
 # --- through a real server ----------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), 0.2).close()
-    except OSError:
-        return False
-    return True
-
-
-def database_url() -> str:
-    d = connection.settings_dict
-    password = f":{d['PASSWORD']}" if d.get("PASSWORD") else ""
-    return f"postgres://{d['USER']}{password}@{d['HOST']}:{d['PORT']}/{d['NAME']}"
 
 
 @contextlib.contextmanager

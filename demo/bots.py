@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 
+import websockets
+
 logger = logging.getLogger(__name__)
 
 SUBPROTOCOL = "tradefloor.v1"
@@ -124,8 +126,6 @@ class Bot:
     # --- the connection ------------------------------------------------------------------
 
     async def run(self) -> BotOutcome:
-        import websockets
-
         first, longest = self.config.backoff
         pause = first
         while not self.done:

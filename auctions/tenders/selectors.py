@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.categories.selectors import category_ancestors
-from marketplace.companies.models import Company, MembershipRole
+from marketplace.companies.models import Company, MembershipRole, VerificationStatus
 from marketplace.companies.selectors import user_company_ids, user_has_company_role
 from marketplace.core.exceptions import NotFoundError
 from marketplace.platforms.models import (
@@ -34,8 +34,9 @@ from marketplace.platforms.models import (
 )
 from marketplace.platforms.selectors import administered_platform_ids, user_is_platform_admin
 from marketplace.verification.selectors import company_can_trade, company_trade_block_reason
+from suppliers.models import SupplierProfile
 
-from .models import (
+from ..models import (
     Application,
     ApplicationStatus,
     Lot,
@@ -205,8 +206,6 @@ def tender_supplier_block_reason(
 
 def supplier_covers_category(*, company: Company | int, tender: Tender) -> bool:
     """Is the tender's category within the subtree of one of the supplier profile's categories?"""
-    from suppliers.models import SupplierProfile
-
     profile = SupplierProfile.objects.filter(company_id=_pk(company)).first()
     if profile is None:
         return False
@@ -241,8 +240,6 @@ def lot_get_visible(*, user, lot_id: int) -> Lot:
 
 def lots_due_for_closing(*, now) -> QuerySet[Lot]:
     """Published lots whose tender's applications deadline has passed."""
-    from .models import LotStatus
-
     return Lot.objects.filter(
         status=LotStatus.PUBLISHED, tender__applications_deadline__lte=now
     ).order_by("pk")
@@ -397,8 +394,6 @@ def supplier_companies_acting(*, user) -> QuerySet[Company]:
 def invitation_candidates(*, tender: Tender) -> QuerySet[Company]:
     """Suppliers a manager may invite: verified supplier companies taking part in the tender's
     platform, not the buyer, not invited yet."""
-    from marketplace.companies.models import VerificationStatus
-
     member = PlatformMembership.objects.filter(
         platform_id=tender.platform_id, status=ParticipationStatus.ACCEPTED
     ).values("company_id")

@@ -1,0 +1,94 @@
+"""The bid path's store on PostgreSQL: a batch's reads in one pipelined round trip
+(``pg_reads``), its writes held until the end of the batch and sent as one statement
+(``pg_writes``), and that statement sent with the COMMIT (``OneCommit``)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from marketplace.core.exceptions import NotFoundError
+
+from ..events import LOT_CHAIN_FIELDS
+from ..models import Application, Bid, Lot
+from . import pg_reads, pg_writes
+from .batch import BatchReads
+
+
+class DeferredWrites:
+    """The rows a batch of bids writes, held until ``flush`` writes them in one statement: the
+    bids (their ids taken from their sequence first, so each event can name its bid), their
+    events, the standings and the lot's row."""
+
+    deferred = True
+
+    def __init__(self, *, expected: int = 1, ids: list[int] = ()):
+        self.expected = expected
+        self.bids: list[Bid] = []
+        self.events: list | None = []
+        self.standings: dict[int, Application] = {}
+        self._ids: list[int] = list(ids)  # taken from the bids' sequence already
+
+    def bid(self, bid: Bid) -> None:
+        if not self._ids:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                    [Bid._meta.db_table, max(2, self.expected - len(self.bids) + 1)],
+                )
+                self._ids = [row[0] for row in cursor.fetchall()]
+        bid.pk = self._ids.pop(0)
+        self.bids.append(bid)
+
+    def standing(self, application: Application) -> None:
+        self.standings[application.pk] = application
+
+    def flush(self, *, lot: Lot | None = None, lot_fields=()) -> None:
+        """Write what the batch holds, and ``lot``'s ``lot_fields`` (with its event chain)."""
+        pg_writes.write(
+            bids=self.bids,
+            events=self.events,
+            standings=list(self.standings.values()),
+            lot=lot,
+            lot_fields=set(lot_fields) | set(LOT_CHAIN_FIELDS) if lot else (),
+        )
+        for row in self.bids:  # saved, as bulk_create leaves them
+            row._state.adding, row._state.db = False, connection.alias
+        self.bids, self.events, self.standings = [], [], {}
+
+
+class OneCommit:
+    """The writes and the COMMIT in one round trip. In pipeline mode a write is only queued, and
+    the commit (the atomic block's exit) sends it and syncs; an error of the write (a resend's
+    constraint) raises there, and the atomic block rolls back as for any failed commit. The
+    pipeline closes after it (``stack`` is entered before the block). Inside a caller's
+    transaction (``stack`` None) the block's exit is a savepoint's release, which would not
+    sync: there each write is sent at once."""
+
+    def __init__(self, stack: contextlib.ExitStack | None):
+        self.stack = stack
+
+    def before_write(self) -> None:
+        if self.stack is not None:
+            self.stack.enter_context(connection.connection.pipeline())
+            self.stack = None  # once: later lots' writes join the same pipeline
+
+
+class PostgresStore:
+    def read(self, *, lot_id: int, items: list, roles) -> BatchReads:
+        reads = pg_reads.read(lot_id=lot_id, items=items, roles=roles)
+        if reads.lot is None:
+            raise NotFoundError(_("No such lot."), code="lot_not_found")
+        return reads
+
+    def earlier(self, *, lot: Lot, pairs: list[tuple[int, str]]) -> dict:
+        return pg_reads.earlier(lot_id=lot.pk, pairs=pairs)
+
+    def writes(self, *, expected: int, ids: list[int]) -> DeferredWrites:
+        return DeferredWrites(expected=expected, ids=ids)
+
+    def before_write(self, stack: contextlib.ExitStack | None) -> Callable[[], None]:
+        return OneCommit(stack).before_write
