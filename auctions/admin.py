@@ -46,9 +46,18 @@ class LotInline(admin.StackedInline):
     show_change_link = True
     can_delete = False
     fields = [
-        "number", "title", "quantity", "unit", "start_price", "reserve_price", "incoterms",
-        "auction_format", "status", "starts_at", "failure_reason",
-    ]  # fmt: skip
+        "number",
+        "title",
+        "quantity",
+        "unit",
+        "start_price",
+        "reserve_price",
+        "incoterms",
+        "auction_format",
+        "status",
+        "starts_at",
+        "failure_reason",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -119,10 +128,22 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["supplier__legal_name", "lot__title", "lot__tender__title"]
     readonly_fields = [
-        "lot", "supplier", "submitted_by", "status", "terms_accepted_at", "initial_amount",
-        "criteria_values", "coefficient", "label", "reason", "decided_by", "decided_at",
-        "created_at", "current_amount", "current_at",
-    ]  # fmt: skip
+        "lot",
+        "supplier",
+        "submitted_by",
+        "status",
+        "terms_accepted_at",
+        "initial_amount",
+        "criteria_values",
+        "coefficient",
+        "label",
+        "reason",
+        "decided_by",
+        "decided_at",
+        "created_at",
+        "current_amount",
+        "current_at",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -137,8 +158,14 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ["answered_at"]
     search_fields = ["text", "answer", "tender__title"]
     readonly_fields = [
-        "tender", "lot", "asked_by_company", "asked_by", "asked_at", "answered_by", "answered_at",
-    ]  # fmt: skip
+        "tender",
+        "lot",
+        "asked_by_company",
+        "asked_by",
+        "asked_at",
+        "answered_by",
+        "answered_at",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -81,9 +81,15 @@ def event_append(
         prev_hash=prev, seq=seq, kind=kind, created_at=at, actor_id=actor_id, payload=stored
     )
     event = LotEvent(
-        lot=lot, seq=seq, kind=kind, payload=stored, actor_id=actor_id, created_at=at,
-        prev_hash=prev, hash=digest,
-    )  # fmt: skip
+        lot=lot,
+        seq=seq,
+        kind=kind,
+        payload=stored,
+        actor_id=actor_id,
+        created_at=at,
+        prev_hash=prev,
+        hash=digest,
+    )
     if pending is None:
         event.save(force_insert=True)
     else:
@@ -112,9 +118,13 @@ def chain_verify(*, lot_id: int) -> tuple[bool, int | None, str]:
                 f"entry {event.seq}: does not point to the previous entry's hash",
             )
         digest = event_hash(
-            prev_hash=prev, seq=event.seq, kind=event.kind, created_at=event.created_at,
-            actor_id=event.actor_id, payload=event.payload,
-        )  # fmt: skip
+            prev_hash=prev,
+            seq=event.seq,
+            kind=event.kind,
+            created_at=event.created_at,
+            actor_id=event.actor_id,
+            payload=event.payload,
+        )
         if digest != event.hash:
             return False, event.seq, f"entry {event.seq}: its content does not match its hash"
         prev = event.hash

@@ -95,9 +95,19 @@ def lot_start(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
         if first is not None:
             _advance(lot, first, now)
         lot_save(
-            lot, ["status", "ends_at", "original_ends_at", "best_amount", "best_application",
-                  "bid_count", "current_round", "current_turn", "turn_order"],
-        )  # fmt: skip
+            lot,
+            [
+                "status",
+                "ends_at",
+                "original_ends_at",
+                "best_amount",
+                "best_application",
+                "bid_count",
+                "current_round",
+                "current_turn",
+                "turn_order",
+            ],
+        )
         lot_changed_on_commit(lot_id=lot.pk, kinds=["started"])
         outbox.lot_started(lot=lot, actor=actor)
     return lot
@@ -121,10 +131,13 @@ def lot_pause(*, lot_id: int, user, reason: str, now: datetime | None = None) ->
             )
         remaining = lot.ends_at - now if lot.ends_at else None
         lot_transition(
-            lot=lot, to=LotStatus.PAUSED, actor=user, reason=reason,
+            lot=lot,
+            to=LotStatus.PAUSED,
+            actor=user,
+            reason=reason,
             payload={"remaining_seconds": remaining.total_seconds() if remaining else None},
             at=now,
-        )  # fmt: skip
+        )
         lot.paused_remaining = remaining
         lot.pause_reason = reason
         lot_save(lot, ["status", "paused_remaining", "pause_reason"])
@@ -229,10 +242,12 @@ def lot_award(*, lot_id: int, user, application_id: int | None = None, reason: s
         elif lot.status == LotStatus.APPLICATIONS_CLOSED:
             if not lot.allow_single_award or len(applications) != 1:
                 raise ConflictError(
-                    _("Only a lot with exactly one admitted participant may be awarded "
-                      "without an auction."),
+                    _(
+                        "Only a lot with exactly one admitted participant may be awarded "
+                        "without an auction."
+                    ),
                     code="direct_award_not_allowed",
-                )  # fmt: skip
+                )
             chosen = applications[0]
             if application_id and application_id != chosen.pk:
                 raise ApplicationError(_("No such participant."), code="not_a_bidder")
@@ -255,16 +270,27 @@ def lot_award(*, lot_id: int, user, application_id: int | None = None, reason: s
         try:
             with transaction.atomic():
                 award = Award.objects.create(
-                    lot=lot, application=chosen, bid=bid, amount=amount, reason=reason,
-                    awarded_by=user, awarded_at=now,
-                )  # fmt: skip
+                    lot=lot,
+                    application=chosen,
+                    bid=bid,
+                    amount=amount,
+                    reason=reason,
+                    awarded_by=user,
+                    awarded_at=now,
+                )
         except IntegrityError:
             raise ConflictError(
                 _("This lot has already been awarded."), code="already_awarded"
             ) from None
         deal = Deal.objects.create(
-            award=award, lot=lot, buyer_id=lot.tender.buyer_id, supplier_id=chosen.supplier_id,
-            price=amount, currency=lot.tender.currency, quantity=lot.quantity, unit=lot.unit,
+            award=award,
+            lot=lot,
+            buyer_id=lot.tender.buyer_id,
+            supplier_id=chosen.supplier_id,
+            price=amount,
+            currency=lot.tender.currency,
+            quantity=lot.quantity,
+            unit=lot.unit,
             terms={
                 "delivery_place": lot.delivery_place,
                 "delivery_date": lot.delivery_date.isoformat() if lot.delivery_date else None,
@@ -272,11 +298,14 @@ def lot_award(*, lot_id: int, user, application_id: int | None = None, reason: s
                 "tender": lot.tender_id,
                 "lot_number": lot.number,
             },
-        )  # fmt: skip
+        )
         lot_transition(
-            lot=lot, to=LotStatus.AWARDED, actor=user, reason=reason,
+            lot=lot,
+            to=LotStatus.AWARDED,
+            actor=user,
+            reason=reason,
             payload={"application": chosen.pk, "label": chosen.label, "amount": amount},
-        )  # fmt: skip
+        )
         lot_save(lot, ["status"])
         protocol_schedule(lot.pk)
         lot_changed_on_commit(lot_id=lot.pk, kinds=["awarded"])
@@ -305,9 +334,12 @@ def lot_suspend_for_outage(*, lot_id: int, now: datetime | None = None, actor=No
         lag_seconds = int((now - due_at).total_seconds())
         reason = _("scheduler outage of %(seconds)s seconds") % {"seconds": lag_seconds}
         lot_transition(
-            lot=lot, to=LotStatus.SUSPENDED, actor=actor, reason=reason,
+            lot=lot,
+            to=LotStatus.SUSPENDED,
+            actor=actor,
+            reason=reason,
             payload={"missed": missed, "due_at": due_at, "lag_seconds": lag_seconds},
-        )  # fmt: skip
+        )
         if missed == "close":
             lot.paused_remaining = final_phase(lot)
         # a lot rescheduled after an earlier outage keeps its final phase (paused_remaining)
@@ -317,7 +349,10 @@ def lot_suspend_for_outage(*, lot_id: int, now: datetime | None = None, actor=No
         lot.pause_reason = reason
         lot.last_scheduler_tick = now
         lot_transition(
-            lot=lot, to=LotStatus.AUCTION_SCHEDULED, actor=actor, reason=reason,
+            lot=lot,
+            to=LotStatus.AUCTION_SCHEDULED,
+            actor=actor,
+            reason=reason,
             payload={
                 "starts_at": lot.starts_at,
                 "final_phase_seconds": (
@@ -326,11 +361,18 @@ def lot_suspend_for_outage(*, lot_id: int, now: datetime | None = None, actor=No
                 "bids_kept": lot.bid_count,
                 "lag_seconds": lag_seconds,
             },
-        )  # fmt: skip
+        )
         lot_save(
-            lot, ["status", "starts_at", "ends_at", "paused_remaining", "pause_reason",
-                  "last_scheduler_tick"],
-        )  # fmt: skip
+            lot,
+            [
+                "status",
+                "starts_at",
+                "ends_at",
+                "paused_remaining",
+                "pause_reason",
+                "last_scheduler_tick",
+            ],
+        )
         lot_changed_on_commit(lot_id=lot.pk, kinds=["suspended", "rescheduled"])
         seq = lot.event_seq
         transaction.on_commit(lambda: enqueue_rescheduled_email(lot_id, seq), robust=True)
@@ -356,9 +398,11 @@ def lot_restart_after_outage(*, lot_id: int, now: datetime | None = None, actor=
         if lot.ends_at <= now:  # started later than the phase is long: give the whole phase
             lot.ends_at = now + phase
         lot_transition(
-            lot=lot, to=LotStatus.LIVE, actor=actor,
+            lot=lot,
+            to=LotStatus.LIVE,
+            actor=actor,
             payload={"ends_at": lot.ends_at, "after_outage": True},
-        )  # fmt: skip
+        )
         lot.paused_remaining = None
         lot.pause_reason = ""
         lot_save(lot, ["status", "ends_at", "paused_remaining", "pause_reason"])

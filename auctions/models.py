@@ -49,9 +49,11 @@ class Tender(models.Model):
     )
     currency = CurrencyField(_("currency"))
     participation = models.CharField(
-        _("participation"), max_length=16, choices=Participation.choices,
+        _("participation"),
+        max_length=16,
+        choices=Participation.choices,
         default=Participation.OPEN,
-    )  # fmt: skip
+    )
     questions_deadline = models.DateTimeField(_("questions deadline"))
     applications_deadline = models.DateTimeField(_("applications deadline"))
     auction_start = models.DateTimeField(_("auction start"))
@@ -59,9 +61,12 @@ class Tender(models.Model):
         _("reveal bidders' names to suppliers in the final results"), default=False
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=TenderStatus.choices, default=TenderStatus.DRAFT,
+        _("status"),
+        max_length=16,
+        choices=TenderStatus.choices,
+        default=TenderStatus.DRAFT,
         db_index=True,
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
@@ -172,17 +177,21 @@ class Lot(models.Model):
     title = models.CharField(_("item"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     quantity = models.DecimalField(
-        _("quantity"), max_digits=18, decimal_places=3,
+        _("quantity"),
+        max_digits=18,
+        decimal_places=3,
         validators=[MinValueValidator(Decimal("0.001"))],
-    )  # fmt: skip
+    )
     unit = models.CharField(_("unit"), max_length=32)
     start_price = MoneyAmountField(
         _("start (ceiling) price"), validators=[MinValueValidator(Decimal("0.01"))]
     )
     reserve_price = MoneyAmountField(
-        _("reserve price (hidden)"), null=True, blank=True,
+        _("reserve price (hidden)"),
+        null=True,
+        blank=True,
         help_text=_("The lot is not awarded above this price; never shown to suppliers."),
-    )  # fmt: skip
+    )
     delivery_place = models.CharField(_("delivery place"), max_length=300, blank=True)
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
     incoterms = models.CharField(
@@ -191,39 +200,56 @@ class Lot(models.Model):
 
     # --- Auction rules ----------------------------------------------------------------------
     auction_format = models.CharField(
-        _("auction format"), max_length=16, choices=AuctionFormat.choices,
+        _("auction format"),
+        max_length=16,
+        choices=AuctionFormat.choices,
         default=AuctionFormat.ENGLISH,
-    )  # fmt: skip
+    )
     step_kind = models.CharField(
-        _("minimum step given as"), max_length=8, choices=StepKind.choices,
+        _("minimum step given as"),
+        max_length=8,
+        choices=StepKind.choices,
         default=StepKind.PERCENT,
-    )  # fmt: skip
+    )
     step_value = models.DecimalField(
-        _("minimum step"), max_digits=18, decimal_places=2, default=Decimal("0.50"),
+        _("minimum step"),
+        max_digits=18,
+        decimal_places=2,
+        default=Decimal("0.50"),
         validators=[MinValueValidator(Decimal("0.01"))],
-    )  # fmt: skip
+    )
     step_bands = models.JSONField(
-        _("minimum step by price band"), default=list, blank=True,
-        help_text=_('Optional: [{"below": "50000", "step": "500"}, ...]: when the reference '
-                    "price is below a band's bound, that band's step (in the step's kind) applies."),
-    )  # fmt: skip
+        _("minimum step by price band"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Optional: [{"below": "50000", "step": "500"}, ...]: when the reference '
+            "price is below a band's bound, that band's step (in the step's kind) applies."
+        ),
+    )
     step_reference = models.CharField(
-        _("a bid must beat"), max_length=8, choices=StepReference.choices,
+        _("a bid must beat"),
+        max_length=8,
+        choices=StepReference.choices,
         default=StepReference.BEST,
-    )  # fmt: skip
+    )
     max_step_percent = models.DecimalField(
         # xgettext:no-python-format
         _("bids lower than this % under the reference need confirmation"),
-        max_digits=5, decimal_places=2, null=True, blank=True,
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
-    )  # fmt: skip
+    )
     tie_rule = models.CharField(
         _("ties"), max_length=16, choices=TieRule.choices, default=TieRule.EARLIER_FIRST
     )
     duration_seconds = models.PositiveIntegerField(
-        _("auction duration, seconds"), default=30 * 60,
+        _("auction duration, seconds"),
+        default=30 * 60,
         validators=[MinValueValidator(10), MaxValueValidator(7 * 24 * 3600)],
-    )  # fmt: skip
+    )
     soft_close_window_seconds = models.PositiveIntegerField(
         _("soft close window, seconds"), default=180
     )
@@ -231,9 +257,11 @@ class Lot(models.Model):
         _("soft close extension, seconds"), default=180
     )
     soft_close_max_rank = models.PositiveIntegerField(
-        _("only bids reaching this rank or better extend"), null=True, blank=True,
+        _("only bids reaching this rank or better extend"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1)],
-    )  # fmt: skip
+    )
     soft_close_max_extensions = models.PositiveIntegerField(
         _("at most this many extensions"), null=True, blank=True
     )
@@ -241,9 +269,11 @@ class Lot(models.Model):
         _("starts this long after the previous lot"), default=0
     )
     visibility = models.CharField(
-        _("what suppliers see"), max_length=16, choices=Visibility.choices,
+        _("what suppliers see"),
+        max_length=16,
+        choices=Visibility.choices,
         default=Visibility.RANK_AND_BEST,
-    )  # fmt: skip
+    )
     min_participants = models.PositiveIntegerField(
         _("minimum admitted participants"), default=2, validators=[MinValueValidator(1)]
     )
@@ -262,9 +292,12 @@ class Lot(models.Model):
 
     # --- Live state (written only under the lot's row lock) ---------------------------------
     status = models.CharField(
-        _("status"), max_length=24, choices=LotStatus.choices, default=LotStatus.DRAFT,
+        _("status"),
+        max_length=24,
+        choices=LotStatus.choices,
+        default=LotStatus.DRAFT,
         db_index=True,
-    )  # fmt: skip
+    )
     starts_at = models.DateTimeField(_("auction starts at"), null=True, blank=True, db_index=True)
     ends_at = models.DateTimeField(_("auction ends at"), null=True, blank=True, db_index=True)
     original_ends_at = models.DateTimeField(null=True, blank=True)
@@ -345,28 +378,40 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=ApplicationStatus.choices,
-        default=ApplicationStatus.SUBMITTED, db_index=True,
-    )  # fmt: skip
+        _("status"),
+        max_length=16,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+        db_index=True,
+    )
     terms_accepted_at = models.DateTimeField()
     initial_amount = MoneyAmountField(_("initial sealed offer"), null=True, blank=True)
     criteria_values = models.JSONField(
-        _("chosen criteria values"), default=dict, blank=True,
+        _("chosen criteria values"),
+        default=dict,
+        blank=True,
         help_text=_('{"criterion code": "value"} for weighted lots'),
-    )  # fmt: skip
+    )
     coefficient = models.DecimalField(
-        max_digits=20, decimal_places=12, default=Decimal(1),
+        max_digits=20,
+        decimal_places=12,
+        default=Decimal(1),
         help_text=_("1 + Σ values / (1 − Σ maxima): the weighted price is price / coefficient"),
-    )  # fmt: skip
+    )
     label = models.PositiveIntegerField(
-        _("anonymous label number"), null=True, blank=True,
+        _("anonymous label number"),
+        null=True,
+        blank=True,
         help_text=_('Shown to other suppliers as "Bidder #N"'),
-    )  # fmt: skip
+    )
     reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # Standing, written under the lot's lock: the bidder's current (lowest valid) price.
@@ -379,10 +424,11 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lot", "supplier"], name="application_one_per_lot"),
             models.UniqueConstraint(
-                fields=["lot", "label"], condition=Q(label__isnull=False),
+                fields=["lot", "label"],
+                condition=Q(label__isnull=False),
                 name="application_label_unique",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.supplier} → {self.lot}"
@@ -412,9 +458,10 @@ class Bid(ImmutableModel):
     placed_at = models.DateTimeField(db_index=True)
     note = models.TextField(blank=True)
     seal = models.CharField(
-        max_length=64, blank=True,
+        max_length=64,
+        blank=True,
         help_text="Sealed format: the random salt of the offer's commitment in the event log",
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["placed_at", "pk"]

@@ -189,8 +189,12 @@ def lot_closed(*, lot: Lot, bidders: int, actor=None) -> None:
 
 def lot_awarded(*, lot: Lot, award: Award, deal: Deal, actor) -> None:
     supplier = award.application.supplier_id
-    common = {"company": lot.tender.buyer_id, "platform": lot.tender.platform_id,
-              "audience": [supplier], "actor": actor}  # fmt: skip
+    common = {
+        "company": lot.tender.buyer_id,
+        "platform": lot.tender.platform_id,
+        "audience": [supplier],
+        "actor": actor,
+    }
     event_emit(
         "lot.awarded",
         **common,

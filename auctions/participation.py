@@ -66,9 +66,10 @@ def admitted(lot: Lot) -> list[Application]:
     # whether it may trade now (its verification, its participation in the lot's platform);
     # the rest of the row stays in the database.
     deferred = [
-        f"supplier__{f.name}" for f in Company._meta.concrete_fields
+        f"supplier__{f.name}"
+        for f in Company._meta.concrete_fields
         if f.name not in SUPPLIER_FIELDS
-    ]  # fmt: skip
+    ]
     return list(
         Application.objects.filter(lot=lot, status=ApplicationStatus.ADMITTED)
         .select_related("proxy", "supplier")

@@ -57,9 +57,12 @@ class StepRule:
 
     def step_at(self, reference: Decimal) -> Decimal:
         return min_step(
-            step_kind=self.kind, step_value=self.value, start_price=self.start_price,
-            bands=self.bands, reference=reference,
-        )  # fmt: skip
+            step_kind=self.kind,
+            step_value=self.value,
+            start_price=self.start_price,
+            bands=self.bands,
+            reference=reference,
+        )
 
 
 def bid_limit(

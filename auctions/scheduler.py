@@ -146,9 +146,14 @@ def tick(
     those that failed (logged; the pass goes on with the next lot)."""
     clock = now or timezone.now()
     result: dict[str, list[int]] = {
-        "started": [], "restarted": [], "advanced": [], "closed": [],
-        "applications_closed": [], "suspended": [], "errors": [],
-    }  # fmt: skip
+        "started": [],
+        "restarted": [],
+        "advanced": [],
+        "closed": [],
+        "applications_closed": [],
+        "suspended": [],
+        "errors": [],
+    }
     for due in lots_due(now=clock, batch=batch, exclude=exclude):
         try:
             with transaction.atomic():
@@ -172,9 +177,12 @@ def tick(
             continue
         result[key].append(lot.pk)
         logger.info(
-            "lot %s: %s (due %s, %.3f s late)", lot.pk, key, due_at.isoformat(),
+            "lot %s: %s (due %s, %.3f s late)",
+            lot.pk,
+            key,
+            due_at.isoformat(),
             (clock - due_at).total_seconds(),
-        )  # fmt: skip
+        )
     return result
 
 

@@ -40,9 +40,12 @@ def _max_bid(snapshot: dict, mine: dict | None) -> str | None:
         return None
     start = Decimal(snapshot["start_price"])
     rule = rules.StepRule(
-        kind=snapshot["step_kind"], value=Decimal(snapshot["step_value"]), start_price=start,
-        bands=snapshot["step_bands"], own_reference=snapshot["step_reference"] == "own",
-    )  # fmt: skip
+        kind=snapshot["step_kind"],
+        value=Decimal(snapshot["step_value"]),
+        start_price=start,
+        bands=snapshot["step_bands"],
+        own_reference=snapshot["step_reference"] == "own",
+    )
     entries = snapshot["entries"]
     limit, _reference, _step = rules.bid_limit(
         rule,

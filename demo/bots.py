@@ -131,9 +131,12 @@ class Bot:
         while not self.done:
             try:
                 async with websockets.connect(
-                    self.config.url, origin=self.config.origin, subprotocols=[SUBPROTOCOL],
-                    open_timeout=10, proxy=None,
-                ) as ws:  # fmt: skip
+                    self.config.url,
+                    origin=self.config.origin,
+                    subprotocols=[SUBPROTOCOL],
+                    open_timeout=10,
+                    proxy=None,
+                ) as ws:
                     self.outcome.connections += 1
                     pause = first
                     await self._session(ws)
@@ -145,9 +148,11 @@ class Bot:
                 await asyncio.sleep(pause * self.rng.uniform(0.8, 1.2))
                 pause = min(pause * 2, longest)
         logger.info(
-            "%s: stopped (%s) after %s bids", self.config.name, self.outcome.stopped,
+            "%s: stopped (%s) after %s bids",
+            self.config.name,
+            self.outcome.stopped,
             len(self.outcome.bids),
-        )  # fmt: skip
+        )
         return self.outcome
 
     async def _session(self, ws) -> None:
@@ -239,10 +244,14 @@ class Bot:
             n = next(self.ids)
             await ws.send(
                 json.dumps(
-                    {"type": "bid", "request_id": f"r-{n}", "amount": f"{amount:.2f}",
-                     "client_bid_id": f"{self.config.name}-{time.time_ns()}-{n}"}
+                    {
+                        "type": "bid",
+                        "request_id": f"r-{n}",
+                        "amount": f"{amount:.2f}",
+                        "client_bid_id": f"{self.config.name}-{time.time_ns()}-{n}",
+                    }
                 )
-            )  # fmt: skip
+            )
 
 
 async def run_bots(configs: list[BotConfig]) -> list[BotOutcome]:

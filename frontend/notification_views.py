@@ -124,11 +124,16 @@ def _preference_rows(user, posted=None) -> list[dict]:
             value = current[(user.pk, channel)]
             if posted is not None and posted.get(name):
                 value = posted[name]
-            channels.append({
-                "name": name, "channel": channel, "current": current[(user.pk, channel)],
-                "value": value, "label": Channel(channel).label,
-                "choices": [(mode, Mode(mode).label) for mode in kinds.CHANNEL_MODES[channel]],
-            })  # fmt: skip
+            channels.append(
+                {
+                    "name": name,
+                    "channel": channel,
+                    "current": current[(user.pk, channel)],
+                    "value": value,
+                    "label": Channel(channel).label,
+                    "choices": [(mode, Mode(mode).label) for mode in kinds.CHANNEL_MODES[channel]],
+                }
+            )
         rows.append({"kind": kind, "label": label, "channels": channels})
     return rows
 
@@ -181,23 +186,29 @@ class SubscriptionForm(forms.Form):
     company = forms.TypedChoiceField(label=gettext_lazy("Company"), coerce=int)
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     categories = forms.CharField(
-        label=gettext_lazy("Category codes"), required=False, max_length=2000,
+        label=gettext_lazy("Category codes"),
+        required=False,
+        max_length=2000,
         help_text=gettext_lazy(
             "CPV codes separated by commas, e.g. 09100000, 44000000; each takes in the "
             "categories below it. Leave empty for any category."
         ),
-    )  # fmt: skip
+    )
     regions = forms.CharField(
-        label=gettext_lazy("Regions"), required=False, max_length=1000,
+        label=gettext_lazy("Regions"),
+        required=False,
+        max_length=1000,
         help_text=gettext_lazy(
             "ISO 3166 codes separated by commas: a country (UA) or a region (UA-30). Leave "
             "empty for anywhere."
         ),
-    )  # fmt: skip
+    )
     keywords = forms.CharField(
-        label=gettext_lazy("Keywords"), required=False, max_length=500,
+        label=gettext_lazy("Keywords"),
+        required=False,
+        max_length=500,
         help_text=gettext_lazy("Words to find in the tender's title or description."),
-    )  # fmt: skip
+    )
     budget_min = forms.DecimalField(
         label=gettext_lazy("Budget from"), required=False, max_digits=18, decimal_places=2
     )
@@ -206,10 +217,12 @@ class SubscriptionForm(forms.Form):
     )
     currency = forms.ChoiceField(label=gettext_lazy("Currency of the budget"), required=False)
     platforms = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Platforms"), required=False, coerce=int,
+        label=gettext_lazy("Platforms"),
+        required=False,
+        coerce=int,
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("None ticked: any platform."),
-    )  # fmt: skip
+    )
     active = forms.BooleanField(
         label=gettext_lazy("Active (tell us of new tenders)"), required=False
     )
@@ -359,8 +372,10 @@ def subscription_edit_page(request, subscription_id: int):
     if request.method == "GET":
         form = SubscriptionForm(
             initial=SubscriptionForm.initial_for(subscription),
-            companies=companies, platforms=platforms, editing=True,
-        )  # fmt: skip
+            companies=companies,
+            platforms=platforms,
+            editing=True,
+        )
         return render(
             request, "frontend/notifications/subscription_edit.html", {**context, "form": form}
         )

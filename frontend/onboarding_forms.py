@@ -45,13 +45,17 @@ class CompanyRegisterForm(forms.Form):
     legal_name = forms.CharField(label=_("Legal name"), max_length=300)
     country = forms.ChoiceField(label=_("Country"))
     registration_number = forms.CharField(
-        label=_("Registration number"), max_length=40, required=False,
+        label=_("Registration number"),
+        max_length=40,
+        required=False,
         help_text=_("EDRPOU in Ukraine, OGRN in Russia, the trade register number elsewhere"),
-    )  # fmt: skip
+    )
     tax_id = forms.CharField(
-        label=_("Tax identifier"), max_length=40, required=False,
+        label=_("Tax identifier"),
+        max_length=40,
+        required=False,
         help_text=_("INN in Russia, the VAT number in the EU"),
-    )  # fmt: skip
+    )
     address = forms.CharField(
         label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -73,13 +77,15 @@ class CompanyRegisterForm(forms.Form):
         if check_url:
             # Checked field by field as the person types (htmx): see onboarding_views.
             for name, field in self.fields.items():
-                field.widget.attrs.update({
-                    "hx-post": check_url,
-                    "hx-trigger": "change, keyup changed delay:600ms",
-                    "hx-swap": "none",
-                    "hx-include": "closest form",
-                    "aria-describedby": f"err-{name}",
-                })  # fmt: skip
+                field.widget.attrs.update(
+                    {
+                        "hx-post": check_url,
+                        "hx-trigger": "change, keyup changed delay:600ms",
+                        "hx-swap": "none",
+                        "hx-include": "closest form",
+                        "aria-describedby": f"err-{name}",
+                    }
+                )
 
 
 class InvitationForm(forms.Form):

@@ -108,9 +108,12 @@ def company_register_page(request):
         else:
             messages.success(
                 request,
-                _("%(company)s is registered and you are its company admin. Next: submit it "
-                  "for verification.") % {"company": company.legal_name},
-            )  # fmt: skip
+                _(
+                    "%(company)s is registered and you are its company admin. Next: submit it "
+                    "for verification."
+                )
+                % {"company": company.legal_name},
+            )
             return redirect("frontend:company-verification", company.pk)
     return render(
         request, "frontend/onboarding/company_register.html", {"form": form}, status=status
@@ -175,7 +178,7 @@ def _company_action(request, company, call, *, done: str, leaving: bool = False)
 
 def _company_page(
     request, company, *, invite_form=None, apply_form=None, error: str = "", status: int = 200
-):  # fmt: skip
+):
     is_admin = company_selectors.user_has_company_role(
         user=request.user, company=company, roles=[MembershipRole.COMPANY_ADMIN]
     )
@@ -300,9 +303,11 @@ def invitation_revoke_page(request, company_id: int, invitation_id: int):
             company=company, invitation_id=invitation_id
         )
     return _company_action(
-        request, company, lambda: invitation_revoke(invitation=invitation, actor=request.user),
+        request,
+        company,
+        lambda: invitation_revoke(invitation=invitation, actor=request.user),
         done=_("The invitation to %(email)s is revoked.") % {"email": invitation.email},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -360,12 +365,13 @@ def member_roles_page(request, company_id: int, user_id: int):
         message = " ".join(str(e) for e in form.errors.get("roles", [])) or _("Choose the roles.")
         return _company_page(request, company, error=message, status=400)
     return _company_action(
-        request, company,
+        request,
+        company,
         lambda: membership_set_roles(
             company=company, actor=request.user, person=person, roles=form.cleaned_data["roles"]
         ),
         done=_("The roles of %(person)s are saved.") % {"person": person.email},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -373,10 +379,11 @@ def member_roles_page(request, company_id: int, user_id: int):
 def member_remove_page(request, company_id: int, user_id: int):
     company, person = _member(request, company_id, user_id)
     return _company_action(
-        request, company,
+        request,
+        company,
         lambda: membership_remove(company=company, actor=request.user, person=person),
         done=_("%(person)s is no longer in the company.") % {"person": person.email},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -385,10 +392,12 @@ def company_leave_page(request, company_id: int):
     with scoped():
         company = company_selectors.company_get_for_member(user=request.user, company_id=company_id)
     return _company_action(
-        request, company, lambda: membership_leave(company=company, user=request.user),
+        request,
+        company,
+        lambda: membership_leave(company=company, user=request.user),
         done=_("You have left %(company)s.") % {"company": company.legal_name},
         leaving=True,
-    )  # fmt: skip
+    )
 
 
 # --- Verification ------------------------------------------------------------------------------
@@ -396,7 +405,7 @@ def company_leave_page(request, company_id: int):
 
 def _verification_page(
     request, company, *, upload_form=None, submit_form=None, error: str = "", status: int = 200
-):  # fmt: skip
+):
     is_admin = company_selectors.user_has_company_role(
         user=request.user, company=company, roles=[MembershipRole.COMPANY_ADMIN]
     )

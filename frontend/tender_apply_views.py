@@ -36,9 +36,13 @@ def _acting_suppliers(request, tender: Tender):
 
 
 def render_tender_page(
-    request, tender: Tender, *, apply_form: ApplyForm | None = None,
-    question_form: QuestionForm | None = None, status: int = 200,
-):  # fmt: skip
+    request,
+    tender: Tender,
+    *,
+    apply_form: ApplyForm | None = None,
+    question_form: QuestionForm | None = None,
+    status: int = 200,
+):
     user = request.user
     now = timezone.now()
     suppliers = _acting_suppliers(request, tender)
@@ -121,11 +125,13 @@ def lot_apply(request, lot_id: int):
     if form.is_valid():
         try:
             applications.application_submit(
-                actor=request.user, lot=lot, supplier=form.cleaned_data["supplier"],
+                actor=request.user,
+                lot=lot,
+                supplier=form.cleaned_data["supplier"],
                 terms_accepted=form.cleaned_data["terms_accepted"],
                 initial_amount=form.cleaned_data["initial_amount"],
                 criteria_values=form.criteria_values() or None,
-            )  # fmt: skip
+            )
         except ApplicationError as exc:
             form.add_service_errors(exc)
         else:
@@ -172,9 +178,12 @@ def question_ask(request, tender_id: int):
     if form.is_valid():
         try:
             questions.question_ask(
-                actor=request.user, tender=tender, company=form.cleaned_data["supplier"],
-                text=form.cleaned_data["text"], lot=form.cleaned_data["lot"],
-            )  # fmt: skip
+                actor=request.user,
+                tender=tender,
+                company=form.cleaned_data["supplier"],
+                text=form.cleaned_data["text"],
+                lot=form.cleaned_data["lot"],
+            )
         except ApplicationError as exc:
             for name, field_messages in (exc.fields or {}).items():
                 for message in field_messages:

@@ -181,9 +181,11 @@ class StepBandsField(forms.CharField):
         kwargs.setdefault("label", _("Minimum step by price band"))
         kwargs.setdefault(
             "help_text",
-            _("Optional, one band a line: the bound and the step, e.g. “50000; 500”: "
-              "below 50,000 the step is 500 (in the step's kind)."),
-        )  # fmt: skip
+            _(
+                "Optional, one band a line: the bound and the step, e.g. “50000; 500”: "
+                "below 50,000 the step is 500 (in the step's kind)."
+            ),
+        )
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -217,10 +219,12 @@ class CriteriaField(forms.CharField):
         kwargs.setdefault("label", _("Criteria"))
         kwargs.setdefault(
             "help_text",
-            _("Weighted lots only, one criterion a line: code | title | option = value; "
-              "option = value. E.g. “delivery | Delivery time | within 10 days = 0.05; "
-              "later = 0”. Each criterion's largest values must add up to less than 1."),
-        )  # fmt: skip
+            _(
+                "Weighted lots only, one criterion a line: code | title | option = value; "
+                "option = value. E.g. “delivery | Delivery time | within 10 days = 0.05; "
+                "later = 0”. Each criterion's largest values must add up to less than 1."
+            ),
+        )
         super().__init__(**kwargs)
 
     def clean(self, value):

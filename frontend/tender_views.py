@@ -171,9 +171,12 @@ def tender_create(request):
         return _manage(tender.pk)
 
     return _checked_form(
-        request, "frontend/tenders/tender_form.html", context,
-        write=lambda fields: drafting.tender_create(actor=request.user, **fields), saved=saved,
-    )  # fmt: skip
+        request,
+        "frontend/tenders/tender_form.html",
+        context,
+        write=lambda fields: drafting.tender_create(actor=request.user, **fields),
+        saved=saved,
+    )
 
 
 def _not_a_draft(request, tender):
@@ -203,10 +206,12 @@ def tender_edit(request, tender_id: int):
         return _manage(tender.pk)
 
     return _checked_form(
-        request, "frontend/tenders/tender_form.html", context,
+        request,
+        "frontend/tenders/tender_form.html",
+        context,
         write=lambda fields: drafting.tender_update(actor=request.user, tender=tender, **fields),
         saved=saved,
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -248,9 +253,12 @@ def tender_manage(request, tender_id: int):
 def tender_publish(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
     return _act(
-        request, tender.pk, drafting.tender_publish, tender=tender,
+        request,
+        tender.pk,
+        drafting.tender_publish,
+        tender=tender,
         done=_("The tender is published: its lots take applications."),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -258,9 +266,13 @@ def tender_publish(request, tender_id: int):
 def tender_cancel(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
     return _act(
-        request, tender.pk, drafting.tender_cancel, tender=tender,
-        reason=request.POST.get("reason", ""), done=_("The tender is cancelled."),
-    )  # fmt: skip
+        request,
+        tender.pk,
+        drafting.tender_cancel,
+        tender=tender,
+        reason=request.POST.get("reason", ""),
+        done=_("The tender is cancelled."),
+    )
 
 
 @login_required
@@ -306,9 +318,13 @@ def lot_create(request, tender_id: int):
         return _manage(tender.pk)
 
     return _lot_form(
-        request, tender=tender, lot=None, form=form, saved=saved,
+        request,
+        tender=tender,
+        lot=None,
+        form=form,
+        saved=saved,
         write=lambda fields: drafting.lot_create(actor=request.user, tender=tender, **fields),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -325,9 +341,13 @@ def lot_edit(request, lot_id: int):
         return _manage(tender.pk)
 
     return _lot_form(
-        request, tender=tender, lot=lot, form=form, saved=saved,
+        request,
+        tender=tender,
+        lot=lot,
+        form=form,
+        saved=saved,
         write=lambda fields: drafting.lot_update(actor=request.user, lot=lot, **fields),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -335,9 +355,12 @@ def lot_edit(request, lot_id: int):
 def lot_delete(request, lot_id: int):
     lot = _managed_lot(request, lot_id)
     return _act(
-        request, lot.tender_id, drafting.lot_delete, lot=lot,
+        request,
+        lot.tender_id,
+        drafting.lot_delete,
+        lot=lot,
         done=_("Lot %(number)s is deleted.") % {"number": lot.number},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -345,9 +368,12 @@ def lot_delete(request, lot_id: int):
 def lot_close_applications(request, lot_id: int):
     lot = _managed_lot(request, lot_id)
     return _act(
-        request, lot.tender_id, scheduling.lot_applications_close, lot_id=lot.pk,
+        request,
+        lot.tender_id,
+        scheduling.lot_applications_close,
+        lot_id=lot.pk,
         done=_("Applications to lot %(number)s are closed.") % {"number": lot.number},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -418,9 +444,13 @@ def document_upload(request, tender_id: int):
         messages.error(request, _("Choose a file to upload."))
         return _manage(tender.pk)
     return _act(
-        request, tender.pk, documents.tender_document_upload, tender=tender,
-        done=_("The document is uploaded."), **form.cleaned_data,
-    )  # fmt: skip
+        request,
+        tender.pk,
+        documents.tender_document_upload,
+        tender=tender,
+        done=_("The document is uploaded."),
+        **form.cleaned_data,
+    )
 
 
 @login_required
@@ -432,9 +462,12 @@ def document_delete(request, tender_id: int, document_id: int):
     except NotFoundError as exc:
         raise _not_found(exc) from exc
     return _act(
-        request, tender.pk, documents.tender_document_delete, document=document,
+        request,
+        tender.pk,
+        documents.tender_document_delete,
+        document=document,
         done=_("The document is deleted."),
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -445,9 +478,10 @@ def document_download(request, tender_id: int, document_id: int):
         tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id)
         document = selectors.document_get(tender=tender, document_id=document_id)
         return private_file_response(
-            name=document.storage_name, filename=document.original_name,
+            name=document.storage_name,
+            filename=document.original_name,
             content_type=document.content_type,
-        )  # fmt: skip
+        )
     except NotFoundError as exc:
         raise _not_found(exc) from exc
 
@@ -462,9 +496,13 @@ def invitation_create(request, tender_id: int):
         messages.error(request, _("Choose a supplier to invite."))
         return _manage(tender.pk)
     return _act(
-        request, tender.pk, invitations.tender_invitation_create, tender=tender, supplier=supplier,
+        request,
+        tender.pk,
+        invitations.tender_invitation_create,
+        tender=tender,
+        supplier=supplier,
         done=_("%(company)s is invited.") % {"company": supplier.legal_name},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -475,9 +513,12 @@ def invitation_remove(request, tender_id: int, invitation_id: int):
     if invitation is None:
         raise Http404(_("No such invitation."))
     return _act(
-        request, tender.pk, invitations.tender_invitation_remove, invitation=invitation,
+        request,
+        tender.pk,
+        invitations.tender_invitation_remove,
+        invitation=invitation,
         done=_("The invitation is taken back."),
-    )  # fmt: skip
+    )
 
 
 # --- Applications and questions (the buyer's side) -------------------------------------------
@@ -488,10 +529,13 @@ def invitation_remove(request, tender_id: int, invitation_id: int):
 def application_admit(request, application_id: int):
     application = _managed_application(request, application_id)
     return _act(
-        request, application.lot.tender_id, applications.application_admit, application=application,
+        request,
+        application.lot.tender_id,
+        applications.application_admit,
+        application=application,
         done=_("%(company)s is admitted to lot %(number)s.")
         % {"company": application.supplier.legal_name, "number": application.lot.number},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -499,11 +543,14 @@ def application_admit(request, application_id: int):
 def application_reject(request, application_id: int):
     application = _managed_application(request, application_id)
     return _act(
-        request, application.lot.tender_id, applications.application_reject,
-        application=application, reason=request.POST.get("reason", ""),
+        request,
+        application.lot.tender_id,
+        applications.application_reject,
+        application=application,
+        reason=request.POST.get("reason", ""),
         done=_("The application of %(company)s is rejected.")
         % {"company": application.supplier.legal_name},
-    )  # fmt: skip
+    )
 
 
 @login_required
@@ -516,9 +563,13 @@ def question_answer(request, question_id: int):
     if not selectors.user_may_manage_tender(user=request.user, tender=question.tender):
         raise Http404(_("No such question."))
     return _act(
-        request, question.tender_id, questions.question_answer, question=question,
-        answer=request.POST.get("answer", ""), done=_("The answer is published."),
-    )  # fmt: skip
+        request,
+        question.tender_id,
+        questions.question_answer,
+        question=question,
+        answer=request.POST.get("answer", ""),
+        done=_("The answer is published."),
+    )
 
 
 def _int(value) -> int | None:

@@ -23,8 +23,11 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         await self.accept()
         if not user or not user.is_authenticated:
-            await self.send(json.dumps({"type": "refused", "code": "not_authenticated",
-                                        "message": "Log in first."}))  # fmt: skip
+            await self.send(
+                json.dumps(
+                    {"type": "refused", "code": "not_authenticated", "message": "Log in first."}
+                )
+            )
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.group = user_group(user.pk)
@@ -46,12 +49,26 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         if isinstance(frame, dict) and frame.get("type") == "ping":
             await self.send(json.dumps({"type": "pong", "server_time": timezone.now().isoformat()}))
             return
-        await self.send(json.dumps({"type": "error", "code": "bad_frame",
-                                    "message": 'Send {"type": "ping"} or nothing.'}))  # fmt: skip
+        await self.send(
+            json.dumps(
+                {
+                    "type": "error",
+                    "code": "bad_frame",
+                    "message": 'Send {"type": "ping"} or nothing.',
+                }
+            )
+        )
 
     async def notification_new(self, message):
-        await self.send(json.dumps({"type": "notification", "notification": message["notification"],
-                                    "unread": message["unread"]}))  # fmt: skip
+        await self.send(
+            json.dumps(
+                {
+                    "type": "notification",
+                    "notification": message["notification"],
+                    "unread": message["unread"],
+                }
+            )
+        )
 
     async def notification_count(self, message):
         await self.send(json.dumps({"type": "unread", "unread": message["unread"]}))

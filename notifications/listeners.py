@@ -55,9 +55,12 @@ def tender_invited(event) -> None:
 
     notify(
         users=company_people(event.payload["supplier"], SUPPLIER_ROLES),
-        kind=Kind.TENDER_INVITATION, key=f"tender_invited:{tender.pk}", build=build,
-        url=_tender_url(tender.pk), event=event,
-    )  # fmt: skip
+        kind=Kind.TENDER_INVITATION,
+        key=f"tender_invited:{tender.pk}",
+        build=build,
+        url=_tender_url(tender.pk),
+        event=event,
+    )
 
 
 @listener("application.admitted", "application.rejected", name="notifications.application")
@@ -90,9 +93,12 @@ def application_decided(event) -> None:
 
     notify(
         users=company_people(application.supplier_id, SUPPLIER_ROLES),
-        kind=Kind.APPLICATION_DECIDED, key=f"application:{event.pk}", build=build,
-        url=_tender_url(lot.tender_id), event=event,
-    )  # fmt: skip
+        kind=Kind.APPLICATION_DECIDED,
+        key=f"application:{event.pk}",
+        build=build,
+        url=_tender_url(lot.tender_id),
+        event=event,
+    )
 
 
 @listener("question.answered", name="notifications.question_answered")
@@ -111,10 +117,13 @@ def question_answered(event) -> None:
         return subject, body
 
     notify(
-        users=[question.asked_by], kind=Kind.QUESTION_ANSWERED,
-        key=f"question_answered:{question.pk}", build=build,
-        url=_tender_url(question.tender_id), event=event,
-    )  # fmt: skip
+        users=[question.asked_by],
+        kind=Kind.QUESTION_ANSWERED,
+        key=f"question_answered:{question.pk}",
+        build=build,
+        url=_tender_url(question.tender_id),
+        event=event,
+    )
 
 
 @listener("lot.outbid", name="notifications.outbid")
@@ -127,15 +136,21 @@ def outbid(event) -> None:
         names = {"lot": lot.title, "title": lot.tender.title}
         return (
             _("You were outbid: %(lot)s") % names,
-            _('Another offer now leads the live auction for lot "%(lot)s" of the tender '
-              '"%(title)s". Open the auction room to bid again before it closes.') % names,
-        )  # fmt: skip
+            _(
+                'Another offer now leads the live auction for lot "%(lot)s" of the tender '
+                '"%(title)s". Open the auction room to bid again before it closes.'
+            )
+            % names,
+        )
 
     notify(
         users=company_people(event.payload["supplier"], SUPPLIER_ROLES),
-        kind=Kind.OUTBID, key=f"outbid:{lot.pk}", build=build, url=_lot_url(lot.pk),
+        kind=Kind.OUTBID,
+        key=f"outbid:{lot.pk}",
+        build=build,
+        url=_lot_url(lot.pk),
         event=event,
-    )  # fmt: skip
+    )
 
 
 def _final_ranks(lot: Lot) -> dict[int, tuple[int, int]]:
@@ -169,23 +184,33 @@ def auction_result(event) -> None:
             if won:
                 return (
                     _("You won: %(lot)s") % names,
-                    _('Your company\'s offer won lot "%(lot)s" of the tender "%(title)s" at '
-                      "%(amount)s %(currency)s. The buyer will be in touch about the order.")
-                    % {**names, "amount": event.payload["amount"],
-                       "currency": event.payload["currency"]},
-                )  # fmt: skip
+                    _(
+                        'Your company\'s offer won lot "%(lot)s" of the tender "%(title)s" at '
+                        "%(amount)s %(currency)s. The buyer will be in touch about the order."
+                    )
+                    % {
+                        **names,
+                        "amount": event.payload["amount"],
+                        "currency": event.payload["currency"],
+                    },
+                )
             return (
                 _("The auction for %(lot)s was awarded to another offer") % names,
-                _('Lot "%(lot)s" of the tender "%(title)s" was awarded to another offer. '
-                  "Your company's final rank was %(rank)d of %(count)d.")
+                _(
+                    'Lot "%(lot)s" of the tender "%(title)s" was awarded to another offer. '
+                    "Your company's final rank was %(rank)d of %(count)d."
+                )
                 % {**names, "rank": rank[0], "count": rank[1]},
-            )  # fmt: skip
+            )
 
         notify(
             users=company_people(application.supplier_id, SUPPLIER_ROLES),
-            kind=Kind.AUCTION_RESULT, key=f"auction_result:{lot.pk}", build=build,
-            url=_lot_url(lot.pk), event=event,
-        )  # fmt: skip
+            kind=Kind.AUCTION_RESULT,
+            key=f"auction_result:{lot.pk}",
+            build=build,
+            url=_lot_url(lot.pk),
+            event=event,
+        )
 
 
 @listener("company.verification_submitted", name="notifications.verification_submitted")
@@ -202,10 +227,13 @@ def verification_submitted(event) -> None:
         )
 
     notify(
-        users=reviewers(), kind=Kind.VERIFICATION_SUBMITTED,
-        key=f"verification_submitted:{event.payload['submission']}", build=build,
-        url=reverse("frontend:review-queue"), event=event,
-    )  # fmt: skip
+        users=reviewers(),
+        kind=Kind.VERIFICATION_SUBMITTED,
+        key=f"verification_submitted:{event.payload['submission']}",
+        build=build,
+        url=reverse("frontend:review-queue"),
+        event=event,
+    )
 
 
 @listener("company.verified", "company.verification_changed", name="notifications.verification")
@@ -227,9 +255,12 @@ def verification_decided(event) -> None:
 
     notify(
         users=company_people(decision.company_id, ("company_admin",)),
-        kind=Kind.VERIFICATION_DECIDED, key=f"verification_decided:{decision.pk}", build=build,
-        url=reverse("frontend:company-verification", args=[decision.company_id]), event=event,
-    )  # fmt: skip
+        kind=Kind.VERIFICATION_DECIDED,
+        key=f"verification_decided:{decision.pk}",
+        build=build,
+        url=reverse("frontend:company-verification", args=[decision.company_id]),
+        event=event,
+    )
 
 
 @listener("company.document_expiring", name="notifications.document_expiring")
@@ -250,9 +281,12 @@ def document_expiring(event) -> None:
 
     notify(
         users=company_people(document.company_id, ("company_admin",)),
-        kind=Kind.DOCUMENT_EXPIRING, key=f"document_expiring:{document.pk}", build=build,
-        url=reverse("frontend:company-verification", args=[document.company_id]), event=event,
-    )  # fmt: skip
+        kind=Kind.DOCUMENT_EXPIRING,
+        key=f"document_expiring:{document.pk}",
+        build=build,
+        url=reverse("frontend:company-verification", args=[document.company_id]),
+        event=event,
+    )
 
 
 @listener("tender.published", name="notifications.tender_match")
@@ -272,18 +306,26 @@ def tender_match(event) -> None:
         def build(names=names):
             return (
                 _("New tender: %(title)s") % {"title": tender.title},
-                _('The tender "%(title)s" of %(buyer)s matches your subscription '
-                  '"%(name)s". Applications are accepted until %(deadline)s (UTC).')
-                % {"title": tender.title, "buyer": tender.buyer.legal_name,
-                   "name": '", "'.join(names),
-                   "deadline": tender.applications_deadline.strftime("%Y-%m-%d %H:%M")},
-            )  # fmt: skip
+                _(
+                    'The tender "%(title)s" of %(buyer)s matches your subscription '
+                    '"%(name)s". Applications are accepted until %(deadline)s (UTC).'
+                )
+                % {
+                    "title": tender.title,
+                    "buyer": tender.buyer.legal_name,
+                    "name": '", "'.join(names),
+                    "deadline": tender.applications_deadline.strftime("%Y-%m-%d %H:%M"),
+                },
+            )
 
         notify(
             users=company_people(company_id, SUPPLIER_ROLES),
-            kind=Kind.TENDER_MATCH, key=f"tender_match:{tender.pk}", build=build,
-            url=_tender_url(tender.pk), event=event,
-        )  # fmt: skip
+            kind=Kind.TENDER_MATCH,
+            key=f"tender_match:{tender.pk}",
+            build=build,
+            url=_tender_url(tender.pk),
+            event=event,
+        )
 
 
 @listener("webhook.endpoint_disabled", name="notifications.webhook_disabled")
@@ -293,13 +335,17 @@ def webhook_disabled(event) -> None:
     def build():
         return (
             _("A webhook endpoint was switched off"),
-            _("Deliveries to %(url)s kept failing, so it was switched off: %(reason)s Fix the "
-              "endpoint, then switch it on again; the failed deliveries can be sent again.")
+            _(
+                "Deliveries to %(url)s kept failing, so it was switched off: %(reason)s Fix the "
+                "endpoint, then switch it on again; the failed deliveries can be sent again."
+            )
             % {"url": event.payload["url"], "reason": event.payload["reason"]},
-        )  # fmt: skip
+        )
 
     notify(
         users=company_people(company_id, ("company_admin",)),
-        kind=Kind.WEBHOOK_DISABLED, key=f"webhook_disabled:{event.pk}", build=build,
+        kind=Kind.WEBHOOK_DISABLED,
+        key=f"webhook_disabled:{event.pk}",
+        build=build,
         event=event,
-    )  # fmt: skip
+    )

@@ -42,11 +42,16 @@ def auction_reminders_send(*, now: datetime | None = None) -> int:
             return (
                 _("The auction for %(lot)s starts in %(minutes)d minutes")
                 % {"lot": lot.title, "minutes": minutes},
-                _('The auction for lot "%(lot)s" of the tender "%(title)s" starts at %(time)s '
-                  "(UTC). Open the auction page to take part.")
-                % {"lot": lot.title, "title": lot.tender.title,
-                   "time": starts.strftime("%Y-%m-%d %H:%M")},
-            )  # fmt: skip
+                _(
+                    'The auction for lot "%(lot)s" of the tender "%(title)s" starts at %(time)s '
+                    "(UTC). Open the auction page to take part."
+                )
+                % {
+                    "lot": lot.title,
+                    "title": lot.tender.title,
+                    "time": starts.strftime("%Y-%m-%d %H:%M"),
+                },
+            )
 
         made += len(notify(users=people, kind=Kind.AUCTION_SOON, key=key, build=build, url=url))
     return made

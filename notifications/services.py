@@ -72,10 +72,17 @@ def notify(
             title, body = build()
         rows.append(
             Notification(
-                user=user, kind=kind, key=key, title=str(title)[:300], body=str(body), url=url,
-                event=event, in_app=in_app, email_mode=email,
+                user=user,
+                kind=kind,
+                key=key,
+                title=str(title)[:300],
+                body=str(body),
+                url=url,
+                event=event,
+                in_app=in_app,
+                email_mode=email,
             )
-        )  # fmt: skip
+        )
     if not rows:
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
@@ -104,9 +111,14 @@ def _after_commit(live: list[int], instant: list[int]) -> None:
 
 def _payload(n: Notification) -> dict:
     return {
-        "id": n.pk, "kind": n.kind, "title": n.title, "body": n.body, "url": n.url,
-        "created_at": n.created_at.isoformat(), "read": n.read_at is not None,
-    }  # fmt: skip
+        "id": n.pk,
+        "kind": n.kind,
+        "title": n.title,
+        "body": n.body,
+        "url": n.url,
+        "created_at": n.created_at.isoformat(),
+        "read": n.read_at is not None,
+    }
 
 
 def unread_count(*, user) -> int:
@@ -128,9 +140,12 @@ def push_new(*, notification_ids: list[int]) -> None:
     for n in Notification.objects.filter(pk__in=notification_ids).select_related("user"):
         _send(
             user_group(n.user_id),
-            {"type": "notification.new", "notification": _payload(n),
-             "unread": unread_count(user=n.user)},
-        )  # fmt: skip
+            {
+                "type": "notification.new",
+                "notification": _payload(n),
+                "unread": unread_count(user=n.user),
+            },
+        )
 
 
 def _push_count(user) -> None:

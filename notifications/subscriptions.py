@@ -22,8 +22,17 @@ from .models import TenderSubscription
 
 KEEPER_ROLES = ("company_admin", "bidder")
 MAX_PER_COMPANY = 50
-FIELDS = ("name", "categories", "regions", "keywords", "budget_min", "budget_max", "currency",
-          "platforms", "active")  # fmt: skip
+FIELDS = (
+    "name",
+    "categories",
+    "regions",
+    "keywords",
+    "budget_min",
+    "budget_max",
+    "currency",
+    "platforms",
+    "active",
+)
 
 
 def subscription_companies(*, user) -> set[int]:

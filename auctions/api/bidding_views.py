@@ -68,9 +68,11 @@ class StandingSerializer(serializers.Serializer):
 class BidInputSerializer(serializers.Serializer):
     amount = serializers.CharField(help_text='The amount as a decimal string, e.g. "98500.00".')
     client_bid_id = serializers.CharField(
-        max_length=64, required=False, allow_blank=True,
+        max_length=64,
+        required=False,
+        allow_blank=True,
         help_text="Your id for this bid; resending it returns the first result (idempotency).",
-    )  # fmt: skip
+    )
     confirm = serializers.BooleanField(
         required=False, default=False, help_text="Confirm a bid far below the reference price."
     )
@@ -216,10 +218,12 @@ class BidsView(LotApiView):
         data = BidInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = place.bid_place(
-            lot_id=lot_id, user=request.user, amount=data.validated_data["amount"],
+            lot_id=lot_id,
+            user=request.user,
+            amount=data.validated_data["amount"],
             client_bid_id=data.validated_data.get("client_bid_id", ""),
             confirm=data.validated_data["confirm"],
-        )  # fmt: skip
+        )
         return _bid_response(result, lot_id=lot_id, user=request.user)
 
 
@@ -274,18 +278,29 @@ class SurrogateBidView(LotApiView):
     @extend_schema(
         operation_id="lot_surrogate_bid_place",
         request=SurrogateBidInputSerializer,
-        responses={201: BidResultSerializer, 200: BidResultSerializer, 400: ERR, 403: ERR,
-                   404: ERR, 409: ERR},
+        responses={
+            201: BidResultSerializer,
+            200: BidResultSerializer,
+            400: ERR,
+            403: ERR,
+            404: ERR,
+            409: ERR,
+        },
         summary="The buyer enters a bid for a supplier who lost its connection",
-    )  # fmt: skip
+    )
     def post(self, request, lot_id: int):
         data = SurrogateBidInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         result = place.surrogate_bid_place(
-            lot_id=lot_id, user=request.user, application_id=v["application"], amount=v["amount"],
-            reason=v["reason"], client_bid_id=v.get("client_bid_id", ""), confirm=v["confirm"],
-        )  # fmt: skip
+            lot_id=lot_id,
+            user=request.user,
+            application_id=v["application"],
+            amount=v["amount"],
+            reason=v["reason"],
+            client_bid_id=v.get("client_bid_id", ""),
+            confirm=v["confirm"],
+        )
         return _bid_response(result, lot_id=lot_id, user=request.user)
 
 
@@ -373,9 +388,11 @@ class AwardView(LotApiView):
         data = AwardInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         award = lifecycle.lot_award(
-            lot_id=lot_id, user=request.user, application_id=data.validated_data["application"],
+            lot_id=lot_id,
+            user=request.user,
+            application_id=data.validated_data["application"],
             reason=data.validated_data["reason"],
-        )  # fmt: skip
+        )
         return Response(DealOutputSerializer(award.deal).data, status=status.HTTP_201_CREATED)
 
 

@@ -70,10 +70,11 @@ class TenderDocumentDetailApi(GenericAPIView):
         tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id)
         document = selectors.document_get(tender=tender, document_id=document_id)
         return private_file_response(
-            name=document.storage_name, filename=document.original_name,
+            name=document.storage_name,
+            filename=document.original_name,
             content_type=document.content_type,
             missing_message=_("The file of this document is missing."),
-        )  # fmt: skip
+        )
 
     @extend_schema(
         tags=TAGS,

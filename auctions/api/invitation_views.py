@@ -65,9 +65,12 @@ class TenderInvitationListCreateApi(GenericAPIView):
         data = TenderInvitationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         supplier = lookup(
-            Company, data.validated_data["supplier"], field="supplier", code="supplier_not_found",
+            Company,
+            data.validated_data["supplier"],
+            field="supplier",
+            code="supplier_not_found",
             message=_("No company has this id."),
-        )  # fmt: skip
+        )
         invitation = invitations.tender_invitation_create(
             actor=request.user, tender=tender, supplier=supplier
         )

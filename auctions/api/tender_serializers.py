@@ -243,9 +243,13 @@ class LotInputSerializer(serializers.Serializer):
     step_bands = StepBandSerializer(many=True, required=False)
     step_reference = serializers.ChoiceField(choices=StepReference.choices, required=False)
     max_step_percent = serializers.DecimalField(
-        max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal("100"),
-        required=False, allow_null=True,
-    )  # fmt: skip
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        required=False,
+        allow_null=True,
+    )
     tie_rule = serializers.ChoiceField(choices=TieRule.choices, required=False)
     duration_seconds = serializers.IntegerField(
         min_value=10, max_value=7 * 24 * 3600, required=False

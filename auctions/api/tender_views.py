@@ -101,18 +101,24 @@ class TenderListCreateApi(GenericAPIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         platform = lookup(
-            Platform, fields.pop("platform"), field="platform", code="platform_not_found",
+            Platform,
+            fields.pop("platform"),
+            field="platform",
+            code="platform_not_found",
             message=_("No platform has this id."),
-        )  # fmt: skip
+        )
         buyer_id = fields.pop("buyer")
         if buyer_id not in user_company_ids(user=request.user):
             message = _("You are not a member of this company.")
             raise ApplicationError(message, code="not_company_member", fields={"buyer": [message]})
         buyer = Company.objects.get(pk=buyer_id)
         fields["category"] = lookup(
-            Category, fields["category"], field="category", code="category_not_found",
+            Category,
+            fields["category"],
+            field="category",
+            code="category_not_found",
             message=_("No category has this id."),
-        )  # fmt: skip
+        )
         tender = drafting.tender_create(
             actor=request.user, platform=platform, buyer=buyer, **fields
         )
@@ -156,9 +162,12 @@ class TenderDetailApi(GenericAPIView):
         fields = dict(data.validated_data)
         if "category" in fields:
             fields["category"] = lookup(
-                Category, fields["category"], field="category", code="category_not_found",
+                Category,
+                fields["category"],
+                field="category",
+                code="category_not_found",
                 message=_("No category has this id."),
-            )  # fmt: skip
+            )
         tender = drafting.tender_update(actor=request.user, tender=tender, **fields)
         return Response(_tender_out(request, tender))
 

@@ -171,14 +171,20 @@ def _queries() -> dict:
     app_fields, app_cols = columns(Application, "a")
     supplier_fields, supplier_cols = columns(Company, "s", SUPPLIER_FIELDS)
     proxy_fields, proxy_cols = columns(ProxyBid, "p")
-    table = {m: qn(m._meta.db_table) for m in (Lot, Tender, Bid, Application, Company, ProxyBid,
-                                                Membership, PlatformMembership)}  # fmt: skip
+    table = {
+        m: qn(m._meta.db_table)
+        for m in (Lot, Tender, Bid, Application, Company, ProxyBid, Membership, PlatformMembership)
+    }
     return {
-        "lot_fields": lot_fields, "tender_fields": tender_fields, "bid_fields": bid_fields,
-        "application_fields": app_fields, "supplier_fields": supplier_fields,
+        "lot_fields": lot_fields,
+        "tender_fields": tender_fields,
+        "bid_fields": bid_fields,
+        "application_fields": app_fields,
+        "supplier_fields": supplier_fields,
         "proxy_fields": proxy_fields,
         "lock": lot_lock_statement(
-            columns=f"{lot_cols}, {tender_cols}", join=f"JOIN {table[Tender]} t ON t.id = l.tender_id"
+            columns=f"{lot_cols}, {tender_cols}",
+            join=f"JOIN {table[Tender]} t ON t.id = l.tender_id",
         ),
         # The lot's bids with these (application id, client bid id) pairs, given as arrays;
         # the unique index's condition is repeated so that the index applies.
@@ -212,4 +218,4 @@ def _queries() -> dict:
             f"SELECT nextval(pg_get_serial_sequence('{Bid._meta.db_table}', 'id')) "  # noqa: S608
             "FROM generate_series(1, %s)"
         ),
-    }  # fmt: skip
+    }

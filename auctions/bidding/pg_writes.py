@@ -42,12 +42,22 @@ def _same(value):
 # Decimal as its exact text; a datetime with its offset; a JSON field's value as it is (nested:
 # stored as the ORM stores it, json.dumps of the value, since no field here has an encoder).
 _CONVERTERS: dict[str, Callable] = {
-    "AutoField": _same, "BigAutoField": _same, "IntegerField": _same, "BigIntegerField": _same,
-    "SmallIntegerField": _same, "PositiveIntegerField": _same,
-    "PositiveSmallIntegerField": _same, "PositiveBigIntegerField": _same,
-    "ForeignKey": _same, "OneToOneField": _same, "BooleanField": _same,
-    "CharField": _text, "TextField": _text, "DecimalField": _text, "DateTimeField": _iso,
-}  # fmt: skip
+    "AutoField": _same,
+    "BigAutoField": _same,
+    "IntegerField": _same,
+    "BigIntegerField": _same,
+    "SmallIntegerField": _same,
+    "PositiveIntegerField": _same,
+    "PositiveSmallIntegerField": _same,
+    "PositiveBigIntegerField": _same,
+    "ForeignKey": _same,
+    "OneToOneField": _same,
+    "BooleanField": _same,
+    "CharField": _text,
+    "TextField": _text,
+    "DecimalField": _text,
+    "DateTimeField": _iso,
+}
 
 
 def _converter(field: Field) -> Callable:
@@ -72,10 +82,13 @@ class _Table:
 
     def document(self, rows: Iterable[Model]) -> str:
         return json.dumps(
-            [{column: convert(getattr(row, attname)) for column, attname, convert in self.pairs}
-             for row in rows],
-            ensure_ascii=False, separators=(",", ":"),
-        )  # fmt: skip
+            [
+                {column: convert(getattr(row, attname)) for column, attname, convert in self.pairs}
+                for row in rows
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
     def insert(self) -> str:
         columns = ", ".join(self.quoted)
@@ -97,8 +110,10 @@ def _events() -> _Table:
 
 @cache
 def _standings() -> _Table:
-    return _Table(Application, [Application._meta.get_field(n)
-                                for n in ("id", "current_amount", "current_at")])  # fmt: skip
+    return _Table(
+        Application,
+        [Application._meta.get_field(n) for n in ("id", "current_amount", "current_at")],
+    )
 
 
 @cache
@@ -107,9 +122,13 @@ def _lot(names: tuple[str, ...]) -> _Table:
 
 
 def write(
-    *, bids: list[Bid], events: list[LotEvent], standings: list[Application],
-    lot: Lot | None, lot_fields: Iterable[str] = (),
-) -> None:  # fmt: skip
+    *,
+    bids: list[Bid],
+    events: list[LotEvent],
+    standings: list[Application],
+    lot: Lot | None,
+    lot_fields: Iterable[str] = (),
+) -> None:
     """Write the batch in one statement (inside the batch's transaction, the lot locked)."""
     parts: list[str] = []
     params: list[str] = []

@@ -71,10 +71,16 @@ def bid_place(
     else:
         check_member = True
     return _bid(
-        lot_id=lot_id, application_id=application_id, user=user, amount=value,
-        client_bid_id=client_bid_id, confirm=confirm, kind=BidKind.MANUAL, now=now,
+        lot_id=lot_id,
+        application_id=application_id,
+        user=user,
+        amount=value,
+        client_bid_id=client_bid_id,
+        confirm=confirm,
+        kind=BidKind.MANUAL,
+        now=now,
         check_member=check_member,
-    )  # fmt: skip
+    )
 
 
 def bids_place(*, lot_id: int, requests: list[BidRequest]) -> list[BidResult | ApplicationError]:
@@ -180,11 +186,16 @@ def _bid_items(requests: list[BidRequest]) -> list[BidItem | ApplicationError]:
                 client_bid_id = parse_client_bid_id(r.client_bid_id)
             items.append(
                 BidItem(
-                    application_id=r.application_id, user=r.user, amount=amount,
-                    client_bid_id=client_bid_id, confirm=r.confirm,
-                    kind=BidKind.MANUAL, check_member=True, language=r.language,
+                    application_id=r.application_id,
+                    user=r.user,
+                    amount=amount,
+                    client_bid_id=client_bid_id,
+                    confirm=r.confirm,
+                    kind=BidKind.MANUAL,
+                    check_member=True,
+                    language=r.language,
                 )
-            )  # fmt: skip
+            )
         except ApplicationError as exc:
             items.append(exc)
     return items
@@ -207,9 +218,11 @@ def _bid_alone(
     except Exception:
         logger.exception("bid %r on lot %s failed", item.client_bid_id, lot_id)
         return BidFailed(
-            _("This bid could not be placed because of an error on our side; it was not "
-              "recorded. We have been told of it."),
-        ), None  # fmt: skip
+            _(
+                "This bid could not be placed because of an error on our side; it was not "
+                "recorded. We have been told of it."
+            ),
+        ), None
 
 
 def surrogate_bid_place(
@@ -239,10 +252,16 @@ def surrogate_bid_place(
     if not Application.objects.filter(pk=application_id, lot_id=lot_id).exists():
         raise NotFoundError(_("No such application in this lot."), code="application_not_found")
     return _bid(
-        lot_id=lot_id, application_id=application_id, user=user, amount=value,
-        client_bid_id=parse_client_bid_id(client_bid_id), confirm=confirm,
-        kind=BidKind.SURROGATE, now=now, note=reason,
-    )  # fmt: skip
+        lot_id=lot_id,
+        application_id=application_id,
+        user=user,
+        amount=value,
+        client_bid_id=parse_client_bid_id(client_bid_id),
+        confirm=confirm,
+        kind=BidKind.SURROGATE,
+        now=now,
+        note=reason,
+    )
 
 
 def _language(code: str | None):
@@ -264,9 +283,16 @@ def _bid(
     check_member: bool = False,
 ) -> BidResult:
     item = BidItem(
-        application_id=application_id, user=user, amount=amount, client_bid_id=client_bid_id,
-        confirm=confirm, kind=kind, now=now, note=note, check_member=check_member,
-    )  # fmt: skip
+        application_id=application_id,
+        user=user,
+        amount=amount,
+        client_bid_id=client_bid_id,
+        confirm=confirm,
+        kind=kind,
+        now=now,
+        note=note,
+        check_member=check_member,
+    )
     try:
         (outcome,), change = _bids(lot_id=lot_id, items=[item])
     except IntegrityError:
@@ -330,10 +356,13 @@ def _bids_locked(
         try:
             with _language(item.language):
                 result = _bid_one(
-                    lot=lot, item=item, applications=applications,
-                    application=by_id.get(item.application_id), members=members,
+                    lot=lot,
+                    item=item,
+                    applications=applications,
+                    application=by_id.get(item.application_id),
+                    members=members,
                     writes=writes,
-                )  # fmt: skip
+                )
         except ApplicationError as exc:
             outcomes.append(exc)
             continue
@@ -348,11 +377,12 @@ def _bids_locked(
         writes.flush(
             lot=lot,
             lot_fields=["best_amount", "best_application", "bid_count", "ends_at", "extensions"],
-        )  # fmt: skip
+        )
         change = LotChanged(
-            lot_id=lot.pk, kinds=["bid"],
+            lot_id=lot.pk,
+            kinds=["bid"],
             snapshot=lot_snapshot(lot=lot, applications=applications),
-        )  # fmt: skip
+        )
         return outcomes, change
     return outcomes, None
 
@@ -360,9 +390,10 @@ def _bids_locked(
 def _answer_resends(store, lot: Lot, items: list[BidItem], outcomes: list) -> None:
     """The refused bids of a batch that were resends of committed bids: answered with those."""
     refused = [
-        (n, item) for n, (item, outcome) in enumerate(zip(items, outcomes, strict=True))
+        (n, item)
+        for n, (item, outcome) in enumerate(zip(items, outcomes, strict=True))
         if item.client_bid_id and isinstance(outcome, ApplicationError)
-    ]  # fmt: skip
+    ]
     if not refused:
         return
     found = store.earlier(
@@ -413,21 +444,37 @@ def _bid_one(
     amount = item.amount
     fmt = format_of(lot)
     fmt.check_bid(
-        lot=lot, application=application, applications=applications, amount=amount,
+        lot=lot,
+        application=application,
+        applications=applications,
+        amount=amount,
         confirm=item.confirm,
-    )  # fmt: skip
+    )
     if fmt.sealed:
         bid, extended = record_sealed_offer(
-            lot=lot, application=application, applications=applications, amount=amount,
-            kind=item.kind, user=item.user, client_bid_id=item.client_bid_id, now=now,
+            lot=lot,
+            application=application,
+            applications=applications,
+            amount=amount,
+            kind=item.kind,
+            user=item.user,
+            client_bid_id=item.client_bid_id,
+            now=now,
             note=item.note,
-        )  # fmt: skip
+        )
     else:
         bid, extended = record_bid(
-            lot=lot, application=application, applications=applications, amount=amount,
-            kind=item.kind, user=item.user, client_bid_id=item.client_bid_id, now=now,
-            note=item.note, writes=writes,
-        )  # fmt: skip
+            lot=lot,
+            application=application,
+            applications=applications,
+            amount=amount,
+            kind=item.kind,
+            user=item.user,
+            client_bid_id=item.client_bid_id,
+            now=now,
+            note=item.note,
+            writes=writes,
+        )
     if fmt.proxies:
         extended = run_proxies(lot, applications, now, writes) or extended
     return BidResult(bid=bid, extended=extended)

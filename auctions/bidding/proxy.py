@@ -43,9 +43,16 @@ def run_proxies(lot: Lot, applications: list[Application], now: datetime, writes
             break
         app, amount = decision
         _bid, did_extend = record_bid(
-            lot=lot, application=app, applications=applications, amount=amount,
-            kind=BidKind.PROXY, user=None, client_bid_id="", now=now, writes=writes,
-        )  # fmt: skip
+            lot=lot,
+            application=app,
+            applications=applications,
+            amount=amount,
+            kind=BidKind.PROXY,
+            user=None,
+            client_bid_id="",
+            now=now,
+            writes=writes,
+        )
         extended = extended or did_extend
     return extended
 
@@ -83,10 +90,12 @@ def proxy_set(*, lot_id: int, user, floor, now: datetime | None = None) -> Proxy
             defaults={"floor_amount": value, "set_by": user, "active": True},
         )
         event_append(
-            lot=lot, kind="proxy_set",
+            lot=lot,
+            kind="proxy_set",
             payload={"application": application.pk, "label": application.label},
-            actor=user, at=now,
-        )  # fmt: skip
+            actor=user,
+            at=now,
+        )
         fields = []
         if lot.status == LotStatus.LIVE and not lot.now_passed(now):
             applications = admitted(lot)
@@ -106,7 +115,9 @@ def proxy_clear(*, lot_id: int, user) -> None:
         updated = ProxyBid.objects.filter(application=application, active=True).update(active=False)
         if updated:
             event_append(
-                lot=lot, kind="proxy_cleared",
-                payload={"application": application.pk, "label": application.label}, actor=user,
-            )  # fmt: skip
+                lot=lot,
+                kind="proxy_cleared",
+                payload={"application": application.pk, "label": application.label},
+                actor=user,
+            )
             lot_save(lot, [])

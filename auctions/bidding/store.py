@@ -29,10 +29,13 @@ class OrmStore:
         applications = admitted(lot)
         by_id = {a.pk: a for a in applications}
         members = _bidder_memberships(
-            [(i.user, by_id[i.application_id].supplier_id)
-             for i in items if i.check_member and i.application_id in by_id],
+            [
+                (i.user, by_id[i.application_id].supplier_id)
+                for i in items
+                if i.check_member and i.application_id in by_id
+            ],
             roles,
-        )  # fmt: skip
+        )
         return BatchReads(lot, earlier, applications, members, [])
 
     def earlier(self, *, lot: Lot, pairs: list[tuple[int, str]]) -> dict:

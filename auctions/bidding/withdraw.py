@@ -30,9 +30,10 @@ def bid_withdraw(*, lot_id: int, user, now: datetime | None = None) -> Lot:
         now = now or timezone.now()
         if lot.status != LotStatus.LIVE or lot.now_passed(now) or turn_owner(lot) != application.pk:
             raise BidRejected(
-                _("A bid can be withdrawn only within your own turn."), code="not_your_turn",
+                _("A bid can be withdrawn only within your own turn."),
+                code="not_your_turn",
                 status_code=409,
-            )  # fmt: skip
+            )
         bids = list(
             Bid.objects.filter(
                 application=application, round=lot.current_round, withdrawal__isnull=True

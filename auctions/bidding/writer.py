@@ -39,11 +39,17 @@ def record_bid(
     own = writes is None
     writes = writes or ImmediateWrites()
     bid = Bid(
-        lot=lot, application=application, amount=amount,
+        lot=lot,
+        application=application,
+        amount=amount,
         weighted_amount=rules.as_decimal(rules.weighted(amount, coeff(application))),
-        kind=kind, placed_by=user, client_bid_id=client_bid_id, round=lot.current_round,
-        placed_at=now, note=note,
-    )  # fmt: skip
+        kind=kind,
+        placed_by=user,
+        client_bid_id=client_bid_id,
+        round=lot.current_round,
+        placed_at=now,
+        note=note,
+    )
     writes.bid(bid)
     application.current_amount = amount
     application.current_at = now
@@ -55,14 +61,20 @@ def record_bid(
         lot=lot,
         kind="bid_placed",
         payload={
-            "bid": bid.pk, "application": application.pk, "label": application.label,
-            "amount": amount, "weighted": bid.weighted_amount, "kind": kind, "rank": position,
-            "round": lot.current_round, **({"note": note} if note else {}),
+            "bid": bid.pk,
+            "application": application.pk,
+            "label": application.label,
+            "amount": amount,
+            "weighted": bid.weighted_amount,
+            "kind": kind,
+            "rank": position,
+            "round": lot.current_round,
+            **({"note": note} if note else {}),
         },
         actor=user,
         at=now,
         pending=writes.events,
-    )  # fmt: skip
+    )
     new_end = format_of(lot).extension(lot, now=now, rank=position)
     if new_end is not None:
         previous, lot.ends_at = lot.ends_at, new_end
@@ -96,23 +108,36 @@ def record_sealed_offer(
     seal = secrets.token_hex(16)
     at = placed_at or now
     bid = Bid.objects.create(
-        lot=lot, application=application, amount=amount,
+        lot=lot,
+        application=application,
+        amount=amount,
         weighted_amount=rules.as_decimal(rules.weighted(amount, coeff(application))),
-        kind=BidKind.SEALED if kind == BidKind.MANUAL else kind, placed_by=user,
-        client_bid_id=client_bid_id, placed_at=at, note=note, seal=seal,
-    )  # fmt: skip
+        kind=BidKind.SEALED if kind == BidKind.MANUAL else kind,
+        placed_by=user,
+        client_bid_id=client_bid_id,
+        placed_at=at,
+        note=note,
+        seal=seal,
+    )
     application.current_amount = amount
     application.current_at = at
     Application.objects.filter(pk=application.pk).update(current_amount=amount, current_at=at)
     lot.bid_count += 1
     best_refresh(lot, applications)
     event_append(
-        lot=lot, kind="sealed_offer",
-        payload={"bid": bid.pk, "application": application.pk, "label": application.label,
-                 "commitment": seal_commitment(lot_id=lot.pk, application_id=application.pk,
-                                               amount=amount, seal=seal)},
-        actor=user, at=now,
-    )  # fmt: skip
+        lot=lot,
+        kind="sealed_offer",
+        payload={
+            "bid": bid.pk,
+            "application": application.pk,
+            "label": application.label,
+            "commitment": seal_commitment(
+                lot_id=lot.pk, application_id=application.pk, amount=amount, seal=seal
+            ),
+        },
+        actor=user,
+        at=now,
+    )
     return bid, False
 
 
@@ -123,18 +148,28 @@ def record_initial_offer(
     offer in the sealed format)."""
     if format_of(lot).sealed:
         record_sealed_offer(
-            lot=lot, application=application, applications=applications,
-            amount=application.initial_amount, kind=BidKind.INITIAL, user=None,
-            client_bid_id="", now=now, placed_at=application.created_at,
-        )  # fmt: skip
+            lot=lot,
+            application=application,
+            applications=applications,
+            amount=application.initial_amount,
+            kind=BidKind.INITIAL,
+            user=None,
+            client_bid_id="",
+            now=now,
+            placed_at=application.created_at,
+        )
         return
     Bid.objects.create(
-        lot=lot, application=application, amount=application.initial_amount,
+        lot=lot,
+        application=application,
+        amount=application.initial_amount,
         weighted_amount=rules.as_decimal(
             rules.weighted(application.initial_amount, coeff(application))
         ),
-        kind=BidKind.INITIAL, placed_at=application.created_at, round=0,
-    )  # fmt: skip
+        kind=BidKind.INITIAL,
+        placed_at=application.created_at,
+        round=0,
+    )
     application.current_amount = application.initial_amount
     application.current_at = application.created_at
     Application.objects.filter(pk=application.pk).update(
@@ -161,8 +196,14 @@ def record_withdrawal(
     )
     best_refresh(lot, admitted(lot))
     event_append(
-        lot=lot, kind="bid_withdrawn",
-        payload={"application": application.pk, "label": application.label,
-                 "bids": [b.pk for b in bids], "amount": restored.amount},
-        actor=user, at=now,
-    )  # fmt: skip
+        lot=lot,
+        kind="bid_withdrawn",
+        payload={
+            "application": application.pk,
+            "label": application.label,
+            "bids": [b.pk for b in bids],
+            "amount": restored.amount,
+        },
+        actor=user,
+        at=now,
+    )

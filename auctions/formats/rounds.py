@@ -44,9 +44,12 @@ def begin(lot: Lot, ranking: list[rules.Standing]) -> Advance:
     """Round one, with its pause, in the order of the initial offers; fixed for the round."""
     order = rules.turn_order(ranking)
     return Advance(
-        ends_at=lot.ends_at, current_round=1, current_turn=0, turn_order=[s.key for s in order],
+        ends_at=lot.ends_at,
+        current_round=1,
+        current_turn=0,
+        turn_order=[s.key for s in order],
         stages=[_round_started(order, round_number=1, pause_ends_at=lot.ends_at)],
-    )  # fmt: skip
+    )
 
 
 def advance(lot: Lot, applications: list[Application], now: datetime) -> Advance:
@@ -55,9 +58,12 @@ def advance(lot: Lot, applications: list[Application], now: datetime) -> Advance
     last turn of the last round is over: the lot closes."""
     by_id = {a.pk: a for a in applications}
     state = Advance(
-        ends_at=lot.ends_at, current_round=lot.current_round, current_turn=lot.current_turn,
-        turn_order=list(lot.turn_order), stages=[],
-    )  # fmt: skip
+        ends_at=lot.ends_at,
+        current_round=lot.current_round,
+        current_turn=lot.current_turn,
+        turn_order=list(lot.turn_order),
+        stages=[],
+    )
     while now >= state.ends_at:
         if state.current_turn < len(state.turn_order):
             turn = state.current_turn + 1
@@ -65,10 +71,14 @@ def advance(lot: Lot, applications: list[Application], now: datetime) -> Advance
             owner = by_id.get(state.turn_order[turn - 1])
             started = Stage(
                 "turn_started",
-                {"round": state.current_round, "turn": turn,
-                 "application": owner.pk if owner else None,
-                 "label": owner.label if owner else None, "ends_at": ends_at},
-            )  # fmt: skip
+                {
+                    "round": state.current_round,
+                    "turn": turn,
+                    "application": owner.pk if owner else None,
+                    "label": owner.label if owner else None,
+                    "ends_at": ends_at,
+                },
+            )
             state = replace(
                 state, current_turn=turn, ends_at=ends_at, stages=[*state.stages, started]
             )
@@ -78,9 +88,13 @@ def advance(lot: Lot, applications: list[Application], now: datetime) -> Advance
             number = state.current_round + 1
             started = _round_started(order, round_number=number, pause_ends_at=ends_at)
             state = replace(
-                state, ends_at=ends_at, current_round=number, current_turn=0,
-                turn_order=[s.key for s in order], stages=[*state.stages, started],
-            )  # fmt: skip
+                state,
+                ends_at=ends_at,
+                current_round=number,
+                current_turn=0,
+                turn_order=[s.key for s in order],
+                stages=[*state.stages, started],
+            )
         else:
             return replace(state, over=True)
     return state

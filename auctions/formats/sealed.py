@@ -40,10 +40,15 @@ def closing(lot: Lot) -> list[Stage]:
     """The opening: every offer with its salt, in the order they were made."""
     offers = Bid.objects.filter(lot=lot).select_related("application").order_by("placed_at", "pk")
     opened = [
-        {"bid": b.pk, "application": b.application_id, "label": b.application.label,
-         "amount": b.amount, "seal": b.seal}
+        {
+            "bid": b.pk,
+            "application": b.application_id,
+            "label": b.application.label,
+            "amount": b.amount,
+            "seal": b.seal,
+        }
         for b in offers
-    ]  # fmt: skip
+    ]
     return [Stage("offers_opened", {"offers": opened})]
 
 

@@ -109,32 +109,51 @@ def run_group(group: list[tuple[int, list]]) -> tuple[list, list]:
 
 
 def request_row(r) -> tuple:
-    return (r.application_id, r.user.pk, str(r.amount), r.client_bid_id, bool(r.confirm),
-            r.language)  # fmt: skip
+    return (
+        r.application_id,
+        r.user.pk,
+        str(r.amount),
+        r.client_bid_id,
+        bool(r.confirm),
+        r.language,
+    )
 
 
 def request_from_row(row: tuple):
     application_id, user_id, amount, client_bid_id, confirm, language = row
-    return BidRequest(application_id=application_id, user=get_user_model()(pk=user_id),
-                      amount=amount, client_bid_id=client_bid_id, confirm=confirm,
-                      language=language)  # fmt: skip
+    return BidRequest(
+        application_id=application_id,
+        user=get_user_model()(pk=user_id),
+        amount=amount,
+        client_bid_id=client_bid_id,
+        confirm=confirm,
+        language=language,
+    )
 
 
 def encode(outcome) -> tuple:
     if isinstance(outcome, ApplicationError):
-        return ("error", type(outcome).__name__, outcome.code, outcome.message,
-                outcome.status_code)  # fmt: skip
+        return ("error", type(outcome).__name__, outcome.code, outcome.message, outcome.status_code)
     bid = outcome.bid
-    return ("bid", bid.pk, str(bid.amount), bid.kind, bid.client_bid_id,
-            bid.placed_at.isoformat(), outcome.duplicate, outcome.extended)  # fmt: skip
+    return (
+        "bid",
+        bid.pk,
+        str(bid.amount),
+        bid.kind,
+        bid.client_bid_id,
+        bid.placed_at.isoformat(),
+        outcome.duplicate,
+        outcome.extended,
+    )
 
 
 @functools.cache
 def _error_classes() -> dict[str, type]:
     found = [BidRejected, WorkerUnavailable] + [
-        v for v in vars(exceptions).values()
+        v
+        for v in vars(exceptions).values()
         if isinstance(v, type) and issubclass(v, ApplicationError)
-    ]  # fmt: skip
+    ]
     return {cls.__name__: cls for cls in found}
 
 
@@ -144,6 +163,11 @@ def decode(row: tuple):
         cls = _error_classes().get(name, ApplicationError)
         return cls(message, code=code, status_code=status_code)
     _kind, pk, amount, kind, client_bid_id, placed_at, duplicate, extended = row
-    bid = Bid(pk=pk, amount=Decimal(amount), kind=kind, client_bid_id=client_bid_id,
-              placed_at=datetime.fromisoformat(placed_at))  # fmt: skip
+    bid = Bid(
+        pk=pk,
+        amount=Decimal(amount),
+        kind=kind,
+        client_bid_id=client_bid_id,
+        placed_at=datetime.fromisoformat(placed_at),
+    )
     return BidResult(bid=bid, duplicate=duplicate, extended=extended)

@@ -108,10 +108,15 @@ class Workers:
             context = get_context("spawn")
             ours, theirs = context.Pipe(duplex=True)
             proc = context.Process(
-                target=bid_worker_main.main, name=f"bid-worker-{index}", daemon=True,
-                args=(theirs, os.environ.get("DJANGO_SETTINGS_MODULE", "marketplace.settings"),
-                      settings.DATABASES["default"]["NAME"]),  # as this process uses it (tests)
-            )  # fmt: skip
+                target=bid_worker_main.main,
+                name=f"bid-worker-{index}",
+                daemon=True,
+                args=(
+                    theirs,
+                    os.environ.get("DJANGO_SETTINGS_MODULE", "marketplace.settings"),
+                    settings.DATABASES["default"]["NAME"],
+                ),  # as this process uses it (tests)
+            )
             proc.start()
             theirs.close()
             self.procs[index], self.conns[index] = proc, ours

@@ -41,9 +41,12 @@ def lot_changed_message(*, lot_id: int, kinds: list[str], snapshot: dict) -> tup
     """The group and the message of a lot's change. The bid path's callers that send from an
     event loop (the hub, with what a bid worker handed back) send these themselves."""
     return lot_group(lot_id), {
-        "type": "lot.changed", "lot": lot_id, "seq": snapshot["seq"], "kinds": kinds,
+        "type": "lot.changed",
+        "lot": lot_id,
+        "seq": snapshot["seq"],
+        "kinds": kinds,
         "snapshot": snapshot,
-    }  # fmt: skip
+    }
 
 
 def lot_changed_now(*, lot_id: int, kinds: list[str], snapshot: dict | None = None) -> None:

@@ -81,8 +81,9 @@ def standing_text(frame: dict, snapshot: dict, viewer: Viewer, cache: dict) -> s
     parts = cache.get(key)
     if parts is None:
         parts = cache[key] = [
-            _json(e) for e in ladder_entries(entries, names=names, me=None if me is None else _NOBODY)
-        ]  # fmt: skip
+            _json(e)
+            for e in ladder_entries(entries, names=names, me=None if me is None else _NOBODY)
+        ]
     if me is not None:
         for k, entry in enumerate(entries):
             if entry["application"] == me:
@@ -118,10 +119,16 @@ def _own_bids(lot, viewer: Viewer) -> list[dict]:
     if viewer.role != "supplier":
         return []
     return [
-        {"id": b.pk, "amount": str(b.amount), "kind": b.kind, "placed_at": b.placed_at.isoformat(),
-         "client_bid_id": b.client_bid_id, "round": b.round}
+        {
+            "id": b.pk,
+            "amount": str(b.amount),
+            "kind": b.kind,
+            "placed_at": b.placed_at.isoformat(),
+            "client_bid_id": b.client_bid_id,
+            "round": b.round,
+        }
         for b in selectors.lot_bids_for(lot=lot, viewer=viewer)
-    ]  # fmt: skip
+    ]
 
 
 async def _call(fn, **kwargs):
@@ -237,11 +244,16 @@ class LotConsumer(AsyncWebsocketConsumer):
         self.last_seq = snapshot["seq"]
         await self._emit(
             {
-                "type": "snapshot", "protocol": PROTOCOL, "reason": reason, "seq": snapshot["seq"],
-                "server_time": timezone.now().isoformat(), "role": self.viewer.role,
-                "view": view, "bids": bids,
+                "type": "snapshot",
+                "protocol": PROTOCOL,
+                "reason": reason,
+                "seq": snapshot["seq"],
+                "server_time": timezone.now().isoformat(),
+                "role": self.viewer.role,
+                "view": view,
+                "bids": bids,
             }
-        )  # fmt: skip
+        )
 
     async def tick(self, now_text: str, cache: dict):
         """The hub's countdown tick (one task per lot per process, not one per socket)."""
@@ -271,10 +283,17 @@ class LotConsumer(AsyncWebsocketConsumer):
         text = cache.get(key) if cache is not None else None
         if text is None:
             text = standing_text(
-                {"type": "standing", "seq": snapshot["seq"], "prev": prev,
-                 "kinds": message.get("kinds", []), "server_time": timezone.now().isoformat()},
-                snapshot, self.viewer, {} if cache is None else cache,
-            )  # fmt: skip
+                {
+                    "type": "standing",
+                    "seq": snapshot["seq"],
+                    "prev": prev,
+                    "kinds": message.get("kinds", []),
+                    "server_time": timezone.now().isoformat(),
+                },
+                snapshot,
+                self.viewer,
+                {} if cache is None else cache,
+            )
             if cache is not None:
                 cache[key] = text
         await self._emit(text)
@@ -315,9 +334,13 @@ class LotConsumer(AsyncWebsocketConsumer):
         if not isinstance(request_id, str | int | float | None) or isinstance(request_id, bool):
             request_id = None  # echoed back as given: only a scalar
         handler = {
-            "bid": self._bid, "withdraw": self._withdraw, "proxy": self._proxy,
-            "resync": self._resync, "ping": self._ping, "ack": self._ack,
-        }.get(kind)  # fmt: skip
+            "bid": self._bid,
+            "withdraw": self._withdraw,
+            "proxy": self._proxy,
+            "resync": self._resync,
+            "ping": self._ping,
+            "ack": self._ack,
+        }.get(kind)
         if handler is None:
             await self._error(
                 request_id, "unknown_type", _("Unknown message type %(type)r.") % {"type": kind}
@@ -326,8 +349,9 @@ class LotConsumer(AsyncWebsocketConsumer):
         await handler(frame, request_id)
 
     async def _error(self, request_id, code: str, message: str):
-        await self._emit({"type": "error", "request_id": request_id, "code": code,
-                          "message": message})  # fmt: skip
+        await self._emit(
+            {"type": "error", "request_id": request_id, "code": code, "message": message}
+        )
 
     async def _ack(self, frame, request_id):
         try:
@@ -353,30 +377,46 @@ class LotConsumer(AsyncWebsocketConsumer):
             logger.exception("lot %s: a bid could not be placed", self.lot_id)
             outcome = bid_batches.unavailable(self.language)
         if isinstance(outcome, ApplicationError):
-            await self._emit({"type": "bid_result", "request_id": request_id, "ok": False,
-                              "error": {"code": outcome.code, "message": outcome.message}})  # fmt: skip
+            await self._emit(
+                {
+                    "type": "bid_result",
+                    "request_id": request_id,
+                    "ok": False,
+                    "error": {"code": outcome.code, "message": outcome.message},
+                }
+            )
             return
         bid = outcome.bid
         await self._emit(
             {
-                "type": "bid_result", "request_id": request_id, "ok": True,
-                "duplicate": outcome.duplicate, "extended": outcome.extended,
-                "bid": {"id": bid.pk, "amount": str(bid.amount), "kind": bid.kind,
-                        "client_bid_id": bid.client_bid_id, "placed_at": bid.placed_at.isoformat()},
+                "type": "bid_result",
+                "request_id": request_id,
+                "ok": True,
+                "duplicate": outcome.duplicate,
+                "extended": outcome.extended,
+                "bid": {
+                    "id": bid.pk,
+                    "amount": str(bid.amount),
+                    "kind": bid.kind,
+                    "client_bid_id": bid.client_bid_id,
+                    "placed_at": bid.placed_at.isoformat(),
+                },
             }
-        )  # fmt: skip
+        )
 
     async def _place(self, frame):
         """The bid through the lot's queue: its BidResult, or the ApplicationError refusing it."""
         return await hub().bid(
             self.lot_id,
             BidRequest(
-                application_id=self.viewer.application_id, user=self.scope["user"],
+                application_id=self.viewer.application_id,
+                user=self.scope["user"],
                 amount=str(frame.get("amount", "")),
                 client_bid_id=str(frame.get("client_bid_id") or ""),
-                confirm=bool(frame.get("confirm", False)), language=self.language,
+                confirm=bool(frame.get("confirm", False)),
+                language=self.language,
             ),
-        )  # fmt: skip
+        )
 
     async def _withdraw(self, frame, request_id):
         await self._command(request_id, bid_withdraw)
@@ -395,7 +435,13 @@ class LotConsumer(AsyncWebsocketConsumer):
         try:
             await _call(fn, lot_id=self.lot_id, user=self.scope["user"], **kwargs)
         except ApplicationError as exc:
-            await self._emit({"type": "result", "request_id": request_id, "ok": False,
-                              "error": {"code": exc.code, "message": exc.message}})  # fmt: skip
+            await self._emit(
+                {
+                    "type": "result",
+                    "request_id": request_id,
+                    "ok": False,
+                    "error": {"code": exc.code, "message": exc.message},
+                }
+            )
             return
         await self._emit({"type": "result", "request_id": request_id, "ok": True})

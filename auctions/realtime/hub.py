@@ -196,9 +196,14 @@ class Hub:
             return
         snapshot = await _lot_snapshot(lot_id)
         await self.dispatch(
-            {"type": "lot.changed", "lot": lot_id, "seq": snapshot["seq"], "kinds": ["sync"],
-             "snapshot": snapshot}
-        )  # fmt: skip
+            {
+                "type": "lot.changed",
+                "lot": lot_id,
+                "seq": snapshot["seq"],
+                "kinds": ["sync"],
+                "snapshot": snapshot,
+            }
+        )
 
     async def _receive_forever(self):
         rejoin = False

@@ -153,9 +153,11 @@ def application_withdraw(
         application.save(update_fields=["status"])
         if was_admitted:
             event_append(
-                lot=lot, kind="application_withdrawn", actor=actor,
+                lot=lot,
+                kind="application_withdrawn",
+                actor=actor,
                 payload={"application": application.pk, "label": application.label},
-            )  # fmt: skip
+            )
             save_lot(lot)
     return application
 
@@ -196,9 +198,12 @@ def application_admit(
         application.decided_at = now
         application.save(update_fields=["label", "status", "reason", "decided_by", "decided_at"])
         event_append(
-            lot=lot, kind="application_admitted", actor=actor, at=now,
+            lot=lot,
+            kind="application_admitted",
+            actor=actor,
+            at=now,
             payload={"application": application.pk, "label": application.label},
-        )  # fmt: skip
+        )
         save_lot(lot)
         lot_changed_on_commit(lot_id=lot.pk, kinds=["admitted"])
         outbox.application_changed(kind="admitted", application=application, lot=lot, actor=actor)
@@ -225,9 +230,12 @@ def application_reject(
         application.decided_at = now
         application.save(update_fields=["status", "reason", "decided_by", "decided_at"])
         event_append(
-            lot=lot, kind="application_rejected", actor=actor, at=now,
+            lot=lot,
+            kind="application_rejected",
+            actor=actor,
+            at=now,
             payload={"application": application.pk, "label": application.label},
-        )  # fmt: skip
+        )
         save_lot(lot)
         # The auction app's listener of this event closes the supplier's open sockets.
         outbox.application_changed(kind="rejected", application=application, lot=lot, actor=actor)

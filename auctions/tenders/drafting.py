@@ -199,9 +199,10 @@ def tender_cancel(*, actor, tender: Tender, reason: str) -> Tender:
             raise ConflictError(_("This tender is already finished."), code="tender_finished")
         lots = tender_lots_lock(tender_id=tender.pk)
         stuck = [
-            lot for lot in lots
+            lot
+            for lot in lots
             if lot.status not in TERMINAL and not can_transition(lot.status, LotStatus.CANCELLED)
-        ]  # fmt: skip
+        ]
         if stuck:
             raise ConflictError(
                 _("Lot %(number)s is %(status)s and cannot be cancelled now.")

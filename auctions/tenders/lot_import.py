@@ -46,19 +46,43 @@ LOT_IMPORT_COLUMNS = (
 LOT_IMPORT_REQUIRED = ("title", "quantity", "unit", "start_price")
 # Canonical column -> accepted header spellings (compared lower-cased, spaces collapsed).
 LOT_IMPORT_ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("title", "item", "name", "наименование", "название", "товар", "найменування",
-              "назва"),
+    "title": (
+        "title",
+        "item",
+        "name",
+        "наименование",
+        "название",
+        "товар",
+        "найменування",
+        "назва",
+    ),
     "quantity": ("quantity", "qty", "количество", "кол-во", "кількість"),
     "unit": ("unit", "uom", "ед. изм.", "ед.изм.", "единица", "од. вим.", "од.вим.", "одиниця"),
-    "start_price": ("start_price", "start price", "начальная цена", "стартовая цена",
-                    "початкова ціна", "стартова ціна"),
-    "reserve_price": ("reserve_price", "reserve price", "reserve", "резервная цена",
-                      "резервна ціна"),
+    "start_price": (
+        "start_price",
+        "start price",
+        "начальная цена",
+        "стартовая цена",
+        "початкова ціна",
+        "стартова ціна",
+    ),
+    "reserve_price": (
+        "reserve_price",
+        "reserve price",
+        "reserve",
+        "резервная цена",
+        "резервна ціна",
+    ),
     "delivery_place": ("delivery_place", "delivery place", "место поставки", "місце поставки"),
-    "delivery_date": ("delivery_date", "delivery date", "срок поставки", "дата поставки",
-                      "термін поставки"),
+    "delivery_date": (
+        "delivery_date",
+        "delivery date",
+        "срок поставки",
+        "дата поставки",
+        "термін поставки",
+    ),
     "description": ("description", "описание", "опис"),
-}  # fmt: skip
+}
 _LOT_IMPORT_ALIAS = {a: col for col, aliases in LOT_IMPORT_ALIASES.items() for a in aliases}
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y")
 
@@ -226,9 +250,17 @@ def lots_import_template_xlsx() -> bytes:
     sheet.append(list(LOT_IMPORT_COLUMNS))
     example = timezone.localdate() + timedelta(days=60)
     sheet.append(
-        ["Diesel fuel EN 590", Decimal("100"), "t", Decimal("100000.00"), Decimal("95000.00"),
-         "Kyiv, 1 Khreshchatyk St", example, ""]
-    )  # fmt: skip
+        [
+            "Diesel fuel EN 590",
+            Decimal("100"),
+            "t",
+            Decimal("100000.00"),
+            Decimal("95000.00"),
+            "Kyiv, 1 Khreshchatyk St",
+            example,
+            "",
+        ]
+    )
     sheet["G2"].number_format = "yyyy-mm-dd"
     for cell in ("D2", "E2"):
         sheet[cell].number_format = "0.00"

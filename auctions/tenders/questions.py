@@ -17,9 +17,14 @@ from ._common import current_time, require_manager, supplier_gate
 
 
 def question_ask(
-    *, actor, tender: Tender, company, text: str, lot: Lot | None = None,
+    *,
+    actor,
+    tender: Tender,
+    company,
+    text: str,
+    lot: Lot | None = None,
     now: datetime | None = None,
-) -> Question:  # fmt: skip
+) -> Question:
     """A supplier who sees the tender asks before the questions deadline."""
     now = current_time(now)
     text = (text or "").strip()

@@ -68,18 +68,23 @@ def lot_schedule(*, lot_id: int, actor=None) -> tuple[Lot, str]:
         if admitted < lot.min_participants:
             if admitted == 1 and lot.allow_single_award:
                 event_append(
-                    lot=lot, kind="awaiting_direct_award", actor=actor,
+                    lot=lot,
+                    kind="awaiting_direct_award",
+                    actor=actor,
                     payload={"admitted": admitted, "min_participants": lot.min_participants},
-                )  # fmt: skip
+                )
                 save_lot(lot)
                 return lot, ScheduleOutcome.AWAITING_DIRECT_AWARD
             lot.failure_reason = _(
                 "Only %(admitted)s supplier(s) admitted; the lot needs at least %(min)s."
             ) % {"admitted": admitted, "min": lot.min_participants}
             lot_transition(
-                lot=lot, to=LotStatus.FAILED, actor=actor, reason=lot.failure_reason,
+                lot=lot,
+                to=LotStatus.FAILED,
+                actor=actor,
+                reason=lot.failure_reason,
                 payload={"admitted": admitted, "min_participants": lot.min_participants},
-            )  # fmt: skip
+            )
             save_lot(lot, "status", "failure_reason")
             return lot, ScheduleOutcome.FAILED
         offset = (
@@ -90,8 +95,10 @@ def lot_schedule(*, lot_id: int, actor=None) -> tuple[Lot, str]:
         )
         lot.starts_at = tender.auction_start + timedelta(seconds=offset)
         lot_transition(
-            lot=lot, to=LotStatus.AUCTION_SCHEDULED, actor=actor,
+            lot=lot,
+            to=LotStatus.AUCTION_SCHEDULED,
+            actor=actor,
             payload={"starts_at": lot.starts_at, "admitted": admitted},
-        )  # fmt: skip
+        )
         save_lot(lot, "status", "starts_at")
     return lot, ScheduleOutcome.SCHEDULED

@@ -69,9 +69,15 @@ class Conn:
 
     async def open(self, timeout: float = 60) -> Conn:
         self.ws = await connect(
-            self.url, origin=ORIGIN, subprotocols=[SUBPROTOCOL], compression=None,
-            ping_interval=None, max_queue=None, open_timeout=timeout, close_timeout=1,
-        )  # fmt: skip
+            self.url,
+            origin=ORIGIN,
+            subprotocols=[SUBPROTOCOL],
+            compression=None,
+            ping_interval=None,
+            max_queue=None,
+            open_timeout=timeout,
+            close_timeout=1,
+        )
         self.reader = asyncio.create_task(self._read())
         await asyncio.wait_for(asyncio.shield(self.first), timeout)
         return self
@@ -160,8 +166,12 @@ async def bids(config: dict) -> dict:
         while time.monotonic() < deadline and conn.is_open:
             n += 1
             amount = conn.max_bid
-            frame = {"type": "bid", "request_id": f"r-{n}", "amount": str(amount),
-                     "client_bid_id": f"b{index}-{n}-{time.time_ns()}"}  # fmt: skip
+            frame = {
+                "type": "bid",
+                "request_id": f"r-{n}",
+                "amount": str(amount),
+                "client_bid_id": f"b{index}-{n}-{time.time_ns()}",
+            }
             sent = time.monotonic()
             answer = await conn.request(frame)
             stats["latencies"].append(time.monotonic() - sent)
@@ -187,14 +197,17 @@ async def bids(config: dict) -> dict:
         c.abort()
     lat = stats["latencies"]
     return {
-        "connections": len(conns), "seconds": round(elapsed, 2),
-        "accepted": stats["accepted"], "refused": stats["refused"], "codes": stats["codes"],
+        "connections": len(conns),
+        "seconds": round(elapsed, 2),
+        "accepted": stats["accepted"],
+        "refused": stats["refused"],
+        "codes": stats["codes"],
         "accepted_per_s": stats["accepted"] / elapsed,
         "answered_per_s": (stats["accepted"] + stats["refused"]) / elapsed,
         "answer_p50_ms": 1000 * (percentile(lat, 50) or 0),
         "answer_p99_ms": 1000 * (percentile(lat, 99) or 0),
         "closed_early": closed,
-    }  # fmt: skip
+    }
 
 
 # --- fan-out -----------------------------------------------------------------------------------
@@ -248,8 +261,16 @@ async def fanout(config: dict) -> dict:
         waiting[count] = asyncio.get_running_loop().create_future()
         amount = price - i * step
         sends[count] = time.monotonic()
-        await bidder.ws.send(json.dumps({"type": "bid", "request_id": f"f-{i}",
-                                         "amount": str(amount), "client_bid_id": f"fan-{i}-{time.time_ns()}"}))  # fmt: skip
+        await bidder.ws.send(
+            json.dumps(
+                {
+                    "type": "bid",
+                    "request_id": f"f-{i}",
+                    "amount": str(amount),
+                    "client_bid_id": f"fan-{i}-{time.time_ns()}",
+                }
+            )
+        )
         try:
             await asyncio.wait_for(waiting[count], 5)
         except TimeoutError:
@@ -266,11 +287,17 @@ async def fanout(config: dict) -> dict:
     for c in conns:
         c.abort()
     return {
-        "participants": total, "bids": len(sends), "complete": len(last), "timeouts": failures,
-        "p50_ms": percentile(last, 50), "p99_ms": percentile(last, 99),
-        "max_ms": max(last) if last else None, "mean_ms": statistics.fmean(last) if last else None,
-        "first_p50_ms": percentile(first, 50), "template": template,
-    }  # fmt: skip
+        "participants": total,
+        "bids": len(sends),
+        "complete": len(last),
+        "timeouts": failures,
+        "p50_ms": percentile(last, 50),
+        "p99_ms": percentile(last, 99),
+        "max_ms": max(last) if last else None,
+        "mean_ms": statistics.fmean(last) if last else None,
+        "first_p50_ms": percentile(first, 50),
+        "template": template,
+    }
 
 
 # --- idle connections --------------------------------------------------------------------------
@@ -319,13 +346,19 @@ async def idle(config: dict) -> dict:
     for c in conns:
         c.abort()
     return {
-        "target": goal, "opened": len(conns), "held": held, "failed": failed,
-        "rss_before_kib": before, "rss_after_kib": after,
+        "target": goal,
+        "opened": len(conns),
+        "held": held,
+        "failed": failed,
+        "rss_before_kib": before,
+        "rss_after_kib": after,
         "kib_per_connection": (after - before) / held if held else None,
         "connect_seconds": round(connect_seconds, 2),
         "connections_per_s": len(conns) / connect_seconds if connect_seconds else None,
-        "curve": curve, "errors": errors, "redis_clients": redis,
-    }  # fmt: skip
+        "curve": curve,
+        "errors": errors,
+        "redis_clients": redis,
+    }
 
 
 SCENARIOS = {"bids": bids, "fanout": fanout, "idle": idle}

@@ -80,9 +80,10 @@ def main(argv: list[str]) -> int:
             with transaction.atomic():
                 Company.objects.filter(pk=company.pk).update(phone="+380440000000")
                 event_emit(
-                    "company.access_changed", company=company,
+                    "company.access_changed",
+                    company=company,
                     payload={"company": company.pk, "reason": "bench"},
-                )  # fmt: skip
+                )
         emit_s = time.monotonic() - started
     finally:
         services._hand_out = real_hand_out
@@ -110,15 +111,23 @@ def main(argv: list[str]) -> int:
     for n in range(deliveries):
         touch.delay(n)
     baseline_s = _wait(touched, deliveries, timeout) - started
-    print(json.dumps({
-        "events": events, "listeners_per_event": per_event, "deliveries": deliveries,
-        "failed": failed,
-        "plain_changes_per_s": events / plain_s, "changes_with_event_per_s": events / emit_s,
-        "emit_overhead_ms": (emit_s - plain_s) / events * 1000,
-        "enqueue_ms_per_delivery": enqueue_s / deliveries * 1000,
-        "deliveries_per_s": deliveries / delivery_s, "events_per_s": events / delivery_s,
-        "baseline_tasks_per_s": deliveries / baseline_s,
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "events": events,
+                "listeners_per_event": per_event,
+                "deliveries": deliveries,
+                "failed": failed,
+                "plain_changes_per_s": events / plain_s,
+                "changes_with_event_per_s": events / emit_s,
+                "emit_overhead_ms": (emit_s - plain_s) / events * 1000,
+                "enqueue_ms_per_delivery": enqueue_s / deliveries * 1000,
+                "deliveries_per_s": deliveries / delivery_s,
+                "events_per_s": events / delivery_s,
+                "baseline_tasks_per_s": deliveries / baseline_s,
+            }
+        )
+    )
     return 0
 
 

@@ -61,8 +61,11 @@ def _conn_args(conn: dict) -> list[str]:
 def prepare(conn: dict) -> None:
     subprocess.run(
         [_bin("psql"), *_conn_args(conn), "-d", conn["dbname"], "-q", "-v", "ON_ERROR_STOP=1"],
-        input=SCHEMA, text=True, check=True, capture_output=True,
-    )  # fmt: skip
+        input=SCHEMA,
+        text=True,
+        check=True,
+        capture_output=True,
+    )
 
 
 def run(conn: dict, *, rows: int, clients: int, seconds: float) -> dict:
@@ -71,10 +74,21 @@ def run(conn: dict, *, rows: int, clients: int, seconds: float) -> dict:
         script = Path(tmp) / "bid.sql"
         script.write_text(SCRIPT.format(id="1" if rows == 1 else f"random(1, {rows})"))
         args = [
-            _bin("pgbench"), *_conn_args(conn), "-n", "-f", str(script), "-M", "simple",
-            "-c", str(clients), "-j", str(min(2, clients)), "-T", str(max(1, round(seconds))),
+            _bin("pgbench"),
+            *_conn_args(conn),
+            "-n",
+            "-f",
+            str(script),
+            "-M",
+            "simple",
+            "-c",
+            str(clients),
+            "-j",
+            str(min(2, clients)),
+            "-T",
+            str(max(1, round(seconds))),
             conn["dbname"],
-        ]  # fmt: skip
+        ]
         proc = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 60)
     if proc.returncode != 0:
         raise RuntimeError(f"pgbench failed: {proc.stderr[-2000:]}")
@@ -87,5 +101,7 @@ def run(conn: dict, *, rows: int, clients: int, seconds: float) -> dict:
         "tps": float(tps.group(1)),
         "latency_ms": float(latency.group(1)) if latency else None,
         "failed": int(failed.group(1)) if failed else 0,
-        "rows": rows, "clients": clients, "seconds": seconds,
-    }  # fmt: skip
+        "rows": rows,
+        "clients": clients,
+        "seconds": seconds,
+    }

@@ -30,8 +30,11 @@ def _now() -> str:
 async def handler(ws) -> None:
     clients.add(ws)
     try:
-        await ws.send(json.dumps({"type": "snapshot", "protocol": 1, "seq": state["seq"],
-                                  "view": state["view"]}))  # fmt: skip
+        await ws.send(
+            json.dumps(
+                {"type": "snapshot", "protocol": 1, "seq": state["seq"], "view": state["view"]}
+            )
+        )
         async for text in ws:
             frame = json.loads(text)
             kind = frame.get("type")
@@ -43,14 +46,23 @@ async def handler(ws) -> None:
                 view = dict(state["view"], bid_count=state["view"].get("bid_count", 0) + 1)
                 state["view"] = view
                 for other in list(clients):
-                    message = {"type": "standing", "seq": state["seq"], "prev": state["seq"] - 1,
-                               "kinds": ["bid"], "server_time": _now(), "view": view}  # fmt: skip
+                    message = {
+                        "type": "standing",
+                        "seq": state["seq"],
+                        "prev": state["seq"] - 1,
+                        "kinds": ["bid"],
+                        "server_time": _now(),
+                        "view": view,
+                    }
                     try:
                         await other.send(json.dumps(message))
                     except Exception:  # a client gone mid-broadcast
                         clients.discard(other)
-                await ws.send(json.dumps({"type": "bid_result", "request_id":
-                                          frame.get("request_id"), "ok": True}))  # fmt: skip
+                await ws.send(
+                    json.dumps(
+                        {"type": "bid_result", "request_id": frame.get("request_id"), "ok": True}
+                    )
+                )
     except Exception:  # a closed connection ends its handler
         pass
     finally:
@@ -62,8 +74,15 @@ async def main(port: int) -> None:
     stop = asyncio.get_running_loop().create_future()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set_result, None)
-    async with serve(handler, "127.0.0.1", port, compression=None, ping_interval=None,
-                     max_queue=None, backlog=4096):  # fmt: skip
+    async with serve(
+        handler,
+        "127.0.0.1",
+        port,
+        compression=None,
+        ping_interval=None,
+        max_queue=None,
+        backlog=4096,
+    ):
         await stop
 
 

@@ -86,9 +86,12 @@ def settings_from_env() -> dict:
 def client(name: str, config: dict, timeout: float = 400) -> dict:
     """Run one client scenario in its own process; its answer is its last stdout line."""
     proc = subprocess.run(
-        [PYTHON, "-m", "infra.bench.client", name, json.dumps(config)], cwd=ROOT,
-        capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
+        [PYTHON, "-m", "infra.bench.client", name, json.dumps(config)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if proc.returncode != 0 or not proc.stdout.strip():
         raise RuntimeError(f"client {name} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -109,53 +112,81 @@ def _bases(ports: list[int]) -> list[str]:
 
 def scenario_hot(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict:
     lot = seed["hot"]
-    log(f"hot: {len(lot['tokens'])} bidders on lot {lot['id']} over {len(ports)} Daphne "
-        f"process(es) for {s['seconds']} s")  # fmt: skip
-    ours = client("bids", {
-        "bases": _bases(ports), "step": lot["step"], "seconds": s["seconds"],
-        "connections": [[lot["id"], t] for t in lot["tokens"]],
-    })  # fmt: skip
+    log(
+        f"hot: {len(lot['tokens'])} bidders on lot {lot['id']} over {len(ports)} Daphne "
+        f"process(es) for {s['seconds']} s"
+    )
+    ours = client(
+        "bids",
+        {
+            "bases": _bases(ports),
+            "step": lot["step"],
+            "seconds": s["seconds"],
+            "connections": [[lot["id"], t] for t in lot["tokens"]],
+        },
+    )
     ours["daphne"] = len(ports)
     log(f"hot: pgbench -c {s['hot_bidders']} on 1 row")
     base = pgbench.run(stack.pg_conn, rows=1, clients=s["hot_bidders"], seconds=s["seconds"])
     r = ratio(ours["accepted_per_s"], base["tps"])
     return {
-        "ours": ours, "baseline": base, "ratio": r, "target": f">= {TARGET_HOT_RATIO:.0%} of pgbench",
+        "ours": ours,
+        "baseline": base,
+        "ratio": r,
+        "target": f">= {TARGET_HOT_RATIO:.0%} of pgbench",
         "pass": r is not None and r >= TARGET_HOT_RATIO,
-    }  # fmt: skip
+    }
 
 
 def scenario_spread(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict:
     lots = seed["spread"]
     connections = [[lot["id"], t] for lot in lots for t in lot["tokens"]]
-    log(f"spread: {len(connections)} bidders over {len(lots)} lots, {len(ports)} Daphne "
-        f"process(es), for {s['seconds']} s")  # fmt: skip
-    ours = client("bids", {
-        "bases": _bases(ports), "step": lots[0]["step"], "seconds": s["seconds"],
-        "connections": connections,
-    })  # fmt: skip
+    log(
+        f"spread: {len(connections)} bidders over {len(lots)} lots, {len(ports)} Daphne "
+        f"process(es), for {s['seconds']} s"
+    )
+    ours = client(
+        "bids",
+        {
+            "bases": _bases(ports),
+            "step": lots[0]["step"],
+            "seconds": s["seconds"],
+            "connections": connections,
+        },
+    )
     ours["daphne"] = len(ports)
     log(f"spread: pgbench -c {s['spread_clients']} over 100 rows")
     base = pgbench.run(stack.pg_conn, rows=100, clients=s["spread_clients"], seconds=s["seconds"])
-    return {"ours": ours, "baseline": base, "ratio": ratio(ours["accepted_per_s"], base["tps"]),
-            "lots": len(lots), "target": "none (reported)", "pass": None}  # fmt: skip
+    return {
+        "ours": ours,
+        "baseline": base,
+        "ratio": ratio(ours["accepted_per_s"], base["tps"]),
+        "lots": len(lots),
+        "target": "none (reported)",
+        "pass": None,
+    }
 
 
 def scenario_fanout(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict:
     port = ports[0]  # every participant on one process, as against the one relay
     lot = seed["fanout"]
     config = {
-        "tokens": lot["tokens"][: s["fanout_participants"]], "bids": s["fanout_bids"],
-        "gap": s["fanout_gap"], "start_price": lot["start_price"], "step": lot["step"],
-    }  # fmt: skip
+        "tokens": lot["tokens"][: s["fanout_participants"]],
+        "bids": s["fanout_bids"],
+        "gap": s["fanout_gap"],
+        "start_price": lot["start_price"],
+        "step": lot["step"],
+    }
     log(f"fanout: {len(config['tokens'])} participants, {s['fanout_bids']} bids via Daphne")
     ours = client("fanout", {**config, "base": f"ws://127.0.0.1:{port}", "lot": lot["id"]})
     template = ours.pop("template", None)
     relay, relay_port = stack.start_relay()
     try:
         log("fanout: the same through the plain websockets relay")
-        base = client("fanout", {**config, "base": f"ws://127.0.0.1:{relay_port}", "lot": None,
-                                 "template": template})  # fmt: skip
+        base = client(
+            "fanout",
+            {**config, "base": f"ws://127.0.0.1:{relay_port}", "lot": None, "template": template},
+        )
         base.pop("template", None)
     finally:
         stack.stop(relay)
@@ -165,19 +196,27 @@ def scenario_fanout(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict
     if base["p99_ms"] is not None:
         limit = TARGET_FANOUT_FACTOR * base["p99_ms"] + commit["latency_ms"]
     return {
-        "ours": ours, "baseline": base, "commit": commit,
-        "ratio": ratio(ours["p99_ms"], base["p99_ms"]), "ratio_p50": ratio(ours["p50_ms"], base["p50_ms"]),
+        "ours": ours,
+        "baseline": base,
+        "commit": commit,
+        "ratio": ratio(ours["p99_ms"], base["p99_ms"]),
+        "ratio_p50": ratio(ours["p50_ms"], base["p50_ms"]),
         "limit_ms": limit,
         "target": f"p99 <= {TARGET_FANOUT_FACTOR}x relay p99 + one commit",
-        "pass": limit is not None and ours["p99_ms"] is not None and ours["p99_ms"] <= limit
+        "pass": limit is not None
+        and ours["p99_ms"] is not None
+        and ours["p99_ms"] <= limit
         and ours["complete"] == ours["bids"],
-    }  # fmt: skip
+    }
 
 
 def scenario_idle(stack: Stack, seed: dict, s: dict) -> dict:
     targets = [[lot["id"], t] for lot in seed["spread"] for t in lot["tokens"]]
-    common = {"target": s["idle_target"], "batch": s["idle_batch"],
-              "max_seconds": s["idle_max_seconds"]}  # fmt: skip
+    common = {
+        "target": s["idle_target"],
+        "batch": s["idle_batch"],
+        "max_seconds": s["idle_max_seconds"],
+    }
     daphne, port = stack.start_daphne()  # a fresh process: its RSS is that of this scenario
     try:
         base_url = f"ws://127.0.0.1:{port}"
@@ -185,8 +224,16 @@ def scenario_idle(stack: Stack, seed: dict, s: dict) -> dict:
         time.sleep(1)
         log(f"idle: up to {s['idle_target']} connections to Daphne (pid {daphne.pid})")
         redis_before = redis_clients(stack.redis_url)
-        ours = client("idle", {**common, "base": base_url, "targets": targets, "pid": daphne.pid,
-                               "redis": stack.redis_url})  # fmt: skip
+        ours = client(
+            "idle",
+            {
+                **common,
+                "base": base_url,
+                "targets": targets,
+                "pid": daphne.pid,
+                "redis": stack.redis_url,
+            },
+        )
         ours["redis_clients_before"] = redis_before
         ours["redis_clients_after"] = ours.pop("redis_clients", None)
         if daphne.poll() is not None:
@@ -199,40 +246,74 @@ def scenario_idle(stack: Stack, seed: dict, s: dict) -> dict:
     relay, relay_port = stack.start_relay()
     try:
         log(f"idle: the same to the relay (pid {relay.pid})")
-        base = client("idle", {**common, "base": f"ws://127.0.0.1:{relay_port}",
-                               "targets": [[None, None]], "pid": relay.pid})  # fmt: skip
+        base = client(
+            "idle",
+            {
+                **common,
+                "base": f"ws://127.0.0.1:{relay_port}",
+                "targets": [[None, None]],
+                "pid": relay.pid,
+            },
+        )
     finally:
         stack.stop(relay)
     kib = ours["kib_per_connection"]
     return {
-        "ours": ours, "baseline": base, "ratio": ratio(kib, base["kib_per_connection"]),
+        "ours": ours,
+        "baseline": base,
+        "ratio": ratio(kib, base["kib_per_connection"]),
         "target": f"{TARGET_IDLE_CONNECTIONS} connections at <= {TARGET_IDLE_KIB} KiB each",
-        "pass": ours["held"] >= TARGET_IDLE_CONNECTIONS and kib is not None and kib <= TARGET_IDLE_KIB,
-    }  # fmt: skip
+        "pass": ours["held"] >= TARGET_IDLE_CONNECTIONS
+        and kib is not None
+        and kib <= TARGET_IDLE_KIB,
+    }
 
 
 def scenario_outbox(stack: Stack, s: dict) -> dict:
     """Domain events through a real Celery worker on Redis (infra/bench/outbox.py)."""
     worker = stack.spawn(
-        [PYTHON, "-m", "celery", "-A", "marketplace", "worker", "--pool", "prefork",
-         "--concurrency", str(s["outbox_concurrency"]), "--without-heartbeat", "--without-mingle",
-         "--without-gossip", "--include", "infra.bench.outbox", "--loglevel", "WARNING"],
+        [
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "marketplace",
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            str(s["outbox_concurrency"]),
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "--include",
+            "infra.bench.outbox",
+            "--loglevel",
+            "WARNING",
+        ],
         "celery",
-    )  # fmt: skip
+    )
     try:
-        log(f"outbox: {s['outbox_events']} events, a Celery worker of {s['outbox_concurrency']} "
-            f"processes (pid {worker.pid})")  # fmt: skip
+        log(
+            f"outbox: {s['outbox_events']} events, a Celery worker of {s['outbox_concurrency']} "
+            f"processes (pid {worker.pid})"
+        )
         ours = json.loads(
-            stack.run_python(["-m", "infra.bench.outbox",
-                              json.dumps({"events": s["outbox_events"]})]).strip().splitlines()[-1]
-        )  # fmt: skip
+            stack.run_python(
+                ["-m", "infra.bench.outbox", json.dumps({"events": s["outbox_events"]})]
+            )
+            .strip()
+            .splitlines()[-1]
+        )
     finally:
         stack.stop(worker)
     return {
-        "ours": ours, "ratio": ratio(ours["deliveries_per_s"], ours["baseline_tasks_per_s"]),
+        "ours": ours,
+        "ratio": ratio(ours["deliveries_per_s"], ours["baseline_tasks_per_s"]),
         "emit_ratio": ratio(ours["changes_with_event_per_s"], ours["plain_changes_per_s"]),
-        "target": "informational", "pass": None if not ours["failed"] else False,
-    }  # fmt: skip
+        "target": "informational",
+        "pass": None if not ours["failed"] else False,
+    }
 
 
 @contextlib.contextmanager
@@ -245,10 +326,24 @@ def profiled(pid: int, name: str, output: str):
     path = Path(output).parent / f"profile-{name}.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        [pyspy, "record", "--pid", str(pid), "--format", "raw", "--rate", "200", "--threads",
-         "--nonblocking", "-o", str(path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+        [
+            pyspy,
+            "record",
+            "--pid",
+            str(pid),
+            "--format",
+            "raw",
+            "--rate",
+            "200",
+            "--threads",
+            "--nonblocking",
+            "-o",
+            str(path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         yield
     finally:
@@ -285,56 +380,170 @@ def table(results: dict) -> list[str]:
     rows = [("scenario", "measure", "ours", "baseline", "ratio", "target", "result")]
     if r := results.get("hot"):
         o, b = r["ours"], r["baseline"]
-        rows.append(("hot", f"accepted bids/s, 1 lot, {o['connections']} bidders on {_procs(o)} vs pgbench -c {b['clients']}",
-                     _f(o["accepted_per_s"]), _f(b["tps"]), _f(r["ratio"], 2), r["target"], verdict(r)))  # fmt: skip
-        rows.append(("", "  refused bids/s (stale price), answer p50/p99 ms",
-                     f"{o['refused'] / o['seconds']:,.1f}", "", "",
-                     f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}", ""))  # fmt: skip
+        rows.append(
+            (
+                "hot",
+                f"accepted bids/s, 1 lot, {o['connections']} bidders on {_procs(o)} vs pgbench -c {b['clients']}",
+                _f(o["accepted_per_s"]),
+                _f(b["tps"]),
+                _f(r["ratio"], 2),
+                r["target"],
+                verdict(r),
+            )
+        )
+        rows.append(
+            (
+                "",
+                "  refused bids/s (stale price), answer p50/p99 ms",
+                f"{o['refused'] / o['seconds']:,.1f}",
+                "",
+                "",
+                f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}",
+                "",
+            )
+        )
     if r := results.get("spread"):
         o, b = r["ours"], r["baseline"]
-        rows.append(("spread", f"accepted bids/s, {o['connections']} bidders on {r['lots']} lots, {_procs(o)} vs pgbench -c {b['clients']}",
-                     _f(o["accepted_per_s"]), _f(b["tps"]), _f(r["ratio"], 2), r["target"], verdict(r)))  # fmt: skip
-        rows.append(("", "  refused bids/s, answer p50/p99 ms", f"{o['refused'] / o['seconds']:,.1f}",
-                     "", "", f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}", ""))  # fmt: skip
+        rows.append(
+            (
+                "spread",
+                f"accepted bids/s, {o['connections']} bidders on {r['lots']} lots, {_procs(o)} vs pgbench -c {b['clients']}",
+                _f(o["accepted_per_s"]),
+                _f(b["tps"]),
+                _f(r["ratio"], 2),
+                r["target"],
+                verdict(r),
+            )
+        )
+        rows.append(
+            (
+                "",
+                "  refused bids/s, answer p50/p99 ms",
+                f"{o['refused'] / o['seconds']:,.1f}",
+                "",
+                "",
+                f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}",
+                "",
+            )
+        )
     if r := results.get("fanout"):
         o, b, c = r["ours"], r["baseline"], r["commit"]
         n = o["participants"]
-        rows.append(("fanout", f"send -> last of {n}: p50 ms (Daphne vs relay)", _f(o["p50_ms"], 2),
-                     _f(b["p50_ms"], 2), _f(r["ratio_p50"], 2), "", ""))  # fmt: skip
-        rows.append(("", f"send -> last of {n}: p99 ms (Daphne vs relay)", _f(o["p99_ms"], 2),
-                     _f(b["p99_ms"], 2), _f(r["ratio"], 2),
-                     f"<= 5x relay p99 + 1 commit ({c['latency_ms']:.2f} ms) = {_f(r['limit_ms'], 2)} ms",
-                     verdict(r)))  # fmt: skip
-        rows.append(("", f"  bids measured (of {o['bids']}), timeouts", f"{o['complete']}/{o['timeouts']}",
-                     f"{b['complete']}/{b['timeouts']}", "", "", ""))  # fmt: skip
+        rows.append(
+            (
+                "fanout",
+                f"send -> last of {n}: p50 ms (Daphne vs relay)",
+                _f(o["p50_ms"], 2),
+                _f(b["p50_ms"], 2),
+                _f(r["ratio_p50"], 2),
+                "",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "",
+                f"send -> last of {n}: p99 ms (Daphne vs relay)",
+                _f(o["p99_ms"], 2),
+                _f(b["p99_ms"], 2),
+                _f(r["ratio"], 2),
+                f"<= 5x relay p99 + 1 commit ({c['latency_ms']:.2f} ms) = {_f(r['limit_ms'], 2)} ms",
+                verdict(r),
+            )
+        )
+        rows.append(
+            (
+                "",
+                f"  bids measured (of {o['bids']}), timeouts",
+                f"{o['complete']}/{o['timeouts']}",
+                f"{b['complete']}/{b['timeouts']}",
+                "",
+                "",
+                "",
+            )
+        )
     if r := results.get("idle"):
         o, b = r["ours"], r["baseline"]
-        rows.append(("idle", f"connections held (of {o['target']})", _f(o["held"]), _f(b["held"]),
-                     _f(ratio(o["held"], b["held"]), 2), f">= {TARGET_IDLE_CONNECTIONS}", ""))  # fmt: skip
-        rows.append(("", "KiB RSS per connection", _f(o["kib_per_connection"]),
-                     _f(b["kib_per_connection"]), _f(r["ratio"], 2), r["target"], verdict(r)))  # fmt: skip
-        rows.append(("", "  connections opened per second", _f(o["connections_per_s"]),
-                     _f(b["connections_per_s"]), "", "", ""))  # fmt: skip
+        rows.append(
+            (
+                "idle",
+                f"connections held (of {o['target']})",
+                _f(o["held"]),
+                _f(b["held"]),
+                _f(ratio(o["held"], b["held"]), 2),
+                f">= {TARGET_IDLE_CONNECTIONS}",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "",
+                "KiB RSS per connection",
+                _f(o["kib_per_connection"]),
+                _f(b["kib_per_connection"]),
+                _f(r["ratio"], 2),
+                r["target"],
+                verdict(r),
+            )
+        )
+        rows.append(
+            (
+                "",
+                "  connections opened per second",
+                _f(o["connections_per_s"]),
+                _f(b["connections_per_s"]),
+                "",
+                "",
+                "",
+            )
+        )
     if r := results.get("outbox"):
         o = r["ours"]
-        rows.append(("outbox", f"changes/s, one transaction each, with their event vs without ({o['events']})",
-                     _f(o["changes_with_event_per_s"]), _f(o["plain_changes_per_s"]),
-                     _f(r["emit_ratio"], 2), f"+{o['emit_overhead_ms']:.2f} ms a change, +{o['enqueue_ms_per_delivery']:.2f} ms a delivery to hand out", ""))  # fmt: skip
-        rows.append(("", f"listener deliveries/s through Celery on Redis ({o['listeners_per_event']} per event) vs plain tasks writing a row",
-                     _f(o["deliveries_per_s"]), _f(o["baseline_tasks_per_s"]), _f(r["ratio"], 2),
-                     f"{_f(o['events_per_s'])} events/s, {o['failed']} failed", verdict(r)))  # fmt: skip
+        rows.append(
+            (
+                "outbox",
+                f"changes/s, one transaction each, with their event vs without ({o['events']})",
+                _f(o["changes_with_event_per_s"]),
+                _f(o["plain_changes_per_s"]),
+                _f(r["emit_ratio"], 2),
+                f"+{o['emit_overhead_ms']:.2f} ms a change, +{o['enqueue_ms_per_delivery']:.2f} ms a delivery to hand out",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "",
+                f"listener deliveries/s through Celery on Redis ({o['listeners_per_event']} per event) vs plain tasks writing a row",
+                _f(o["deliveries_per_s"]),
+                _f(o["baseline_tasks_per_s"]),
+                _f(r["ratio"], 2),
+                f"{_f(o['events_per_s'])} events/s, {o['failed']} failed",
+                verdict(r),
+            )
+        )
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            for row in rows]  # fmt: skip
+    return [
+        "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
 
 
 def revision() -> str:
     """The commit measured, and whether the app's code had uncommitted changes."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "auctions", "marketplace"],
-                               cwd=ROOT, capture_output=True, text=True).stdout.strip()  # fmt: skip
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "auctions", "marketplace"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + (" + uncommitted changes" if dirty else "")
@@ -354,17 +563,21 @@ def main() -> int:
     results: dict = {}
     want = set(s["scenarios"])
     try:
-        with Stack(database_server=os.environ.get("BENCH_DATABASE_URL"),
-                   redis_url=os.environ.get("BENCH_REDIS_URL")) as stack:  # fmt: skip
+        with Stack(
+            database_server=os.environ.get("BENCH_DATABASE_URL"),
+            redis_url=os.environ.get("BENCH_REDIS_URL"),
+        ) as stack:
             stack.start_services()
             stack.migrate()
-            seed = stack.seed({
-                "hot": s["hot_bidders"] if "hot" in want else 0,
-                "spread_lots": s["spread_lots"] if want & {"spread", "idle"} else 0,
-                "spread_bidders": s["spread_bidders"],
-                "hot_reference": s["hot_reference"],
-                "fanout": s["fanout_participants"] if "fanout" in want else 0,
-            })  # fmt: skip
+            seed = stack.seed(
+                {
+                    "hot": s["hot_bidders"] if "hot" in want else 0,
+                    "spread_lots": s["spread_lots"] if want & {"spread", "idle"} else 0,
+                    "spread_bidders": s["spread_bidders"],
+                    "hot_reference": s["hot_reference"],
+                    "fanout": s["fanout_participants"] if "fanout" in want else 0,
+                }
+            )
             pgbench.prepare(stack.pg_conn)
             if want & {"hot", "spread", "fanout"}:
                 daphnes = []
@@ -372,8 +585,11 @@ def main() -> int:
                     daphnes.append(stack.start_daphne())
                     log(f"Daphne on 127.0.0.1:{daphnes[-1][1]} (pid {daphnes[-1][0].pid})")
                 ports = [port for _proc, port in daphnes]
-                for name, fn in (("hot", scenario_hot), ("spread", scenario_spread),
-                                 ("fanout", scenario_fanout)):  # fmt: skip
+                for name, fn in (
+                    ("hot", scenario_hot),
+                    ("spread", scenario_spread),
+                    ("fanout", scenario_fanout),
+                ):
                     if name in want:
                         with profiled(daphnes[0][0].pid, name, s["output"]):
                             results[name] = fn(stack, seed, ports, s)
@@ -400,9 +616,18 @@ def main() -> int:
     print("\n".join(lines))
     out = Path(s["output"])
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"when": datetime.now(UTC).isoformat(), "settings": s,
-                               "results": results, "table": [header, *lines]},
-                              indent=2, default=str))  # fmt: skip
+    out.write_text(
+        json.dumps(
+            {
+                "when": datetime.now(UTC).isoformat(),
+                "settings": s,
+                "results": results,
+                "table": [header, *lines],
+            },
+            indent=2,
+            default=str,
+        )
+    )
     log(f"results written to {out}")
     return 0
 

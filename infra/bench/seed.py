@@ -42,16 +42,23 @@ def make_lot(suppliers: int, step_reference: str = "best") -> dict:
     from tests.auctions.engine_setup import Auction
 
     auction = Auction(
-        suppliers=suppliers, start_price=START_PRICE, step_value=Decimal(STEP),
-        duration_seconds=3 * 3600, visibility="ladder", step_reference=step_reference,
-    )  # fmt: skip
+        suppliers=suppliers,
+        start_price=START_PRICE,
+        step_value=Decimal(STEP),
+        duration_seconds=3 * 3600,
+        visibility="ladder",
+        step_reference=step_reference,
+    )
     auction.start()
     tokens = [Token.objects.get_or_create(user=u)[0].key for u in auction.bidders]
     officer = Token.objects.get_or_create(user=auction.officer)[0].key
     return {
-        "id": auction.lot.pk, "start_price": START_PRICE, "step": STEP, "tokens": tokens,
+        "id": auction.lot.pk,
+        "start_price": START_PRICE,
+        "step": STEP,
+        "tokens": tokens,
         "officer": officer,
-    }  # fmt: skip
+    }
 
 
 def seed(config: dict) -> dict:

@@ -72,10 +72,24 @@ class BenchRedis(Redis):
 
     def start(self) -> str:
         self.proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.root), "--maxclients", "16000"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.root),
+                "--maxclients",
+                "16000",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_port(self.port, self.proc, timeout=20)
         log(f"Redis on 127.0.0.1:{self.port}")
         return f"redis://127.0.0.1:{self.port}/0"
@@ -104,8 +118,14 @@ def redis_clients(url: str) -> int | None:
 class Stack:
     """PostgreSQL + Redis + a migrated, seeded database + Daphne/relay processes."""
 
-    def __init__(self, *, database_server: str | None = None, redis_url: str | None = None,
-                 template: str | None = None, db_name: str | None = None):  # fmt: skip
+    def __init__(
+        self,
+        *,
+        database_server: str | None = None,
+        redis_url: str | None = None,
+        template: str | None = None,
+        db_name: str | None = None,
+    ):
         self.root = Path(tempfile.mkdtemp(prefix="tradefloor-bench-"))
         os.chmod(self.root, 0o755)
         self.database_server = database_server
@@ -151,18 +171,25 @@ class Stack:
     @property
     def pg_conn(self) -> dict:
         parts = urlsplit(self.database_url)
-        return {"host": parts.hostname, "port": str(parts.port or 5432),
-                "user": parts.username or "postgres", "dbname": self.db_name}  # fmt: skip
+        return {
+            "host": parts.hostname,
+            "port": str(parts.port or 5432),
+            "user": parts.username or "postgres",
+            "dbname": self.db_name,
+        }
 
     def env(self, **extra: str) -> dict:
         env = dict(os.environ)
         env.update(
-            DJANGO_SETTINGS_MODULE="marketplace.settings", DATABASE_URL=self.database_url,
-            REDIS_URL=self.redis_url or "", ALLOWED_HOSTS="127.0.0.1,localhost",
-            DJANGO_DEBUG=env.get("BENCH_DJANGO_DEBUG", "0"), PYTHONUNBUFFERED="1",
+            DJANGO_SETTINGS_MODULE="marketplace.settings",
+            DATABASE_URL=self.database_url,
+            REDIS_URL=self.redis_url or "",
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            DJANGO_DEBUG=env.get("BENCH_DJANGO_DEBUG", "0"),
+            PYTHONUNBUFFERED="1",
             # As infra/env.example runs production: bid batches in a worker process.
             AUCTION_BID_WORKERS=env.get("AUCTION_BID_WORKERS", "1"),
-        )  # fmt: skip
+        )
         env.pop("CELERY_BROKER_URL", None)
         env.update(extra)
         return env
@@ -180,9 +207,13 @@ class Stack:
 
     def run_python(self, args: list[str], timeout: float = 600) -> str:
         proc = subprocess.run(
-            [PYTHON, *args], cwd=ROOT, env=self.env(), capture_output=True, text=True,
+            [PYTHON, *args],
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
             timeout=timeout,
-        )  # fmt: skip
+        )
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(args[:3])} failed:\n{proc.stderr[-3000:]}")
         return proc.stdout
@@ -192,9 +223,13 @@ class Stack:
     def spawn(self, args: list[str], name: str, env: dict | None = None) -> subprocess.Popen:
         logfile = open(self.root / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
         proc = subprocess.Popen(
-            args, cwd=ROOT, env=env or self.env(), stdout=logfile, stderr=subprocess.STDOUT,
+            args,
+            cwd=ROOT,
+            env=env or self.env(),
+            stdout=logfile,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
-        )  # fmt: skip
+        )
         proc.logfile = logfile  # type: ignore[attr-defined]
         proc.name = name  # type: ignore[attr-defined]
         self.procs.append(proc)

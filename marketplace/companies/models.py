@@ -23,13 +23,17 @@ class Company(models.Model):
     legal_name = models.CharField(_("legal name"), max_length=300)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
     registration_number = models.CharField(
-        _("registration number"), max_length=40, blank=True,
+        _("registration number"),
+        max_length=40,
+        blank=True,
         help_text=_("EDRPOU in Ukraine, OGRN in Russia, the trade register number elsewhere"),
-    )  # fmt: skip
+    )
     tax_id = models.CharField(
-        _("tax identifier"), max_length=40, blank=True,
+        _("tax identifier"),
+        max_length=40,
+        blank=True,
         help_text=_("INN in Russia, the VAT number in the EU"),
-    )  # fmt: skip
+    )
     address = models.TextField(_("address"), blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
@@ -60,20 +64,24 @@ class Company(models.Model):
                 fields=["country", "registration_number"],
                 condition=~Q(registration_number=""),
                 name="company_unique_registration_number",
-                violation_error_message=_("A company with this registration number is already registered."),
+                violation_error_message=_(
+                    "A company with this registration number is already registered."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["country", "tax_id"],
                 condition=~Q(tax_id=""),
                 name="company_unique_tax_id",
-                violation_error_message=_("A company with this tax identifier is already registered."),
+                violation_error_message=_(
+                    "A company with this tax identifier is already registered."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(is_buyer=True) | Q(is_supplier=True),
                 name="company_has_a_role",
                 violation_error_message=_("A company must buy, supply or both."),
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return self.legal_name
@@ -162,11 +170,15 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "email"],
-                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True, expired_at__isnull=True),
+                condition=Q(
+                    accepted_at__isnull=True, revoked_at__isnull=True, expired_at__isnull=True
+                ),
                 name="invitation_one_open_per_email",
-                violation_error_message=_("This person already has an open invitation to this company."),
+                violation_error_message=_(
+                    "This person already has an open invitation to this company."
+                ),
             )
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} → {self.company}"

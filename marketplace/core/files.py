@@ -8,9 +8,13 @@ from .exceptions import NotFoundError
 
 
 def private_file_response(
-    *, name: str, filename: str, content_type: str, missing_code: str = "file_missing",
+    *,
+    name: str,
+    filename: str,
+    content_type: str,
+    missing_code: str = "file_missing",
     missing_message: str | None = None,
-) -> FileResponse:  # fmt: skip
+) -> FileResponse:
     """The stored file ``name`` as a download that caches nowhere and is never sniffed."""
     storage = storages["private"]
     if not name or not storage.exists(name):

@@ -46,8 +46,9 @@ def body() -> dict:
 
 
 def log(request, exc: BaseException) -> None:
-    logger.error("%s %s: a service is away: %s: %s", request.method, request.path,
-                 type(exc).__name__, exc)  # fmt: skip
+    logger.error(
+        "%s %s: a service is away: %s: %s", request.method, request.path, type(exc).__name__, exc
+    )
 
 
 def json_response(request, exc: BaseException) -> JsonResponse:

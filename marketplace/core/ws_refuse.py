@@ -14,6 +14,9 @@ CLOSE_NOT_FOUND = 4404
 class UnknownPathConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         await self.accept()
-        await self.send(json.dumps({"type": "refused", "code": "not_found",
-                                    "message": "No such websocket path."}))  # fmt: skip
+        await self.send(
+            json.dumps(
+                {"type": "refused", "code": "not_found", "message": "No such websocket path."}
+            )
+        )
         await self.close(code=CLOSE_NOT_FOUND)

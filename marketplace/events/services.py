@@ -109,8 +109,9 @@ def event_emit(
             return None
         try:
             with transaction.atomic():  # a racing emission of the same key: the first wins
-                return _emit(event_type, data, company, platform, audience, public, actor, now,
-                             once_key)  # fmt: skip
+                return _emit(
+                    event_type, data, company, platform, audience, public, actor, now, once_key
+                )
         except IntegrityError:
             return None
     return _emit(event_type, data, company, platform, audience, public, actor, now, None)

@@ -73,9 +73,11 @@ class Platform(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
     default_visibility = models.CharField(
-        _("default visibility"), max_length=16, choices=Visibility.choices,
+        _("default visibility"),
+        max_length=16,
+        choices=Visibility.choices,
         default=Visibility.RANK_AND_BEST,
-    )  # fmt: skip
+    )
     min_participants = models.PositiveIntegerField(
         _("minimum admitted participants per lot"),
         default=2,
@@ -95,9 +97,11 @@ class Platform(models.Model):
                 condition=Q(kind="public", owner__isnull=True)
                 | Q(kind="dedicated", owner__isnull=False),
                 name="platform_dedicated_has_owner",
-                violation_error_message=_("A dedicated platform belongs to exactly one client; a public one to none."),
+                violation_error_message=_(
+                    "A dedicated platform belongs to exactly one client; a public one to none."
+                ),
             )
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -138,9 +142,12 @@ class PlatformMembership(models.Model):
         "companies.Company", on_delete=models.CASCADE, related_name="platform_memberships"
     )
     status = models.CharField(
-        _("status"), max_length=16, choices=ParticipationStatus.choices,
-        default=ParticipationStatus.APPLIED, db_index=True,
-    )  # fmt: skip
+        _("status"),
+        max_length=16,
+        choices=ParticipationStatus.choices,
+        default=ParticipationStatus.APPLIED,
+        db_index=True,
+    )
     message = models.TextField(_("applicant's message"), blank=True)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -21,20 +21,45 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_display = ["id", "company", "url", "active", "consecutive_failures", "disabled_at"]
     list_filter = ["active"]
     search_fields = ["url", "company__legal_name"]
-    readonly_fields = ["company", "url", "event_types", "disabled_at", "disabled_reason",
-                       "consecutive_failures", "created_by", "created_at"]  # fmt: skip
+    readonly_fields = [
+        "company",
+        "url",
+        "event_types",
+        "disabled_at",
+        "disabled_reason",
+        "consecutive_failures",
+        "created_by",
+        "created_at",
+    ]
     fields = [*readonly_fields, "description", "active"]
 
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["id", "endpoint", "event", "status", "attempts", "last_status_code",
-                    "last_duration_ms", "next_attempt_at"]  # fmt: skip
+    list_display = [
+        "id",
+        "endpoint",
+        "event",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_duration_ms",
+        "next_attempt_at",
+    ]
     list_filter = ["status"]
     search_fields = ["=event__id", "endpoint__url"]
-    readonly_fields = ["endpoint", "event", "status", "attempts", "next_attempt_at",
-                       "last_status_code", "last_duration_ms", "last_error", "created_at",
-                       "delivered_at"]  # fmt: skip
+    readonly_fields = [
+        "endpoint",
+        "event",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_status_code",
+        "last_duration_ms",
+        "last_error",
+        "created_at",
+        "delivered_at",
+    ]
     inlines = [AttemptInline]
 
     def has_add_permission(self, request):

@@ -169,10 +169,12 @@ def deliveries_create(event) -> list[int]:
     if not wanted:
         return []
     WebhookDelivery.objects.bulk_create(
-        [WebhookDelivery(endpoint=e, event=event, next_attempt_at=timezone.now() + lease())
-         for e in wanted],
+        [
+            WebhookDelivery(endpoint=e, event=event, next_attempt_at=timezone.now() + lease())
+            for e in wanted
+        ],
         ignore_conflicts=True,
-    )  # fmt: skip
+    )
     ids = list(
         WebhookDelivery.objects.filter(event=event, endpoint__in=wanted, attempts=0).values_list(
             "pk", flat=True
@@ -193,11 +195,17 @@ def _enqueue(ids: Iterable[int]) -> None:
 def body_of(event) -> bytes:
     return json.dumps(
         {
-            "id": event.pk, "type": event.type, "occurred_at": event.occurred_at.isoformat(),
-            "company": event.company_id, "platform": event.platform_id, "payload": event.payload,
+            "id": event.pk,
+            "type": event.type,
+            "occurred_at": event.occurred_at.isoformat(),
+            "company": event.company_id,
+            "platform": event.platform_id,
+            "payload": event.payload,
         },
-        separators=(",", ":"), ensure_ascii=False, sort_keys=True,
-    ).encode()  # fmt: skip
+        separators=(",", ":"),
+        ensure_ascii=False,
+        sort_keys=True,
+    ).encode()
 
 
 def delivery_send(
@@ -224,12 +232,14 @@ def delivery_send(
         endpoint.url,
         body,
         {
-            "Content-Type": "application/json", "User-Agent": USER_AGENT,
-            "Tradefloor-Event-Id": str(event.pk), "Tradefloor-Event-Type": event.type,
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "Tradefloor-Event-Id": str(event.pk),
+            "Tradefloor-Event-Type": event.type,
             "Tradefloor-Delivery-Id": str(delivery.pk),
             "Tradefloor-Signature": transport.signature(endpoint.secret, stamp, body),
         },
-    )  # fmt: skip
+    )
     return _record(delivery.pk, outcome, manual=manual)
 
 
@@ -239,9 +249,13 @@ def _record(delivery_id: int, outcome: transport.Outcome, *, manual: bool) -> st
         delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
         WebhookAttempt.objects.create(
-            delivery=delivery, at=now, status_code=outcome.status_code,
-            duration_ms=outcome.duration_ms, error=outcome.error, manual=manual,
-        )  # fmt: skip
+            delivery=delivery,
+            at=now,
+            status_code=outcome.status_code,
+            duration_ms=outcome.duration_ms,
+            error=outcome.error,
+            manual=manual,
+        )
         delivery.attempts += 1
         delivery.last_status_code = outcome.status_code
         delivery.last_duration_ms = outcome.duration_ms
@@ -256,14 +270,20 @@ def _record(delivery_id: int, outcome: transport.Outcome, *, manual: bool) -> st
                 pass  # a replay by hand of a finished delivery: logged, nothing rescheduled
             elif now - delivery.created_at >= retry_for():
                 delivery.status = WebhookStatus.FAILED
-                _disable(endpoint, _("Deliveries failed for a day (last: %(error)s).")
-                         % {"error": delivery.last_error})  # fmt: skip
+                _disable(
+                    endpoint,
+                    _("Deliveries failed for a day (last: %(error)s).")
+                    % {"error": delivery.last_error},
+                )
             else:
                 delivery.status = WebhookStatus.PENDING
                 delivery.next_attempt_at = now + backoff(delivery.attempts)
             if endpoint.active and endpoint.consecutive_failures >= disable_after():
-                _disable(endpoint, _("%(n)d deliveries failed in a row (last: %(error)s).")
-                         % {"n": endpoint.consecutive_failures, "error": delivery.last_error})  # fmt: skip
+                _disable(
+                    endpoint,
+                    _("%(n)d deliveries failed in a row (last: %(error)s).")
+                    % {"n": endpoint.consecutive_failures, "error": delivery.last_error},
+                )
         delivery.save()
         endpoint.save(
             update_fields=["consecutive_failures", "active", "disabled_at", "disabled_reason"]

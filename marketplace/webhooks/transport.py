@@ -71,10 +71,12 @@ def resolve(host: str, port: int) -> list[str]:
             ip = ipaddress.ip_address(address.split("%")[0])
             if not ip.is_global or ip.is_multicast:
                 raise UnsafeURL(
-                    _("The host %(host)s resolves to %(address)s, a private or local address; "
-                      "webhooks go only to public addresses.")
+                    _(
+                        "The host %(host)s resolves to %(address)s, a private or local address; "
+                        "webhooks go only to public addresses."
+                    )
                     % {"host": host, "address": address}
-                )  # fmt: skip
+                )
     if not addresses:
         raise UnsafeURL(_("The host %(host)s cannot be found.") % {"host": host})
     return addresses
@@ -111,16 +113,26 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
         return done(None, str(exc))
     limit = timeout_seconds()
     pool = urllib3.HTTPSConnectionPool(
-        host=address, port=port, server_hostname=parts.host.strip("[]"),
-        assert_hostname=parts.host.strip("[]"), ssl_context=_context(),
-        timeout=urllib3.Timeout(connect=min(5.0, limit), read=limit), retries=False, maxsize=1,
-    )  # fmt: skip
+        host=address,
+        port=port,
+        server_hostname=parts.host.strip("[]"),
+        assert_hostname=parts.host.strip("[]"),
+        ssl_context=_context(),
+        timeout=urllib3.Timeout(connect=min(5.0, limit), read=limit),
+        retries=False,
+        maxsize=1,
+    )
     host_header = parts.host if port == 443 else f"{parts.host}:{port}"
     try:
         response = pool.urlopen(
-            "POST", parts.request_uri, body=body, headers={**headers, "Host": host_header},
-            redirect=False, preload_content=False, assert_same_host=False,
-        )  # fmt: skip
+            "POST",
+            parts.request_uri,
+            body=body,
+            headers={**headers, "Host": host_header},
+            redirect=False,
+            preload_content=False,
+            assert_same_host=False,
+        )
         try:
             response.read(RESPONSE_READ_LIMIT)
         finally:

@@ -32,9 +32,11 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
 
 class MarkReadInputSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
-        max_length=500, help_text="The notifications to mark read; leave out with all=true.",
-    )  # fmt: skip
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=500,
+        help_text="The notifications to mark read; leave out with all=true.",
+    )
     all = serializers.BooleanField(default=False)
 
     def validate(self, attrs):
@@ -96,8 +98,9 @@ class PreferenceApi(APIView):
         for kind in Kind.values:
             modes = services.preferences_of(users=[request.user], kind=kind)
             for channel in Channel.values:
-                rows.append({"kind": kind, "channel": channel,
-                             "mode": modes[(request.user.pk, channel)]})  # fmt: skip
+                rows.append(
+                    {"kind": kind, "channel": channel, "mode": modes[(request.user.pk, channel)]}
+                )
         return Response(rows)
 
     @extend_schema(
@@ -123,13 +126,17 @@ class SubscriptionSerializer(serializers.Serializer):
     company = serializers.IntegerField(source="company_id", min_value=1, max_value=MAX_ID)
     name = serializers.CharField(max_length=200)
     categories = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
-        max_length=100, help_text="Categories; each takes in its sub-tree.",
-    )  # fmt: skip
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=100,
+        help_text="Categories; each takes in its sub-tree.",
+    )
     regions = serializers.ListField(
-        child=serializers.CharField(max_length=10), required=False, max_length=100,
+        child=serializers.CharField(max_length=10),
+        required=False,
+        max_length=100,
         help_text="ISO 3166 codes; a tender matches when its buyer is in the code's country.",
-    )  # fmt: skip
+    )
     keywords = serializers.CharField(required=False, allow_blank=True, max_length=500)
     budget_min = serializers.DecimalField(
         max_digits=18, decimal_places=2, required=False, allow_null=True
@@ -139,22 +146,26 @@ class SubscriptionSerializer(serializers.Serializer):
     )
     currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
     platforms = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
         max_length=100,
-    )  # fmt: skip
+    )
     active = serializers.BooleanField(required=False)
 
     def to_representation(self, instance):
         return {
-            "id": instance.pk, "company": instance.company_id, "name": instance.name,
+            "id": instance.pk,
+            "company": instance.company_id,
+            "name": instance.name,
             "categories": sorted(c.pk for c in instance.categories.all()),
-            "regions": instance.regions, "keywords": instance.keywords,
+            "regions": instance.regions,
+            "keywords": instance.keywords,
             "budget_min": None if instance.budget_min is None else f"{instance.budget_min:.2f}",
             "budget_max": None if instance.budget_max is None else f"{instance.budget_max:.2f}",
             "currency": instance.currency,
             "platforms": sorted(p.pk for p in instance.platforms.all()),
             "active": instance.active,
-        }  # fmt: skip
+        }
 
 
 class SubscriptionListApi(APIView):

@@ -31,9 +31,17 @@ class CertificateOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Certificate
         fields = [
-            "id", "name", "issuer", "number", "valid_from", "valid_until",
-            "has_file", "file_name", "file_url", "created_at",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "issuer",
+            "number",
+            "valid_from",
+            "valid_until",
+            "has_file",
+            "file_name",
+            "file_url",
+            "created_at",
+        ]
 
     def get_has_file(self, obj) -> bool:
         return bool(obj.file_name)
@@ -105,9 +113,16 @@ class ProductOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = [
-            "id", "sku", "name", "description", "category", "unit", "is_active",
-            "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "sku",
+            "name",
+            "description",
+            "category",
+            "unit",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class ProductInputSerializer(serializers.Serializer):
@@ -138,9 +153,16 @@ class PriceListOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = PriceList
         fields = [
-            "id", "name", "kind", "currency", "valid_from", "valid_until", "item_count",
-            "created_at", "updated_at",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "kind",
+            "currency",
+            "valid_from",
+            "valid_until",
+            "item_count",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class PriceListInputSerializer(serializers.Serializer):

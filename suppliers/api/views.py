@@ -172,10 +172,12 @@ class CertificateFileApi(APIView):
             user=request.user, company_id=company_id, certificate_id=certificate_id
         )
         return private_file_response(
-            name=cert.file_name, filename=cert.original_file_name or "certificate",
-            content_type=cert.content_type, missing_code="file_not_found",
+            name=cert.file_name,
+            filename=cert.original_file_name or "certificate",
+            content_type=cert.content_type,
+            missing_code="file_not_found",
             missing_message=_("This certificate has no file."),
-        )  # fmt: skip
+        )
 
 
 # --- Catalogue --------------------------------------------------------------------------------

@@ -26,8 +26,9 @@ statuses: dict[int, int] = {}
 
 
 def exercise(operation, headers: dict, failures: list[str]) -> None:
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(case=operation.as_strategy())
     def run(case):
         response = case.call(headers=headers)

@@ -22,21 +22,36 @@ class Auction:
         self.buyer = CompanyFactory(legal_name="Buyer Canary Ltd", is_supplier=False)
         self.officer = member(self.buyer, MembershipRole.PROCUREMENT_OFFICER)
         self.tender = Tender.objects.create(
-            platform=self.platform, buyer=self.buyer, created_by=self.officer,
-            title="Diesel fuel", category=CategoryFactory(), currency="UAH",
-            questions_deadline=now - timedelta(days=3), applications_deadline=now - timedelta(days=2),
-            auction_start=now - timedelta(minutes=1), status=TenderStatus.PUBLISHED,
-        )  # fmt: skip
+            platform=self.platform,
+            buyer=self.buyer,
+            created_by=self.officer,
+            title="Diesel fuel",
+            category=CategoryFactory(),
+            currency="UAH",
+            questions_deadline=now - timedelta(days=3),
+            applications_deadline=now - timedelta(days=2),
+            auction_start=now - timedelta(minutes=1),
+            status=TenderStatus.PUBLISHED,
+        )
         defaults = {
-            "step_kind": "amount", "step_value": Decimal("1000"), "duration_seconds": 1800,
-            "soft_close_window_seconds": 180, "soft_close_extension_seconds": 180,
-        }  # fmt: skip
+            "step_kind": "amount",
+            "step_value": Decimal("1000"),
+            "duration_seconds": 1800,
+            "soft_close_window_seconds": 180,
+            "soft_close_extension_seconds": 180,
+        }
         defaults.update(lot_rules)
         self.lot = Lot.objects.create(
-            tender=self.tender, number=1, title="Diesel fuel EN 590", quantity=Decimal("100"),
-            unit="t", start_price=Decimal(start_price), status=LotStatus.AUCTION_SCHEDULED,
-            starts_at=now - timedelta(seconds=1), **defaults,
-        )  # fmt: skip
+            tender=self.tender,
+            number=1,
+            title="Diesel fuel EN 590",
+            quantity=Decimal("100"),
+            unit="t",
+            start_price=Decimal(start_price),
+            status=LotStatus.AUCTION_SCHEDULED,
+            starts_at=now - timedelta(seconds=1),
+            **defaults,
+        )
         self.companies = []
         self.bidders = []
         self.applications = []

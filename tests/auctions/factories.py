@@ -112,9 +112,14 @@ class World:
         self.stranger = member(CompanyFactory(legal_name="Stranger Ltd"), ADMIN)
 
     def _company(
-        self, name, *, buyer=False, categories=(), status=VerificationStatus.VERIFIED,
+        self,
+        name,
+        *,
+        buyer=False,
+        categories=(),
+        status=VerificationStatus.VERIFIED,
         participant=True,
-    ):  # fmt: skip
+    ):
         company = CompanyFactory(
             legal_name=name, is_buyer=buyer, is_supplier=not buyer, verification_status=status
         )

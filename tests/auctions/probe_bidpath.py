@@ -46,9 +46,13 @@ def _profile(fn, times):
 
 def test_probe():
     a = Auction(
-        suppliers=int(os.environ.get("PROBE_SUPPLIERS", "16")), start_price="10000000", step_value=Decimal("1"),
-        duration_seconds=3 * 3600, visibility="ladder", step_reference="own",
-    ).start()  # fmt: skip
+        suppliers=int(os.environ.get("PROBE_SUPPLIERS", "16")),
+        start_price="10000000",
+        step_value=Decimal("1"),
+        duration_seconds=3 * 3600,
+        visibility="ladder",
+        step_reference="own",
+    ).start()
     amounts = [Decimal("10000000")] * 16
     apps = [x.pk for x in a.applications]
     n = [0]
@@ -57,16 +61,21 @@ def test_probe():
         amounts[k] -= 1
         n[0] += 1
         return BidRequest(
-            application_id=apps[k], user=a.bidders[k], amount=str(amounts[k]),
+            application_id=apps[k],
+            user=a.bidders[k],
+            amount=str(amounts[k]),
             client_bid_id=f"c{n[0]}",
-        )  # fmt: skip
+        )
 
     def one(i, via_app=True):
         r = request(i % 16)
         bid_place(
-            lot_id=a.lot.pk, user=r.user, amount=r.amount, client_bid_id=r.client_bid_id,
+            lot_id=a.lot.pk,
+            user=r.user,
+            amount=r.amount,
+            client_bid_id=r.client_bid_id,
             application_id=r.application_id if via_app else None,
-        )  # fmt: skip
+        )
 
     size = int(os.environ.get("PROBE_BATCH", "16"))
 

@@ -27,12 +27,18 @@ pytestmark = pytest.mark.django_db
 WEIGHTED = {
     "weighted": True,
     "criteria": [
-        {"code": "delivery", "title": "Delivery", "options": [
-            {"title": "30 days", "value": "0"}, {"title": "10 days", "value": "0.05"}]},
-        {"code": "warranty", "title": "Warranty", "options": [
-            {"title": "1 year", "value": "0"}, {"title": "3 years", "value": "0.1"}]},
+        {
+            "code": "delivery",
+            "title": "Delivery",
+            "options": [{"title": "30 days", "value": "0"}, {"title": "10 days", "value": "0.05"}],
+        },
+        {
+            "code": "warranty",
+            "title": "Warranty",
+            "options": [{"title": "1 year", "value": "0"}, {"title": "3 years", "value": "0.1"}],
+        },
     ],
-}  # fmt: skip
+}
 
 
 @pytest.fixture
@@ -52,9 +58,10 @@ def apply_body(**overrides) -> dict:
 def test_a_supplier_applies_with_an_initial_offer(w, client_for):
     lot = w.published().lots.get()
     response = client_for(w.supplier_bidder).post(
-        url("lot-application-list", lot_id=lot.pk), apply_body(initial_amount="95000.00"),
+        url("lot-application-list", lot_id=lot.pk),
+        apply_body(initial_amount="95000.00"),
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["status"] == "submitted"
@@ -148,18 +155,21 @@ def test_weighted_lot_stores_values_and_coefficient(w, client_for):
     c = client_for(w.supplier_admin)
     response = c.post(
         url("lot-application-list", lot_id=lot.pk),
-        apply_body(criteria_values={"delivery": "0.05"}), format="json",
-    )  # fmt: skip
+        apply_body(criteria_values={"delivery": "0.05"}),
+        format="json",
+    )
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_criteria"
     response = c.post(
         url("lot-application-list", lot_id=lot.pk),
-        apply_body(criteria_values={"delivery": "0.05", "warranty": "0.2"}), format="json",
-    )  # fmt: skip
+        apply_body(criteria_values={"delivery": "0.05", "warranty": "0.2"}),
+        format="json",
+    )
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_criteria"
     response = c.post(
         url("lot-application-list", lot_id=lot.pk),
-        apply_body(criteria_values={"delivery": "0.05", "warranty": "0.1"}), format="json",
-    )  # fmt: skip
+        apply_body(criteria_values={"delivery": "0.05", "warranty": "0.1"}),
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     # 1 + 0.15 / (1 - 0.15)
     assert response.json()["coefficient"] == "1.176470588235"
@@ -253,9 +263,12 @@ def test_admission_assigns_stable_labels_and_events_chain(w, client_for):
 
     kinds = list(LotEvent.objects.filter(lot=lot).order_by("seq").values_list("kind", flat=True))
     assert kinds == [
-        "status_changed", "application_admitted", "application_admitted",
-        "application_withdrawn", "application_admitted",
-    ]  # fmt: skip
+        "status_changed",
+        "application_admitted",
+        "application_admitted",
+        "application_withdrawn",
+        "application_admitted",
+    ]
     ok, broken, _why = chain_verify(lot_id=lot.pk)
     assert ok, broken
     for event in LotEvent.objects.filter(lot=lot):

@@ -40,8 +40,9 @@ def workers(settings):
 
 
 def bid(request_id, amount, client_bid_id):
-    return json.dumps({"type": "bid", "request_id": request_id, "amount": amount,
-                       "client_bid_id": client_bid_id})  # fmt: skip
+    return json.dumps(
+        {"type": "bid", "request_id": request_id, "amount": amount, "client_bid_id": client_bid_id}
+    )
 
 
 async def test_a_worker_process_places_answers_and_broadcasts_the_bids(layer, workers):  # noqa: F811

@@ -152,10 +152,17 @@ def test_the_chain_recomputes_by_the_documented_rule():
     prev = "0" * 64
     for e in LotEvent.objects.filter(lot=a.lot).order_by("seq").values():
         body = json.dumps(
-            {"seq": e["seq"], "kind": e["kind"], "at": e["created_at"].isoformat(),
-             "actor": e["actor_id"], "payload": e["payload"]},
-            sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-        )  # fmt: skip
+            {
+                "seq": e["seq"],
+                "kind": e["kind"],
+                "at": e["created_at"].isoformat(),
+                "actor": e["actor_id"],
+                "payload": e["payload"],
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
         digest = hashlib.sha256((prev + body).encode()).hexdigest()
         assert e["prev_hash"] == prev and e["hash"] == digest, e["seq"]
         prev = digest

@@ -30,9 +30,12 @@ STEP = Decimal("1000")
 
 def req(a, i, amount, cid="", **kw):
     return BidRequest(
-        application_id=a.applications[i].pk, user=a.bidders[i], amount=amount,
-        client_bid_id=cid, **kw,
-    )  # fmt: skip
+        application_id=a.applications[i].pk,
+        user=a.bidders[i],
+        amount=amount,
+        client_bid_id=cid,
+        **kw,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -68,9 +71,14 @@ def test_a_batch_is_checked_in_order_by_the_single_bid_rules_and_commits_once():
     assert again[0].duplicate and again[0].bid.pk == out[2].bid.pk
     # ... also within a batch of several, whose other bids are placed (the rules refuse the
     # resend's amount, so it is looked up after them).
-    mixed = bids_place(lot_id=a.lot.pk, requests=[
-        req(a, 2, "97000.00", "c3"), req(a, 1, "98000.00", "b2"), req(a, 0, "96000.00", "a3"),
-    ])  # fmt: skip
+    mixed = bids_place(
+        lot_id=a.lot.pk,
+        requests=[
+            req(a, 2, "97000.00", "c3"),
+            req(a, 1, "98000.00", "b2"),
+            req(a, 0, "96000.00", "a3"),
+        ],
+    )
     assert [getattr(o, "duplicate", o) for o in mixed] == [False, True, False], mixed
     assert mixed[1].bid.pk == out[2].bid.pk
     assert Bid.objects.filter(lot=a.lot).count() == 4
@@ -78,9 +86,13 @@ def test_a_batch_is_checked_in_order_by_the_single_bid_rules_and_commits_once():
     # A resend whose amount the rules accept (the client changed it): on PostgreSQL the unique
     # constraint trips when the batch commits (its write and COMMIT go together), the batch is
     # rolled back and its bids are placed one by one; the resend is answered with its first bid.
-    changed = bids_place(lot_id=a.lot.pk, requests=[
-        req(a, 2, "95000.00", "c4"), req(a, 1, "94000.00", "b2"),
-    ])  # fmt: skip
+    changed = bids_place(
+        lot_id=a.lot.pk,
+        requests=[
+            req(a, 2, "95000.00", "c4"),
+            req(a, 1, "94000.00", "b2"),
+        ],
+    )
     assert [getattr(o, "duplicate", o) for o in changed] == [False, True], changed
     assert changed[1].bid.pk == out[2].bid.pk and changed[1].bid.amount == Decimal("98000.00")
     assert Bid.objects.filter(lot=a.lot).count() == 5
@@ -185,9 +197,12 @@ def test_a_batch_reads_the_lot_and_its_standings_once():
 def test_concurrent_batches_and_single_bids_keep_every_rule():
     suppliers, rounds = 8, 25
     a = Auction(
-        suppliers=suppliers, start_price="1000000", step_value=Decimal("100"),
-        soft_close_window_seconds=0, soft_close_extension_seconds=0,
-    ).start()  # fmt: skip
+        suppliers=suppliers,
+        start_price="1000000",
+        step_value=Decimal("100"),
+        soft_close_window_seconds=0,
+        soft_close_extension_seconds=0,
+    ).start()
     lot_id = a.lot.pk
     results: list[tuple[str, str, object]] = []
     lock = threading.Lock()
@@ -228,10 +243,11 @@ def test_concurrent_batches_and_single_bids_keep_every_rule():
                 cid = f"single-{n}"
                 try:
                     r = bid_place(
-                        lot_id=lot_id, user=a.bidders[0],
+                        lot_id=lot_id,
+                        user=a.bidders[0],
                         amount=str((best or Decimal("1000000")) - Decimal("100")),
                         client_bid_id=cid,
-                    )  # fmt: skip
+                    )
                     outcome = ("ok", r.bid.pk)
                 except ApplicationError as exc:
                     outcome = ("refused", exc.code)

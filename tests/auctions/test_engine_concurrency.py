@@ -25,9 +25,12 @@ STEP = Decimal("100")
 
 def test_hundreds_of_concurrent_bids_with_duplicates_keep_every_rule():
     a = Auction(
-        suppliers=SUPPLIERS, start_price="1000000", step_value=STEP,
-        soft_close_window_seconds=0, soft_close_extension_seconds=0,
-    ).start()  # fmt: skip
+        suppliers=SUPPLIERS,
+        start_price="1000000",
+        step_value=STEP,
+        soft_close_window_seconds=0,
+        soft_close_extension_seconds=0,
+    ).start()
     lot_id = a.lot.pk
     results: list[tuple[str, str, object]] = []
     lock = threading.Lock()

@@ -148,9 +148,12 @@ def test_a_late_bid_extends_by_the_extension_and_early_bids_do_not():
 
 def test_extensions_are_capped_and_can_require_a_top_rank():
     a = Auction(
-        suppliers=3, soft_close_window_seconds=120, soft_close_extension_seconds=60,
-        soft_close_max_extensions=1, step_reference="own",
-    ).start()  # fmt: skip
+        suppliers=3,
+        soft_close_window_seconds=120,
+        soft_close_extension_seconds=60,
+        soft_close_max_extensions=1,
+        step_reference="own",
+    ).start()
     end = a.lot.ends_at
     bid_place(lot_id=a.lot.pk, user=a.bidders[0], amount="90000", now=end - timedelta(seconds=500))
     first = bid_place(
@@ -164,9 +167,11 @@ def test_extensions_are_capped_and_can_require_a_top_rank():
     assert a.lot.ends_at == end + timedelta(seconds=60)
 
     b = Auction(
-        soft_close_window_seconds=120, soft_close_extension_seconds=60, soft_close_max_rank=1,
+        soft_close_window_seconds=120,
+        soft_close_extension_seconds=60,
+        soft_close_max_rank=1,
         step_reference="own",
-    ).start()  # fmt: skip
+    ).start()
     end = b.lot.ends_at
     bid_place(lot_id=b.lot.pk, user=b.bidders[0], amount="90000", now=end - timedelta(seconds=500))
     not_leading = bid_place(
@@ -269,13 +274,22 @@ def test_pause_keeps_the_remaining_time_and_refuses_bids():
 def test_surrogate_bid_is_entered_by_the_buyer_and_recorded_as_such():
     a = Auction().start()
     rejected(
-        "reason_required", surrogate_bid_place, a, lot_id=a.lot.pk, user=a.officer,
-        application_id=a.applications[0].pk, amount="99000", reason="",
-    )  # fmt: skip
+        "reason_required",
+        surrogate_bid_place,
+        a,
+        lot_id=a.lot.pk,
+        user=a.officer,
+        application_id=a.applications[0].pk,
+        amount="99000",
+        reason="",
+    )
     result = surrogate_bid_place(
-        lot_id=a.lot.pk, user=a.officer, application_id=a.applications[0].pk, amount="99000",
+        lot_id=a.lot.pk,
+        user=a.officer,
+        application_id=a.applications[0].pk,
+        amount="99000",
         reason="Phoned in: connection lost",
-    )  # fmt: skip
+    )
     assert result.bid.kind == BidKind.SURROGATE
     assert result.bid.placed_by == a.officer
     assert result.bid.note == "Phoned in: connection lost"
@@ -296,8 +310,9 @@ def test_close_ranks_and_award_creates_one_deal():
     assert a.lot.status == LotStatus.CLOSED
     closed = LotEvent.objects.get(lot=a.lot, kind="status_changed", payload__to="closed")
     assert [r["application"] for r in closed.payload["ranking"]] == [
-        a.applications[1].pk, a.applications[0].pk,
-    ]  # fmt: skip
+        a.applications[1].pk,
+        a.applications[0].pk,
+    ]
     # Closing again changes nothing.
     lot_close(lot_id=a.lot.pk, now=a.lot.ends_at)
     assert LotEvent.objects.filter(lot=a.lot, payload__to="closed").count() == 1
@@ -309,8 +324,11 @@ def test_close_ranks_and_award_creates_one_deal():
     assert award.application == a.applications[1] and award.amount == Decimal("98000.00")
     deal = Deal.objects.get(lot=a.lot)
     assert (deal.buyer, deal.supplier, deal.price, deal.quantity) == (
-        a.buyer, a.companies[1], Decimal("98000.00"), Decimal("100.000"),
-    )  # fmt: skip
+        a.buyer,
+        a.companies[1],
+        Decimal("98000.00"),
+        Decimal("100.000"),
+    )
     with pytest.raises(ConflictError):
         lot_award(lot_id=a.lot.pk, user=a.officer)
     assert Award.objects.filter(lot=a.lot).count() == 1
@@ -337,9 +355,14 @@ def test_a_late_bid_after_the_close_is_refused():
     bid_place(lot_id=a.lot.pk, user=a.bidders[0], amount="99000")
     lot_close(lot_id=a.lot.pk, now=a.lot.ends_at)
     rejected(
-        "lot_not_live", bid_place, a, lot_id=a.lot.pk, user=a.bidders[1], amount="98000",
+        "lot_not_live",
+        bid_place,
+        a,
+        lot_id=a.lot.pk,
+        user=a.bidders[1],
+        amount="98000",
         now=a.lot.ends_at - timedelta(seconds=1),
-    )  # fmt: skip
+    )
 
 
 def test_weighted_lot_ranks_by_price_over_coefficient():

@@ -34,12 +34,20 @@ def test_the_batches_of_several_lots_commit_together_and_each_is_checked_alone()
     missing = b.lot.pk + 999
     db = connections["default"]
     with mock.patch.object(db, "commit", wraps=db.commit) as commit:
-        placed = bids_commit([
-            (b.lot.pk, [req(b, 0, "99000.00", "b0"), req(b, 1, "99000.00", "b1")]),
-            (missing, [req(a, 0, "99000.00", "m0")]),
-            (a.lot.pk, [req(a, 0, "99000.00", "a0"), req(a, 1, "12.345", "a1"),
-                        req(a, 0, "99000.00", "a0")]),
-        ])  # fmt: skip
+        placed = bids_commit(
+            [
+                (b.lot.pk, [req(b, 0, "99000.00", "b0"), req(b, 1, "99000.00", "b1")]),
+                (missing, [req(a, 0, "99000.00", "m0")]),
+                (
+                    a.lot.pk,
+                    [
+                        req(a, 0, "99000.00", "a0"),
+                        req(a, 1, "12.345", "a1"),
+                        req(a, 0, "99000.00", "a0"),
+                    ],
+                ),
+            ]
+        )
     out = placed.outcomes
     assert commit.call_count == 1  # one transaction for all three
     assert kinds(out[0]) == ["ok", "step_too_small"]  # the second bid sees the first
@@ -64,10 +72,12 @@ def test_a_failed_commit_places_each_lots_batch_again_on_its_own():
     # The client resends "a0" with another amount, which the rules accept: the unique
     # constraint trips at the write (on PostgreSQL, at the shared COMMIT), the transaction
     # rolls back, and each lot's batch is placed again by itself.
-    out = bids_place_lots([
-        (a.lot.pk, [req(a, 1, "98000.00", "a1"), req(a, 0, "97000.00", "a0")]),
-        (b.lot.pk, [req(b, 0, "99000.00", "b0")]),
-    ])  # fmt: skip
+    out = bids_place_lots(
+        [
+            (a.lot.pk, [req(a, 1, "98000.00", "a1"), req(a, 0, "97000.00", "a0")]),
+            (b.lot.pk, [req(b, 0, "99000.00", "b0")]),
+        ]
+    )
     assert kinds(out[0]) == ["ok", "ok"] and kinds(out[1]) == ["ok"]
     assert not out[0][0].duplicate and out[0][1].duplicate
     assert out[0][1].bid.pk == first.bid.pk and out[0][1].bid.amount == Decimal("99000.00")
@@ -117,10 +127,15 @@ def test_transactions_over_the_same_lots_in_any_order_keep_every_rule_and_never_
                 for k in order:  # each thread names the lots in its own order
                     auction = auctions[k]
                     amount = best(auction) - step * rnd.randint(1, 3)
-                    batches.append((auction.lot.pk, [
-                        req(auction, i, str(amount - step * j), f"t{index}-{n}-{i}")
-                        for j, i in enumerate(rnd.sample(range(suppliers), 2))
-                    ]))  # fmt: skip
+                    batches.append(
+                        (
+                            auction.lot.pk,
+                            [
+                                req(auction, i, str(amount - step * j), f"t{index}-{n}-{i}")
+                                for j, i in enumerate(rnd.sample(range(suppliers), 2))
+                            ],
+                        )
+                    )
                 out = bids_place_lots(batches)
                 assert {c for o in out for c in kinds(o)} <= {"ok", "step_too_small"}, out
         except BaseException as exc:
@@ -135,9 +150,11 @@ def test_transactions_over_the_same_lots_in_any_order_keep_every_rule_and_never_
                 auction = auctions[1]
                 try:
                     bid_place(
-                        lot_id=auction.lot.pk, user=auction.bidders[0],
-                        amount=str(best(auction) - step), client_bid_id=f"s{n}",
-                    )  # fmt: skip
+                        lot_id=auction.lot.pk,
+                        user=auction.bidders[0],
+                        amount=str(best(auction) - step),
+                        client_bid_id=f"s{n}",
+                    )
                 except ApplicationError as exc:
                     assert exc.code == "step_too_small", exc.code
         except BaseException as exc:
@@ -146,8 +163,11 @@ def test_transactions_over_the_same_lots_in_any_order_keep_every_rule_and_never_
             connections["default"].close()
 
     with ThreadPoolExecutor(max_workers=3) as pool:
-        for f in [pool.submit(several, 1, [0, 1, 2]), pool.submit(several, 2, [2, 1, 0]),
-                  pool.submit(single)]:  # fmt: skip
+        for f in [
+            pool.submit(several, 1, [0, 1, 2]),
+            pool.submit(several, 2, [2, 1, 0]),
+            pool.submit(single),
+        ]:
             f.result()
     close_old_connections()
     assert not errors, errors
@@ -207,10 +227,12 @@ def test_a_lot_whose_bids_are_all_malformed_is_answered_without_the_database():
     with CaptureQueriesContext(db) as alone:
         bids_place_lots([(a.lot.pk, [req(a, 0, "99000.00", "a0")])])
     with CaptureQueriesContext(db) as beside:
-        out = bids_place_lots([
-            (a.lot.pk, [req(a, 1, "98000.00", "a1")]),
-            (b.lot.pk, [req(b, 0, "12.345", "b0"), req(b, 1, "", "b1")]),
-        ])  # fmt: skip
+        out = bids_place_lots(
+            [
+                (a.lot.pk, [req(a, 1, "98000.00", "a1")]),
+                (b.lot.pk, [req(b, 0, "12.345", "b0"), req(b, 1, "", "b1")]),
+            ]
+        )
     assert kinds(out[0]) == ["ok"]
     assert [o.code for o in out[1]] == ["invalid_amount", "invalid_amount"]
     assert len(beside.captured_queries) == len(

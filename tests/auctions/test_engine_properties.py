@@ -34,11 +34,16 @@ class EnglishAuction(RuleBasedStateMachine):
     )
     def start(self, max_rank, max_extensions, reference, tie_rule):
         self.a = Auction(
-            suppliers=3, duration_seconds=600, soft_close_window_seconds=120,
-            soft_close_extension_seconds=60, soft_close_max_rank=max_rank,
-            soft_close_max_extensions=max_extensions, step_reference=reference, tie_rule=tie_rule,
+            suppliers=3,
+            duration_seconds=600,
+            soft_close_window_seconds=120,
+            soft_close_extension_seconds=60,
+            soft_close_max_rank=max_rank,
+            soft_close_max_extensions=max_extensions,
+            step_reference=reference,
+            tie_rule=tie_rule,
             max_step_percent=Decimal("20"),
-        )  # fmt: skip
+        )
         self.now = timezone.now()
         self.a.start(now=self.now)
         self.last_best = None
@@ -49,9 +54,12 @@ class EnglishAuction(RuleBasedStateMachine):
         self.a.refresh()
         lot = self.a.lot
         return (
-            Bid.objects.filter(lot=lot).count(), LotEvent.objects.filter(lot=lot).count(),
-            lot.best_amount, lot.ends_at, lot.status,
-        )  # fmt: skip
+            Bid.objects.filter(lot=lot).count(),
+            LotEvent.objects.filter(lot=lot).count(),
+            lot.best_amount,
+            lot.ends_at,
+            lot.status,
+        )
 
     @rule(
         who=st.integers(0, 2),
@@ -67,9 +75,12 @@ class EnglishAuction(RuleBasedStateMachine):
         before = self._state()
         try:
             bid_place(
-                lot_id=self.a.lot.pk, user=self.a.bidders[who], amount=str(amount),
-                confirm=confirm, now=self.now,
-            )  # fmt: skip
+                lot_id=self.a.lot.pk,
+                user=self.a.bidders[who],
+                amount=str(amount),
+                confirm=confirm,
+                now=self.now,
+            )
         except ApplicationError:
             assert self._state() == before, "a refused bid changed something"
 

@@ -49,10 +49,14 @@ def build(data):
         b["amount"] for b in initial
     )
     a = Auction(
-        suppliers=len(initial), start_price=str(budget), auction_format="rounds",
-        step_kind="amount", step_value=Decimal(str(step)), rounds=data["rules"]["rounds"],
+        suppliers=len(initial),
+        start_price=str(budget),
+        auction_format="rounds",
+        step_kind="amount",
+        step_value=Decimal(str(step)),
+        rounds=data["rules"]["rounds"],
         weighted=bool(data["rules"].get("meat")),
-    )  # fmt: skip
+    )
     a.lot.starts_at = T0
     a.lot.save()
     meat = data["rules"].get("meat")

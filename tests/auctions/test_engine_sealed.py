@@ -56,9 +56,11 @@ def test_offers_stay_sealed_until_the_opening_then_rank():
     }
     for offer in opened.payload["offers"]:
         assert commitments[offer["bid"]] == seal_commitment(
-            lot_id=a.lot.pk, application_id=offer["application"], amount=Decimal(offer["amount"]),
+            lot_id=a.lot.pk,
+            application_id=offer["application"],
+            amount=Decimal(offer["amount"]),
             seal=offer["seal"],
-        )  # fmt: skip
+        )
     final = api(a.bidders[1]).get(f"/api/lots/{a.lot.pk}/standing/").json()
     assert [e["amount"] for e in final["ladder"]] == ["94000.50", "95000.00", "97500.00"]
     award = lot_award(lot_id=a.lot.pk, user=a.officer)

@@ -28,16 +28,36 @@ from .engine_setup import Auction
 from .test_engine_batch import req
 from .test_ws import connect, layer, receive, receive_until, settled  # noqa: F401 (fixtures)
 
-HOSTILE = ["1e309", "9" * 40, "1" * 17, "-1e309", "1e-400", "NaN", "sNaN", "Infinity", "0x10",
-           "１e309", "", "   ", "12.345"]  # fmt: skip
+HOSTILE = [
+    "1e309",
+    "9" * 40,
+    "1" * 17,
+    "-1e309",
+    "1e-400",
+    "NaN",
+    "sNaN",
+    "Infinity",
+    "0x10",
+    "１e309",
+    "",
+    "   ",
+    "12.345",
+]
 
 
 def kinds(outcomes):
     return [o.code if isinstance(o, ApplicationError) else "ok" for o in outcomes]
 
 
-@given(st.one_of(st.text(max_size=80), st.floats(), st.integers(), st.decimals(),
-                 st.from_regex(r"\A[0-9.eE+\-]{1,40}\Z")))  # fmt: skip
+@given(
+    st.one_of(
+        st.text(max_size=80),
+        st.floats(),
+        st.integers(),
+        st.decimals(),
+        st.from_regex(r"\A[0-9.eE+\-]{1,40}\Z"),
+    )
+)
 @settings(max_examples=400, deadline=None)
 def test_parsing_an_amount_refuses_or_returns_money_and_never_raises_anything_else(value):
     try:
@@ -62,11 +82,20 @@ def test_full_width_digits_mean_what_they_show_and_other_forms_are_refused():
 @pytest.mark.django_db(transaction=True)
 def test_one_malformed_amount_is_refused_alone_and_the_batch_goes_on_across_lots():
     a, b = Auction(suppliers=3).start(), Auction(suppliers=2).start()
-    out = bids_place_lots([
-        (a.lot.pk, [req(a, 0, "99000.00", "a0"), req(a, 2, "1e309", "bad1"),
-                    req(a, 1, "98000.00", "a1"), req(a, 2, "9" * 40, "bad2")]),
-        (b.lot.pk, [req(b, 0, "99000.00", "b0"), req(b, 1, "-1e309", "bad3")]),
-    ])  # fmt: skip
+    out = bids_place_lots(
+        [
+            (
+                a.lot.pk,
+                [
+                    req(a, 0, "99000.00", "a0"),
+                    req(a, 2, "1e309", "bad1"),
+                    req(a, 1, "98000.00", "a1"),
+                    req(a, 2, "9" * 40, "bad2"),
+                ],
+            ),
+            (b.lot.pk, [req(b, 0, "99000.00", "b0"), req(b, 1, "-1e309", "bad3")]),
+        ]
+    )
     assert kinds(out[0]) == ["ok", "invalid_amount", "ok", "invalid_amount"]
     assert kinds(out[1]) == ["ok", "invalid_amount"]
     assert Bid.objects.filter(lot=a.lot).count() == 2
@@ -86,11 +115,19 @@ def test_an_unexpected_fault_in_one_bid_fails_that_bid_only():
         return real(item=item, **kwargs)
 
     with mock.patch.object(place, "_bid_one", side_effect=faulty):
-        out = bids_place_lots([
-            (a.lot.pk, [req(a, 0, "99000.00", "a0"), req(a, 2, "98500.00", "poison"),
-                        req(a, 1, "98000.00", "a1")]),
-            (b.lot.pk, [req(b, 0, "99000.00", "b0")]),
-        ])  # fmt: skip
+        out = bids_place_lots(
+            [
+                (
+                    a.lot.pk,
+                    [
+                        req(a, 0, "99000.00", "a0"),
+                        req(a, 2, "98500.00", "poison"),
+                        req(a, 1, "98000.00", "a1"),
+                    ],
+                ),
+                (b.lot.pk, [req(b, 0, "99000.00", "b0")]),
+            ]
+        )
     assert kinds(out[0]) == ["ok", "bid_failed", "ok"]
     assert kinds(out[1]) == ["ok"]
     assert out[0][1].status_code == 500 and "not recorded" in out[0][1].message
@@ -132,16 +169,25 @@ async def test_the_socket_refuses_hostile_frames_and_stays_open(layer):  # noqa:
     await receive(comm)  # the snapshot
     frames: list = []
     for n, amount in enumerate(["1e309", "9" * 40, "-1e309"]):
-        await comm.send_to(text_data=json.dumps(
-            {"type": "bid", "request_id": f"b{n}", "amount": amount, "client_bid_id": f"c{n}"}))  # fmt: skip
+        await comm.send_to(
+            text_data=json.dumps(
+                {"type": "bid", "request_id": f"b{n}", "amount": amount, "client_bid_id": f"c{n}"}
+            )
+        )
         result = await receive_until(comm, "bid_result", frames)
         assert result["request_id"] == f"b{n}" and result["ok"] is False
         assert result["error"]["code"] == "invalid_amount", result
     await comm.send_to(text_data=json.dumps({"type": "proxy", "request_id": "p", "floor": "1e309"}))
     result = await receive_until(comm, "result", frames)
     assert result["ok"] is False and result["error"]["code"] == "invalid_amount", result
-    for hostile in [{"type": {"nested": 1}}, {"type": ["bid"]}, [1, 2], "text", 7,
-                    {"type": "ping", "request_id": {"deep": [1]}}]:  # fmt: skip
+    for hostile in [
+        {"type": {"nested": 1}},
+        {"type": ["bid"]},
+        [1, 2],
+        "text",
+        7,
+        {"type": "ping", "request_id": {"deep": [1]}},
+    ]:
         await comm.send_to(text_data=json.dumps(hostile))
         answer = await receive(comm)
         while answer["type"] == "tick":  # the lot's clock (every 5 s) may come in between
@@ -151,8 +197,11 @@ async def test_the_socket_refuses_hostile_frames_and_stays_open(layer):  # noqa:
         if answer["type"] == "error":
             assert answer["code"] == "bad_frame"
     # Still open and bidding; full-width digits are the amount they show, as over REST.
-    await comm.send_to(text_data=json.dumps(
-        {"type": "bid", "request_id": "ok", "amount": "９９０００", "client_bid_id": "fw"}))  # fmt: skip
+    await comm.send_to(
+        text_data=json.dumps(
+            {"type": "bid", "request_id": "ok", "amount": "９９０００", "client_bid_id": "fw"}
+        )
+    )
     result = await receive_until(comm, "bid_result", frames)
     assert result["ok"] and result["bid"]["amount"] == "99000.00", result
     await comm.disconnect()
@@ -168,13 +217,19 @@ async def test_a_bid_while_the_database_is_away_is_answered_and_the_socket_stays
     await receive(comm)
     down = OperationalError("server closed the connection unexpectedly")
     with mock.patch.object(bid_workers, "bids_commit", side_effect=down):
-        await comm.send_to(text_data=json.dumps(
-            {"type": "bid", "request_id": "r1", "amount": "99000", "client_bid_id": "c1"}))  # fmt: skip
+        await comm.send_to(
+            text_data=json.dumps(
+                {"type": "bid", "request_id": "r1", "amount": "99000", "client_bid_id": "c1"}
+            )
+        )
         result = await receive_until(comm, "bid_result", [])
     assert result["ok"] is False and result["error"]["code"] == "bid_worker_unavailable"
     # Back: the resend is placed, on the same socket.
-    await comm.send_to(text_data=json.dumps(
-        {"type": "bid", "request_id": "r2", "amount": "99000", "client_bid_id": "c1"}))  # fmt: skip
+    await comm.send_to(
+        text_data=json.dumps(
+            {"type": "bid", "request_id": "r2", "amount": "99000", "client_bid_id": "c1"}
+        )
+    )
     result = await receive_until(comm, "bid_result", [])
     assert result["ok"] and not result["duplicate"], result
     await comm.disconnect()

@@ -116,11 +116,16 @@ def test_bid_body_ids_out_of_range_are_refused(value):
 def test_tender_body_ids_out_of_range_are_refused(field, value):
     w = World()
     body = {
-        "platform": w.platform.pk, "buyer": w.buyer.pk, "title": "Diesel",
-        "category": w.category.pk, "questions_deadline": future(days=1).isoformat(),
+        "platform": w.platform.pk,
+        "buyer": w.buyer.pk,
+        "title": "Diesel",
+        "category": w.category.pk,
+        "questions_deadline": future(days=1).isoformat(),
         "applications_deadline": future(days=2).isoformat(),
-        "auction_start": future(days=3).isoformat(), "lots": [lot_json()], field: value,
-    }  # fmt: skip
+        "auction_start": future(days=3).isoformat(),
+        "lots": [lot_json()],
+        field: value,
+    }
     assert_error(
         client(w.officer).post("/api/tenders/", body, format="json"), 400, "invalid", field
     )

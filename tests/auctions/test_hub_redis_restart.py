@@ -34,10 +34,12 @@ def private_redis(tmp_path, settings, settled):  # noqa: F811
     server = Redis(binary, tmp_path)
     url = server.start()
     prefix = f"restart-{uuid.uuid4().hex[:8]}"
-    settings.CHANNEL_LAYERS = {"default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [url], "prefix": prefix},
-    }}  # fmt: skip
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [url], "prefix": prefix},
+        }
+    }
     settings.AUCTION_WS_TICK_SECONDS = 120  # the database poll must not be what delivers
     channel_layers.backends.clear()
     yield server, url, prefix
@@ -48,9 +50,14 @@ def private_redis(tmp_path, settings, settled):  # noqa: F811
 @sync_to_async
 def bid_elsewhere(a: Auction, amount: str) -> list:
     """A bid placed by 'another process': its broadcast is returned, not sent from here."""
-    placed = bids_commit([(a.lot.pk, [
-        BidRequest(application_id=a.applications[0].pk, user=a.bidders[0], amount=amount)
-    ])])  # fmt: skip
+    placed = bids_commit(
+        [
+            (
+                a.lot.pk,
+                [BidRequest(application_id=a.applications[0].pk, user=a.bidders[0], amount=amount)],
+            )
+        ]
+    )
     ((outcome,),) = placed.outcomes
     assert not hasattr(outcome, "code"), outcome
     return [

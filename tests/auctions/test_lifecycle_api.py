@@ -30,20 +30,29 @@ def test_tender_to_deal_through_the_api():
     r = buyer.post(
         "/api/tenders/",
         {
-            "platform": w.platform.pk, "buyer": w.buyer.pk, "title": "Дизельне паливо на зиму",
+            "platform": w.platform.pk,
+            "buyer": w.buyer.pk,
+            "title": "Дизельне паливо на зиму",
             "category": w.category.pk,
             "questions_deadline": (now + timedelta(hours=1)).isoformat(),
             "applications_deadline": (now + timedelta(hours=2)).isoformat(),
             "auction_start": (now + timedelta(hours=3)).isoformat(),
-            "lots": [{
-                "title": "Diesel EN 590", "quantity": "100", "unit": "t",
-                "start_price": "100000.00", "reserve_price": "99000.00",
-                "step_kind": "amount", "step_value": "500", "visibility": "ladder",
-                "duration_seconds": 600,
-            }],
+            "lots": [
+                {
+                    "title": "Diesel EN 590",
+                    "quantity": "100",
+                    "unit": "t",
+                    "start_price": "100000.00",
+                    "reserve_price": "99000.00",
+                    "step_kind": "amount",
+                    "step_value": "500",
+                    "visibility": "ladder",
+                    "duration_seconds": 600,
+                }
+            ],
         },
         format="json",
-    )  # fmt: skip
+    )
     assert r.status_code == 201, r.json()
     tender_id = r.json()["id"]
     lot_id = r.json()["lots"][0]["id"]

@@ -19,8 +19,15 @@ from tests.auctions.factories import World, snapshot
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["title", "quantity", "unit", "start_price", "reserve_price", "delivery_place",
-          "delivery_date"]  # fmt: skip
+HEADER = [
+    "title",
+    "quantity",
+    "unit",
+    "start_price",
+    "reserve_price",
+    "delivery_place",
+    "delivery_date",
+]
 
 
 def xlsx(rows: list[list], *, header: list | None = None, name: str = "lots.xlsx"):
@@ -75,8 +82,11 @@ def test_headers_in_russian_or_ukrainian_and_in_any_order(world):
     )
     (lot,) = lot_import.lots_import_xlsx(actor=world.officer, tender=tender, file=file)
     assert (lot.title, lot.unit, lot.quantity, lot.start_price) == (
-        "Бензин", "т", Decimal("10"), Decimal("5000"),
-    )  # fmt: skip
+        "Бензин",
+        "т",
+        Decimal("10"),
+        Decimal("5000"),
+    )
 
 
 def test_all_or_nothing_with_a_report_of_every_problem(world):

@@ -58,9 +58,13 @@ def finished_auction(
     proxy_set(lot_id=lot_id, user=a.bidders[1], floor="95500", now=base + timedelta(minutes=2))
     # The buyer enters 97000 for the third supplier; the proxy answers with 96000.
     surrogate_bid_place(
-        lot_id=lot_id, user=a.officer, application_id=a.applications[2].pk, amount="97000",
-        reason=SURROGATE_NOTE, now=base + timedelta(minutes=3),
-    )  # fmt: skip
+        lot_id=lot_id,
+        user=a.officer,
+        application_id=a.applications[2].pk,
+        amount="97000",
+        reason=SURROGATE_NOTE,
+        now=base + timedelta(minutes=3),
+    )
     lot_pause(lot_id=lot_id, user=a.officer, reason=PAUSE_REASON, now=base + timedelta(minutes=5))
     lot_resume(lot_id=lot_id, user=a.officer, now=base + timedelta(minutes=15))
     a.refresh()
@@ -122,9 +126,12 @@ def test_the_buyers_protocol_records_the_whole_auction():
         (Decimal("95000.00"), "manual"),
     ]
     assert [b.bidder.split(" (")[0] for b in p.bids] == [
-        "Canary Supplier 1", "Canary Supplier 2", "Canary Supplier 3", "Canary Supplier 2",
         "Canary Supplier 1",
-    ]  # fmt: skip
+        "Canary Supplier 2",
+        "Canary Supplier 3",
+        "Canary Supplier 2",
+        "Canary Supplier 1",
+    ]
     surrogate = p.bids[2]
     assert a.officer.full_name in surrogate.entered_by and surrogate.note == SURROGATE_NOTE
     assert [b.rank for b in p.bids] == [1, 1, 1, 1, 1]
@@ -149,8 +156,10 @@ def test_the_buyers_protocol_records_the_whole_auction():
     assert p.ranking[1].savings == Decimal("4000.00")
     assert p.ranking[1].savings_percent == Decimal("4.00")
     assert (p.best_amount, p.savings, p.savings_percent) == (
-        Decimal("95000.00"), Decimal("5000.00"), Decimal("5.00"),
-    )  # fmt: skip
+        Decimal("95000.00"),
+        Decimal("5000.00"),
+        Decimal("5.00"),
+    )
     assert p.award is not None and p.award.amount == Decimal("95000.00")
     assert p.award.bidder.startswith("Canary Supplier 1")
 
@@ -191,8 +200,10 @@ def test_a_suppliers_version_never_names_a_competitor():
     # Its own proxy is listed; the others' bids are there under labels.
     assert any(e.kind == "proxy_set" for e in p.events)
     assert [b.bidder for b in p.bids][:3] == [
-        "Bidder #1", "Canary Supplier 2 (your company)", "Bidder #3",
-    ]  # fmt: skip
+        "Bidder #1",
+        "Canary Supplier 2 (your company)",
+        "Bidder #3",
+    ]
     assert p.ranking[0].bidder == "Bidder #1" and p.award.bidder == "Bidder #1"
     assert p.award.reason == "" and p.award.awarded_by == ""
     assert p.chain.final_hash == a.lot.last_hash
@@ -236,8 +247,9 @@ def test_a_failed_lot_has_a_protocol_without_ranking():
     assert p.bids == [] and p.ranking == [] and p.award is None
     assert p.savings is None and p.chain.ok
     sections = csv_sections(protocol_render_csv(p))
-    assert sections["Final ranking"] == [["Rank", "Bidder", "Amount (UAH)", "Offer made at",
-                                          "Savings (UAH)", "Savings, %"]]  # fmt: skip
+    assert sections["Final ranking"] == [
+        ["Rank", "Bidder", "Amount (UAH)", "Offer made at", "Savings (UAH)", "Savings, %"]
+    ]
     assert "No bids were placed." in pdf_text(protocol_render_pdf(p))
 
 
@@ -245,21 +257,34 @@ def test_the_csv_parses_back():
     a = finished_auction()
     sections = csv_sections(protocol_render_csv(protocol_build(lot_id=a.lot.pk)))
     assert list(sections) == [
-        "Tender and lot", "Auction rules", "Participants", "Bids", "Course of the auction",
-        "Final ranking", "Award", "Integrity of the record",
-    ]  # fmt: skip
+        "Tender and lot",
+        "Auction rules",
+        "Participants",
+        "Bids",
+        "Course of the auction",
+        "Final ranking",
+        "Award",
+        "Integrity of the record",
+    ]
     head, *bids = sections["Bids"]
     assert head[:5] == ["No.", "Entry", "Time", "Bidder", "Amount (UAH)"]
     assert [Decimal(r[4]) for r in bids] == [
         Decimal(x) for x in (99000, 98000, 97000, 96000, 95000)
     ]
-    assert [r[5] for r in bids] == ["Bid", "Proxy bid", "Surrogate bid entered by the buyer",
-                                    "Proxy bid", "Bid"]  # fmt: skip
+    assert [r[5] for r in bids] == [
+        "Bid",
+        "Proxy bid",
+        "Surrogate bid entered by the buyer",
+        "Proxy bid",
+        "Bid",
+    ]
     assert bids[0][2].endswith("+00:00")
     head, *ranking = sections["Final ranking"]
     assert [(r[0], r[2], r[-1]) for r in ranking] == [
-        ("1", "95000.00", "5.00"), ("2", "96000.00", "4.00"), ("3", "97000.00", "3.00"),
-    ]  # fmt: skip
+        ("1", "95000.00", "5.00"),
+        ("2", "96000.00", "4.00"),
+        ("3", "97000.00", "3.00"),
+    ]
     integrity = dict(sections["Integrity of the record"][1:])
     assert integrity["Final hash (SHA-256)"] == a.lot.last_hash
     assert integrity["Entries in the chain"] == str(a.lot.event_seq)
@@ -278,8 +303,10 @@ def test_the_xlsx_parses_back_with_numbers_in_the_currency():
     assert book["Bids"]["E2"].number_format == '#,##0.00 "UAH"'
     ranking = list(book["Final ranking"].iter_rows(values_only=True))[1:]
     assert [(r[0], r[1].split(" (")[0]) for r in ranking] == [
-        (1, "Canary Supplier 1"), (2, "Canary Supplier 2"), (3, "Canary Supplier 3"),
-    ]  # fmt: skip
+        (1, "Canary Supplier 1"),
+        (2, "Canary Supplier 2"),
+        (3, "Canary Supplier 3"),
+    ]
 
 
 def test_text_that_looks_like_a_formula_stays_text():
@@ -324,8 +351,11 @@ def test_the_stored_copy_is_written_once_per_chain_head(django_capture_on_commit
     assert len(callbacks) == 1
     stored = LotProtocol.objects.get(lot=a.lot)
     assert (stored.event_seq, stored.last_hash, stored.lot_status, stored.chain_ok) == (
-        a.lot.event_seq, a.lot.last_hash, LotStatus.CLOSED, True,
-    )  # fmt: skip
+        a.lot.event_seq,
+        a.lot.last_hash,
+        LotStatus.CLOSED,
+        True,
+    )
     content = storages["private"].open(stored.storage_name, "rb").read()
     assert hashlib.sha256(content).hexdigest() == stored.sha256 and len(content) == stored.size
     assert content.startswith(b"%PDF")
@@ -386,8 +416,9 @@ def test_a_weighted_lot_shows_coefficients_and_weighted_amounts():
     p = protocol_build(lot_id=a.lot.pk)
     # 47900 / 1.4286 = 33530 beats 46900 / 1.2857 = 36477.78.
     assert [(r.bidder.split(" (")[0], r.amount) for r in p.ranking] == [
-        ("Canary Supplier 2", Decimal("47900.00")), ("Canary Supplier 1", Decimal("46900.00")),
-    ]  # fmt: skip
+        ("Canary Supplier 2", Decimal("47900.00")),
+        ("Canary Supplier 1", Decimal("46900.00")),
+    ]
     assert p.ranking[0].weighted.quantize(Decimal("0.01")) == Decimal("33530.00")
     assert all(b.weighted is not None for b in p.bids)
     sections = csv_sections(protocol_render_csv(p))

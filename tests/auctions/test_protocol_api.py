@@ -57,9 +57,11 @@ def test_access_matrix_after_the_close():
     rejected_company = CompanyFactory(legal_name="Rejected Supplier")
     rejected_user = member(rejected_company, MembershipRole.BIDDER)
     a.lot.applications.create(
-        supplier=rejected_company, submitted_by=rejected_user, status=ApplicationStatus.REJECTED,
+        supplier=rejected_company,
+        submitted_by=rejected_user,
+        status=ApplicationStatus.REJECTED,
         terms_accepted_at=a.lot.closed_at,
-    )  # fmt: skip
+    )
     outsider = member(CompanyFactory(legal_name="Outsider Ltd"), MembershipRole.COMPANY_ADMIN)
     other_platform_admin = UserFactory()
     PlatformAdmin.objects.create(platform=PlatformFactory(), user=other_platform_admin)

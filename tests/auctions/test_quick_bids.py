@@ -51,8 +51,11 @@ moves = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 30)), min_size=1, m
 
 
 @given(rule=step_rules(), moves=moves)
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 def test_the_offered_one_step_bid_is_exactly_the_most_the_engine_accepts(rule, moves):
     """Each move: a bidder checks the offered amount (accepted; a cent more refused), then bids
     it less ``drop`` percent of the start price, so the standing crosses the band table."""
@@ -77,10 +80,13 @@ def test_the_case_the_issue_names_bands_with_the_own_reference():
     """Steps of 100 below 50,000 and of 1,000 up to the start: a bidder at 60,000 must bid at
     most 59,000 (the step at its own price), whatever the step at the best price (45,000)."""
     a = Auction(
-        suppliers=2, start_price="100000.00", step_kind="amount", step_value=Decimal("1000"),
+        suppliers=2,
+        start_price="100000.00",
+        step_kind="amount",
+        step_value=Decimal("1000"),
         step_bands=[{"below": "50000", "step": "100"}, {"below": "100000.01", "step": "1000"}],
         step_reference="own",
-    ).start()  # fmt: skip
+    ).start()
     bid_place(lot_id=a.lot.pk, user=a.bidders[0], amount="60000.00", confirm=True)
     bid_place(lot_id=a.lot.pk, user=a.bidders[1], amount="45000.00", confirm=True)
     assert offered(a, 0) == Decimal("59000.00")

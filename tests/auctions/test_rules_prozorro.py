@@ -103,12 +103,29 @@ def test_the_rounds_limit_is_exact_in_decimals():
     [
         ("amount", "35", None, Decimal("480000"), Decimal("35.00")),
         ("percent", "0.5", None, Decimal("480000"), Decimal("2500.00")),
-        ("percent", "0.5", [{"below": "100000", "step": "0.1"}], Decimal("90000"), Decimal("500.00")),
-        ("percent", "0.5", [{"below": "100000", "step": "0.1"}], Decimal("100000"), Decimal("2500.00")),
-        ("amount", "1000", [{"below": "50000", "step": "100"}, {"below": "10000", "step": "10"}],
-         Decimal("9000"), Decimal("10.00")),
+        (
+            "percent",
+            "0.5",
+            [{"below": "100000", "step": "0.1"}],
+            Decimal("90000"),
+            Decimal("500.00"),
+        ),
+        (
+            "percent",
+            "0.5",
+            [{"below": "100000", "step": "0.1"}],
+            Decimal("100000"),
+            Decimal("2500.00"),
+        ),
+        (
+            "amount",
+            "1000",
+            [{"below": "50000", "step": "100"}, {"below": "10000", "step": "10"}],
+            Decimal("9000"),
+            Decimal("10.00"),
+        ),
     ],
-)  # fmt: skip
+)
 def test_minimum_step_by_kind_and_band(kind, value, bands, reference, expected):
     assert (
         rules.min_step(

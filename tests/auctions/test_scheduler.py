@@ -38,9 +38,13 @@ def status_changes(lot) -> list[tuple[str, str]]:
 def snapshot(lot) -> tuple:
     lot.refresh_from_db()
     return (
-        lot.status, lot.starts_at, lot.ends_at, lot.event_seq, lot.bid_count,
+        lot.status,
+        lot.starts_at,
+        lot.ends_at,
+        lot.event_seq,
+        lot.bid_count,
         LotEvent.objects.filter(lot=lot).count(),
-    )  # fmt: skip
+    )
 
 
 def live(**rules) -> tuple[Auction, object]:
@@ -190,9 +194,14 @@ def test_one_failing_lot_does_not_stop_the_pass(monkeypatch):
 
 def published_lot(a: Auction) -> Lot:
     return Lot.objects.create(
-        tender=a.tender, number=2, title="Petrol A-95", quantity=Decimal("10"), unit="t",
-        start_price=Decimal("50000"), status=LotStatus.PUBLISHED,
-    )  # fmt: skip
+        tender=a.tender,
+        number=2,
+        title="Petrol A-95",
+        quantity=Decimal("10"),
+        unit="t",
+        start_price=Decimal("50000"),
+        status=LotStatus.PUBLISHED,
+    )
 
 
 def test_applications_close_when_the_deadline_has_passed():

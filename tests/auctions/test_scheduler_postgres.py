@@ -124,8 +124,11 @@ def test_a_close_racing_late_bids_takes_each_bid_before_it_or_refuses_it():
     def closer() -> None:
         try:
             go.wait(timeout=60)
-            wait_until(lambda: all(accepted.values()) or errors or refused,
-                       interval=0.01, what="a bid of each bidder")  # fmt: skip
+            wait_until(
+                lambda: all(accepted.values()) or errors or refused,
+                interval=0.01,
+                what="a bid of each bidder",
+            )
             with transaction.atomic():  # the end is now (read under the lock, as bids are)
                 lot_lock(lot_id=a.lot.pk)
                 Lot.objects.filter(pk=a.lot.pk).update(ends_at=timezone.now())

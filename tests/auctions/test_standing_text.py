@@ -29,8 +29,9 @@ def variants(snapshot):
 
 
 def test_standing_text_is_the_json_of_render_for_every_viewer():
-    a = Auction(suppliers=4, start_price="100000.00", step_value=Decimal("1000"),
-                visibility="ladder").start()  # fmt: skip
+    a = Auction(
+        suppliers=4, start_price="100000.00", step_value=Decimal("1000"), visibility="ladder"
+    ).start()
     for i, amount in ((0, "99000"), (2, "98000"), (1, "97000")):  # supplier 4 has not bid
         bid_place(lot_id=a.lot.pk, user=a.bidders[i], amount=amount)
     a.lot.refresh_from_db()

@@ -104,12 +104,19 @@ def test_in_a_batch_only_the_suspended_participants_bid_is_refused_and_read_once
     with CaptureQueriesContext(connection) as queries:
         out = bids_place(
             lot_id=a.lot.pk,
-            requests=[req(a, 0, "99000.00", "a"), req(a, 1, "98000.00", "b"),
-                      req(a, 2, "98000.00", "c"), req(a, 1, "97000.00", "d")],
-        )  # fmt: skip
+            requests=[
+                req(a, 0, "99000.00", "a"),
+                req(a, 1, "98000.00", "b"),
+                req(a, 2, "98000.00", "c"),
+                req(a, 1, "97000.00", "d"),
+            ],
+        )
     assert [o.code if isinstance(o, ApplicationError) else "ok" for o in out] == [
-        "ok", CODE, "ok", CODE
-    ]  # fmt: skip
+        "ok",
+        CODE,
+        "ok",
+        CODE,
+    ]
     assert out[1].status_code == 403
     assert sum(table in q["sql"] for q in queries.captured_queries) == 1
     assert set(Bid.objects.filter(lot=a.lot).values_list("client_bid_id", flat=True)) == {"a", "c"}

@@ -79,17 +79,35 @@ def test_officer_creates_a_draft_with_the_platforms_defaults(w, client_for):
 
 def test_rules_can_be_overridden_and_weighted_criteria_are_stored(w, client_for):
     lot = lot_json(
-        auction_format="rounds", step_kind="amount", step_value="500.00",
-        step_bands=[{"below": "50000", "step": "250"}], max_step_percent="20",
-        soft_close_window_seconds=0, soft_close_extension_seconds=0, rounds=3, turn_seconds=90,
+        auction_format="rounds",
+        step_kind="amount",
+        step_value="500.00",
+        step_bands=[{"below": "50000", "step": "250"}],
+        max_step_percent="20",
+        soft_close_window_seconds=0,
+        soft_close_extension_seconds=0,
+        rounds=3,
+        turn_seconds=90,
         weighted=True,
         criteria=[
-            {"code": "delivery", "title": "Delivery", "options": [
-                {"title": "30 days", "value": "0"}, {"title": "10 days", "value": "0.05"}]},
-            {"code": "warranty", "title": "Warranty", "options": [
-                {"title": "1 year", "value": "0"}, {"title": "3 years", "value": "0.1"}]},
+            {
+                "code": "delivery",
+                "title": "Delivery",
+                "options": [
+                    {"title": "30 days", "value": "0"},
+                    {"title": "10 days", "value": "0.05"},
+                ],
+            },
+            {
+                "code": "warranty",
+                "title": "Warranty",
+                "options": [
+                    {"title": "1 year", "value": "0"},
+                    {"title": "3 years", "value": "0.1"},
+                ],
+            },
         ],
-    )  # fmt: skip
+    )
     response = client_for(w.officer).post(
         url("tender-list"), create_body(w, lots=[lot]), format="json"
     )
@@ -105,22 +123,45 @@ def test_rules_can_be_overridden_and_weighted_criteria_are_stored(w, client_for)
 @pytest.mark.parametrize(
     ("lot_overrides", "field"),
     [
-        ({"weighted": True, "criteria": [{"code": "a", "title": "A", "options": [
-            {"title": "x", "value": "0.6"}]}, {"code": "b", "title": "B", "options": [
-            {"title": "y", "value": "0.4"}]}]}, "lots.0.criteria"),
+        (
+            {
+                "weighted": True,
+                "criteria": [
+                    {"code": "a", "title": "A", "options": [{"title": "x", "value": "0.6"}]},
+                    {"code": "b", "title": "B", "options": [{"title": "y", "value": "0.4"}]},
+                ],
+            },
+            "lots.0.criteria",
+        ),
         ({"weighted": True}, "lots.0.criteria"),
-        ({"criteria": [{"code": "a", "title": "A", "options": [{"title": "x", "value": "0.1"}]}]},
-         "lots.0.criteria"),
-        ({"soft_close_window_seconds": 60, "soft_close_extension_seconds": 0},
-         "lots.0.soft_close_extension_seconds"),
-        ({"soft_close_window_seconds": 4000, "soft_close_extension_seconds": 60,
-          "duration_seconds": 3600}, "lots.0.soft_close_window_seconds"),
-        ({"step_bands": [{"below": "5", "step": "1"}, {"below": "5", "step": "2"}]},
-         "lots.0.step_bands"),
+        (
+            {
+                "criteria": [
+                    {"code": "a", "title": "A", "options": [{"title": "x", "value": "0.1"}]}
+                ]
+            },
+            "lots.0.criteria",
+        ),
+        (
+            {"soft_close_window_seconds": 60, "soft_close_extension_seconds": 0},
+            "lots.0.soft_close_extension_seconds",
+        ),
+        (
+            {
+                "soft_close_window_seconds": 4000,
+                "soft_close_extension_seconds": 60,
+                "duration_seconds": 3600,
+            },
+            "lots.0.soft_close_window_seconds",
+        ),
+        (
+            {"step_bands": [{"below": "5", "step": "1"}, {"below": "5", "step": "2"}]},
+            "lots.0.step_bands",
+        ),
         ({"reserve_price": "200000"}, "lots.0.reserve_price"),
         ({"step_kind": "percent", "step_value": "60"}, "lots.0.step_value"),
     ],
-)  # fmt: skip
+)
 def test_bad_lot_rules_are_refused_and_nothing_is_written(w, client_for, lot_overrides, field):
     before = snapshot()
     body = create_body(w, lots=[lot_json(**lot_overrides)])
@@ -133,8 +174,10 @@ def test_bad_lot_rules_are_refused_and_nothing_is_written(w, client_for, lot_ove
 
 
 def test_negative_criterion_value_is_refused_by_the_input_shape(w, client_for):
-    lot = lot_json(weighted=True, criteria=[
-        {"code": "a", "title": "A", "options": [{"title": "x", "value": "-0.1"}]}])  # fmt: skip
+    lot = lot_json(
+        weighted=True,
+        criteria=[{"code": "a", "title": "A", "options": [{"title": "x", "value": "-0.1"}]}],
+    )
     response = client_for(w.officer).post(
         url("tender-list"), create_body(w, lots=[lot]), format="json"
     )
@@ -252,9 +295,10 @@ def test_documents_are_uploaded_and_downloaded_by_who_sees_the_tender(w, client_
     tender = w.draft()
     c = client_for(w.officer)
     response = c.post(
-        url("tender-document-list", tender_id=tender.pk), {"file": pdf(), "title": "Spec"},
+        url("tender-document-list", tender_id=tender.pk),
+        {"file": pdf(), "title": "Spec"},
         format="multipart",
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.json()
     doc_id = response.json()["id"]
     assert response.json()["content_type"] == "application/pdf"
@@ -294,9 +338,10 @@ def test_documents_are_uploaded_and_downloaded_by_who_sees_the_tender(w, client_
 def test_bad_documents_are_refused(w, client_for, name, content, code):
     tender = w.draft()
     response = client_for(w.officer).post(
-        url("tender-document-list", tender_id=tender.pk), {"file": pdf(name, content)},
+        url("tender-document-list", tender_id=tender.pk),
+        {"file": pdf(name, content)},
         format="multipart",
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] in (code, "invalid")
     assert TenderDocument.objects.count() == 0
@@ -318,8 +363,9 @@ def test_xlsx_and_docx_are_accepted(w, client_for):
     for name in ("prices.xlsx", "terms.docx"):
         response = client_for(w.officer).post(
             url("tender-document-list", tender_id=tender.pk),
-            {"file": pdf(name, b"PK\x03\x04zipdata")}, format="multipart",
-        )  # fmt: skip
+            {"file": pdf(name, b"PK\x03\x04zipdata")},
+            format="multipart",
+        )
         assert response.status_code == 201, response.json()
 
 

@@ -50,23 +50,47 @@ def client(w, who, client_for, api_client):
 READS = {
     # published open tender
     "tender": {
-        "officer": 200, "buyer_bidder": 200, "supplier_admin": 200, "unverified_admin": 404,
-        "outsider_admin": 404, "uncovered_admin": 200, "platform_admin": 200, "stranger": 404,
+        "officer": 200,
+        "buyer_bidder": 200,
+        "supplier_admin": 200,
+        "unverified_admin": 404,
+        "outsider_admin": 404,
+        "uncovered_admin": 200,
+        "platform_admin": 200,
+        "stranger": 404,
     },
     "draft": {
-        "officer": 200, "buyer_bidder": 200, "supplier_admin": 404, "unverified_admin": 404,
-        "outsider_admin": 404, "uncovered_admin": 404, "platform_admin": 200, "stranger": 404,
+        "officer": 200,
+        "buyer_bidder": 200,
+        "supplier_admin": 404,
+        "unverified_admin": 404,
+        "outsider_admin": 404,
+        "uncovered_admin": 404,
+        "platform_admin": 200,
+        "stranger": 404,
     },
     "invitation": {
-        "officer": 200, "buyer_bidder": 200, "supplier_admin": 404, "unverified_admin": 404,
-        "outsider_admin": 404, "uncovered_admin": 404, "platform_admin": 200, "stranger": 404,
+        "officer": 200,
+        "buyer_bidder": 200,
+        "supplier_admin": 404,
+        "unverified_admin": 404,
+        "outsider_admin": 404,
+        "uncovered_admin": 404,
+        "platform_admin": 200,
+        "stranger": 404,
     },
     # another supplier's application
     "application": {
-        "officer": 200, "buyer_bidder": 200, "supplier_admin": 404, "unverified_admin": 404,
-        "outsider_admin": 404, "uncovered_admin": 404, "platform_admin": 200, "stranger": 404,
+        "officer": 200,
+        "buyer_bidder": 200,
+        "supplier_admin": 404,
+        "unverified_admin": 404,
+        "outsider_admin": 404,
+        "uncovered_admin": 404,
+        "platform_admin": 200,
+        "stranger": 404,
     },
-}  # fmt: skip
+}
 
 
 def _read_url(w, what):
@@ -115,27 +139,87 @@ def test_list_shows_exactly_the_visible_tenders(w, client_for):
 def _writes(w):
     lot, tender, app = w.lot, w.tender, w.application
     return [
-        ("post", url("tender-cancel", tender_id=tender.pk), {"reason": "x"},
-         {"buyer_bidder": 403, "supplier_admin": 403, "uncovered_admin": 403, "platform_admin": 403}),
-        ("post", url("tender-publish", tender_id=w.draft_tender.pk), None,
-         {"buyer_bidder": 403, "platform_admin": 403}),
-        ("patch", url("lot-detail", lot_id=lot.pk), {"unit": "kg"},
-         {"buyer_bidder": 403, "supplier_admin": 403, "uncovered_admin": 403, "platform_admin": 403}),
-        ("post", url("application-admit", application_id=app.pk), None,
-         {"buyer_bidder": 403, "platform_admin": 403}),
-        ("post", url("application-reject", application_id=app.pk), {"reason": "x"},
-         {"buyer_bidder": 403, "platform_admin": 403}),
-        ("post", url("application-withdraw", application_id=app.pk), None,
-         {"buyer_bidder": 403, "platform_admin": 403, "officer": 403}),
-        ("post", url("lot-close-applications", lot_id=lot.pk), None,
-         {"buyer_bidder": 403, "supplier_admin": 403, "uncovered_admin": 403, "platform_admin": 403}),
-        ("post", url("lot-schedule", lot_id=lot.pk), None,
-         {"buyer_bidder": 403, "supplier_admin": 403, "uncovered_admin": 403, "platform_admin": 403}),
-        ("post", url("question-answer", question_id=w.question.pk), {"answer": "A"},
-         {"buyer_bidder": 403, "platform_admin": 403}),
-        ("post", url("tender-invitation-list", tender_id=w.invitation_tender.pk),
-         {"supplier": w.supplier.pk}, {"buyer_bidder": 403, "platform_admin": 403}),
-    ]  # fmt: skip
+        (
+            "post",
+            url("tender-cancel", tender_id=tender.pk),
+            {"reason": "x"},
+            {
+                "buyer_bidder": 403,
+                "supplier_admin": 403,
+                "uncovered_admin": 403,
+                "platform_admin": 403,
+            },
+        ),
+        (
+            "post",
+            url("tender-publish", tender_id=w.draft_tender.pk),
+            None,
+            {"buyer_bidder": 403, "platform_admin": 403},
+        ),
+        (
+            "patch",
+            url("lot-detail", lot_id=lot.pk),
+            {"unit": "kg"},
+            {
+                "buyer_bidder": 403,
+                "supplier_admin": 403,
+                "uncovered_admin": 403,
+                "platform_admin": 403,
+            },
+        ),
+        (
+            "post",
+            url("application-admit", application_id=app.pk),
+            None,
+            {"buyer_bidder": 403, "platform_admin": 403},
+        ),
+        (
+            "post",
+            url("application-reject", application_id=app.pk),
+            {"reason": "x"},
+            {"buyer_bidder": 403, "platform_admin": 403},
+        ),
+        (
+            "post",
+            url("application-withdraw", application_id=app.pk),
+            None,
+            {"buyer_bidder": 403, "platform_admin": 403, "officer": 403},
+        ),
+        (
+            "post",
+            url("lot-close-applications", lot_id=lot.pk),
+            None,
+            {
+                "buyer_bidder": 403,
+                "supplier_admin": 403,
+                "uncovered_admin": 403,
+                "platform_admin": 403,
+            },
+        ),
+        (
+            "post",
+            url("lot-schedule", lot_id=lot.pk),
+            None,
+            {
+                "buyer_bidder": 403,
+                "supplier_admin": 403,
+                "uncovered_admin": 403,
+                "platform_admin": 403,
+            },
+        ),
+        (
+            "post",
+            url("question-answer", question_id=w.question.pk),
+            {"answer": "A"},
+            {"buyer_bidder": 403, "platform_admin": 403},
+        ),
+        (
+            "post",
+            url("tender-invitation-list", tender_id=w.invitation_tender.pk),
+            {"supplier": w.supplier.pk},
+            {"buyer_bidder": 403, "platform_admin": 403},
+        ),
+    ]
 
 
 @pytest.mark.parametrize("who", [a for a in ACTORS if a != "officer"])

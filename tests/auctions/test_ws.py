@@ -82,8 +82,9 @@ async def connect(user=None, lot=None, token=None, headers=None):
     path = f"/ws/lots/{lot.pk}/"
     if token:
         path += f"?token={token}"
-    comm = WebsocketCommunicator(application, path, headers=[ORIGIN, *(headers or [])],
-                                 subprotocols=["tradefloor.v1"])  # fmt: skip
+    comm = WebsocketCommunicator(
+        application, path, headers=[ORIGIN, *(headers or [])], subprotocols=["tradefloor.v1"]
+    )
     if user is not None:
         comm.scope["user"] = user
     connected, subprotocol = await comm.connect(timeout=FRAME_TIMEOUT)
@@ -178,14 +179,18 @@ async def test_bids_over_the_socket_reach_every_viewer_as_its_own_view(layer):
     presence = await receive_until(buyer, "presence", frames["buyer"])
     assert set(presence["connected"]) == {a.applications[0].pk, a.applications[1].pk}
 
-    await s1.send_to(text_data=json.dumps(
-        {"type": "bid", "request_id": "r1", "amount": "99000", "client_bid_id": "c1"}
-    ))  # fmt: skip
+    await s1.send_to(
+        text_data=json.dumps(
+            {"type": "bid", "request_id": "r1", "amount": "99000", "client_bid_id": "c1"}
+        )
+    )
     result = await receive_until(s1, "bid_result", frames["s1"])
     assert result["ok"] and result["request_id"] == "r1" and result["bid"]["amount"] == "99000.00"
-    await s2.send_to(text_data=json.dumps(
-        {"type": "bid", "request_id": "r2", "amount": "98000", "client_bid_id": "c2"}
-    ))  # fmt: skip
+    await s2.send_to(
+        text_data=json.dumps(
+            {"type": "bid", "request_id": "r2", "amount": "98000", "client_bid_id": "c2"}
+        )
+    )
     assert (await receive_until(s2, "bid_result", frames["s2"]))["ok"]
 
     # Everyone sees the second bid as its own view.
@@ -226,9 +231,11 @@ async def test_refused_bid_resend_and_resync(layer):
     )
     result = await receive_until(s1, "bid_result", frames)
     assert result == {
-        "type": "bid_result", "request_id": "r1", "ok": False,
+        "type": "bid_result",
+        "request_id": "r1",
+        "ok": False,
         "error": {"code": "above_start_price", "message": result["error"]["message"]},
-    }  # fmt: skip
+    }
     bid = {"type": "bid", "request_id": "r2", "amount": "99000", "client_bid_id": "same"}
     await s1.send_to(text_data=json.dumps(bid))
     first = await receive_until(s1, "bid_result", frames)
@@ -381,8 +388,10 @@ async def test_proxy_and_withdraw_frames(layer):
     frames = [await receive(s1)]
     await s1.send_to(text_data=json.dumps({"type": "proxy", "request_id": "p1", "floor": "95000"}))
     assert (await receive_until(s1, "result", frames)) == {
-        "type": "result", "request_id": "p1", "ok": True,
-    }  # fmt: skip
+        "type": "result",
+        "request_id": "p1",
+        "ok": True,
+    }
     # Outbid by a competitor, the proxy answers for it.
     await sync_to_async(bid_place)(lot_id=a.lot.pk, user=a.bidders[0], amount="99000")
     while True:
@@ -438,13 +447,27 @@ async def test_bids_arriving_together_are_committed_in_one_batch_and_each_answer
 
     monkeypatch.setattr(hub_module.bid_workers, "place_here", recording)
     for i, comm in enumerate(socks):
-        await comm.send_to(text_data=json.dumps({
-            "type": "bid", "request_id": f"r{i}", "amount": "99000", "client_bid_id": f"c{i}",
-        }))  # fmt: skip
+        await comm.send_to(
+            text_data=json.dumps(
+                {
+                    "type": "bid",
+                    "request_id": f"r{i}",
+                    "amount": "99000",
+                    "client_bid_id": f"c{i}",
+                }
+            )
+        )
     # The last socket also resends its bid before any answer: one row, the same bid.
-    await socks[-1].send_to(text_data=json.dumps({
-        "type": "bid", "request_id": "again", "amount": "99000", "client_bid_id": f"c{BATCH_BIDDERS - 1}",
-    }))  # fmt: skip
+    await socks[-1].send_to(
+        text_data=json.dumps(
+            {
+                "type": "bid",
+                "request_id": "again",
+                "amount": "99000",
+                "client_bid_id": f"c{BATCH_BIDDERS - 1}",
+            }
+        )
+    )
     results = []
     for comm in socks:
         frames: list = []
@@ -468,9 +491,11 @@ async def test_a_refused_bid_in_a_batch_is_answered_with_its_own_error(layer):
     await receive(s1)
     await receive(s2)
     for comm, rid in ((s1, "a"), (s2, "b")):
-        await comm.send_to(text_data=json.dumps(
-            {"type": "bid", "request_id": rid, "amount": "99000", "client_bid_id": rid}
-        ))  # fmt: skip
+        await comm.send_to(
+            text_data=json.dumps(
+                {"type": "bid", "request_id": rid, "amount": "99000", "client_bid_id": rid}
+            )
+        )
     r1 = await receive_until(s1, "bid_result", [])
     r2 = await receive_until(s2, "bid_result", [])
     # Both bid the same level: exactly one wins it, the other hears the step rule.
@@ -495,9 +520,16 @@ async def test_a_bid_id_with_control_characters_is_refused_and_any_text_is_kept_
     odd = 'ставка "1" \\ ü'
     ids = (("bad", "c\x00d"), ("long", "x" * 65), ("odd", odd))
     for comm, (rid, client_bid_id) in zip(socks, ids, strict=True):
-        await comm.send_to(text_data=json.dumps(
-            {"type": "bid", "request_id": rid, "amount": "99000", "client_bid_id": client_bid_id}
-        ))  # fmt: skip
+        await comm.send_to(
+            text_data=json.dumps(
+                {
+                    "type": "bid",
+                    "request_id": rid,
+                    "amount": "99000",
+                    "client_bid_id": client_bid_id,
+                }
+            )
+        )
     bad, long, ok = [await receive_until(c, "bid_result", []) for c in socks]
     assert bad["ok"] is False and bad["error"]["code"] == "invalid_client_bid_id"
     assert "control characters" in bad["error"]["message"]
@@ -530,9 +562,11 @@ async def test_frames_are_handled_without_a_hop_to_the_thread_sensitive_thread(l
     await comm.send_to(text_data=json.dumps({"type": "ping", "request_id": "p"}))
     pong = await receive_until(comm, "pong", [])
     assert pong["request_id"] == "p"
-    await comm.send_to(text_data=json.dumps(
-        {"type": "bid", "request_id": "b", "amount": "99000", "client_bid_id": "b"}
-    ))  # fmt: skip
+    await comm.send_to(
+        text_data=json.dumps(
+            {"type": "bid", "request_id": "b", "amount": "99000", "client_bid_id": "b"}
+        )
+    )
     assert (await receive_until(comm, "bid_result", []))["ok"]
     await comm.disconnect()
     assert hops == []

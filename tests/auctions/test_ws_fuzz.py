@@ -22,18 +22,32 @@ ORIGIN = (b"origin", b"http://testserver")
 
 TYPES = ["bid", "withdraw", "proxy", "resync", "ping", "ack", "BID", "", "unknown"]
 scalar = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=40),
     st.sampled_from(["1e309", "-1", "0", "99000", "９９０００", "NaN", "98999.999", "1" * 40]),
-)  # fmt: skip
-value = st.recursive(scalar, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
-), max_leaves=8)  # fmt: skip
+)
+value = st.recursive(
+    scalar,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=8,
+)
 frame_object = st.fixed_dictionaries(
     {"type": st.one_of(st.sampled_from(TYPES), value)},
-    optional={"request_id": value, "amount": value, "client_bid_id": value, "floor": value,
-              "confirm": value, "count": value, "since": value},
-)  # fmt: skip
+    optional={
+        "request_id": value,
+        "amount": value,
+        "client_bid_id": value,
+        "floor": value,
+        "confirm": value,
+        "count": value,
+        "since": value,
+    },
+)
 frame_text = st.one_of(
     frame_object.map(lambda f: json.dumps(f)),
     value.map(json.dumps),

@@ -56,8 +56,10 @@ def daphne_processes(count: int, bid_workers: int = 0):
     ]
     try:
         for port, proc in zip(ports, procs, strict=True):
-            wait_until(lambda p=port, proc=proc: listening(p) or proc.poll() is not None,
-                       what=f"daphne to listen on {port}")  # fmt: skip
+            wait_until(
+                lambda p=port, proc=proc: listening(p) or proc.poll() is not None,
+                what=f"daphne to listen on {port}",
+            )
             assert proc.poll() is None, f"daphne on {port} exited with {proc.returncode}"
         yield ports
     finally:
@@ -99,8 +101,9 @@ async def watch(
                     return
                 if pending:
                     seq = frame["seq"]
-                    await async_wait_until(lambda s=seq: peer and peer[-1] >= s,
-                                           what=f"the other client to see {seq}")  # fmt: skip
+                    await async_wait_until(
+                        lambda s=seq: peer and peer[-1] >= s, what=f"the other client to see {seq}"
+                    )
                     await asyncio.sleep(0.15)  # past the change-coalescing window (0.1 s)
                     await ws.send(json.dumps({"type": "bid", "amount": pending.pop(0)}))
         raise AssertionError(f"only saw {seqs}")
@@ -154,8 +157,9 @@ def test_a_reconnect_storm_loses_no_client_and_leaves_no_stale_member():
         url = f"ws://127.0.0.1:{ports[0]}/ws/lots/{a.lot.pk}/?token="
 
         async def client(results: list, go: asyncio.Event):
-            async with websockets.connect(url + token, origin="http://127.0.0.1",
-                                          open_timeout=60) as ws:  # fmt: skip
+            async with websockets.connect(
+                url + token, origin="http://127.0.0.1", open_timeout=60
+            ) as ws:
                 snapshot = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
                 assert snapshot["type"] == "snapshot"
                 results.append("snapshot")
@@ -176,8 +180,9 @@ def test_a_reconnect_storm_loses_no_client_and_leaves_no_stale_member():
                 if any(t.done() and t.exception() for t in tasks):
                     break
             go.set()
-            async with websockets.connect(url + bidder, origin="http://127.0.0.1",
-                                          open_timeout=60) as ws:  # fmt: skip
+            async with websockets.connect(
+                url + bidder, origin="http://127.0.0.1", open_timeout=60
+            ) as ws:
                 await asyncio.wait_for(ws.recv(), timeout=60)
                 await ws.send(json.dumps({"type": "bid", "amount": "99000"}))
                 await asyncio.gather(*tasks)

@@ -18,10 +18,16 @@ ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR") or ROOT / "test-artifacts")
 # As root in a sandbox with no network beyond the registries: no sandbox, no GPU, and none of
 # chromium's own background connections (they would be refused, many at a time).
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--autoplay-policy=no-user-gesture-required",
-]  # fmt: skip
+]
 PASSWORD = "tradefloor-demo"  # load_demo's
 EXPECT_TIMEOUT_MS = 30_000  # what may take long (the auction's own clock) says so where it waits
 

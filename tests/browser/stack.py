@@ -54,8 +54,12 @@ class LiveStack:
     def manage(self, *args: str) -> str:
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
-            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if result.returncode:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
         return result.stdout
@@ -63,9 +67,16 @@ class LiveStack:
     def start(self) -> None:
         self.manage("migrate", "--noinput", "-v0")
         out = self.manage(
-            "load_demo", "--port", str(self.port), "--live-in", str(self.live_in),
-            "--duration", str(self.duration), "--fresh", *self.demo_args,
-        )  # fmt: skip
+            "load_demo",
+            "--port",
+            str(self.port),
+            "--live-in",
+            str(self.live_in),
+            "--duration",
+            str(self.duration),
+            "--fresh",
+            *self.demo_args,
+        )
         self.lots = [
             int(line.split()[1].rstrip(":"))
             for line in out.splitlines()
@@ -122,9 +133,12 @@ class LiveStack:
             self.base_url + path,
             method=method,
             data=None if body is None else json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", "Accept": "application/json",
-                     **({"Authorization": f"Token {token}"} if token else {})},
-        )  # fmt: skip
+            headers={
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+                **({"Authorization": f"Token {token}"} if token else {}),
+            },
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read() or b"null")
 

@@ -26,9 +26,11 @@ def rival_outbids(stack, token: str, lot: int) -> dict:
     standing = stack.api("GET", f"/api/lots/{lot}/standing/", token=token)
     amount = standing["me"]["max_bid"]
     return stack.api(
-        "POST", f"/api/lots/{lot}/bids/", token=token,
+        "POST",
+        f"/api/lots/{lot}/bids/",
+        token=token,
         body={"amount": amount, "client_bid_id": uuid.uuid4().hex},
-    )  # fmt: skip
+    )
 
 
 def seconds_left(stack, token: str, lot: int) -> float:

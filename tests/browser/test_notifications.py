@@ -61,10 +61,22 @@ def redis_server(workdir):
         _missing("needs redis-server (apt-get install redis-server) or REDIS_URL")
     port = free_port()
     proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -111,7 +123,7 @@ def unread(page) -> int:
 
 def test_the_bell_goes_up_live_with_a_toast_and_mark_all_read_empties_it(
     stack, new_page, artifacts
-):  # fmt: skip
+):
     page = new_page(email=SUPPLIER)
     page.goto(f"{stack.base_url}/")
     bell = page.locator("#bell")

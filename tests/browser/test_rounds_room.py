@@ -16,9 +16,11 @@ def stack(playwright_browser, tmp_path_factory):
     """The demo with its rounds lot soon: it starts 15 s after loading, pauses two turns
     (20 s), then turns of 10 s each."""
     live = LiveStack(
-        tmp_path_factory.mktemp("rounds"), live_in=5, duration=45,
+        tmp_path_factory.mktemp("rounds"),
+        live_in=5,
+        duration=45,
         demo_args=("--stagger", "10", "--turn-seconds", "10"),
-    )  # fmt: skip
+    )
     try:
         live.start()
         yield live

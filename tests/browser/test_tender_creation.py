@@ -49,9 +49,12 @@ def test_the_officer_creates_and_publishes_a_tender_a_supplier_applies(
     expect(form).to_contain_text("UTC")
     officer.select_option("#id_platform", label="Tradefloor Public")
     change(officer, "#id_title", TITLE)
-    officer.select_option("#id_category", value=officer.eval_on_selector(
-        "#id_category", "s => [...s.options].find(o => o.text.startsWith('09100000-0')).value"
-    ))  # fmt: skip
+    officer.select_option(
+        "#id_category",
+        value=officer.eval_on_selector(
+            "#id_category", "s => [...s.options].find(o => o.text.startsWith('09100000-0')).value"
+        ),
+    )
     change(officer, "#id_applications_deadline", utc_input(timedelta(days=2)))
     change(officer, "#id_auction_start", utc_input(timedelta(days=3)))
     # A questions deadline in the past: the service's message appears next to the field.

@@ -52,9 +52,12 @@ def test_company_register_refuses_duplicate_and_writes_nothing():
 
 def test_company_identifiers_check_says_what_register_would_refuse_and_writes_nothing():
     code = valid_edrpou()
-    assert services.company_identifiers_check(
-        country="ua", registration_number=f" {code[:4]} {code[4:]} "
-    ).registration_number == code  # fmt: skip
+    assert (
+        services.company_identifiers_check(
+            country="ua", registration_number=f" {code[:4]} {code[4:]} "
+        ).registration_number
+        == code
+    )
     with pytest.raises(ApplicationError) as exc:
         services.company_identifiers_check(country="UA", registration_number=code[:-1] + "x")
     assert exc.value.code == "invalid_identifier"

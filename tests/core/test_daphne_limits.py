@@ -23,8 +23,9 @@ def test_an_oversize_message_is_refused_with_1009_and_a_smaller_one_with_an_erro
 
     async def talk(port: int):
         url = f"ws://127.0.0.1:{port}/ws/notifications/?token={token}"
-        async with websockets.connect(url, origin="http://127.0.0.1", max_size=None,
-                                      open_timeout=60) as ws:  # fmt: skip
+        async with websockets.connect(
+            url, origin="http://127.0.0.1", max_size=None, open_timeout=60
+        ) as ws:
             assert json.loads(await asyncio.wait_for(ws.recv(), 60))["type"] == "unread"
             await ws.send("x" * 200_000)  # under Daphne's limit, over ours: an error, still open
             assert json.loads(await asyncio.wait_for(ws.recv(), 60))["code"] == "bad_frame"

@@ -141,9 +141,18 @@ def test_demo_rerun_keeps_an_upcoming_auction_and_replaces_a_stale_one():
 def test_demo_timing_options_shape_a_short_auction_for_the_browser_tests():
     before = timezone.now()
     call_command(
-        "load_demo", "--live-in", "5", "--duration", "45", "--stagger", "10",
-        "--turn-seconds", "10", "--fresh", stdout=StringIO(),
-    )  # fmt: skip
+        "load_demo",
+        "--live-in",
+        "5",
+        "--duration",
+        "45",
+        "--stagger",
+        "10",
+        "--turn-seconds",
+        "10",
+        "--fresh",
+        stdout=StringIO(),
+    )
     english, rounds = Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).order_by("number")
     assert (
         before + timedelta(seconds=4) <= english.starts_at <= timezone.now() + timedelta(seconds=6)

@@ -35,11 +35,13 @@ def assert_503(response):
 
 def test_the_api_answers_503_when_redis_is_away(settings):
     # The throttle counts requests in the cache: a real Redis client to a port where no one is.
-    settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-        "OPTIONS": {"socket_connect_timeout": 1},
-    }}  # fmt: skip
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        }
+    }
     user = UserFactory()
     client = APIClient()
     client.force_authenticate(user=user)

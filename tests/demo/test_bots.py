@@ -28,8 +28,12 @@ STEP = Decimal("1000")  # engine_setup.Auction's step
 
 
 def english(**me) -> dict:
-    return {"status": "live", "format": "english", "step": "1000.00",
-            "me": {"leading": False, "max_bid": "97000.00", **me}}  # fmt: skip
+    return {
+        "status": "live",
+        "format": "english",
+        "step": "1000.00",
+        "me": {"leading": False, "max_bid": "97000.00", **me},
+    }
 
 
 def test_english_bot_bids_max_bid_or_lower_but_never_below_its_floor():
@@ -43,9 +47,15 @@ def test_english_bot_bids_max_bid_or_lower_but_never_below_its_floor():
 
 
 def test_rounds_bot_bids_once_in_its_own_turn_below_the_best():
-    view = {"status": "live", "format": "rounds", "step": "1000.00", "round": 1, "turn": 2,
-            "best": {"amount": "90000.00"},
-            "me": {"leading": False, "amount": "95000.00", "my_turn": True}}  # fmt: skip
+    view = {
+        "status": "live",
+        "format": "rounds",
+        "step": "1000.00",
+        "round": 1,
+        "turn": 2,
+        "best": {"amount": "90000.00"},
+        "me": {"leading": False, "amount": "95000.00", "my_turn": True},
+    }
     assert decide(view, floor=Decimal("80000")) == Decimal("89000.00")
     assert decide(view, floor=Decimal("92000")) == Decimal("92000")  # its floor, still a bid
     assert decide(view, floor=Decimal("94500")) is None  # the floor is above its own less a step
@@ -65,8 +75,9 @@ def test_the_demo_bots_are_steel_and_fuel_on_each_open_demo_lot_never_baltic():
     call_command("load_demo", stdout=StringIO())
     lots = demo_lots_open()
     assert len(lots) == 2
-    configs = bot_configs(lots=lots, host="127.0.0.1", port=8000, origin="http://127.0.0.1",
-                          pace=(4, 15))  # fmt: skip
+    configs = bot_configs(
+        lots=lots, host="127.0.0.1", port=8000, origin="http://127.0.0.1", pace=(4, 15)
+    )
     assert sorted(c.name for c in configs) == sorted(
         f"{e.split('@')[0]}@lot{lot.pk}" for e in BOTS for lot in lots
     )
@@ -97,10 +108,21 @@ def daphne_process():
     }
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "marketplace.asgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "marketplace.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_until(lambda: listening(port) or proc.poll() is not None, what="daphne to listen")
         assert proc.poll() is None, f"daphne exited with {proc.returncode}"

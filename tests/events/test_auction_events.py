@@ -86,15 +86,25 @@ def test_a_tender_from_publication_to_deal_tells_each_reader_only_its_part():
 
     winner = feed(w.supplier_admin)
     assert [e["type"] for e in winner] == [
-        "tender.published", "application.submitted", "question.answered",
-        "application.admitted", "lot.started", "lot.closed", "lot.awarded", "deal.created",
-    ]  # fmt: skip
+        "tender.published",
+        "application.submitted",
+        "question.answered",
+        "application.admitted",
+        "lot.started",
+        "lot.closed",
+        "lot.awarded",
+        "deal.created",
+    ]
 
     loser = feed(w.other_admin)
     assert [e["type"] for e in loser] == [
-        "tender.published", "application.submitted", "question.answered",
-        "application.admitted", "lot.started", "lot.closed",
-    ]  # fmt: skip
+        "tender.published",
+        "application.submitted",
+        "question.answered",
+        "application.admitted",
+        "lot.started",
+        "lot.closed",
+    ]
     text = json.dumps(loser)
     for secret in (
         w.supplier.legal_name,
@@ -125,8 +135,14 @@ def test_the_feed_pages_by_cursor_and_refuses_bad_parameters():
     assert seen == ids
     only = client.get("/api/events/", {"type": ["lot.closed", "deal.created"]}).json()["events"]
     assert [e["type"] for e in only] == ["lot.closed", "deal.created"]
-    for params in ({"after": "x"}, {"after": -1}, {"after": 2**70}, {"limit": 0},
-                   {"limit": 10_000}, {"type": "lot.exploded"}):  # fmt: skip
+    for params in (
+        {"after": "x"},
+        {"after": -1},
+        {"after": 2**70},
+        {"limit": 0},
+        {"limit": 10_000},
+        {"type": "lot.exploded"},
+    ):
         response = client.get("/api/events/", params)
         assert response.status_code == 400, (params, response.content)
         assert response.json()["error"]["code"] == "invalid_parameter"

@@ -83,11 +83,30 @@ def start_worker(folder: Path) -> subprocess.Popen:
         "DB_CONN_MAX_AGE": "0",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool", "solo",
-         "--concurrency", "1", "--without-heartbeat", "--without-mingle", "--without-gossip",
-         "--include", "tests.events.slow_listener", "--loglevel", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "marketplace",
+            "worker",
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "--include",
+            "tests.events.slow_listener",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_for(predicate, timeout=60.0, what="condition"):

@@ -36,9 +36,12 @@ def test_a_verification_decision_emits_its_events_and_the_auction_app_rechecks_s
     assert types_of(company)[1:] == ["company.verification_changed", "company.access_changed"]
     changed = Event.objects.get(type="company.verification_changed")
     assert changed.payload == {
-        "company": company.pk, "decision": decision.pk, "status_before": "pending",
-        "status_after": "rejected", "reason": "Blurred scan",
-    }  # fmt: skip
+        "company": company.pk,
+        "decision": decision.pk,
+        "status_before": "pending",
+        "status_after": "rejected",
+        "reason": "Blurred scan",
+    }
     recheck.assert_called_with(company_id=company.pk)
     delivery = EventDelivery.objects.get(
         event__type="company.access_changed", listener="auctions.recheck_sockets"
@@ -48,8 +51,10 @@ def test_a_verification_decision_emits_its_events_and_the_auction_app_rechecks_s
     submission = submit(company, admin, with_document=False)
     verification.submission_approve(submission=submission, reviewer=reviewer)
     assert types_of(company)[-3:] == [
-        "company.verification_submitted", "company.verified", "company.access_changed",
-    ]  # fmt: skip
+        "company.verification_submitted",
+        "company.verified",
+        "company.access_changed",
+    ]
 
 
 def test_a_suspended_platform_membership_emits_access_changed():

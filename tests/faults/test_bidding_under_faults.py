@@ -32,9 +32,11 @@ from tests.auctions.engine_setup import Auction
 from tests.servers import ROOT, database_url, free_port
 
 pytestmark = [
-    pytest.mark.faults, pytest.mark.postgres, pytest.mark.redis,
+    pytest.mark.faults,
+    pytest.mark.postgres,
+    pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
-]  # fmt: skip
+]
 
 DOCUMENTED = {"bid_worker_unavailable", "bid_failed", "step_too_small", "lot_not_live"}
 BIDDERS = 4
@@ -42,15 +44,31 @@ BIDDERS = 4
 
 def start_daphne() -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL,
-           "ALLOWED_HOSTS": "127.0.0.1,localhost", "DB_CONN_MAX_AGE": "60",
-           "AUCTION_BID_WORKERS": "1"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DB_CONN_MAX_AGE": "60",
+        "AUCTION_BID_WORKERS": "1",
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "marketplace.asgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "marketplace.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
-    )  # fmt: skip
+    )
     import socket
 
     deadline = time.monotonic() + 30
@@ -99,8 +117,16 @@ class Bidder:
                             self.count += 1
                             pending = (f"b{self.index}-{self.count}", self.next_amount)
                         cid, amount = pending
-                        await ws.send(json.dumps({"type": "bid", "request_id": cid,
-                                                  "amount": str(amount), "client_bid_id": cid}))  # fmt: skip
+                        await ws.send(
+                            json.dumps(
+                                {
+                                    "type": "bid",
+                                    "request_id": cid,
+                                    "amount": str(amount),
+                                    "client_bid_id": cid,
+                                }
+                            )
+                        )
                         while True:
                             frame = json.loads(await asyncio.wait_for(ws.recv(), 20))
                             read += 1
@@ -161,8 +187,9 @@ def assert_nothing_lost_or_doubled(a: Auction, bidders: list[Bidder]) -> None:
 
 
 def test_a_daphne_killed_under_load_loses_no_acknowledged_bid_and_doubles_none():
-    a = Auction(suppliers=BIDDERS, step_reference="own", step_value=Decimal("1"),
-                duration_seconds=3600).start()  # fmt: skip
+    a = Auction(
+        suppliers=BIDDERS, step_reference="own", step_value=Decimal("1"), duration_seconds=3600
+    ).start()
     first, second = start_daphne(), start_daphne()
     try:
         bidders = run_bidders(
@@ -176,8 +203,9 @@ def test_a_daphne_killed_under_load_loses_no_acknowledged_bid_and_doubles_none()
 
 
 def test_every_database_session_cut_under_load_loses_no_acknowledged_bid_and_doubles_none():
-    a = Auction(suppliers=BIDDERS, step_reference="own", step_value=Decimal("1"),
-                duration_seconds=3600).start()  # fmt: skip
+    a = Auction(
+        suppliers=BIDDERS, step_reference="own", step_value=Decimal("1"), duration_seconds=3600
+    ).start()
 
     def cut():  # what a PostgreSQL restart does to every open session (but the test's own)
         with connection.cursor() as cursor:

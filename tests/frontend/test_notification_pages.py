@@ -36,10 +36,16 @@ def log_in(client, user):
 def told(user, title: str, *, read: bool = False, in_app: bool = True, **fields) -> Notification:
     """A notification for ``user``, written directly."""
     return Notification.objects.create(
-        user=user, kind=fields.pop("kind", Kind.OUTBID), key=f"test:{title}", title=title,
-        body=fields.pop("body", f"About {title}."), url=fields.pop("url", "/auctions/"),
-        in_app=in_app, read_at=timezone.now() if read else None, **fields,
-    )  # fmt: skip
+        user=user,
+        kind=fields.pop("kind", Kind.OUTBID),
+        key=f"test:{title}",
+        title=title,
+        body=fields.pop("body", f"About {title}."),
+        url=fields.pop("url", "/auctions/"),
+        in_app=in_app,
+        read_at=timezone.now() if read else None,
+        **fields,
+    )
 
 
 def bell(html: str) -> tuple[str, str, bool]:
@@ -151,9 +157,11 @@ def test_the_list_shows_only_my_notifications_newest_first(client, me, other):
 
 def test_the_list_is_paginated(client, me):
     Notification.objects.bulk_create(
-        [Notification(user=me, kind=Kind.OUTBID, key=f"k{n}", title=f"Item #{n:02d}.")
-         for n in range(25)]
-    )  # fmt: skip
+        [
+            Notification(user=me, kind=Kind.OUTBID, key=f"k{n}", title=f"Item #{n:02d}.")
+            for n in range(25)
+        ]
+    )
     log_in(client, me)
     first = client.get("/notifications/").content.decode()
     assert first.count('class="notification unread"') == 20
@@ -254,9 +262,13 @@ def test_preferences_are_saved(client, me):
     log_in(client, me)
     response = client.post(
         "/notifications/settings/",
-        {"outbid__in_app": "off", "outbid__email": "digest", "tender_match__email": "instant",
-         "auction_soon__email": "instant"},
-    )  # fmt: skip
+        {
+            "outbid__in_app": "off",
+            "outbid__email": "digest",
+            "tender_match__email": "instant",
+            "auction_soon__email": "instant",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == "/notifications/settings/"
     assert "Your notification settings are saved." in texts(response)
     rows = set(Preference.objects.filter(user=me).values_list("kind", "channel", "mode"))
@@ -308,10 +320,14 @@ def grain():
 
 def subscription_data(**overrides) -> dict:
     data = {
-        "name": "Grain in Ukraine", "categories": "03211000", "regions": "ua, UA-30",
-        "keywords": "wheat  barley", "budget_min": "1000", "budget_max": "50000.50",
+        "name": "Grain in Ukraine",
+        "categories": "03211000",
+        "regions": "ua, UA-30",
+        "keywords": "wheat  barley",
+        "budget_min": "1000",
+        "budget_max": "50000.50",
         "currency": "UAH",
-    }  # fmt: skip
+    }
     data.update(overrides)
     return data
 
@@ -333,17 +349,17 @@ def test_a_subscription_is_created(client, bidder, supplier, platform, grain):
     assert sub.regions == ["UA", "UA-30"]
     assert sub.keywords == "wheat barley"
     assert (sub.budget_min, sub.budget_max, sub.currency) == (
-        Decimal("1000.00"), Decimal("50000.50"), "UAH",
-    )  # fmt: skip
+        Decimal("1000.00"),
+        Decimal("50000.50"),
+        "UAH",
+    )
     assert list(sub.platforms.all()) == [platform]
     html = client.get("/notifications/subscriptions/").content.decode()
     assert f'id="subscription-{sub.pk}"' in html
     assert "Grain in Ukraine" in html and "UA, UA-30" in html and "03211000 Grain" in html
 
 
-def test_a_bad_region_code_is_shown_next_to_the_field_and_nothing_is_written(
-    client, bidder, grain
-):  # fmt: skip
+def test_a_bad_region_code_is_shown_next_to_the_field_and_nothing_is_written(client, bidder, grain):
     log_in(client, bidder)
     response = client.post(
         "/notifications/subscriptions/", subscription_data(regions="UA, XX-99", keywords="oats")
@@ -392,9 +408,16 @@ def test_a_subscription_is_edited_paused_resumed_and_deleted(client, bidder, sup
 
     response = client.post(
         f"/notifications/subscriptions/{sub.pk}/",
-        subscription_data(name="Poland too", regions="PL", categories="", budget_min="",
-                          budget_max="", currency="", active="on"),
-    )  # fmt: skip
+        subscription_data(
+            name="Poland too",
+            regions="PL",
+            categories="",
+            budget_min="",
+            budget_max="",
+            currency="",
+            active="on",
+        ),
+    )
     assert response.status_code == 302
     sub.refresh_from_db()
     assert sub.name == "Poland too" and sub.regions == ["PL"]

@@ -169,9 +169,11 @@ def test_the_form_checks_field_by_field_as_you_type(client):
     assert '<p class="error">' not in html  # a valid, free identifier: the boxes are emptied
 
     html = client.post(
-        "/companies/new/", registration(email="not-an-address"),
-        HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER_NAME="email",
-    ).content.decode()  # fmt: skip
+        "/companies/new/",
+        registration(email="not-an-address"),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TRIGGER_NAME="email",
+    ).content.decode()
     assert 'id="id_email-errors"' in html and "valid email" in html
     assert Company.objects.count() == 1  # only the one made above
 
@@ -428,16 +430,25 @@ def test_only_the_companys_admins_upload_submit_or_delete(client, company, admin
     html = client.get(f"{url}/").content.decode()
     assert 'id="upload-form"' not in html  # sees, does not act
     assert document.original_name in html
-    assert client.post(f"{url}/documents/", {"document_type": "charter", "file": upload()}).status_code == 403  # fmt: skip
+    assert (
+        client.post(f"{url}/documents/", {"document_type": "charter", "file": upload()}).status_code
+        == 403
+    )
     assert client.post(f"{url}/submit/", submission_data()).status_code == 403
     assert client.post(f"{url}/documents/{document.pk}/delete/").status_code == 403
     client.logout()
     log_in(client, stranger)
-    assert client.post(f"{url}/documents/", {"document_type": "charter", "file": upload()}).status_code == 404  # fmt: skip
+    assert (
+        client.post(f"{url}/documents/", {"document_type": "charter", "file": upload()}).status_code
+        == 404
+    )
     assert client.post(f"{url}/submit/", submission_data()).status_code == 404
     assert client.get(f"/api/verification/documents/{document.pk}/download/").status_code == 404
     own = stranger.memberships.get().company
-    assert client.post(f"/companies/{own.pk}/verification/documents/{document.pk}/delete/").status_code == 404  # fmt: skip
+    assert (
+        client.post(f"/companies/{own.pk}/verification/documents/{document.pk}/delete/").status_code
+        == 404
+    )
     assert VerificationDocument.objects.count() == 1
     assert not VerificationSubmission.objects.exists()
 

@@ -39,12 +39,17 @@ def room_config(response) -> dict:
 def test_home_lists_public_open_tenders_to_anyone(client, auction):
     dedicated = PlatformFactory(kind=PlatformKind.DEDICATED, owner=auction.buyer)
     Tender.objects.create(
-        platform=dedicated, buyer=auction.buyer, created_by=auction.officer,
-        title="Private canary tender", category=auction.tender.category, currency="UAH",
+        platform=dedicated,
+        buyer=auction.buyer,
+        created_by=auction.officer,
+        title="Private canary tender",
+        category=auction.tender.category,
+        currency="UAH",
         questions_deadline=auction.tender.questions_deadline,
         applications_deadline=auction.tender.applications_deadline,
-        auction_start=auction.tender.auction_start, status=TenderStatus.PUBLISHED,
-    )  # fmt: skip
+        auction_start=auction.tender.auction_start,
+        status=TenderStatus.PUBLISHED,
+    )
     invitation_only = Tender.objects.get(pk=auction.tender.pk)
     invitation_only.pk = None
     invitation_only.title = "Invitation canary tender"

@@ -206,12 +206,18 @@ def test_membership_requests_are_for_the_platforms_admins(
     log_in(client, other)  # administers another platform: sees this public one, may not run it
     assert client.get(url).status_code == 403
     assert client.get(f"/platforms/{platform.pk}/rules/").status_code == 403
-    assert client.post(f"/participations/{applied.pk}/decide/", {"action": "accept"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(f"/participations/{applied.pk}/decide/", {"action": "accept"}).status_code
+        == 404
+    )
     client.logout()
     # The applicant's own admin sees its participation (API) but does not decide on it.
     own = member(applied.company)
     log_in(client, own)
-    assert client.post(f"/participations/{applied.pk}/decide/", {"action": "accept"}).status_code == 403  # fmt: skip
+    assert (
+        client.post(f"/participations/{applied.pk}/decide/", {"action": "accept"}).status_code
+        == 403
+    )
     client.logout()
     dedicated = PlatformFactory(
         slug="dedicated", kind=PlatformKind.DEDICATED, owner=CompanyFactory()
@@ -276,7 +282,9 @@ def test_a_decision_from_htmx_redraws_the_row(client, platform, platform_admin, 
     applied, _accepted = requests
     log_in(client, platform_admin)
     htmx = {"HTTP_HX_REQUEST": "true"}
-    response = client.post(f"/participations/{applied.pk}/decide/", {"action": "suspend", "reason": "x"}, **htmx)  # fmt: skip
+    response = client.post(
+        f"/participations/{applied.pk}/decide/", {"action": "suspend", "reason": "x"}, **htmx
+    )
     html = response.content.decode()
     assert response.status_code == 200  # htmx swaps only 2xx: the row says what went wrong
     assert html.strip().startswith(f'<tr id="participation-{applied.pk}">')
@@ -326,9 +334,14 @@ def test_the_platform_admin_changes_the_default_rules(client, platform, platform
     assert 'name="default_min_step_percent"' in client.get(url).content.decode()
     response = client.post(
         url,
-        rules(platform, default_min_step_percent="1.25", default_visibility="ladder",
-              default_currency="EUR", membership_requires_approval=""),
-    )  # fmt: skip
+        rules(
+            platform,
+            default_min_step_percent="1.25",
+            default_visibility="ladder",
+            default_currency="EUR",
+            membership_requires_approval="",
+        ),
+    )
     assert response.status_code == 302
     platform.refresh_from_db()
     assert platform.default_min_step_percent == Decimal("1.25")

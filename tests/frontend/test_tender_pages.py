@@ -73,12 +73,23 @@ def lot_post(world, tender, **overrides) -> dict:
         for k, v in validation.lot_defaults_from_platform(tender.platform).items()
     }
     data.update(
-        title="Diesel EN 590", quantity="100", unit="t", start_price="100000.00",
-        reserve_price="", delivery_place="Kyiv", delivery_date="", incoterms="DAP",
-        step_reference="best", tie_rule="earlier_first", stagger_seconds="0", rounds="3",
-        turn_seconds="120", first_pause_seconds="300", round_pause_seconds="120",
+        title="Diesel EN 590",
+        quantity="100",
+        unit="t",
+        start_price="100000.00",
+        reserve_price="",
+        delivery_place="Kyiv",
+        delivery_date="",
+        incoterms="DAP",
+        step_reference="best",
+        tie_rule="earlier_first",
+        stagger_seconds="0",
+        rounds="3",
+        turn_seconds="120",
+        first_pause_seconds="300",
+        round_pause_seconds="120",
         allow_single_award="on",
-    )  # fmt: skip
+    )
     data.update(overrides)
     return data
 
@@ -107,8 +118,11 @@ def test_only_the_buyers_managers_create_and_manage(client, world):
         assert page.status_code == 200
         assert 'href="/tenders/new/"' in html(page)  # the top bar's link
     for user in (
-        world.buyer_bidder, world.supplier_admin, world.stranger, world.platform_admin,
-    ):  # fmt: skip
+        world.buyer_bidder,
+        world.supplier_admin,
+        world.stranger,
+        world.platform_admin,
+    ):
         log_in(client, user)
         assert client.get(manage).status_code == 404
         assert client.get(f"/tenders/{tender.pk}/edit/").status_code == 404
@@ -121,10 +135,12 @@ def test_only_the_buyers_managers_create_and_manage(client, world):
     assert client.get("/tenders/new/").status_code == 404
     before = snapshot()
     for path in (
-        f"/tenders/{tender.pk}/publish/", f"/tenders/{tender.pk}/delete/",
-        f"/lots/{lot.pk}/delete/", f"/tenders/{tender.pk}/lots/new/",
+        f"/tenders/{tender.pk}/publish/",
+        f"/tenders/{tender.pk}/delete/",
+        f"/lots/{lot.pk}/delete/",
+        f"/tenders/{tender.pk}/lots/new/",
         f"/lots/{lot.pk}/edit/",
-    ):  # fmt: skip
+    ):
         assert client.post(path, {"title": "Hijacked"}).status_code == 404, path
     assert snapshot() == before
 
@@ -247,10 +263,15 @@ def test_the_lot_form_validates_with_the_lot_rules_and_writes_nothing(client, wo
     # The service's message about a field left empty stays while the form is filled in.
     response = client.post(
         url,
-        lot_post(world, tender, soft_close_window_seconds="0", soft_close_extension_seconds="0",
-                 soft_close_max_extensions="2"),
+        lot_post(
+            world,
+            tender,
+            soft_close_window_seconds="0",
+            soft_close_extension_seconds="0",
+            soft_close_max_extensions="2",
+        ),
         **HTMX,
-    )  # fmt: skip
+    )
     assert "These limits need a soft close window." in html(response)
     assert "No problems found so far." not in html(response)
     response = client.post(url, lot_post(world, tender, reserve_price="200000"))
@@ -268,12 +289,20 @@ def test_add_edit_and_delete_lots(client, world):
     response = client.post(
         f"/tenders/{tender.pk}/lots/new/",
         lot_post(
-            world, tender, reserve_price="95000", delivery_date=delivery.isoformat(),
-            auction_format="english", step_kind="amount", step_value="500",
-            duration_seconds="900", soft_close_window_seconds="120",
-            soft_close_extension_seconds="60", visibility="rank_only", min_participants="1",
+            world,
+            tender,
+            reserve_price="95000",
+            delivery_date=delivery.isoformat(),
+            auction_format="english",
+            step_kind="amount",
+            step_value="500",
+            duration_seconds="900",
+            soft_close_window_seconds="120",
+            soft_close_extension_seconds="60",
+            visibility="rank_only",
+            min_participants="1",
         ),
-    )  # fmt: skip
+    )
     assert response.status_code == 302, messages_of(response) or html(response)
     lot = tender.lots.get()
     assert (lot.number, lot.reserve_price, lot.delivery_date) == (1, Decimal("95000"), delivery)
@@ -331,9 +360,15 @@ def test_import_lots_all_or_nothing_with_the_report(client, world):
     before = snapshot()
     response = client.post(
         url,
-        {"file": workbook([["Petrol", 10, "t", 5000, None, "", None],
-                           ["Kerosene", 10, "t", 5000, 9000, "", None]])},
-    )  # fmt: skip
+        {
+            "file": workbook(
+                [
+                    ["Petrol", 10, "t", 5000, None, "", None],
+                    ["Kerosene", 10, "t", 5000, 9000, "", None],
+                ]
+            )
+        },
+    )
     assert response.status_code == 400
     report = [(p.row, p.column) for p in response.context["report"]]
     assert report == [(3, "reserve_price")]
@@ -370,8 +405,14 @@ def test_publish_needs_a_lot_and_then_opens_the_lots(client, world):
     response = client.post(f"/tenders/{tender.pk}/publish/", follow=True)
     assert "Add at least one lot before publishing." in messages_of(response)
     assert snapshot() == before
-    drafting.lot_create(actor=world.officer, tender=tender, title="Diesel", quantity=1,
-                        unit="t", start_price=Decimal(1000))  # fmt: skip
+    drafting.lot_create(
+        actor=world.officer,
+        tender=tender,
+        title="Diesel",
+        quantity=1,
+        unit="t",
+        start_price=Decimal(1000),
+    )
     response = client.post(f"/tenders/{tender.pk}/publish/", follow=True)
     tender.refresh_from_db()
     assert tender.status == TenderStatus.PUBLISHED
@@ -638,9 +679,16 @@ def test_step_bands_and_weighted_criteria_typed_as_text(client, world):
 
     response = client.post(
         url,
-        lot_post(world, tender, weighted="on", criteria=CRITERIA, step_bands="50000; 500\n"
-                 "10000; 100", step_kind="amount", step_value="1000"),
-    )  # fmt: skip
+        lot_post(
+            world,
+            tender,
+            weighted="on",
+            criteria=CRITERIA,
+            step_bands="50000; 500\n10000; 100",
+            step_kind="amount",
+            step_value="1000",
+        ),
+    )
     assert response.status_code == 302, html(response)
     lot = tender.lots.get()
     assert lot.weighted and lot.step_bands == [

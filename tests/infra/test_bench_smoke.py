@@ -34,18 +34,31 @@ def test_bench_smoke():
         daphne, port = stack.start_daphne()
         base = f"ws://127.0.0.1:{port}"
         hot = seed["hot"]
-        bids = client.run_scenario("bids", {
-            "base": base, "step": hot["step"], "seconds": 2,
-            "connections": [[hot["id"], token] for token in hot["tokens"]],
-        })  # fmt: skip
+        bids = client.run_scenario(
+            "bids",
+            {
+                "base": base,
+                "step": hot["step"],
+                "seconds": 2,
+                "connections": [[hot["id"], token] for token in hot["tokens"]],
+            },
+        )
         assert bids["connections"] == 2
         assert bids["accepted"] > 0 and bids["accepted_per_s"] > 0, bids
 
         fan = seed["fanout"]
-        fanout = client.run_scenario("fanout", {
-            "base": base, "lot": fan["id"], "tokens": fan["tokens"], "bids": 5, "gap": 0,
-            "start_price": fan["start_price"], "step": fan["step"],
-        })  # fmt: skip
+        fanout = client.run_scenario(
+            "fanout",
+            {
+                "base": base,
+                "lot": fan["id"],
+                "tokens": fan["tokens"],
+                "bids": 5,
+                "gap": 0,
+                "start_price": fan["start_price"],
+                "step": fan["step"],
+            },
+        )
         assert fanout["complete"] == 5 and fanout["p50_ms"] > 0, fanout
         assert daphne.poll() is None, stack.log_tail("daphne")
 

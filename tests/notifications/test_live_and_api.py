@@ -28,9 +28,12 @@ ORIGIN = (b"origin", b"http://testserver")
 def make(user, key, title="Lot 7 was awarded"):
     with transaction.atomic():
         return services.notify(
-            users=[user], kind=Kind.AUCTION_RESULT, key=key, build=lambda: (title, "…"),
+            users=[user],
+            kind=Kind.AUCTION_RESULT,
+            key=key,
+            build=lambda: (title, "…"),
             url="/lots/7/",
-        )  # fmt: skip
+        )
 
 
 async def open_socket(user=None):
@@ -118,14 +121,16 @@ def test_preferences_over_the_api():
     c = client(me)
     rows = c.get("/api/notifications/preferences/").json()
     assert {"kind": "tender_match", "channel": "email", "mode": "digest"} in rows
-    r = c.put("/api/notifications/preferences/",
-              {"kind": "outbid", "channel": "email", "mode": "off"})  # fmt: skip
+    r = c.put(
+        "/api/notifications/preferences/", {"kind": "outbid", "channel": "email", "mode": "off"}
+    )
     assert r.status_code == 200
     assert {"kind": "outbid", "channel": "email", "mode": "off"} in c.get(
         "/api/notifications/preferences/"
     ).json()
-    r = c.put("/api/notifications/preferences/",
-              {"kind": "outbid", "channel": "in_app", "mode": "digest"})  # fmt: skip
+    r = c.put(
+        "/api/notifications/preferences/", {"kind": "outbid", "channel": "in_app", "mode": "digest"}
+    )
     assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_preference"
 
 
@@ -135,9 +140,16 @@ def test_tender_subscriptions_over_the_api_are_kept_by_their_company_only():
     rival = member(CompanyFactory(is_buyer=False), MembershipRole.COMPANY_ADMIN)
     category = CategoryFactory()
     c = client(bidder)
-    good = {"company": supplier.pk, "name": "Diesel", "categories": [category.pk],
-            "regions": ["ua-30", "PL"], "keywords": " diesel  fuel ", "budget_min": "1000",
-            "budget_max": "90000", "currency": "UAH"}  # fmt: skip
+    good = {
+        "company": supplier.pk,
+        "name": "Diesel",
+        "categories": [category.pk],
+        "regions": ["ua-30", "PL"],
+        "keywords": " diesel  fuel ",
+        "budget_min": "1000",
+        "budget_max": "90000",
+        "currency": "UAH",
+    }
     r = c.post("/api/tender-subscriptions/", good)
     assert r.status_code == 201, r.content
     created = r.json()
@@ -193,8 +205,11 @@ async def test_a_supplier_outbid_while_away_is_told_once_and_one_watching_is_not
         rooms.append(comm)
 
     async def bid(comm, amount, cid):
-        await comm.send_to(text_data=json.dumps(
-            {"type": "bid", "request_id": cid, "amount": amount, "client_bid_id": cid}))  # fmt: skip
+        await comm.send_to(
+            text_data=json.dumps(
+                {"type": "bid", "request_id": cid, "amount": amount, "client_bid_id": cid}
+            )
+        )
         assert (await receive_until(comm, "bid_result", []))["ok"]
 
     await bid(rooms[0], "98000", "w1")  # the away supplier loses the lead: told

@@ -77,12 +77,15 @@ def test_an_event_delivered_again_tells_nobody_twice():
 
 def test_preferences_choose_the_channels_and_the_digest_gathers_the_rest():
     w = World()
-    services.preference_set(user=w.supplier_admin, kind=Kind.APPLICATION_DECIDED,
-                            channel="email", mode=Mode.DIGEST)  # fmt: skip
-    services.preference_set(user=w.supplier_admin, kind=Kind.AUCTION_RESULT,
-                            channel="email", mode=Mode.OFF)  # fmt: skip
-    services.preference_set(user=w.supplier_admin, kind=Kind.AUCTION_RESULT,
-                            channel="in_app", mode=Mode.OFF)  # fmt: skip
+    services.preference_set(
+        user=w.supplier_admin, kind=Kind.APPLICATION_DECIDED, channel="email", mode=Mode.DIGEST
+    )
+    services.preference_set(
+        user=w.supplier_admin, kind=Kind.AUCTION_RESULT, channel="email", mode=Mode.OFF
+    )
+    services.preference_set(
+        user=w.supplier_admin, kind=Kind.AUCTION_RESULT, channel="in_app", mode=Mode.OFF
+    )
     run_to_award(w)
     to_admin = [m for m in mail.outbox if m.to == [w.supplier_admin.email]]
     assert to_admin == []  # one digest later, nothing at once
@@ -113,9 +116,14 @@ def test_preferences_refuse_what_a_channel_cannot_do():
 def test_a_subscription_tells_the_suppliers_that_may_take_part_of_each_matching_tender_once():
     w = World()
     wanted = TenderSubscription.objects.create(
-        company=w.supplier, name="Diesel in Ukraine", keywords="diesel", regions=["UA-30"],
-        budget_min=Decimal("1000"), budget_max=Decimal("500000"), currency="UAH",
-    )  # fmt: skip
+        company=w.supplier,
+        name="Diesel in Ukraine",
+        keywords="diesel",
+        regions=["UA-30"],
+        budget_min=Decimal("1000"),
+        budget_max=Decimal("500000"),
+        currency="UAH",
+    )
     wanted.categories.set([w.root])  # the tender's category is below it
     TenderSubscription.objects.create(company=w.other_supplier, name="Furniture", keywords="sofa")
     TenderSubscription.objects.create(company=w.outsider, name="Everything")  # cannot take part

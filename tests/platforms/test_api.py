@@ -103,14 +103,24 @@ def test_staff_create_a_dedicated_platform(client_for):
     ("payload", "status", "code", "field"),
     [
         ({"name": "X", "slug": "x", "kind": "dedicated"}, 400, "owner_required", "owner"),
-        ({"name": "X", "slug": "x", "kind": "dedicated", "owner": 999999}, 400, "owner_not_found", "owner"),
-        ({"name": "X", "slug": "x", "default_min_step_percent": "75"}, 400, "invalid_platform", "default_min_step_percent"),
+        (
+            {"name": "X", "slug": "x", "kind": "dedicated", "owner": 999999},
+            400,
+            "owner_not_found",
+            "owner",
+        ),
+        (
+            {"name": "X", "slug": "x", "default_min_step_percent": "75"},
+            400,
+            "invalid_platform",
+            "default_min_step_percent",
+        ),
         ({"name": "X", "slug": "x", "default_currency": "ABC"}, 400, "invalid", "default_currency"),
         ({"name": "X", "slug": "x", "kind": "auction"}, 400, "invalid", "kind"),
         ({"slug": "x"}, 400, "invalid", "name"),
         ({"name": "X", "slug": "public-taken"}, 409, "slug_taken", "slug"),
     ],
-)  # fmt: skip
+)
 def test_platform_create_bad_input(client_for, payload, status, code, field):
     PlatformFactory(slug="public-taken")
     before = snapshot()

@@ -79,17 +79,32 @@ def _call(client, endpoint, platform, participation):
     p, m = platform.pk, participation.pk
     newcomer = CompanyFactory()
     calls = {
-        "participations_of_platform": ("get", "platform-participation-list", {"platform_id": p}, None),
+        "participations_of_platform": (
+            "get",
+            "platform-participation-list",
+            {"platform_id": p},
+            None,
+        ),
         "participation_detail": ("get", "participation-detail", {"participation_id": m}, None),
         "accept": ("post", "participation-accept", {"participation_id": m}, {}),
         "refuse": ("post", "participation-refuse", {"participation_id": m}, {"reason": "No"}),
         "suspend": ("post", "participation-suspend", {"participation_id": m}, {"reason": "No"}),
         "platform_update": ("patch", "platform-detail", {"platform_id": p}, {"name": "New"}),
         "admins_list": ("get", "platform-admin-list", {"platform_id": p}, None),
-        "admins_add": ("post", "platform-admin-list", {"platform_id": p}, {"email": "x@example.com"}),
-        "participant_add": ("post", "platform-participation-add", {"platform_id": p}, {"company": newcomer.pk}),
+        "admins_add": (
+            "post",
+            "platform-admin-list",
+            {"platform_id": p},
+            {"email": "x@example.com"},
+        ),
+        "participant_add": (
+            "post",
+            "platform-participation-add",
+            {"platform_id": p},
+            {"company": newcomer.pk},
+        ),
         "platform_detail": ("get", "platform-detail", {"platform_id": p}, None),
-    }  # fmt: skip
+    }
     method, name, kwargs, body = calls[endpoint]
     target = reverse(f"api:{name}", kwargs=kwargs)
     return getattr(client, method)(target, body) if body is not None else client.get(target)

@@ -241,9 +241,18 @@ def _endpoints(company, product, price_list, item):
 
 
 ENDPOINTS = [
-    "product_list", "product_create", "product_get", "product_update", "price_list_list",
-    "price_list_get", "price_list_update", "item_list", "item_create", "item_update", "export",
-]  # fmt: skip
+    "product_list",
+    "product_create",
+    "product_get",
+    "product_update",
+    "price_list_list",
+    "price_list_get",
+    "price_list_update",
+    "item_list",
+    "item_create",
+    "item_update",
+    "export",
+]
 READS = {"product_list", "product_get", "price_list_list", "price_list_get", "item_list", "export"}
 
 
@@ -261,7 +270,7 @@ def _snapshot():
 @pytest.mark.parametrize(
     "endpoint",
     ENDPOINTS,
-)  # fmt: skip
+)
 def test_matrix_own_company(client_for, supplier_company, role, endpoint):
     price_list = PriceListFactory(supplier=supplier_company)
     item = PriceListItemFactory(price_list=price_list)
@@ -284,7 +293,7 @@ def test_matrix_own_company(client_for, supplier_company, role, endpoint):
 @pytest.mark.parametrize(
     "endpoint",
     ENDPOINTS,
-)  # fmt: skip
+)
 def test_matrix_foreign_company_is_404(
     client_for, supplier_company, other_supplier, role, endpoint
 ):

@@ -245,9 +245,13 @@ class TestExport:
     @pytest.fixture
     def filled(self, supplier_company, price_list, category_tree):
         paper = ProductFactory(
-            supplier=supplier_company, sku="P-1", name="Папір, A4 \"Extra\"", unit="pack",
-            category=category_tree["leaf"], description="80 g/m²",
-        )  # fmt: skip
+            supplier=supplier_company,
+            sku="P-1",
+            name='Папір, A4 "Extra"',
+            unit="pack",
+            category=category_tree["leaf"],
+            description="80 g/m²",
+        )
         stapler = ProductFactory(supplier=supplier_company, sku="P-2", name="Stapler", unit="pcs")
         PriceListItemFactory(price_list=price_list, product=paper, price=Decimal("1234.50"))
         PriceListItemFactory(

@@ -71,9 +71,10 @@ def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
 def access_changed(company):
     with transaction.atomic():
         return event_emit(
-            "company.access_changed", company=company,
+            "company.access_changed",
+            company=company,
             payload={"company": company.pk, "reason": "test"},
-        )  # fmt: skip
+        )
 
 
 def test_a_delivery_is_signed_and_logged_and_only_readers_receive(receivers):
@@ -107,8 +108,12 @@ def test_a_delivery_is_signed_and_logged_and_only_readers_receive(receivers):
 def test_no_competitor_learns_the_award_through_its_webhooks(receivers):
     w = World()
     hooks = {}
-    for name, company in (("buyer", w.buyer), ("winner", w.supplier), ("loser", w.other_supplier),
-                          ("stranger", w.outsider)):  # fmt: skip
+    for name, company in (
+        ("buyer", w.buyer),
+        ("winner", w.supplier),
+        ("loser", w.other_supplier),
+        ("stranger", w.outsider),
+    ):
         admin = member(company, MembershipRole.COMPANY_ADMIN)
         hooks[name] = receivers()
         services.endpoint_create(actor=admin, company_id=company.pk, url=hooks[name].url)
@@ -149,8 +154,11 @@ def test_failures_are_retried_with_backoff_and_a_slow_refused_or_bad_tls_endpoin
     slow = receivers(delay=30)  # answers long after the 1 s timeout (its thread is a daemon)
     bad_tls = Receiver(trustme.CA())  # a certificate no one trusts
     try:
-        for url, expected in ((slow.url, "timed out after 1 s"), (bad_tls.url, "TLS"),
-                              ("https://127.0.0.1:1/hook", "connection failed")):  # fmt: skip
+        for url, expected in (
+            (slow.url, "timed out after 1 s"),
+            (bad_tls.url, "TLS"),
+            ("https://127.0.0.1:1/hook", "connection failed"),
+        ):
             services.endpoint_update(actor=admin, endpoint_id=endpoint.pk, url=url)
             started = time.monotonic()
             access_changed(company)
@@ -214,13 +222,15 @@ def test_the_api_refuses_unsafe_urls_and_other_companies(settings):
     c = APIClient()
     c.force_authenticate(user=admin)
     base = f"/api/companies/{company.pk}/webhooks/"
-    for url, words in (("http://example.com/hook", "https://"),
-                       ("https://127.0.0.1/hook", "private or local address"),
-                       ("https://localhost:8443/hook", "private or local address"),
-                       ("https://10.0.0.7/hook", "private or local address"),
-                       ("https://169.254.169.254/latest/meta-data", "private or local address"),
-                       ("https://user:secret@example.com/", "password"),
-                       ("https://no-such-host.invalid/hook", "cannot be found")):  # fmt: skip
+    for url, words in (
+        ("http://example.com/hook", "https://"),
+        ("https://127.0.0.1/hook", "private or local address"),
+        ("https://localhost:8443/hook", "private or local address"),
+        ("https://10.0.0.7/hook", "private or local address"),
+        ("https://169.254.169.254/latest/meta-data", "private or local address"),
+        ("https://user:secret@example.com/", "password"),
+        ("https://no-such-host.invalid/hook", "cannot be found"),
+    ):
         r = c.post(base, {"url": url})
         assert r.status_code == 400, (url, r.content)
         assert words in r.json()["error"]["fields"]["url"][0], r.json()
@@ -247,7 +257,11 @@ def test_ids_beyond_any_row_answer_404_not_500():
     c = APIClient()
     c.force_authenticate(user=admin)
     huge = 2**64
-    for url in (f"/api/companies/{huge}/webhooks/", f"/api/webhooks/{huge}/",
-                f"/api/webhooks/{huge}/deliveries/", f"/api/tender-subscriptions/{huge}/"):  # fmt: skip
+    for url in (
+        f"/api/companies/{huge}/webhooks/",
+        f"/api/webhooks/{huge}/",
+        f"/api/webhooks/{huge}/deliveries/",
+        f"/api/tender-subscriptions/{huge}/",
+    ):
         assert c.get(url).status_code == 404, url
     assert c.post(f"/api/webhook-deliveries/{huge}/replay/").status_code == 404

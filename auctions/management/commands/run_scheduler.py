@@ -40,9 +40,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--once", action="store_true", help="run one pass and exit")
         parser.add_argument(
-            "--batch", type=int, default=scheduler.DEFAULT_BATCH,
+            "--batch",
+            type=int,
+            default=scheduler.DEFAULT_BATCH,
             help=f"at most this many lots per pass (default {scheduler.DEFAULT_BATCH})",
-        )  # fmt: skip
+        )
 
     def handle(self, *args, interval: float, once: bool, batch: int, **options):
         if interval <= 0 or batch <= 0:

@@ -41,22 +41,47 @@ COMPANIES = [
     # key, legal name, country, registration number, tax id, buyer, supplier, city
     ("agro", "ТОВ «Агро Закупівлі»", "UA", "41273456", "", True, False, "Київ"),
     ("steel", "ТОВ «Дніпро Сталь Постач»", "UA", "41273461", "", False, True, "Дніпро"),
-    ("fuel", "ООО «Северный Топливный Терминал»", "RU", "1027709912306", "7709123453", False, True, "Москва"),
+    (
+        "fuel",
+        "ООО «Северный Топливный Терминал»",
+        "RU",
+        "1027709912306",
+        "7709123453",
+        False,
+        True,
+        "Москва",
+    ),
     ("logi", "Baltic Freight Supply OÜ", "EE", "14193478", "EE100000007", True, True, "Tallinn"),
-]  # fmt: skip
+]
 
 PEOPLE = [
     # e-mail, name, company key, roles
-    ("buyer@demo.tradefloor.local", "Олена Коваль", "agro",
-     [MembershipRole.COMPANY_ADMIN, MembershipRole.PROCUREMENT_OFFICER]),
-    ("steel@demo.tradefloor.local", "Андрій Мельник", "steel",
-     [MembershipRole.COMPANY_ADMIN, MembershipRole.BIDDER]),
-    ("fuel@demo.tradefloor.local", "Ирина Соколова", "fuel",
-     [MembershipRole.COMPANY_ADMIN, MembershipRole.BIDDER]),
-    ("baltic@demo.tradefloor.local", "Kristjan Tamm", "logi",
-     [MembershipRole.COMPANY_ADMIN, MembershipRole.BIDDER, MembershipRole.PROCUREMENT_OFFICER]),
+    (
+        "buyer@demo.tradefloor.local",
+        "Олена Коваль",
+        "agro",
+        [MembershipRole.COMPANY_ADMIN, MembershipRole.PROCUREMENT_OFFICER],
+    ),
+    (
+        "steel@demo.tradefloor.local",
+        "Андрій Мельник",
+        "steel",
+        [MembershipRole.COMPANY_ADMIN, MembershipRole.BIDDER],
+    ),
+    (
+        "fuel@demo.tradefloor.local",
+        "Ирина Соколова",
+        "fuel",
+        [MembershipRole.COMPANY_ADMIN, MembershipRole.BIDDER],
+    ),
+    (
+        "baltic@demo.tradefloor.local",
+        "Kristjan Tamm",
+        "logi",
+        [MembershipRole.COMPANY_ADMIN, MembershipRole.BIDDER, MembershipRole.PROCUREMENT_OFFICER],
+    ),
     ("manager@demo.tradefloor.local", "Марія Шевченко", "agro", [MembershipRole.ACCOUNT_MANAGER]),
-]  # fmt: skip
+]
 
 
 # The live auction demo: a tender of the buyer (agro) with an English lot going live a minute
@@ -81,25 +106,43 @@ def demo_lots(*, duration: int = 600, stagger: int = 720, turn: int = 30) -> lis
     """The English lot (``duration`` seconds) and, ``stagger`` seconds after its start, the
     rounds lot (turns of ``turn`` seconds, a first pause of two turns, pauses of one)."""
     delivery = timezone.localdate() + timedelta(days=30)
-    common = {"delivery_place": "Полтавська обл., Машівка, склад ПММ ТОВ «Агро Закупівлі»",
-              "delivery_date": delivery, "incoterms": "DAP", "step_kind": StepKind.AMOUNT,
-              "visibility": Visibility.LADDER, "min_participants": 2}  # fmt: skip
+    common = {
+        "delivery_place": "Полтавська обл., Машівка, склад ПММ ТОВ «Агро Закупівлі»",
+        "delivery_date": delivery,
+        "incoterms": "DAP",
+        "step_kind": StepKind.AMOUNT,
+        "visibility": Visibility.LADDER,
+        "min_participants": 2,
+    }
     english = {
-        **common, "title": "Дизельне паливо ДП-Л-Євро5-В0", "quantity": Decimal("120"),
-        "unit": "т", "description": "ДСТУ 7688:2015, партіями по 20 т.",
-        "start_price": Decimal("6240000.00"), "reserve_price": Decimal("5600000.00"),
-        "step_value": Decimal("15000.00"), "auction_format": AuctionFormat.ENGLISH,
+        **common,
+        "title": "Дизельне паливо ДП-Л-Євро5-В0",
+        "quantity": Decimal("120"),
+        "unit": "т",
+        "description": "ДСТУ 7688:2015, партіями по 20 т.",
+        "start_price": Decimal("6240000.00"),
+        "reserve_price": Decimal("5600000.00"),
+        "step_value": Decimal("15000.00"),
+        "auction_format": AuctionFormat.ENGLISH,
         "max_step_percent": Decimal("5"),
-        "duration_seconds": duration, "soft_close_window_seconds": min(60, duration // 3),
+        "duration_seconds": duration,
+        "soft_close_window_seconds": min(60, duration // 3),
         "soft_close_extension_seconds": min(60, duration // 3),
         "stagger_seconds": stagger,
-    }  # fmt: skip
+    }
     rounds = {
-        **common, "title": "Бензин А-95-Євро5-Е5", "quantity": Decimal("40"), "unit": "т",
-        "start_price": Decimal("2200000.00"), "step_value": Decimal("10000.00"),
-        "auction_format": AuctionFormat.ROUNDS, "rounds": 3, "turn_seconds": turn,
-        "first_pause_seconds": 2 * turn, "round_pause_seconds": turn,
-    }  # fmt: skip
+        **common,
+        "title": "Бензин А-95-Євро5-Е5",
+        "quantity": Decimal("40"),
+        "unit": "т",
+        "start_price": Decimal("2200000.00"),
+        "step_value": Decimal("10000.00"),
+        "auction_format": AuctionFormat.ROUNDS,
+        "rounds": 3,
+        "turn_seconds": turn,
+        "first_pause_seconds": 2 * turn,
+        "round_pause_seconds": turn,
+    }
     return [english, rounds]
 
 
@@ -163,13 +206,20 @@ def demo_tender_create(
         code=DEMO_CATEGORY, name_en="Fuels", name_ru="Топливо", name_uk="Паливо"
     )
     tender = drafting.tender_create(
-        actor=officer, platform=platform, buyer=buyer, title=DEMO_TENDER_TITLE,
+        actor=officer,
+        platform=platform,
+        buyer=buyer,
+        title=DEMO_TENDER_TITLE,
         description="Закупівля пального для весняних польових робіт. Оплата 30 днів після "
-                    "поставки; доставка транспортом постачальника.",
-        category=category, currency="UAH", questions_deadline=now + timedelta(hours=1),
-        applications_deadline=now + timedelta(hours=2), auction_start=now + timedelta(hours=3),
-        lots=demo_lots(**(lot_timing or {})), now=now,
-    )  # fmt: skip
+        "поставки; доставка транспортом постачальника.",
+        category=category,
+        currency="UAH",
+        questions_deadline=now + timedelta(hours=1),
+        applications_deadline=now + timedelta(hours=2),
+        auction_start=now + timedelta(hours=3),
+        lots=demo_lots(**(lot_timing or {})),
+        now=now,
+    )
     drafting.tender_publish(actor=officer, tender=tender, now=now)
     lots = list(tender.lots.order_by("number"))
     for email in DEMO_SUPPLIERS:
@@ -179,9 +229,13 @@ def demo_tender_create(
         for lot in lots:
             initial = ROUNDS_INITIAL[email] if lot.auction_format == AuctionFormat.ROUNDS else None
             application = applications.application_submit(
-                actor=user, lot=lot, supplier=supplier, terms_accepted=True,
-                initial_amount=initial, now=now,
-            )  # fmt: skip
+                actor=user,
+                lot=lot,
+                supplier=supplier,
+                terms_accepted=True,
+                initial_amount=initial,
+                now=now,
+            )
             applications.application_admit(actor=officer, application=application, now=now)
     Tender.objects.filter(pk=tender.pk).update(
         questions_deadline=now - timedelta(minutes=2),
@@ -205,40 +259,59 @@ class Command(BaseCommand):
             "--port", type=int, default=8000, help="the server's port, for the printed URL"
         )
         parser.add_argument(
-            "--live-in", type=int, default=int(LIVE_IN.total_seconds()),
+            "--live-in",
+            type=int,
+            default=int(LIVE_IN.total_seconds()),
             help="seconds until the English lot goes live (a fresh demo tender only)",
-        )  # fmt: skip
+        )
         parser.add_argument(
-            "--duration", type=int, default=600,
+            "--duration",
+            type=int,
+            default=600,
             help="the English lot's length in seconds; its soft-close window and extension are "
-                 "a third of it, at most 60 s",
-        )  # fmt: skip
+            "a third of it, at most 60 s",
+        )
         parser.add_argument(
-            "--stagger", type=int, default=int(STAGGER.total_seconds()),
+            "--stagger",
+            type=int,
+            default=int(STAGGER.total_seconds()),
             help="seconds from the English lot's start to the rounds lot's",
-        )  # fmt: skip
+        )
         parser.add_argument(
-            "--turn-seconds", type=int, default=30,
+            "--turn-seconds",
+            type=int,
+            default=30,
             help="the rounds lot's turn; its first pause is two turns, the pauses between "
-                 "rounds one",
-        )  # fmt: skip
+            "rounds one",
+        )
         parser.add_argument(
-            "--fresh", action="store_true",
+            "--fresh",
+            action="store_true",
             help="always make a fresh demo tender, even if the current one is still to come",
-        )  # fmt: skip
+        )
 
-    def handle(self, *args, port: int = 8000, live_in: int = 60, duration: int = 600,
-               stagger: int = 720, turn_seconds: int = 30, fresh: bool = False,
-               **options):  # fmt: skip
+    def handle(
+        self,
+        *args,
+        port: int = 8000,
+        live_in: int = 60,
+        duration: int = 600,
+        stagger: int = 720,
+        turn_seconds: int = 30,
+        fresh: bool = False,
+        **options,
+    ):
         if duration < 30 or live_in < 1 or stagger < 1 or turn_seconds < 10:
             raise CommandError(
                 "--duration must be at least 30 s, --turn-seconds at least 10 s, --live-in and "
                 "--stagger at least 1 s."
             )
         tender, fresh, rows = self.load(
-            now=timezone.now(), live_in=timedelta(seconds=live_in), force_fresh=fresh,
+            now=timezone.now(),
+            live_in=timedelta(seconds=live_in),
+            force_fresh=fresh,
             lot_timing={"duration": duration, "stagger": stagger, "turn": turn_seconds},
-        )  # fmt: skip
+        )
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /accounts/login/ as:"))
         for email, what in rows:
             self.stdout.write(f"  {email:<34} {DEMO_PASSWORD:<16} {what}")
@@ -308,18 +381,27 @@ class Command(BaseCommand):
             ).first()
             if company is None:
                 company = Company.objects.create(
-                    legal_name=name, country=country, registration_number=ids.registration_number,
+                    legal_name=name,
+                    country=country,
+                    registration_number=ids.registration_number,
                     tax_id=ids.tax_id,
-                    is_buyer=buyer, is_supplier=supplier, city=city, created_by=admin,
-                    verification_status=VerificationStatus.VERIFIED, verified_at=now,
-                )  # fmt: skip
+                    is_buyer=buyer,
+                    is_supplier=supplier,
+                    city=city,
+                    created_by=admin,
+                    verification_status=VerificationStatus.VERIFIED,
+                    verified_at=now,
+                )
             companies[key] = company
             PlatformMembership.objects.get_or_create(
                 platform=public,
                 company=company,
-                defaults={"status": ParticipationStatus.ACCEPTED, "decided_by": admin,
-                          "decided_at": now},
-            )  # fmt: skip
+                defaults={
+                    "status": ParticipationStatus.ACCEPTED,
+                    "decided_by": admin,
+                    "decided_at": now,
+                },
+            )
 
         dedicated, _ = Platform.objects.get_or_create(
             slug="agro-procurement",
@@ -335,9 +417,12 @@ class Command(BaseCommand):
             PlatformMembership.objects.get_or_create(
                 platform=dedicated,
                 company=companies[key],
-                defaults={"status": ParticipationStatus.ACCEPTED, "decided_by": admin,
-                          "decided_at": now},
-            )  # fmt: skip
+                defaults={
+                    "status": ParticipationStatus.ACCEPTED,
+                    "decided_by": admin,
+                    "decided_at": now,
+                },
+            )
 
         people: dict[str, tuple[User, Company]] = {}
         for email, full_name, key, roles in PEOPLE:
@@ -355,13 +440,19 @@ class Command(BaseCommand):
         fresh = tender is None
         if fresh:
             tender = demo_tender_create(
-                now=now, platform=public, buyer=companies["agro"], officer=officer,
-                suppliers={e: people[e] for e in DEMO_SUPPLIERS}, live_in=live_in,
+                now=now,
+                platform=public,
+                buyer=companies["agro"],
+                officer=officer,
+                suppliers={e: people[e] for e in DEMO_SUPPLIERS},
+                live_in=live_in,
                 lot_timing=lot_timing,
-            )  # fmt: skip
+            )
         _demo_tenders_retire(actor=officer, keep=tender)
 
         rows = [("admin@demo.tradefloor.local", "platform admin (operator staff)")]
-        rows += [(e, f"{companies[k].legal_name}: {', '.join(str(r.label) for r in rs)}")
-                 for e, _n, k, rs in PEOPLE]  # fmt: skip
+        rows += [
+            (e, f"{companies[k].legal_name}: {', '.join(str(r.label) for r in rs)}")
+            for e, _n, k, rs in PEOPLE
+        ]
         return tender, fresh, rows

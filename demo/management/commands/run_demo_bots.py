@@ -65,13 +65,24 @@ class Command(BaseCommand):
     help = "Run the demo bidder bots (steel, fuel) over the websocket protocol."
 
     def add_arguments(self, parser):
-        parser.add_argument("--lot", type=int, action="append", dest="lots",
-                            help="a lot id (repeatable); default: the demo tender's open lots")  # fmt: skip
+        parser.add_argument(
+            "--lot",
+            type=int,
+            action="append",
+            dest="lots",
+            help="a lot id (repeatable); default: the demo tender's open lots",
+        )
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--origin", default="http://127.0.0.1")
-        parser.add_argument("--pace", type=float, nargs=2, default=(4.0, 15.0),
-                            metavar=("MIN", "MAX"), help="seconds before each bid (default 4 15)")  # fmt: skip
+        parser.add_argument(
+            "--pace",
+            type=float,
+            nargs=2,
+            default=(4.0, 15.0),
+            metavar=("MIN", "MAX"),
+            help="seconds before each bid (default 4 15)",
+        )
 
     def handle(self, *args, lots, host, port, origin, pace, **options):
         if pace[0] < 0 or pace[1] < pace[0]:

@@ -135,10 +135,11 @@ class DocumentDownloadView(APIView):
     def get(self, request, document_id: int):
         document = selectors.document_get_for_download(user=request.user, document_id=document_id)
         return private_file_response(
-            name=document.storage_name, filename=document.original_name,
+            name=document.storage_name,
+            filename=document.original_name,
             content_type=document.content_type,
             missing_message=_("The file of this document is missing."),
-        )  # fmt: skip
+        )
 
 
 class SubmissionListView(generics.ListAPIView):

@@ -22,9 +22,11 @@ TYPES = sorted(catalogue.TYPES)
 class EndpointInputSerializer(serializers.Serializer):
     url = serializers.CharField(max_length=500)
     event_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=TYPES), required=False, max_length=len(TYPES),
+        child=serializers.ChoiceField(choices=TYPES),
+        required=False,
+        max_length=len(TYPES),
         help_text="Empty or left out: every event type the company may read.",
-    )  # fmt: skip
+    )
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
     active = serializers.BooleanField(required=False)
 
@@ -32,8 +34,18 @@ class EndpointInputSerializer(serializers.Serializer):
 class EndpointOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookEndpoint
-        fields = ["id", "company", "url", "description", "event_types", "active",
-                  "disabled_at", "disabled_reason", "consecutive_failures", "created_at"]  # fmt: skip
+        fields = [
+            "id",
+            "company",
+            "url",
+            "description",
+            "event_types",
+            "active",
+            "disabled_at",
+            "disabled_reason",
+            "consecutive_failures",
+            "created_at",
+        ]
 
 
 class EndpointWithSecretSerializer(EndpointOutputSerializer):
@@ -55,16 +67,28 @@ class DeliveryOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WebhookDelivery
-        fields = ["id", "event", "event_type", "status", "attempts", "next_attempt_at",
-                  "last_status_code", "last_duration_ms", "last_error", "created_at",
-                  "delivered_at", "log"]  # fmt: skip
+        fields = [
+            "id",
+            "event",
+            "event_type",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_status_code",
+            "last_duration_ms",
+            "last_error",
+            "created_at",
+            "delivered_at",
+            "log",
+        ]
 
 
 class CompanyEndpointsApi(PathIdsInRange, APIView):
     @extend_schema(
-        operation_id="webhooks_list", summary="A company's webhook endpoints (its admins)",
+        operation_id="webhooks_list",
+        summary="A company's webhook endpoints (its admins)",
         responses={200: EndpointOutputSerializer(many=True), 403: ERR},
-    )  # fmt: skip
+    )
     def get(self, request, company_id: int):
         rows = services.endpoints_of(user=request.user, company_id=company_id)
         return Response(EndpointOutputSerializer(rows, many=True).data)
@@ -116,10 +140,11 @@ class EndpointApi(PathIdsInRange, APIView):
 
 class RotateSecretApi(PathIdsInRange, APIView):
     @extend_schema(
-        operation_id="webhooks_rotate_secret", request=None,
+        operation_id="webhooks_rotate_secret",
+        request=None,
         summary="A new signing secret (the old one stops at once)",
         responses={200: EndpointWithSecretSerializer, 404: ERR},
-    )  # fmt: skip
+    )
     def post(self, request, endpoint_id: int):
         endpoint = services.endpoint_rotate_secret(actor=request.user, endpoint_id=endpoint_id)
         return Response(EndpointWithSecretSerializer(endpoint).data)
@@ -143,10 +168,11 @@ class DeliveriesApi(PathIdsInRange, APIView):
 
 class ReplayApi(PathIdsInRange, APIView):
     @extend_schema(
-        operation_id="webhooks_delivery_replay", request=None,
+        operation_id="webhooks_delivery_replay",
+        request=None,
         summary="Send a delivery again now (logged as a manual attempt)",
         responses={200: DeliveryOutputSerializer, 404: ERR},
-    )  # fmt: skip
+    )
     def post(self, request, delivery_id: int):
         services.delivery_replay(actor=request.user, delivery_id=delivery_id)
         delivery = WebhookDelivery.objects.select_related("event").get(pk=delivery_id)
