@@ -21,6 +21,7 @@ api_patterns = [
     path("", include("buyers.api.urls")),
     path("", include("auctions.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("crm.api.urls")),
 ]
 
 # Swagger UI and Redoc style themselves inline and Redoc runs a blob: worker; their pages (and

@@ -1,0 +1,1 @@
+"""The CRM's pipeline_listeners of the domain events (being built)."""

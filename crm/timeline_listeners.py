@@ -1,0 +1,1 @@
+"""The CRM's timeline_listeners of the domain events (being built)."""
