@@ -59,9 +59,12 @@ bench: install
 test-fast: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, then mypy with the Django and DRF plugins over the domain packages ([tool.mypy] in
+# pyproject.toml names them; its cache is var/mypy-cache). tests/core/test_lint.py runs both too.
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: install
 	$(PY) -m ruff format .

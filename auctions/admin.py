@@ -45,7 +45,7 @@ class LotInline(admin.StackedInline):
     extra = 0
     show_change_link = True
     can_delete = False
-    fields = [
+    fields = (
         "number",
         "title",
         "quantity",
@@ -57,7 +57,7 @@ class LotInline(admin.StackedInline):
         "status",
         "starts_at",
         "failure_reason",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -68,7 +68,7 @@ class TenderInvitationInline(admin.TabularInline):
     model = TenderInvitation
     extra = 0
     can_delete = False
-    fields = ["supplier", "invited_by", "created_at"]
+    fields = ("supplier", "invited_by", "created_at")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -79,7 +79,7 @@ class TenderDocumentInline(admin.TabularInline):
     model = TenderDocument
     extra = 0
     can_delete = False
-    fields = ["title", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+    fields = ("title", "original_name", "content_type", "size", "sha256", "uploaded_at")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -417,6 +417,10 @@ class Application(models.Model):
     # Standing, written under the lot's lock: the bidder's current (lowest valid) price.
     current_amount = MoneyAmountField(null=True, blank=True)
     current_at = models.DateTimeField(null=True, blank=True)
+    # Not a column: the supplier's participation status in the lot's platform (None: no row),
+    # on the applications the bid path reads with it (``participation.admitted``,
+    # ``bidding.pg_reads``, ``bidding.proxy``) for ``participation.participation_refusal``.
+    supplier_participation: str | None
 
     class Meta:
         verbose_name = _("application")

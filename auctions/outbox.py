@@ -98,7 +98,7 @@ def tender_invited(*, invitation, actor) -> None:
 
 def application_changed(*, kind: str, application: Application, lot: Lot, actor) -> None:
     """``application.submitted``, ``.admitted`` or ``.rejected``."""
-    payload = {
+    payload: dict[str, int | str] = {
         "application": application.pk,
         "lot": lot.pk,
         "tender": lot.tender_id,

@@ -47,7 +47,9 @@ def standings(applications: list[Application]) -> list[rules.Standing]:
             key=a.pk, amount=a.current_amount, at=a.current_at, coeff=coeff(a), label=a.label or 0
         )
         for a in applications
-        if a.current_amount is not None and a.status == ApplicationStatus.ADMITTED
+        if a.current_amount is not None
+        and a.current_at is not None  # written together
+        and a.status == ApplicationStatus.ADMITTED
     ]
 
 
@@ -70,13 +72,15 @@ def admitted(lot: Lot) -> list[Application]:
         for f in Company._meta.concrete_fields
         if f.name not in SUPPLIER_FIELDS
     ]
-    return list(
+    rows = (
         Application.objects.filter(lot=lot, status=ApplicationStatus.ADMITTED)
         .select_related("proxy", "supplier")
         .defer(*deferred)
-        .annotate(supplier_participation=participation_status(lot))
-        .order_by("pk")
     )
+    # django-stubs takes the attribute the model declares for this annotation for a clash
+    # (Django does not: it is no field).
+    with_status = rows.annotate(supplier_participation=participation_status(lot))  # type: ignore[no-redef]
+    return list(with_status.order_by("pk"))
 
 
 def participation_refusal(application: Application) -> BidRejected | None:

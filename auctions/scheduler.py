@@ -81,14 +81,15 @@ def lots_due(*, now: datetime, batch: int = DEFAULT_BATCH, exclude=()) -> list[D
         .values_list("pk", "starts_at", "paused_remaining")[:batch]
     )
     for pk, due_at, remaining in scheduled:
-        found.append(Due(pk, RESTART if remaining is not None else START, due_at))
+        if due_at is not None:  # always: the filter leaves NULL out
+            found.append(Due(pk, RESTART if remaining is not None else START, due_at))
     live = (
         Lot.objects.filter(status=LotStatus.LIVE, ends_at__lte=now)
         .exclude(pk__in=exclude)
         .order_by("ends_at", "pk")
         .values_list("pk", "ends_at")[:batch]
     )
-    found.extend(Due(pk, CLOSE, due_at) for pk, due_at in live)
+    found.extend(Due(pk, CLOSE, due_at) for pk, due_at in live if due_at is not None)
     published = (
         Lot.objects.filter(status=LotStatus.PUBLISHED, tender__applications_deadline__lte=now)
         .exclude(pk__in=exclude)
@@ -116,11 +117,16 @@ def _lot_claim(*, due: Due, now: datetime) -> Lot | None:
 
 
 def _due_at(lot: Lot, action: str) -> datetime:
+    """When ``action`` fell due for a claimed lot (set: ``_lot_claim`` found it passed)."""
     if action in (START, RESTART):
-        return lot.starts_at
-    if action == CLOSE:
-        return lot.ends_at
-    return lot.tender.applications_deadline
+        due = lot.starts_at
+    elif action == CLOSE:
+        due = lot.ends_at
+    else:
+        return lot.tender.applications_deadline
+    if due is None:
+        raise ValueError(f"lot {lot.pk} was claimed to {action} without that moment set")
+    return due
 
 
 def _act(*, lot: Lot, action: str, now: datetime | None, clock: datetime, actor):

@@ -80,7 +80,7 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
             label=a.label or 0,
         )
         for a in applications
-        if a.current_amount is not None
+        if a.current_amount is not None and a.current_at is not None  # written together
     ]
     by_id = {a.pk: a for a in applications}
     entries = []
@@ -160,6 +160,8 @@ def lot_bids_for(*, lot: Lot, viewer: Viewer) -> QuerySet[Bid]:
         .order_by("placed_at", "pk")
     )
     if viewer.role == "supplier":
+        if viewer.application_id is None:  # a supplier's viewer always has one
+            return qs.none()
         return qs.filter(application_id=viewer.application_id)
     if lot.auction_format == "sealed" and lot.status not in ("closed", "awarded", "failed"):
         return qs.none()  # sealed offers stay sealed from the buyer until the opening

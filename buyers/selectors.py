@@ -76,8 +76,10 @@ def buyer_procurement_officers(*, company: Company) -> list:
     """The people holding the procurement officer role, by name."""
     memberships = getattr(company, "procurement_memberships", None)
     if memberships is None:
-        users = get_user_model().objects.filter(
-            memberships__company=company, memberships__role=MembershipRole.PROCUREMENT_OFFICER
+        users = list(
+            get_user_model().objects.filter(
+                memberships__company=company, memberships__role=MembershipRole.PROCUREMENT_OFFICER
+            )
         )
     else:
         users = [m.user for m in memberships]

@@ -33,6 +33,7 @@ from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 
 import websockets
+from websockets.typing import Origin, Subprotocol
 
 logger = logging.getLogger(__name__)
 
@@ -132,8 +133,8 @@ class Bot:
             try:
                 async with websockets.connect(
                     self.config.url,
-                    origin=self.config.origin,
-                    subprotocols=[SUBPROTOCOL],
+                    origin=Origin(self.config.origin),
+                    subprotocols=[Subprotocol(SUBPROTOCOL)],
                     open_timeout=10,
                     proxy=None,
                 ) as ws:
@@ -176,7 +177,8 @@ class Bot:
     async def _handle(self, ws, frame: dict) -> None:
         kind = frame.get("type")
         if frame.get("server_time"):
-            self.server_offset = _time(frame["server_time"]).timestamp() - time.time()
+            server_time = datetime.fromisoformat(frame["server_time"])
+            self.server_offset = server_time.timestamp() - time.time()
         if kind in ("snapshot", "standing"):
             if kind == "standing" and frame.get("prev") != self.seq:
                 await ws.send(json.dumps({"type": "resync", "since": self.seq}))
@@ -216,7 +218,7 @@ class Bot:
 
     def _deadline_passed(self) -> bool:
         """Has the moment the server's scheduler acts on passed (so a change may be waiting)?"""
-        status = self.view.get("status")
+        status = self.view.get("status", "")
         due = {"auction_scheduled": "starts_at", "live": "ends_at"}.get(status)
         moment = _time(self.view.get(due)) if due else None
         return moment is not None and moment.timestamp() <= time.time() + self.server_offset

@@ -223,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.digests",
         "schedule": crontab(hour=6, minute=0),
     },
+    # CRM: the reminders of activities whose reminder time has come (crm/reminder_tasks.py).
+    "crm-activity-reminders": {"task": "crm.activity_reminders", "schedule": 60},
+    # CRM: imports never confirmed (a week) or whose task was lost, ended (crm/import_tasks.py).
+    "crm-imports-expire": {"task": "crm.imports_expire", "schedule": 60 * 60},
 }
 # The outbox (marketplace/events): how long a handed-out delivery is left to its worker before
 # it is handed out again, and how many attempts a failing listener gets.
@@ -304,6 +308,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "frontend" / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/uplot", NODE_MODULES / "uplot" / "dist"),
+    ("vendor/sortablejs", NODE_MODULES / "sortablejs"),
 ]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
@@ -404,6 +409,21 @@ SPECTACULAR_SETTINGS = {
         "TenderStatusEnum": "auctions.models.TenderStatus",
         "LotStatusEnum": "auctions.models.LotStatus",
         "ApplicationStatusEnum": "auctions.models.ApplicationStatus",
+        "CrmActivityKindEnum": "crm.models.ActivityKind",
+        "CrmAccountStageEnum": "crm.models.Lifecycle",
+        "CrmAccountSegmentEnum": "crm.models.Segment",
+        "CrmCustomFieldTypeEnum": "crm.models.CustomFieldType",
+        "CrmCustomFieldEntityEnum": "crm.api.accounts_serializers.CustomFieldEntity",
+        "CrmImportEntityEnum": "crm.api.accounts_serializers.ImportEntity",
+        "CrmImportStatusEnum": "crm.models.ImportStatus",
+        "CrmTimelineKindEnum": "crm.models.TimelineKind",
+        "CrmTemplateKindEnum": "crm.models.TemplateKind",
+        "CrmPipelineKindEnum": "crm.models.PipelineKind",
+        # A stage's kind and an opportunity's status: the same choices (open, won, lost).
+        "CrmOpenWonLostEnum": "crm.models.StageKind",
+        "CrmLeadStatusEnum": "crm.models.LeadStatus",
+        "CrmLeadSourceEnum": "crm.models.LeadSource",
+        "CrmLostReasonEnum": "crm.models.LostReason",
     },
 }
 

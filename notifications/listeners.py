@@ -5,6 +5,9 @@ never who won."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -347,5 +350,35 @@ def webhook_disabled(event) -> None:
         kind=Kind.WEBHOOK_DISABLED,
         key=f"webhook_disabled:{event.pk}",
         build=build,
+        event=event,
+    )
+
+
+@listener("crm.activity_reminder", name="notifications.crm_activity_reminder")
+def crm_activity_reminder(event) -> None:
+    """A CRM activity's reminder, to its assignee alone."""
+    payload = event.payload
+    user = get_user_model().objects.filter(pk=payload["user"]).first()
+    if user is None:
+        return
+
+    def build():
+        names = {"subject": payload["subject"], "account": payload["account_name"]}
+        when = payload["starts_at"] or payload["due_at"]
+        title = _("Reminder: %(subject)s") % names
+        body = _('"%(subject)s" (%(account)s) is assigned to you.') % names
+        if when:
+            at = datetime.fromisoformat(when).astimezone(UTC)
+            body += " " + _("It is due at %(time)s (UTC).") % {
+                "time": at.strftime("%Y-%m-%d %H:%M")
+            }
+        return title, body
+
+    notify(
+        users=[user],
+        kind=Kind.CRM_REMINDER,
+        key=f"crm_activity_reminder:{event.pk}",
+        build=build,
+        url=payload["url"],
         event=event,
     )

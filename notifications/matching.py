@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from auctions.tenders.selectors import tender_supplier_block_reason
+from auctions.tenders.matching import SupplierGate, category_covers
 
 from .models import TenderSubscription
 
@@ -23,7 +23,7 @@ def subscription_matches(subscription: TenderSubscription, tender, *, budget: De
     categories = list(subscription.categories.all())
     if categories:
         path = tender.category.path if tender.category_id else ""
-        if not any(path == c.path or path.startswith(f"{c.path}/") for c in categories):
+        if not category_covers(path=path, categories=categories):
             return False
     if subscription.regions:
         countries = {str(code).split("-")[0].upper() for code in subscription.regions}
@@ -56,15 +56,10 @@ def subscriptions_matching(tender) -> list[TenderSubscription]:
         .select_related("company")
         .prefetch_related("categories", "platforms")
     )
-    allowed: dict[int, bool] = {}
+    gate = SupplierGate(tender)
     for subscription in candidates:
         if not subscription_matches(subscription, tender, budget=budget):
             continue
-        company_id = subscription.company_id
-        if company_id not in allowed:
-            allowed[company_id] = (
-                tender_supplier_block_reason(tender=tender, company=subscription.company) is None
-            )
-        if allowed[company_id]:
+        if gate.allows(subscription.company):
             out.append(subscription)
     return out

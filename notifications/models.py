@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     VERIFICATION_DECIDED = "verification_decided", _("Your company's verification was decided")
     DOCUMENT_EXPIRING = "document_expiring", _("A verification document expires soon")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook endpoint was switched off")
+    CRM_REMINDER = "crm_reminder", _("A CRM activity of mine is due")
 
 
 class Channel(models.TextChoices):

@@ -28,6 +28,8 @@ def auction_reminders_send(*, now: datetime | None = None) -> int:
     made = 0
     for lot in lots:
         starts = lot.starts_at
+        if starts is None:  # never: the filter needs a start
+            continue
         key = f"auction_soon:{lot.pk}:{starts.isoformat()}"
         url = reverse("frontend:lot-room", args=[lot.pk])
         people = list(company_people(lot.tender.buyer_id, ("company_admin", "procurement_officer")))

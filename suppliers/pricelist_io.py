@@ -261,7 +261,7 @@ def parse_table(table: list[list], *, max_rows: int = MAX_ROWS) -> ParsedFile:
                         % {"sku": sku, "value": value, "other": earlier[0], "row": earlier[1]},
                     )
 
-        if problems:
+        if problems or price is None or min_quantity is None:  # None: reported as a problem
             result.problems.extend(problems)
             continue
         result.rows.append(
@@ -349,7 +349,7 @@ def write_xlsx(rows: list[list[str]], *, title: str = "Price list") -> bytes:
     price_col = EXPORT_COLUMNS.index("price")
     qty_col = EXPORT_COLUMNS.index("min_quantity")
     for values in rows:
-        out = list(values)
+        out: list[str | Decimal] = list(values)
         out[price_col] = Decimal(values[price_col])
         out[qty_col] = Decimal(values[qty_col])
         sheet.append(out)

@@ -93,7 +93,9 @@ class BidOutputSerializer(serializers.Serializer):
 
 
 class BuyerBidOutputSerializer(BidOutputSerializer):
-    label = serializers.IntegerField(source="application.label")
+    # A declared field: DRF's metaclass takes it out of the class, so Field.label stays as it
+    # is; the stubs see a class attribute overriding it.
+    label = serializers.IntegerField(source="application.label")  # type: ignore[assignment]
     supplier = serializers.CharField(source="application.supplier.legal_name")
     weighted_amount = serializers.DecimalField(
         max_digits=24, decimal_places=8, coerce_to_string=True

@@ -8,6 +8,7 @@ another supplier's identity; the buyer-side serializers add the reserve price.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypedDict
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -32,7 +33,13 @@ from ..models import (
 )
 from ..tenders.validation import LOT_FIELDS
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+
+class _MoneyDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: _MoneyDigits = {"max_digits": 18, "decimal_places": 2}
 
 # --- Output ----------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from ..models import Application, Bid, Lot
 class BatchReads:
     """What a batch reads under the lot's lock before it checks a bid."""
 
-    lot: Lot | None
+    lot: Lot
     earlier: dict  # (application id, client bid id) -> Bid
     applications: list[Application]
     members: set[tuple[int, int]]  # (user id, company id) holding a bidding role

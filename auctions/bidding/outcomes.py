@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from marketplace.core.exceptions import ApplicationError
+from marketplace.users.models import User
 
 from ..models import Bid
 
@@ -35,7 +36,7 @@ class BidRequest:
     """One bid of a batch (``bids_place``): the bidder's application, who bids, and the bid."""
 
     application_id: int
-    user: object
+    user: User
     amount: object
     client_bid_id: str = ""
     confirm: bool = False
@@ -47,7 +48,7 @@ class BidItem:
     """A bid as the bid path takes it: parsed, with what the path must still check."""
 
     application_id: int
-    user: object
+    user: User
     amount: Decimal
     client_bid_id: str
     confirm: bool

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from functools import cache
+from typing import TypeVar
 
 from django.db import connection, connections
 from django.db.models import Model
@@ -29,9 +30,11 @@ from ..models import Application, ApplicationStatus, Bid, Lot, ProxyBid, Tender
 from ..participation import SUPPLIER_FIELDS
 from .batch import BatchReads
 
+_M = TypeVar("_M", bound=Model)
 
-def read(*, lot_id: int, items: list, roles) -> BatchReads:
-    """``items``: the batch's ``BidItem``s. Inside the batch's transaction."""
+
+def read(*, lot_id: int, items: list, roles) -> BatchReads | None:
+    """``items``: the batch's ``BidItem``s. Inside the batch's transaction. None: no such lot."""
     connection.ensure_connection()
     # A resend is looked up here for a single bid only (``place._bids_locked`` says why).
     wanted = []
@@ -62,7 +65,7 @@ def read(*, lot_id: int, items: list, roles) -> BatchReads:
         member_rows = members.fetchall() if users else []
         bid_ids = [row[0] for row in ids.fetchall()]
     if lot_row is None:
-        return BatchReads(None, {}, [], set(), [])
+        return None
     build = _Builder()
     lot_fields, tender_fields = q["lot_fields"], q["tender_fields"]
     lot = build(Lot, lot_fields, lot_row[: len(lot_fields)])
@@ -129,11 +132,11 @@ class _Builder:
     The converters of a list of fields are looked up once per read, not once per value (a lot
     with a hundred bidders reads some 3,000 values a batch)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.db = connections[connection.alias]
         self.plans: dict[int, tuple[list, list]] = {}
 
-    def __call__(self, model: type[Model], fields: list, values) -> Model:
+    def __call__(self, model: type[_M], fields: list, values) -> _M:
         plan = self.plans.get(id(fields))  # the field lists live in ``_queries``'s cache
         if plan is None:
             converting = []

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from marketplace.core.exceptions import NotFoundError
 
 from ..events import LOT_CHAIN_FIELDS
-from ..models import Application, Bid, Lot
+from ..models import Application, Bid, Lot, LotEvent
 from . import pg_reads, pg_writes
 from .batch import BatchReads
 
@@ -25,10 +25,10 @@ class DeferredWrites:
 
     deferred = True
 
-    def __init__(self, *, expected: int = 1, ids: list[int] = ()):
+    def __init__(self, *, expected: int = 1, ids: Iterable[int] = ()):
         self.expected = expected
         self.bids: list[Bid] = []
-        self.events: list | None = []
+        self.events: list[LotEvent] = []
         self.standings: dict[int, Application] = {}
         self._ids: list[int] = list(ids)  # taken from the bids' sequence already
 
@@ -80,7 +80,7 @@ class OneCommit:
 class PostgresStore:
     def read(self, *, lot_id: int, items: list, roles) -> BatchReads:
         reads = pg_reads.read(lot_id=lot_id, items=items, roles=roles)
-        if reads.lot is None:
+        if reads is None:
             raise NotFoundError(_("No such lot."), code="lot_not_found")
         return reads
 

@@ -60,6 +60,14 @@ _CONVERTERS: dict[str, Callable] = {
 }
 
 
+def _column(model: type[Model], name: str) -> Field:
+    """``model``'s column ``name`` (``get_field`` also finds relations, which have none)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
 def _converter(field: Field) -> Callable:
     kind = field.get_internal_type()
     if kind == "JSONField" and getattr(field, "encoder", None) is None:
@@ -112,13 +120,13 @@ def _events() -> _Table:
 def _standings() -> _Table:
     return _Table(
         Application,
-        [Application._meta.get_field(n) for n in ("id", "current_amount", "current_at")],
+        [_column(Application, n) for n in ("id", "current_amount", "current_at")],
     )
 
 
 @cache
 def _lot(names: tuple[str, ...]) -> _Table:
-    return _Table(Lot, [Lot._meta.pk, *(Lot._meta.get_field(n) for n in names)])
+    return _Table(Lot, [Lot._meta.pk, *(_column(Lot, n) for n in names)])
 
 
 def write(

@@ -71,9 +71,10 @@ def proxy_set(*, lot_id: int, user, floor, now: datetime | None = None) -> Proxy
         if lot.status not in (LotStatus.AUCTION_SCHEDULED, LotStatus.LIVE, LotStatus.PAUSED):
             raise ConflictError(not_live_message(lot), code="lot_not_live")
         participation = participation_status(lot)
-        application = Application.objects.annotate(supplier_participation=participation).get(
-            pk=application.pk
-        )
+        # django-stubs takes the attribute the model declares for this annotation for a clash
+        # (Django does not: it is no field).
+        annotated = Application.objects.annotate(supplier_participation=participation)  # type: ignore[no-redef]
+        application = annotated.get(pk=application.pk)
         if application.status != ApplicationStatus.ADMITTED:
             raise BidRejected(
                 _("Your company is not admitted to this lot's auction."),

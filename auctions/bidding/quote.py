@@ -27,10 +27,10 @@ def bid_quote(*, lot_id: int, user, amount) -> dict:
     would take now, and whether the rules would accept it (with the refusal's code and
     message if not). Writes nothing."""
     value = parse_amount(amount)
-    application = bidder_application(lot_id=lot_id, user=user)
+    own = bidder_application(lot_id=lot_id, user=user)
     lot = Lot.objects.select_related("tender").get(pk=lot_id)
     applications = admitted(lot)
-    application = next((a for a in applications if a.pk == application.pk), None)
+    application = next((a for a in applications if a.pk == own.pk), None)
     if application is None:
         raise BidRejected(
             _("Your company is not admitted to this lot's auction."),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.db import connection
 
 from marketplace.companies.selectors import user_has_company_role
+from marketplace.users.models import User
 
 from ..lock_objects import lot_lock
 from ..models import Bid, Lot
@@ -57,7 +58,7 @@ class OrmStore:
         return lambda: None
 
 
-def _bidder_memberships(pairs: list[tuple[object, int]], roles) -> set[tuple[int, int]]:
+def _bidder_memberships(pairs: list[tuple[User, int]], roles) -> set[tuple[int, int]]:
     """Which (user id, company id) of ``pairs`` hold a bidding role, in one query."""
     if not pairs:
         return set()

@@ -42,6 +42,8 @@ def bid_withdraw(*, lot_id: int, user, now: datetime | None = None) -> Lot:
         if not bids:
             raise ConflictError(_("You have no bid in this turn."), code="nothing_to_withdraw")
         restored = turn_start_bid(lot=lot, application=application)
+        if restored is None:  # the turn order is made of standings: each has an earlier bid
+            raise RuntimeError(f"application {application.pk} has a turn but no earlier bid")
         record_withdrawal(
             lot=lot, application=application, bids=bids, restored=restored, user=user, now=now
         )

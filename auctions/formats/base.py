@@ -37,6 +37,13 @@ class Advance:
     over: bool = False  # the last stage is over: the lot closes
 
 
+def live_end(lot: Lot) -> datetime:
+    """The end of a lot that has started (``schedule`` set it; None only before the start)."""
+    if lot.ends_at is None:
+        raise ValueError(f"lot {lot.pk} has not started: it has no end")
+    return lot.ends_at
+
+
 def no_begin(lot: Lot, ranking: list[rules.Standing]) -> Advance | None:
     return None
 

@@ -65,6 +65,8 @@ def check_bid(
 
 def extension(lot: Lot, *, now: datetime, rank: int) -> datetime | None:
     """The later end a qualifying bid landing in the last window gives (soft close), or None."""
+    if lot.ends_at is None:  # not started: no end to extend
+        return None
     if not lot.soft_close_window_seconds or not lot.soft_close_extension_seconds:
         return None
     if lot.ends_at - now > timedelta(seconds=lot.soft_close_window_seconds):

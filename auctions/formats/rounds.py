@@ -17,7 +17,7 @@ from .. import rules
 from ..bidding.outcomes import BidRejected
 from ..models import Application, Bid, Lot
 from ..participation import standings
-from .base import Advance, Format, Stage, step
+from .base import Advance, Format, Stage, live_end, step
 
 
 def duration(lot: Lot, bidders: int) -> int:
@@ -43,12 +43,13 @@ def _round_started(order: list[rules.Standing], *, round_number: int, pause_ends
 def begin(lot: Lot, ranking: list[rules.Standing]) -> Advance:
     """Round one, with its pause, in the order of the initial offers; fixed for the round."""
     order = rules.turn_order(ranking)
+    ends_at = live_end(lot)
     return Advance(
-        ends_at=lot.ends_at,
+        ends_at=ends_at,
         current_round=1,
         current_turn=0,
         turn_order=[s.key for s in order],
-        stages=[_round_started(order, round_number=1, pause_ends_at=lot.ends_at)],
+        stages=[_round_started(order, round_number=1, pause_ends_at=ends_at)],
     )
 
 
@@ -58,7 +59,7 @@ def advance(lot: Lot, applications: list[Application], now: datetime) -> Advance
     last turn of the last round is over: the lot closes."""
     by_id = {a.pk: a for a in applications}
     state = Advance(
-        ends_at=lot.ends_at,
+        ends_at=live_end(lot),
         current_round=lot.current_round,
         current_turn=lot.current_turn,
         turn_order=list(lot.turn_order),

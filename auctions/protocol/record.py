@@ -418,19 +418,19 @@ def protocol_build(*, lot_id: int, supplier_id: int | None = None) -> Protocol:
     ]
 
     ranking = []
-    for entry in _ranking_entries(lot, events):
-        app = applications.get(entry["application"])
-        if app is None:
+    for ranked in _ranking_entries(lot, events):
+        ranked_app = applications.get(ranked["application"])
+        if ranked_app is None:
             continue
-        amount = Decimal(str(entry["amount"]))
+        amount = Decimal(str(ranked["amount"]))
         ranking.append(
             RankRow(
-                rank=entry["rank"],
-                bidder=names(app),
-                own=names.own(app),
+                rank=ranked["rank"],
+                bidder=names(ranked_app),
+                own=names.own(ranked_app),
                 amount=amount,
-                weighted=Decimal(str(entry["weighted"])) if lot.weighted else None,
-                at=_dt(entry.get("at")),
+                weighted=Decimal(str(ranked["weighted"])) if lot.weighted else None,
+                at=_dt(ranked.get("at")),
                 savings=lot.start_price - amount,
                 savings_percent=_percent(lot.start_price - amount, lot.start_price),
             )

@@ -59,7 +59,7 @@ def _json(value) -> str:
 
 _LADDER = "\x00ladder\x00"  # stands for the ladder in a frame's text (no stored text holds NUL)
 _LADDER_JSON = json.dumps(_LADDER)
-_NOBODY = object()  # an application id no entry has: every entry's "me" is false
+_NOBODY = -1  # an application id no entry has (ids are positive): every entry's "me" is false
 
 
 def standing_text(frame: dict, snapshot: dict, viewer: Viewer, cache: dict) -> str:
@@ -106,7 +106,7 @@ def _access(user, lot_id: int):
     lot = selectors.lot_get(lot_id=lot_id)
     viewer = selectors.lot_viewer(user=user, lot=lot)
     company_id = None
-    if viewer.role == "supplier":
+    if viewer.role == "supplier" and viewer.application_id is not None:  # a supplier's is set
         application = Application.objects.select_related("supplier").get(pk=viewer.application_id)
         blocked = company_trade_block_reason(application.supplier, fresh=True)  # just read
         if blocked is not None:
@@ -239,8 +239,15 @@ class LotConsumer(AsyncWebsocketConsumer):
             return
         await self.send(message if isinstance(message, str) else _json(message))
 
+    def _connected_viewer(self) -> Viewer:
+        """The viewer, set as the socket connects, before it subscribes or sends anything."""
+        if self.viewer is None:
+            raise RuntimeError(f"lot {self.lot_id}: a socket with no viewer yet")
+        return self.viewer
+
     async def _send_snapshot(self, snapshot: dict, bids: list[dict], *, reason: str):
-        view = render(snapshot, self.viewer)
+        viewer = self._connected_viewer()
+        view = render(snapshot, viewer)
         self.last_seq = snapshot["seq"]
         await self._emit(
             {
@@ -249,7 +256,7 @@ class LotConsumer(AsyncWebsocketConsumer):
                 "reason": reason,
                 "seq": snapshot["seq"],
                 "server_time": timezone.now().isoformat(),
-                "role": self.viewer.role,
+                "role": viewer.role,
                 "view": view,
                 "bids": bids,
             }
@@ -279,7 +286,8 @@ class LotConsumer(AsyncWebsocketConsumer):
         if snapshot["seq"] <= self.last_seq:
             return  # an older state than the one this client already has
         prev, self.last_seq = self.last_seq, snapshot["seq"]
-        key = (self.viewer.role, self.viewer.application_id, prev)
+        viewer = self._connected_viewer()
+        key = (viewer.role, viewer.application_id, prev)
         text = cache.get(key) if cache is not None else None
         if text is None:
             text = standing_text(
@@ -291,7 +299,7 @@ class LotConsumer(AsyncWebsocketConsumer):
                     "server_time": timezone.now().isoformat(),
                 },
                 snapshot,
-                self.viewer,
+                viewer,
                 {} if cache is None else cache,
             )
             if cache is not None:
@@ -299,7 +307,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         await self._emit(text)
 
     async def presence_changed(self, message: dict):
-        if not self.ready or self.viewer.role == "supplier":
+        if not self.ready or self._connected_viewer().role == "supplier":
             return
         connected = await hub().presence_connected(self.lot_id)
         await self._emit({"type": "presence", "connected": connected})

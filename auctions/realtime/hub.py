@@ -11,9 +11,11 @@ have no channel of their own (``channel_layer_alias`` points at no layer).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import weakref
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 
 import redis.asyncio
 from channels.layers import get_channel_layer
@@ -37,7 +39,7 @@ PRESENCE_CONNECTIONS = 20  # Redis connections of the presence client, per proce
 class Hub:
     """The local subscribers of one event loop (one Daphne process has one loop)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.layer = get_channel_layer()
         self.channel: str | None = None
         self.task: asyncio.Task | None = None
@@ -95,7 +97,7 @@ class Hub:
             lot = message["lot"]
             coalescer = self.outgoing.get(lot)
             if coalescer is None:
-                coalescer = self.outgoing[lot] = _Coalescer(lambda m, g=group: self._publish(g, m))
+                coalescer = self.outgoing[lot] = _Coalescer(functools.partial(self._publish, group))
             await coalescer.offer(message)
 
     async def _publish(self, group: str, message: dict) -> None:
@@ -250,7 +252,7 @@ class Hub:
             lot = message["lot"]
             coalescer = self.lots.get(lot)
             if coalescer is None:
-                coalescer = self.lots[lot] = _Coalescer(lambda m, g=group: self.deliver(g, m))
+                coalescer = self.lots[lot] = _Coalescer(functools.partial(self.deliver, group))
             await coalescer.offer(message)
             return
         consumers = list(self.members.get(group, ()))
@@ -338,7 +340,7 @@ class _Coalescer:
     newest goes out, carrying every kind it replaced. Each change is the lot's whole state,
     so nothing is lost; a bidder's own acknowledgement never waits here."""
 
-    def __init__(self, deliver):
+    def __init__(self, deliver: Callable[[dict], Awaitable[None]]) -> None:
         self.deliver = deliver
         self.pending: dict | None = None
         self.last = float("-inf")

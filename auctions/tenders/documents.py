@@ -46,12 +46,14 @@ def _document_error(code: str, message: str) -> ApplicationError:
     return ApplicationError(message, code=code, fields={"file": [message]})
 
 
-def _document_kind(file: UploadedFile) -> tuple[str, str]:
+def _document_kind(file: UploadedFile) -> tuple[str, str, int]:
+    """(kind, sanitised original name, size in bytes) of an acceptable document."""
     original_name = os.path.basename((file.name or "").replace("\\", "/")).strip()[:255]
     limit = document_max_bytes()
-    if not file.size:
+    size = file.size
+    if not size:
         raise _document_error("file_empty", _("The file is empty."))
-    if file.size > limit:
+    if size > limit:
         raise _document_error(
             "file_too_large",
             _("Files may be at most %(limit)s MB.") % {"limit": limit // 2**20 or 1},
@@ -71,7 +73,7 @@ def _document_kind(file: UploadedFile) -> tuple[str, str]:
             "file_content_mismatch",
             _("The file's content does not match its extension %(ext)s.") % {"ext": extension},
         )
-    return kind, original_name
+    return kind, original_name, size
 
 
 def tender_document_upload(
@@ -85,7 +87,7 @@ def tender_document_upload(
         )
     if tender.status not in (TenderStatus.DRAFT, TenderStatus.PUBLISHED):
         raise ConflictError(_("This tender is finished."), code="tender_finished")
-    kind, original_name = _document_kind(file)
+    kind, original_name, size = _document_kind(file)
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
@@ -101,7 +103,7 @@ def tender_document_upload(
                 storage_name=stored,
                 original_name=original_name,
                 content_type=DOCUMENT_KINDS[kind][0],
-                size=file.size,
+                size=size,
                 sha256=digest.hexdigest(),
                 uploaded_by=actor,
             )

@@ -157,7 +157,12 @@ def tender_delete(*, actor, tender: Tender) -> None:
         names = list(tender.documents.values_list("storage_name", flat=True))
         tender.delete()
         storage = storages["private"]
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+        def delete_files() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
 
 
 def tender_publish(*, actor, tender: Tender, now: datetime | None = None) -> Tender:
@@ -250,6 +255,7 @@ def lot_update(*, actor, lot: Lot, criteria: list[dict] | None = None, **fields)
         normalise_bands(fields)
         for key, value in fields.items():
             setattr(lot, key, value)
+        current: list[dict] | None
         if criteria is None and lot.weighted:
             current = [
                 {"code": c.code, "title": c.title, "options": c.options} for c in lot.criteria.all()

@@ -40,7 +40,9 @@ class BuyerProfileInputSerializer(serializers.Serializer):
 class _BuyerErrorBodySerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # A declared field: DRF's metaclass takes it out of the class, so Serializer.fields stays as
+    # it is; the stubs see a class attribute overriding it.
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
 
 
 class BuyerErrorSerializer(serializers.Serializer):

@@ -27,7 +27,7 @@ class BuyerFilter(django_filters.FilterSet):
         label=_("Category code; buyers of any category below it match too"),
     )
 
-    def filter_category(self, queryset, name, value: str):
+    def filter_category(self, queryset, name, value: Category | None):
         return selectors.filter_buyers_by_category(queryset, value) if value else queryset
 
 

@@ -85,6 +85,11 @@ class GeneratedDocument(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "number"], name="crm_document_unique_number"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number

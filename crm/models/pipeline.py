@@ -34,6 +34,13 @@ class Pipeline(models.Model):
 
     class Meta:
         ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "kind"],
+                condition=models.Q(is_default=True),
+                name="crm_pipeline_one_default_per_kind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

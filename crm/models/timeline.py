@@ -50,7 +50,10 @@ class TimelineEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["account", "-at", "-id"], name="crm_timeline_account")]
+        indexes = [
+            models.Index(fields=["account", "-at", "-id"], name="crm_timeline_account"),
+            models.Index(fields=["contact", "-at", "-id"], name="crm_timeline_contact"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "event"],

@@ -74,8 +74,8 @@ class Category(models.Model):
             node = node.parent
 
     def _compute_tree_fields(self) -> None:
-        if self.parent_id:
-            parent = self.parent
+        parent = self.parent if self.parent_id else None
+        if parent is not None:
             self.path = f"{parent.path}/{self.code}"
             self.depth = parent.depth + 1
         else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "cpv2008.json"
 LANGUAGES = ("en", "ru", "uk")
@@ -28,7 +29,8 @@ def iter_nodes(tree: list[dict], parent_code: str | None = None):
 
 def load_tree(category_model, tree: list[dict]) -> int:
     """Create or update every node of ``tree``; returns how many nodes were written."""
-    by_code: dict[str, object] = {}
+    # The model's instances: a migration passes its historical model, which has no static type.
+    by_code: dict[str, Any] = {}
     count = 0
     for node, parent_code in iter_nodes(tree):
         parent = by_code[parent_code] if parent_code else None

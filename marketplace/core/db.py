@@ -36,3 +36,18 @@ def immutable_table(table: str) -> migrations.RunPython:
         schema_editor.execute(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}";')
 
     return migrations.RunPython(forward, backward)
+
+
+def postgres_only(forward_sql: str, backward_sql: str) -> migrations.RunPython:
+    """A migration operation that runs SQL on PostgreSQL only (an extension, an index of an
+    operator class SQLite does not have); nothing elsewhere."""
+
+    def forward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(forward_sql, params=None)
+
+    def backward(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(backward_sql, params=None)
+
+    return migrations.RunPython(forward, backward)

@@ -27,8 +27,8 @@ from . import outages
 class ApplicationError(Exception):
     """A domain rule refused the operation. Raised by services, rendered by the API."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
-    code = "invalid"
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    code: str = "invalid"
 
     def __init__(
         self,
@@ -118,6 +118,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, exceptions.APIException):
         detail = exc.detail
         message = str(detail if not isinstance(detail, (list, dict)) else _flatten(detail))
-        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
         response.data = error_body(code, message)
     return response

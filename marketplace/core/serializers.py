@@ -6,7 +6,9 @@ from rest_framework import serializers
 class ErrorBodySerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(
+    # A declared field: DRF's metaclass takes it out of the class, so Serializer.fields stays as
+    # it is; the stubs see a class attribute overriding it.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()), required=False
     )
 

@@ -25,7 +25,7 @@ class DeliveryInline(admin.TabularInline):
     model = EventDelivery
     extra = 0
     can_delete = False
-    fields = ["listener", "status", "attempts", "next_attempt_at", "done_at"]
+    fields = ("listener", "status", "attempts", "next_attempt_at", "done_at")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -192,6 +192,24 @@ _TYPES = [
             platform=ID, company=ID, membership=ID, status_before=OPTIONAL_TEXT, status_after=TEXT
         ),
     ),
+    EventType(
+        "crm.activity_reminder",
+        "The reminder time of a CRM activity (a call, meeting, task...) came: its assignee is "
+        "told once, by e-mail and in the app.",
+        "the assignee only, through their notification: the event has no company and no "
+        "audience, so no company's change feed or webhooks carry one person's reminder",
+        _object(
+            activity=ID,
+            workspace=ID,
+            user=ID,
+            kind=TEXT,
+            subject=TEXT,
+            account_name=TEXT,
+            due_at=OPTIONAL_TIME,
+            starts_at=OPTIONAL_TIME,
+            url=TEXT,
+        ),
+    ),
 ]
 
 TYPES: dict[str, EventType] = {t.name: t for t in _TYPES}

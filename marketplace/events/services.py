@@ -130,7 +130,7 @@ def _emit(event_type, data, company, platform, audience, public, actor, now, onc
         actor=user,
         payload=data,
     )
-    readers = {_pk(c) for c in audience if c is not None} - {event.company_id, None}
+    readers = {pk for pk in map(_pk, audience) if pk is not None} - {event.company_id}
     if readers:
         EventAudience.objects.bulk_create(
             [EventAudience(event=event, company_id=c) for c in sorted(readers)]

@@ -35,7 +35,7 @@ class ParticipationEventInline(admin.TabularInline):
     model = PlatformMembershipEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "status_before", "status_after", "actor", "reason"]
+    fields = ("created_at", "action", "status_before", "status_after", "actor", "reason")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

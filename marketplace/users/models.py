@@ -1,11 +1,16 @@
+from typing import ClassVar
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The languages a person may read the site in, each named in itself.
+LANGUAGE_CHOICES = [("en", "English"), ("ru", "Русский"), ("uk", "Українська")]
 
-class UserManager(BaseUserManager):
+
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):
@@ -43,7 +48,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"),
         max_length=8,
-        choices=[("en", "English"), ("ru", "Русский"), ("uk", "Українська")],
+        choices=LANGUAGE_CHOICES,
         default="en",
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -58,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")

@@ -51,7 +51,7 @@ class DocumentInline(_ReviewerAccess, admin.TabularInline):
     verbose_name_plural = gettext_lazy("documents")
     extra = 0
     can_delete = False
-    fields = ["document_type", "download", "expiry_date", "size", "sha256", "uploaded_at"]
+    fields = ("document_type", "download", "expiry_date", "size", "sha256", "uploaded_at")
     readonly_fields = fields
 
     @admin.display(description=gettext_lazy("document type"))
@@ -83,7 +83,7 @@ class DecisionInline(_ReviewerAccess, admin.TabularInline):
     model = VerificationDecision
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "reason", "status_before", "status_after", "decided_by"]
+    fields = ("created_at", "kind", "reason", "status_before", "status_after", "decided_by")
     readonly_fields = fields
 
 
@@ -140,7 +140,7 @@ class VerificationSubmissionAdmin(_ReviewerAccess, admin.ModelAdmin):
     ordering = ["submitted_at", "pk"]
     list_select_related = ["company"]
     date_hierarchy = "submitted_at"
-    fields = [
+    fields = (
         "company",
         "status",
         "country",
@@ -152,7 +152,7 @@ class VerificationSubmissionAdmin(_ReviewerAccess, admin.ModelAdmin):
         "submitted_by",
         "submitted_at",
         "decided_at",
-    ]
+    )
     readonly_fields = fields
     inlines = [DocumentInline, DecisionInline]
     actions = ["approve", "reject", "request_info"]
@@ -194,7 +194,7 @@ class VerificationDecisionAdmin(_ReviewerAccess, admin.ModelAdmin):
     search_fields = ["company__legal_name", "reason"]
     ordering = ["-created_at", "-pk"]
     list_select_related = ["company", "decided_by"]
-    readonly_fields = [
+    readonly_fields = (
         "company",
         "submission",
         "kind",
@@ -204,7 +204,7 @@ class VerificationDecisionAdmin(_ReviewerAccess, admin.ModelAdmin):
         "document",
         "decided_by",
         "created_at",
-    ]
+    )
     fields = readonly_fields
 
 
@@ -214,7 +214,7 @@ class VerificationDocumentAdmin(_ReviewerAccess, admin.ModelAdmin):
     list_filter = ["document_type"]
     search_fields = ["company__legal_name", "original_name", "sha256"]
     list_select_related = ["company"]
-    fields = [
+    fields = (
         "company",
         "document_type",
         "download",
@@ -225,7 +225,7 @@ class VerificationDocumentAdmin(_ReviewerAccess, admin.ModelAdmin):
         "uploaded_by",
         "uploaded_at",
         "expiry_warning_sent_at",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description=gettext_lazy("file"))

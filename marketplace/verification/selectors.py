@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
@@ -214,6 +214,8 @@ def company_trade_block_reason(company: Company, *, fresh: bool = False) -> tupl
     the caller just read it, e.g. under a lock) and treats a verified company whose current
     document has expired as not verified, even before the hourly expiry task has moved it to
     ``reverification_needed``."""
+    status: str | None
+    verified_at: datetime | None
     if fresh:
         status, verified_at = company.verification_status, company.verified_at
     else:
@@ -222,6 +224,7 @@ def company_trade_block_reason(company: Company, *, fresh: bool = False) -> tupl
             .values_list("verification_status", "verified_at")
             .first()
         ) or (None, None)
+    status = status or VerificationStatus.UNVERIFIED
     if status == VerificationStatus.VERIFIED:
         current = Company(pk=company.pk, verified_at=verified_at)
         if not _has_expired_document(current, today()):
@@ -233,7 +236,7 @@ def company_trade_block_reason(company: Company, *, fresh: bool = False) -> tupl
                 "current document and submit your verification again to keep trading."
             ),
         )
-    messages = {
+    messages: dict[str, str] = {
         VerificationStatus.PENDING: _(
             "Your company's verification is being reviewed by a platform admin. You can trade "
             "once it is approved."
@@ -255,7 +258,7 @@ def company_trade_block_reason(company: Company, *, fresh: bool = False) -> tupl
         "Your company is not verified yet. A company admin must submit the company's "
         "registration documents for verification before it can trade."
     )
-    return (status or VerificationStatus.UNVERIFIED, messages.get(status, default))
+    return (status, messages.get(status, default))
 
 
 def company_can_trade(company: Company, *, fresh: bool = False) -> bool:

@@ -87,17 +87,18 @@ def _megabytes(size: int) -> str:
     return f"{size / 2**20:.1f}".rstrip("0").rstrip(".")
 
 
-def _validate_upload(file: UploadedFile) -> tuple[str, str]:
-    """Check size, extension and content; returns (kind, sanitised original name)."""
+def _validate_upload(file: UploadedFile) -> tuple[str, str, int]:
+    """Check size, extension and content; returns (kind, sanitised original name, size)."""
     original_name = os.path.basename((file.name or "").replace("\\", "/")).strip()[:255]
     limit = settings.VERIFICATION_DOCUMENT_MAX_BYTES
-    if not file.size:
+    size = file.size
+    if not size:
         raise _file_error("file_empty", _("The file is empty."))
-    if file.size > limit:
+    if size > limit:
         raise _file_error(
             "file_too_large",
             _("The file is %(size)s MB; files may be at most %(limit)s MB.")
-            % {"size": _megabytes(file.size), "limit": _megabytes(limit)},
+            % {"size": _megabytes(size), "limit": _megabytes(limit)},
         )
     extension = os.path.splitext(original_name)[1].lower()
     claimed = _kind_for_extension(extension)
@@ -121,7 +122,7 @@ def _validate_upload(file: UploadedFile) -> tuple[str, str]:
             _("The file is named as a %(claimed)s file but its content is %(actual)s.")
             % {"claimed": KIND_LABELS[claimed], "actual": KIND_LABELS[actual]},
         )
-    return actual, original_name
+    return actual, original_name, size
 
 
 def _sha256(file: UploadedFile) -> str:
@@ -163,7 +164,7 @@ def document_upload(
     if expiry_date is not None and expiry_date < selectors.today():
         message = _("This document has already expired; upload a current one.")
         raise ApplicationError(message, code="document_expired", fields={"expiry_date": [message]})
-    kind, original_name = _validate_upload(file)
+    kind, original_name, size = _validate_upload(file)
     sha256 = _sha256(file)
     content_type, _magics, _exts, extension = FILE_KINDS[kind]
 
@@ -178,7 +179,7 @@ def document_upload(
                 storage_name=stored_name,
                 original_name=original_name,
                 content_type=content_type,
-                size=file.size,
+                size=size,
                 sha256=sha256,
                 uploaded_by=uploaded_by,
             )
@@ -300,7 +301,7 @@ def submission_create(
 
 # --- Decisions -------------------------------------------------------------------------------
 
-_DECISION_OUTCOMES = {
+_DECISION_OUTCOMES: dict[str, tuple[SubmissionStatus, VerificationStatus]] = {
     DecisionKind.APPROVED: (SubmissionStatus.APPROVED, VerificationStatus.VERIFIED),
     DecisionKind.REJECTED: (SubmissionStatus.REJECTED, VerificationStatus.REJECTED),
     DecisionKind.INFO_REQUESTED: (
@@ -453,7 +454,7 @@ def document_expiry_warning_send(*, document_id: int, on: date | None = None) ->
             .filter(pk=document_id)
             .exists()
         )
-        if not still_due:
+        if not still_due or document.expiry_date is None:  # due: it has an expiry date
             return False
         document.expiry_warning_sent_at = timezone.now()
         document.save(update_fields=["expiry_warning_sent_at"])

@@ -9,7 +9,7 @@ class AttemptInline(admin.TabularInline):
     model = WebhookAttempt
     extra = 0
     can_delete = False
-    fields = ["at", "status_code", "duration_ms", "error", "manual"]
+    fields = ("at", "status_code", "duration_ms", "error", "manual")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

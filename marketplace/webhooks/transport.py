@@ -44,19 +44,20 @@ def timeout_seconds() -> float:
     return float(getattr(settings, "WEBHOOKS_TIMEOUT_SECONDS", 10))
 
 
-def parse(url: str) -> urllib3.util.Url:
-    """The URL's parts, or UnsafeURL: HTTPS, a host, no user or password in it."""
+def parse(url: str) -> tuple[urllib3.util.Url, str]:
+    """The URL's parts and its host, or UnsafeURL: HTTPS, a host, no user or password in it."""
     try:
         parts = urllib3.util.parse_url((url or "").strip())
     except urllib3.exceptions.LocationParseError:
         raise UnsafeURL(_("This is not a valid URL.")) from None
     if parts.scheme != "https":
         raise UnsafeURL(_("The endpoint must be an https:// URL."))
-    if not parts.host:
+    host = parts.host
+    if not host:
         raise UnsafeURL(_("The URL has no host."))
     if parts.auth:
         raise UnsafeURL(_("Put no user name or password in the URL; verify our signature."))
-    return parts
+    return parts, host
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -65,7 +66,9 @@ def resolve(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise UnsafeURL(_("The host %(host)s cannot be found.") % {"host": host}) from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    # An IP family's socket address starts with the address as text (typed str | int for all).
+    found = (info[4][0] for info in infos)
+    addresses = list(dict.fromkeys(a for a in found if isinstance(a, str)))
     if not allow_private():
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%")[0])
@@ -84,8 +87,8 @@ def resolve(host: str, port: int) -> list[str]:
 
 def check(url: str) -> str:
     """The URL as it will be called, or UnsafeURL (at registration; again at each send)."""
-    parts = parse(url)
-    resolve(parts.host, parts.port or 443)
+    parts, host = parse(url)
+    resolve(host, parts.port or 443)
     return parts.url
 
 
@@ -106,23 +109,23 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
         return Outcome(status, int((time.monotonic() - started) * 1000), error[:1000])
 
     try:
-        parts = parse(url)
+        parts, host = parse(url)
         port = parts.port or 443
-        address = resolve(parts.host, port)[0]
+        address = resolve(host, port)[0]
     except UnsafeURL as exc:
         return done(None, str(exc))
     limit = timeout_seconds()
     pool = urllib3.HTTPSConnectionPool(
         host=address,
         port=port,
-        server_hostname=parts.host.strip("[]"),
-        assert_hostname=parts.host.strip("[]"),
+        server_hostname=host.strip("[]"),
+        assert_hostname=host.strip("[]"),
         ssl_context=_context(),
         timeout=urllib3.Timeout(connect=min(5.0, limit), read=limit),
         retries=False,
         maxsize=1,
     )
-    host_header = parts.host if port == 443 else f"{parts.host}:{port}"
+    host_header = host if port == 443 else f"{host}:{port}"
     try:
         response = pool.urlopen(
             "POST",

@@ -25,7 +25,7 @@ class SupplierDirectoryFilter(django_filters.FilterSet):
         label=_("ISO 3166 country (UA) or subdivision (UA-30) code"),
     )
 
-    def filter_category(self, queryset, name, value: str):
+    def filter_category(self, queryset, name, value: Category | None):
         return filter_suppliers_by_category(queryset, value) if value else queryset
 
     def filter_region(self, queryset, name, value: str):
@@ -45,7 +45,7 @@ class ProductFilter(django_filters.FilterSet):
         model = Product
         fields = ["category", "is_active"]
 
-    def filter_category(self, queryset, name, value: str):
+    def filter_category(self, queryset, name, value: Category | None):
         if not value:
             return queryset
         return queryset.filter(category__in=category_subtree(category=value).values("pk"))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -198,8 +200,9 @@ class PriceListItemOutputSerializer(serializers.ModelSerializer):
 class PriceListItemInputSerializer(serializers.Serializer):
     product_id = IdField()
     price = serializers.DecimalField(max_digits=18, decimal_places=2)
+    # A Decimal: DRF hands a default over as it is, without converting it.
     min_quantity = serializers.DecimalField(
-        max_digits=14, decimal_places=3, required=False, default="1"
+        max_digits=14, decimal_places=3, required=False, default=Decimal("1")
     )
 
 
@@ -240,7 +243,9 @@ class PriceListImportErrorSerializer(serializers.Serializer):
 class _SupplierErrorBodySerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # A declared field: DRF's metaclass takes it out of the class, so Serializer.fields stays as
+    # it is; the stubs see a class attribute overriding it.
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
 
 
 class SupplierErrorSerializer(serializers.Serializer):

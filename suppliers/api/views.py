@@ -4,6 +4,8 @@ Views are thin: the selector scopes the object to the user (404 when out of reac
 serializer checks the shape, the service enforces the rules.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -184,6 +186,8 @@ class CertificateFileApi(APIView):
 
 
 class _CatalogueMixin:
+    kwargs: dict[str, Any]  # mixed into DRF views, which set it (and ``request``)
+
     def supplier(self):
         return selectors.supplier_get_for_member(
             user=self.request.user, company_id=self.kwargs["company_id"]

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from auctions.models import ApplicationStatus, Lot, LotStatus
+from crm.models import Account, Activity, Contact, Opportunity, Stage, TimelineEntry
 from demo.management.commands.load_demo import DEMO_SUPPLIERS, DEMO_TENDER_TITLE
 from marketplace.companies.identifiers import normalise
 from marketplace.companies.models import Company, Membership
@@ -173,3 +174,34 @@ def test_demo_refuses_timings_it_cannot_run():
 
     with pytest.raises(CommandError, match="--duration must be at least 30 s"):
         call_command("load_demo", "--duration", "10", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_demo_has_a_lived_in_crm_whose_auction_opportunities_follow_the_demo_auction(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the events' deliveries, as live
+        call_command("load_demo", stdout=StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=StringIO())  # a second run adds nothing
+
+    agro = Company.objects.get(legal_name="ТОВ «Агро Закупівлі»")
+    steel = Company.objects.get(legal_name="ТОВ «Дніпро Сталь Постач»")
+    for workspace in (agro, steel):
+        accounts = Account.objects.filter(workspace=workspace)
+        assert accounts.count() == 4  # the three other demo companies and a prospect
+        assert accounts.exclude(company=None).count() == 3  # linked by their identifiers
+        assert Contact.objects.filter(workspace=workspace).count() >= 3
+        # Every stage of the workspace's default pipelines holds an opportunity.
+        stages = Stage.objects.filter(pipeline__workspace=workspace, pipeline__is_default=True)
+        empty = stages.exclude(pk__in=Opportunity.objects.values("stage"))
+        assert not empty.exists(), list(empty.values_list("pipeline__name", "name"))
+        today = timezone.localdate()
+        due = Activity.objects.filter(workspace=workspace, done_at=None, due_at__date=today)
+        assert due.exists()
+    # The demo auction wrote itself in: the admitted suppliers' opportunities on its lots,
+    # and the timeline of the buyer's account of each admitted supplier.
+    linked = Opportunity.objects.filter(workspace=steel).exclude(lot=None)
+    assert linked.count() == 2 and {o.stage.name for o in linked} == {"Admitted"}
+    steel_at_agro = Account.objects.get(workspace=agro, company=steel)
+    assert TimelineEntry.objects.filter(account=steel_at_agro, kind="event").exists()

@@ -137,6 +137,21 @@ class TestPriceLists:
         assert not PriceList.objects.exists()
         assert not PriceListItem.objects.exists()
 
+    def test_minimum_quantity_left_out_is_one(self, client_for, supplier_company, supplier_admin):
+        # The serializer's default once was the text "1", handed to the service as it is
+        # (DRF does not convert a default): comparing it with 0 failed, a server error.
+        price_list = PriceListFactory(supplier=supplier_company)
+        product = ProductFactory(supplier=supplier_company)
+        response = client_for(supplier_admin).post(
+            f"{lists_url(supplier_company)}{price_list.pk}/items/",
+            {"product_id": product.pk, "price": "4.20"},
+            format="json",
+        )
+        assert response.status_code == 201, response.data
+        assert response.data["min_quantity"] == "1.000"
+        item = PriceListItem.objects.get()
+        assert (item.price, item.min_quantity) == (Decimal("4.20"), Decimal("1"))
+
     def test_duplicate_tier_is_a_conflict(self, client_for, supplier_company, supplier_admin):
         item = PriceListItemFactory(
             price_list=PriceListFactory(supplier=supplier_company), min_quantity=Decimal("10")

@@ -15,7 +15,9 @@ from auctions.models import Lot
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Verify the hash chain of lots' event logs (their protocols).")
+    # Lazy, so `--help` speaks the reader's language; argparse formats it as a str. The stubs
+    # type ``help`` as str only.
+    help = gettext_lazy("Verify the hash chain of lots' event logs (their protocols).")  # type: ignore[assignment]
 
     def add_arguments(self, parser):
         parser.add_argument("lot_ids", nargs="*", type=int, metavar="lot_id")

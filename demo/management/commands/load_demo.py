@@ -19,6 +19,7 @@ from django.utils import timezone
 from auctions.models import LotStatus, StepKind, Tender, TenderStatus
 from auctions.states import can_transition
 from auctions.tenders import applications, drafting, scheduling
+from demo.crm_demo import crm_demo_load
 from marketplace.categories.models import Category
 from marketplace.companies.identifiers import normalise
 from marketplace.companies.models import Company, Membership, MembershipRole, VerificationStatus
@@ -435,10 +436,21 @@ class Command(BaseCommand):
             if key == "agro" and MembershipRole.COMPANY_ADMIN in roles:
                 PlatformAdmin.objects.get_or_create(platform=dedicated, user=user)
 
+        # The CRM first: the demo auction's events then land on the accounts it made.
+        crm_demo_load(
+            companies=companies,
+            managers={
+                "agro": people["manager@demo.tradefloor.local"][0],
+                "steel": people["steel@demo.tradefloor.local"][0],
+                "logi": people[DEMO_BIDDER][0],
+            },
+            now=now,
+        )
+
         officer = people[DEMO_BUYER][0]
         tender = None if force_fresh else demo_tender_current(now=now)
         fresh = tender is None
-        if fresh:
+        if tender is None:
             tender = demo_tender_create(
                 now=now,
                 platform=public,

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -6,7 +8,9 @@ from ..models import Category
 
 class CategoryOutputSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text=_("In the request's language"))
-    parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)
+    # A declared field: DRF's metaclass takes it out of the class, so Field.parent stays as it
+    # is; the stubs see a class attribute overriding it.
+    parent = serializers.IntegerField(source="parent_id", allow_null=True, read_only=True)  # type: ignore[assignment]
     has_children = serializers.SerializerMethodField()
 
     class Meta:
@@ -39,8 +43,10 @@ class CategoryDetailOutputSerializer(CategoryOutputSerializer):
     def get_names(self, obj: Category) -> dict[str, str]:
         return {"en": obj.name_en, "ru": obj.name_ru, "uk": obj.name_uk}
 
+    # many=True makes a ListSerializer, whose data is a list; the stubs type the call as
+    # CategoryBriefSerializer, whose data is a dict.
     def get_ancestors(self, obj: Category) -> list[dict]:
-        return CategoryBriefSerializer(self.context["ancestors"], many=True).data
+        return cast(list[dict], CategoryBriefSerializer(self.context["ancestors"], many=True).data)
 
     def get_children(self, obj: Category) -> list[dict]:
-        return CategoryBriefSerializer(self.context["children"], many=True).data
+        return cast(list[dict], CategoryBriefSerializer(self.context["children"], many=True).data)

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Company, Invitation, MembershipRole
@@ -89,7 +90,8 @@ class MemberOutputSerializer(serializers.Serializer):
     roles = serializers.SerializerMethodField()
     joined_at = serializers.SerializerMethodField()
 
-    def get_user(self, obj) -> PersonSerializer:
+    @extend_schema_field(PersonSerializer)
+    def get_user(self, obj) -> dict:
         return PersonSerializer(obj).data
 
     def get_roles(self, obj) -> list[str]:

@@ -6,6 +6,8 @@ may not change answers 403 with the service's error code.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar, Protocol
+
 import django_filters
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -342,9 +344,15 @@ class ParticipationDetailApi(GenericAPIView):
         return Response(_participation_detail(_participation_or_404(request, participation_id)))
 
 
+class _Decision(Protocol):
+    def __call__(
+        self, *, actor: Any, membership: PlatformMembership, reason: str
+    ) -> PlatformMembership: ...
+
+
 class _DecisionApi(GenericAPIView):
     serializer_class = ParticipationDetailOutputSerializer
-    service = None
+    service: ClassVar[_Decision]  # each decision's view sets its service
 
     def decide(self, request, participation_id: int):
         membership = _participation_or_404(request, participation_id)

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import User
+from ..models import LANGUAGE_CHOICES, User
 
 
 class TokenObtainInputSerializer(serializers.Serializer):
@@ -38,6 +38,4 @@ class MeOutputSerializer(serializers.ModelSerializer):
 class MeUpdateInputSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    language = serializers.ChoiceField(
-        choices=User._meta.get_field("language").choices, required=False
-    )
+    language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar, Protocol
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -18,7 +20,12 @@ from marketplace.core.exceptions import NotFoundError
 from marketplace.core.files import private_file_response
 
 from .. import selectors, services
-from ..models import SubmissionStatus, VerificationDocument
+from ..models import (
+    SubmissionStatus,
+    VerificationDecision,
+    VerificationDocument,
+    VerificationSubmission,
+)
 from .filters import ReviewSubmissionFilter
 from .serializers import (
     CompanyVerificationOutputSerializer,
@@ -217,9 +224,15 @@ class ReviewSubmissionDetailView(APIView):
         )
 
 
+class _Decision(Protocol):
+    def __call__(
+        self, *, submission: VerificationSubmission, reviewer: Any, reason: str
+    ) -> VerificationDecision: ...
+
+
 class _DecisionView(APIView):
     permission_classes = [IsReviewer]
-    decide = None  # the service
+    decide: ClassVar[_Decision]  # each decision's view sets its service
 
     def post(self, request, submission_id: int):
         submission = selectors.review_submission_get(submission_id=submission_id)
