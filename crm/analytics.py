@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from auctions.models import Application, ApplicationStatus, Award, DealStatus
 from marketplace.categories.models import request_language
@@ -150,8 +151,8 @@ def win_rate(
         columns=[
             *columns,
             Column("won", _("Won"), "int"),
-            Column("lost", _("Lost"), "int"),
-            Column("closed", _("Closed"), "int"),
+            Column("lost", pgettext("crm status", "Lost"), "int"),
+            Column("closed", pgettext("crm count", "Closed"), "int"),
             Column("win_rate", _("Win rate, %"), "percent"),
             Column("avg_cycle_days", _("Average cycle, days"), "days"),
             Column("avg_cycle_days_won", _("Average cycle of the won, days"), "days"),
@@ -293,7 +294,7 @@ def supplier_auctions(
             Column("entered", _("Entered"), "int"),
             Column("admitted", _("Admitted"), "int"),
             Column("won", _("Won"), "int"),
-            Column("lost", _("Lost"), "int"),
+            Column("lost", pgettext("crm status", "Lost"), "int"),
             Column("win_rate", _("Win rate, %"), "percent"),
             Column("gaps_known", _("Lost with a known gap"), "int"),
             Column("avg_gap", _("Average gap to the winner"), "money"),

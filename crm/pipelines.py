@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Max, ProtectedError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from marketplace.companies.models import Company
 from marketplace.companies.selectors import user_has_company_role
@@ -72,7 +73,7 @@ def default_stages(kind: str) -> list[tuple[str, int, str, str]]:
         (_("Admitted"), 55, StageKind.OPEN, "admitted"),
         (_("Bidding"), 70, StageKind.OPEN, "bid"),
         (_("Won"), 100, StageKind.WON, "won"),
-        (_("Lost"), 0, StageKind.LOST, "lost"),
+        (pgettext("crm status", "Lost"), 0, StageKind.LOST, "lost"),
     ]
 
 

@@ -16,4 +16,8 @@ urlpatterns = [
     path("", include("frontend.tender_urls")),
     # Notifications, how I am told of them, and tender subscriptions.
     path("", include("frontend.notification_urls")),
+    # The CRM: accounts, contacts, activities and imports; the pipeline, leads, analytics and
+    # documents.
+    path("", include("frontend.crm_urls")),
+    path("", include("frontend.crm_pipeline_urls")),
 ]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Segment(models.TextChoices):
@@ -17,9 +18,9 @@ class Segment(models.TextChoices):
 class Lifecycle(models.TextChoices):
     PROSPECT = "prospect", _("Prospect")
     ONBOARDING = "onboarding", _("Onboarding")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("crm account stage", "Active")
     DORMANT = "dormant", _("Dormant")
-    LOST = "lost", _("Lost")
+    LOST = "lost", pgettext_lazy("crm account stage", "Lost")
 
 
 class Tag(models.Model):

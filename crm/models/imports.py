@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportStatus(models.TextChoices):
@@ -14,7 +15,7 @@ class ImportStatus(models.TextChoices):
     CHECKED = "checked", _("Checked: waiting for confirmation")
     IMPORTING = "importing", _("Importing")
     DONE = "done", _("Imported")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("crm import", "Failed")
 
 
 class ImportJob(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.core.models import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
@@ -16,9 +17,9 @@ class PipelineKind(models.TextChoices):
 
 
 class StageKind(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("crm status", "Open")
     WON = "won", _("Won")
-    LOST = "lost", _("Lost")
+    LOST = "lost", pgettext_lazy("crm status", "Lost")
 
 
 class Pipeline(models.Model):
@@ -75,7 +76,7 @@ class LeadSource(models.TextChoices):
     WEB_FORM = "web_form", _("Website form")
     INVITATION = "invitation", _("Invitation")
     TENDER_MATCH = "tender_match", _("Matching tender")
-    IMPORT = "import", _("Import")
+    IMPORT = "import", pgettext_lazy("crm lead source", "Import")
 
 
 class LeadStatus(models.TextChoices):
@@ -140,9 +141,9 @@ class Lead(models.Model):
 
 
 class OpportunityStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("crm status", "Open")
     WON = "won", _("Won")
-    LOST = "lost", _("Lost")
+    LOST = "lost", pgettext_lazy("crm status", "Lost")
 
 
 class LostReason(models.TextChoices):
