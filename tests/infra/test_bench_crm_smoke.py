@@ -1,0 +1,48 @@
+"""The crm scenario of `make bench` still works: a tiny seed on a fresh database of the test
+PostgreSQL server (migrated, dropped at the end) and a few samples of each case. It asserts
+only that every case produced its figures and the seed its rows, never a speed
+(docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+
+from infra.bench.stack import Stack
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+
+def test_bench_crm_smoke():
+    db = settings.DATABASES["default"]
+    server = f"postgres://{db['USER'] or 'postgres'}@{db['HOST']}:{db['PORT']}/postgres"
+    redis = urlunsplit(urlsplit(settings.REDIS_URL)._replace(path="/13"))
+    with Stack(database_server=server, redis_url=redis) as stack:
+        stack.start_services()
+        stack.migrate()
+        config = {
+            "accounts": 300,
+            "contacts": 600,
+            "timeline": 2000,
+            "opportunities": 50,
+            "n": 3,
+            "warmup": 1,
+        }
+        out = json.loads(
+            stack.run_python(["-m", "infra.bench.crm", json.dumps(config)]).strip().splitlines()[-1]
+        )
+    seed = out["seed"]
+    assert (seed["accounts"], seed["timeline"], seed["opportunities"]) == (300, 2000, 50)
+    assert set(out["cases"]) == {
+        "accounts_text",
+        "accounts_stage_owner",
+        "timeline_first",
+        "timeline_deep",
+        "board",
+    }
+    for name, case in out["cases"].items():
+        for side in ("ours", "baseline"):
+            assert case[side]["n"] == 3 and case[side]["p95_ms"] > 0, (name, case)
