@@ -128,19 +128,26 @@ def known_fields(entity: str, custom_fields: Iterable[CustomField]) -> list[str]
     return [*COLUMNS[entity], *(f"custom.{f.key}" for f in custom_fields)]
 
 
-def mapping_resolve(
-    *, entity: str, header: list, custom_fields: dict[str, CustomField], given: dict | None
-) -> dict[str, str]:
-    """The file's header -> field (``""``: not imported): the person's mapping where given,
-    else recognised from the header's name (en/uk/ru; a custom field by ``custom.<key>`` or its
-    label). Raises MappingProblem naming what is missing or doubled."""
+def header_aliases(*, entity: str, custom_fields: Iterable[CustomField]) -> dict[str, str]:
+    """A column's name as written in a file's header (normalised) -> the field it fills: the
+    en/uk/ru spellings, and a custom field by ``custom.<key>`` or its label."""
     aliases: dict[str, str] = {}
     for name, spellings in COLUMNS[entity].items():
         for spelling in spellings:
             aliases.setdefault(spelling, name)
-    for key, definition in custom_fields.items():
-        aliases.setdefault(f"custom.{key}", f"custom.{key}")
-        aliases.setdefault(normalize_header(definition.label), f"custom.{key}")
+    for definition in custom_fields:
+        aliases.setdefault(f"custom.{definition.key}", f"custom.{definition.key}")
+        aliases.setdefault(normalize_header(definition.label), f"custom.{definition.key}")
+    return aliases
+
+
+def mapping_resolve(
+    *, entity: str, header: list, custom_fields: dict[str, CustomField], given: dict | None
+) -> dict[str, str]:
+    """The file's header -> field (``""``: not imported): the person's mapping where given,
+    else recognised from the header's name (``header_aliases``). Raises MappingProblem naming
+    what is missing or doubled."""
+    aliases = header_aliases(entity=entity, custom_fields=custom_fields.values())
     given = {normalize_header(k): v for k, v in (given or {}).items()}
     names = [cell_text(h) for h in header]
     unknown = set(given) - {normalize_header(n) for n in names}

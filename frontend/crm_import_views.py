@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crm import imports
 from crm.account_selectors import custom_field_list
-from crm.import_rows import COLUMNS, ENTITY_OF, MappingProblem, mapping_resolve
+from crm.import_rows import COLUMNS, ENTITY_OF, MappingProblem, header_aliases, mapping_resolve
 from crm.import_tasks import import_check_schedule, import_write_schedule
 from crm.models import ImportJob, ImportStatus
 from marketplace.core import spreadsheets
@@ -153,17 +153,12 @@ def _header_of(upload) -> list:
 def _recognised(request, ws: Workspace, entity: str, names: list[str]) -> dict[str, str]:
     """Each column's field as the import would recognise it by its name (en/uk/ru, a custom
     field by ``custom.<key>`` or its label): the choice the page starts from."""
-    aliases: dict[str, str] = {}
-    for name, spellings in COLUMNS[entity].items():
-        for spelling in spellings:
-            aliases.setdefault(spelling, name)
-    for definition in custom_field_list(
-        user=request.user, workspace_id=ws.id, entity=ENTITY_OF[entity]
-    ):
-        aliases.setdefault(f"custom.{definition.key}", f"custom.{definition.key}")
-        aliases.setdefault(
-            spreadsheets.normalize_header(definition.label), f"custom.{definition.key}"
-        )
+    aliases = header_aliases(
+        entity=entity,
+        custom_fields=custom_field_list(
+            user=request.user, workspace_id=ws.id, entity=ENTITY_OF[entity]
+        ),
+    )
     guess: dict[str, str] = {}
     taken: set[str] = set()
     for name in names:
