@@ -4,7 +4,6 @@ Reads only; every member of the workspace may read them, anyone else gets 404.""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 
@@ -16,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.core import spreadsheets
 from marketplace.core.ids import IdField
 from marketplace.core.serializers import ErrorResponseSerializer
 
@@ -99,24 +99,19 @@ class CrmTableOutputSerializer(serializers.Serializer):
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(value, kind: str) -> str:
-    if value is None:
-        return ""
-    text = str(plain_cell(value))
-    if kind == "text" and text.startswith(_FORMULA_START):
-        return "'" + text  # a spreadsheet must not take it for a formula
-    return text
-
-
 def table_csv(table: Table) -> bytes:
-    """The table as CSV: a heading line, then the rows; UTF-8 with a byte order mark, so
-    spreadsheets read Cyrillic; numbers as plain decimals."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.heading for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_csv_cell(row.get(c.key), c.kind) for c in table.columns])
-    return out.getvalue().encode("utf-8-sig")
+    """The table as CSV (``spreadsheets.write_csv``: UTF-8 with a byte order mark, so
+    spreadsheets read Cyrillic; text is never a formula); numbers as plain decimals."""
+    return spreadsheets.write_csv(
+        [c.heading for c in table.columns],
+        (
+            [
+                "" if row.get(c.key) is None else str(plain_cell(row.get(c.key)))
+                for c in table.columns
+            ]
+            for row in table.rows
+        ),
+    )
 
 
 _XLSX_FORMATS = {
