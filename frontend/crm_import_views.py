@@ -27,6 +27,7 @@ from crm.import_tasks import import_check_schedule, import_write_schedule
 from crm.models import ImportJob, ImportStatus
 from marketplace.core import spreadsheets
 from marketplace.core.exceptions import ApplicationError, NotFoundError
+from marketplace.core.files import download_response
 
 from .crm_forms import AccountFilterForm, ImportUploadForm, add_crm_error
 from .crm_views import PER_PAGE, Workspace, account_filter_form, crm_page, crm_render
@@ -273,11 +274,12 @@ def import_confirm_page(request, ws: Workspace, job_id: int):
 
 
 def _file_response(data: bytes, *, file_format: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=imports.CONTENT_TYPES[file_format])
     stamp = timezone.now().strftime("%Y-%m-%d")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{file_format}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(
+        data,
+        filename=f"{name}-{stamp}.{file_format}",
+        content_type=imports.CONTENT_TYPES[file_format],
+    )
 
 
 def _file_format(request) -> str | None:

@@ -18,6 +18,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from marketplace.core.files import download_response
 from marketplace.core.ids import IdField, PathIdsInRange
 from marketplace.core.serializers import ErrorResponseSerializer
 
@@ -460,11 +461,12 @@ FILE_RESPONSES = {
 
 
 def _file(data: bytes, *, name: str, file_format: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=imports.CONTENT_TYPES[file_format])
     stamp = timezone.now().strftime("%Y%m%d")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.{file_format}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(
+        data,
+        filename=f"{name}-{stamp}.{file_format}",
+        content_type=imports.CONTENT_TYPES[file_format],
+    )
 
 
 class AccountExportApi(CrmApiView):

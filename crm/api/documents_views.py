@@ -6,7 +6,6 @@ told the workspace does not exist (404)."""
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -17,6 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.core.files import download_response
 from marketplace.core.ids import PathIdsInRange
 from marketplace.core.serializers import ErrorResponseSerializer
 
@@ -79,13 +79,12 @@ class WorkspaceScoped(PathIdsInRange):
 
 
 def file_response(*, content: bytes, content_type: str, filename: str, sha256: str = ""):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if sha256:
-        response["X-Document-SHA256"] = sha256
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(
+        content,
+        filename=filename,
+        content_type=content_type,
+        headers={"X-Document-SHA256": sha256} if sha256 else None,
+    )
 
 
 def _with_versions(queryset):

@@ -1,7 +1,8 @@
-"""Serving a file from the private storage to someone the caller has already authorised."""
+"""Downloads: a file from the private storage, or bytes made for the request, for someone the
+caller has already authorised."""
 
 from django.core.files.storage import storages
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 
 from .exceptions import NotFoundError
@@ -27,4 +28,18 @@ def private_file_response(
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def download_response(
+    content: bytes, *, filename: str, content_type: str, headers: dict[str, str] | None = None
+) -> HttpResponse:
+    """Bytes made for this request (an export, a rendered document) as a download that caches
+    nowhere and is never sniffed, as ``private_file_response`` serves a stored file."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    for key, value in (headers or {}).items():
+        response[key] = value
     return response
