@@ -90,7 +90,11 @@ class Postgres:
             "-E",
             "UTF8",
             "--no-sync",
+            # Collation C (fast, the same order everywhere); character classes from C.UTF-8
+            # as production's UTF-8 locale has them, so UPPER() folds Cyrillic (Django's
+            # icontains) and pg_trgm makes trigrams of Cyrillic words.
             "--locale=C",
+            "--lc-ctype=C.UTF-8",
         )
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "

@@ -11,6 +11,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from marketplace.core import daphne_close  # noqa: E402
+from marketplace.core.gc_tuning import tune_for_serving  # noqa: E402
 from marketplace.core.ws_auth import AuthStack  # noqa: E402
 from marketplace.routing import websocket_urlpatterns  # noqa: E402
 
@@ -22,3 +23,5 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+tune_for_serving()  # everything is imported: out of the cyclic collector's sight (see there)

@@ -3,12 +3,21 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 
 app = Celery("tradefloor")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def _tune_gc(**_kwargs) -> None:
+    """A worker process, once forked, keeps what it loaded out of the collector's sight."""
+    from marketplace.core.gc_tuning import tune_for_serving
+
+    tune_for_serving()
 
 
 class EmbeddedBeat:

@@ -23,6 +23,8 @@ Environment (all optional):
                                            the Celery worker's processes
   BENCH_CRM_ACCOUNTS=100000 BENCH_CRM_CONTACTS=300000 BENCH_CRM_TIMELINE=2000000
   BENCH_CRM_OPPORTUNITIES=5000 BENCH_CRM_N=200   the crm scenario's data and samples per case
+  BENCH_CRM_GC=tuned                       the crm measuring process's collector: tuned as
+                                           Daphne's is (marketplace/core/gc_tuning.py) or cpython
   BENCH_OUTPUT=var/bench/latest.json
   BENCH_PYSPY=/path/to/py-spy             profile Daphne during each scenario (collapsed stacks
                                            in var/bench/profile-<scenario>.txt)
@@ -338,6 +340,7 @@ def scenario_crm(stack: Stack, s: dict) -> dict:
         "timeline": s["crm_timeline"],
         "opportunities": s["crm_opportunities"],
         "n": s["crm_n"],
+        "gc": os.environ.get("BENCH_CRM_GC", "tuned"),
     }
     log(
         f"crm: seeding {config['accounts']:,} accounts, {config['contacts']:,} contacts, "
@@ -360,6 +363,7 @@ def scenario_crm(stack: Stack, s: dict) -> dict:
         }
     return {
         "seed": out["seed"],
+        "gc_tuned": out["gc_tuned"],
         "cases": cases,
         "target": f"p95 <= {TARGET_CRM_P95_MS} ms each",
         "pass": all(c["pass"] for c in cases.values()),
