@@ -41,6 +41,8 @@ run: demo
 	trap 'kill $$scheduler $$bots 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) marketplace.asgi:application
 
+# The suite on throwaway servers (infra/testenv.py): PostgreSQL, Redis and localstripe, the fake
+# Stripe API the tests marked `stripe` use; a missing one skips its tests (REQUIRE_SERVICES=1: fails).
 test: install
 	$(PY) infra/testenv.py -- $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -3,9 +3,10 @@
 * A template (offer, contract, invoice, letter, specification, delivery note) belongs to one
   workspace and has versions; a version is never changed, only added, and each document records
   the version it was made from. A version's text is HTML with placeholders (a Django template,
-  compiled in the sandbox of ``document_render``: one that does not compile is refused with its
-  line), and optionally a DOCX with the same placeholders (checked to be a real DOCX, kept in
-  the private storage).
+  compiled in the sandbox of ``marketplace.core.document_engine``: one that does not compile is
+  refused with its line), and optionally a DOCX with the same placeholders (checked to be a real
+  DOCX, kept in the private storage). ``version_render`` makes a file of a version through that
+  engine.
 * A document is a version filled from an account (and a contact, an opportunity, a deal),
   rendered to PDF or DOCX, stored in the private storage with its SHA-256, numbered per
   workspace, kind and year without gaps (``OFFER-2026-0001``), and put on the account's
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -30,19 +32,19 @@ from django.utils.translation import gettext as _
 
 from auctions.models import Deal
 from marketplace.companies.models import Company
+from marketplace.core.document_engine import (
+    CONTENT_TYPES,
+    DOCX_MAX_BYTES,
+    FILE_FORMATS,
+    document_render,
+    docx_check,
+    html_compile,
+    html_unknown_placeholders,
+)
 from marketplace.core.exceptions import ApplicationError, ConflictError, NotFoundError
 from marketplace.users.models import LANGUAGE_CHOICES
 
 from .access import workspace_require
-from .document_render import (
-    CONTENT_TYPES,
-    DOCX_MAX_BYTES,
-    FILE_FORMATS,
-    docx_check,
-    html_compile,
-    html_unknown_placeholders,
-    version_render,
-)
 from .document_selectors import (
     deal_counterparty_id,
     deal_find,
@@ -240,6 +242,42 @@ def template_version_add(
         if written:
             _storage().delete(written)
         raise
+
+
+def template_docx_read(name: str) -> bytes | None:
+    """A template version's DOCX from the private storage (None when it has none)."""
+    if not name:
+        return None
+    storage = _storage()
+    if not storage.exists(name):
+        raise NotFoundError(
+            _("The DOCX of this template version is missing; please tell the platform's support."),
+            code="file_missing",
+        )
+    with storage.open(name, "rb") as fh:
+        return fh.read()
+
+
+def version_render(
+    *,
+    version: DocumentTemplateVersion,
+    context: dict,
+    file_format: str,
+    title: str,
+    created: datetime,
+) -> bytes:
+    """A document from a template version and a context of plain values, through the engine
+    (``marketplace.core.document_engine.document_render``). The PDF comes from the version's
+    HTML, the DOCX from its DOCX."""
+    return document_render(
+        body=version.body,
+        docx=template_docx_read(version.docx_name) if file_format == "docx" else None,
+        context=context,
+        file_format=file_format,
+        title=title,
+        language=version.template.language,
+        created=created,
+    )
 
 
 def version_unknown_placeholders(*, version: DocumentTemplateVersion) -> list[str]:

@@ -27,8 +27,8 @@ from crm import documents
 from crm import pipeline_selectors as pipeline_selectors
 from crm.account_selectors import account_contact_list, account_get
 from crm.api.documents_views import file_response
-from crm.document_render import CONTENT_TYPES
 from crm.models import TemplateKind
+from marketplace.core.document_engine import CONTENT_TYPES
 from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 
 from .crm_pipeline_forms import DocumentForm, TemplateChangeForm, TemplateForm, VersionForm

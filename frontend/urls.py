@@ -20,4 +20,6 @@ urlpatterns = [
     # documents.
     path("", include("frontend.crm_urls")),
     path("", include("frontend.crm_pipeline_urls")),
+    # Orders after the award: the buyer's and the supplier's, one order and its moves.
+    path("", include("frontend.orders_urls")),
 ]

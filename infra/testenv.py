@@ -1,20 +1,22 @@
 #!/usr/bin/env python3
-"""Run a command with throwaway PostgreSQL and Redis servers, as ``make test`` does.
+"""Run a command with throwaway PostgreSQL, Redis and localstripe servers, as ``make test`` does.
 
-For each service: a URL already in the environment (``DATABASE_URL``, ``REDIS_URL``) is used as
-it is; otherwise the server binaries are looked up (on PATH, and PostgreSQL also under
-``/usr/lib/postgresql/*/bin``) and a private server is started in a temporary directory on a free
+For each service: a URL already in the environment (``DATABASE_URL``, ``REDIS_URL``,
+``STRIPE_API_BASE``) is used as it is; otherwise the server binaries are looked up (on PATH, and
+PostgreSQL also under ``/usr/lib/postgresql/*/bin``; localstripe, the fake Stripe API of the dev
+extras, in this Python) and a private server is started in a temporary directory on a free
 loopback port, then stopped and deleted when the command ends. A service that cannot be found is
 left out and the tests that need it skip with a reason, unless ``REQUIRE_SERVICES=1``, which makes
 a missing service an error.
 
-Usage: python infra/testenv.py [--no-postgres] [--no-redis] -- COMMAND [ARGS...]
+Usage: python infra/testenv.py [--no-postgres] [--no-redis] [--no-stripe] -- COMMAND [ARGS...]
 """
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import importlib.util
 import os
 import pwd
 import shutil
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 
@@ -170,9 +173,60 @@ class Redis:
                 self.proc.wait(10)
 
 
+# localstripe's own command listens on every interface and writes its whole state to the fixed
+# file /tmp/localstripe.pickle after every change (shared by every run on the machine, and read
+# back at its next start): ours serves its aiohttp application on loopback only and keeps the
+# state in memory, so that parallel runs share nothing.
+LOCALSTRIPE_MAIN = """
+import sys
+from aiohttp import web
+from localstripe import resources, server
+resources.Store.dump_to_disk = lambda self: None
+web.run_app(server.app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
+"""
+
+
+class LocalStripe:
+    """localstripe, a stateful fake of the Stripe API (a dev dependency), run by this Python."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> str:
+        url = f"http://127.0.0.1:{self.port}"
+        with open(self.root / "localstripe.log", "wb") as log_file:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", LOCALSTRIPE_MAIN, str(self.port)],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        # Any secret key ("sk_...") is accepted; a listing answers once the routes are up.
+        request = urllib.request.Request(
+            f"{url}/v1/customers?limit=1", headers={"Authorization": "Bearer sk_test_testenv"}
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            with contextlib.suppress(OSError), urllib.request.urlopen(request, timeout=1) as r:
+                if r.status == 200:
+                    log(f"localstripe on {url}")
+                    return url
+            time.sleep(0.1)
+        output = (self.root / "localstripe.log").read_text(errors="replace")[-2000:]
+        raise SystemExit(f"localstripe did not start:\n{output}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(10)
+
+
 def main(argv: list[str]) -> int:
     want_pg = "--no-postgres" not in argv
     want_redis = "--no-redis" not in argv
+    want_stripe = "--no-stripe" not in argv
     if "--" not in argv:
         print(__doc__)
         return 2
@@ -200,6 +254,15 @@ def main(argv: list[str]) -> int:
                 env["REDIS_URL"] = redis.start()
             else:
                 missing.append("Redis (redis-server not found)")
+        if want_stripe and not env.get("STRIPE_API_BASE"):
+            if importlib.util.find_spec("localstripe"):
+                localstripe = LocalStripe(root)
+                stoppers.append(localstripe.stop)
+                env["STRIPE_API_BASE"] = localstripe.start()
+            else:
+                missing.append(
+                    f"localstripe (not installed in {sys.executable}: pip install -e '.[dev]')"
+                )
         for item in missing:
             log(f"not available: {item}; tests that need it will skip")
         if missing and required:

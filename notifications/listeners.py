@@ -382,3 +382,6 @@ def crm_activity_reminder(event) -> None:
         url=payload["url"],
         event=event,
     )
+
+
+from . import order_listeners  # noqa: E402, F401 - the orders' listeners register on import

@@ -2,7 +2,9 @@
 
 The suite runs on whatever ``DATABASE_URL`` points at (``make test`` starts a throwaway
 PostgreSQL when it finds one; SQLite otherwise). Tests marked ``postgres`` need PostgreSQL and
-skip on SQLite with a reason; with ``REQUIRE_SERVICES=1`` such a skip is an error instead.
+skip on SQLite with a reason; with ``REQUIRE_SERVICES=1`` such a skip is an error instead. So do
+the tests marked ``redis`` (``REDIS_URL``) and ``stripe`` (``STRIPE_API_BASE``: the fake Stripe
+API, localstripe, that ``make test`` starts).
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from tests.factories import (
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 HAS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 HAS_REDIS = bool(settings.REDIS_URL)
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+HAS_STRIPE = bool(STRIPE_API_BASE)
 
 
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     return (
         f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''}:{db.get('PORT') or ''}; "
-        f"redis: {settings.REDIS_URL or 'none'}; REQUIRE_SERVICES={int(REQUIRE_SERVICES)}"
+        f"redis: {settings.REDIS_URL or 'none'}; stripe: {STRIPE_API_BASE or 'none'}; "
+        f"REQUIRE_SERVICES={int(REQUIRE_SERVICES)}"
     )
 
 
@@ -51,12 +56,28 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(
                     pytest.mark.skip(reason="needs Redis: set REDIS_URL or install redis-server")
                 )
+        if item.get_closest_marker("stripe") and not HAS_STRIPE:
+            if REQUIRE_SERVICES:
+                item.add_marker(
+                    pytest.mark.xfail(reason="localstripe missing", run=False, strict=True)
+                )
+            else:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason="needs a Stripe-compatible API: run under infra/testenv.py "
+                        "(starts localstripe) or set STRIPE_API_BASE"
+                    )
+                )
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _services_required():
-    if REQUIRE_SERVICES and not (HAS_POSTGRES and HAS_REDIS):
-        pytest.exit("REQUIRE_SERVICES=1 but PostgreSQL or Redis is not configured", returncode=3)
+    if REQUIRE_SERVICES and not (HAS_POSTGRES and HAS_REDIS and HAS_STRIPE):
+        pytest.exit(
+            "REQUIRE_SERVICES=1 but PostgreSQL, Redis or localstripe (STRIPE_API_BASE) "
+            "is not configured",
+            returncode=3,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -106,6 +127,12 @@ def _test_settings(settings, tmp_path):
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def stripe_api_base() -> str:
+    """The Stripe-compatible API of the tests marked ``stripe`` (localstripe under testenv)."""
+    return STRIPE_API_BASE
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from marketplace.core.document_engine import BODY_MAX_CHARS, FILE_FORMATS
 from marketplace.core.ids import IdField
 from marketplace.users.models import LANGUAGE_CHOICES
 
-from ..document_render import BODY_MAX_CHARS, FILE_FORMATS
 from ..documents import version_unknown_placeholders
 from ..models import DocumentTemplate, DocumentTemplateVersion, GeneratedDocument, TemplateKind
 

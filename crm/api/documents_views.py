@@ -16,6 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.core.document_engine import CONTENT_TYPES
 from marketplace.core.files import download_response
 from marketplace.core.ids import PathIdsInRange
 from marketplace.core.serializers import ErrorResponseSerializer
@@ -23,7 +24,6 @@ from marketplace.core.serializers import ErrorResponseSerializer
 from .. import document_selectors as selectors
 from .. import documents as services
 from ..access import workspace_require
-from ..document_render import CONTENT_TYPES
 from ..models import DocumentTemplateVersion, TemplateKind
 from .documents_serializers import (
     CrmDocumentCreateInputSerializer,

@@ -145,6 +145,53 @@ _TYPES = [
         _object(deal=ID, lot=ID, tender=ID, buyer=ID, supplier=ID, amount=MONEY, currency=CURRENCY),
     ),
     EventType(
+        "order.created",
+        "A deal became an order (a draft the buyer sends to the supplier).",
+        "the buyer and the supplier",
+        _object(
+            order=ID,
+            deal=ID,
+            number=TEXT,
+            buyer=ID,
+            supplier=ID,
+            total=MONEY,
+            currency=CURRENCY,
+        ),
+    ),
+    EventType(
+        "order.status_changed",
+        "An order moved between states (sent, accepted by the supplier, in fulfilment, "
+        "delivered, accepted by the buyer, closed, disputed, cancelled), by one side.",
+        "the buyer and the supplier",
+        _object(
+            order=ID,
+            number=TEXT,
+            buyer=ID,
+            supplier=ID,
+            action=TEXT,
+            status_before=TEXT,
+            status_after=TEXT,
+            side=TEXT,
+            reason=TEXT,
+        ),
+    ),
+    EventType(
+        "order.document_added",
+        "A document was generated for an order (contract, specification, invoice, delivery "
+        "note), with its SHA-256.",
+        "the buyer and the supplier",
+        _object(
+            order=ID,
+            number=TEXT,
+            buyer=ID,
+            supplier=ID,
+            document=ID,
+            kind=TEXT,
+            document_number=TEXT,
+            sha256={"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        ),
+    ),
+    EventType(
         "company.verification_submitted",
         "A company submitted its verification documents for review.",
         "the company (platform admins are told through their notifications)",

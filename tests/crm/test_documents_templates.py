@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from crm import document_render
 from crm.document_selectors import SOURCES, document_context, example_context
 from crm.models import CustomField, DocumentTemplate, DocumentTemplateVersion
+from marketplace.core import document_engine
 from marketplace.core.exceptions import ApplicationError
 from tests.crm.analytics_factories import Workspace, client
 from tests.crm.documents_factories import (
@@ -170,8 +170,8 @@ def test_unknown_placeholders_are_told_to_the_author_not_refused(ws):
     [
         ("<p>one</p>\n<p>two</p>\n{% if account.name %}\n<p>never closed</p>\n", 3, "if"),
         ("<p>{{ account.name }}</p>\n{% load static %}", 2, "load"),
-        ('{% include "crm/document.html" %}', 1, "include"),
-        ('{% extends "crm/document.html" %}', 1, "extends"),
+        ('{% include "core/document.html" %}', 1, "include"),
+        ('{% extends "core/document.html" %}', 1, "extends"),
         ("<p>\n{% debug %}</p>", 2, "debug"),
         ("{% autoescape off %}{{ account.name }}{% endautoescape %}", 1, "autoescape"),
         ("<p>{{ account.name|safe }}</p>", 1, "safe"),
@@ -210,19 +210,19 @@ def test_a_bad_new_version_is_refused_and_the_template_keeps_its_versions(ws):
 
 
 def test_placeholder_values_are_escaped_and_model_objects_never_reach_a_template(ws):
-    html = document_render.html_render(
+    html = document_engine.html_render(
         body="<p>{{ account.name }}</p>", context={"account": {"name": "<script>x</script>"}}
     )
     assert html == "<p>&lt;script&gt;x&lt;/script&gt;</p>"
     with pytest.raises(TypeError, match="account: not a plain value: Account"):
-        document_render.html_render(body="{{ account.name }}", context={"account": ws.account})
+        document_engine.html_render(body="{{ account.name }}", context={"account": ws.account})
     with pytest.raises(TypeError, match="not a plain value"):
-        document_render.plain_context({"f": lambda: 1})
+        document_engine.plain_context({"f": lambda: 1})
 
 
 def test_no_method_a_template_may_call_changes_its_values(ws):
     context = {"account": {"name": "Acme", "tags": ["a", "b"]}}
-    html = document_render.html_render(
+    html = document_engine.html_render(
         body=(
             "{{ account.clear }}{{ account.popitem }}{{ account.tags.pop }}"
             "{{ account.tags.clear }}[{{ account.name }}|{{ account.tags|join:',' }}]"
@@ -233,7 +233,7 @@ def test_no_method_a_template_may_call_changes_its_values(ws):
     assert context == {"account": {"name": "Acme", "tags": ["a", "b"]}}
     data = docx_bytes("{{ account.tags.append('c') }}{{ account.name }}")
     with pytest.raises(ApplicationError):
-        document_render.docx_render(data=data, context=context)
+        document_engine.docx_render(data=data, context=context)
     assert context["account"]["tags"] == ["a", "b"]
 
 
@@ -357,7 +357,7 @@ def test_a_docx_whose_placeholders_do_not_compile_names_the_paragraph(ws):
 
 
 def test_a_docx_over_the_size_limit_is_refused(ws, monkeypatch):
-    monkeypatch.setattr(document_render, "DOCX_MAX_BYTES", 1000)
+    monkeypatch.setattr(document_engine, "DOCX_MAX_BYTES", 1000)
     monkeypatch.setattr("crm.documents.DOCX_MAX_BYTES", 1000)
     before = counts()
     r = client(ws.manager).post(
@@ -370,7 +370,7 @@ def test_a_docx_over_the_size_limit_is_refused(ws, monkeypatch):
 
 
 def test_the_real_size_limit_is_five_megabytes():
-    assert document_render.DOCX_MAX_BYTES == 5 * 2**20
+    assert document_engine.DOCX_MAX_BYTES == 5 * 2**20
 
 
 # --- Placeholders ----------------------------------------------------------------------------

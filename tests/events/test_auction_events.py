@@ -69,6 +69,11 @@ def test_a_tender_from_publication_to_deal_tells_each_reader_only_its_part():
         "lot.closed",
         "lot.awarded",
         "deal.created",
+        # The deal's listener (deals/listeners.py) makes the order and, after its commit,
+        # its contract and specification.
+        "order.created",
+        "order.document_added",
+        "order.document_added",
     ]
     closed = Event.objects.get(type="lot.closed")
     assert closed.payload["bid_count"] == 2 and closed.payload["bidders"] == 2
@@ -94,6 +99,9 @@ def test_a_tender_from_publication_to_deal_tells_each_reader_only_its_part():
         "lot.closed",
         "lot.awarded",
         "deal.created",
+        "order.created",
+        "order.document_added",
+        "order.document_added",
     ]
 
     loser = feed(w.other_admin)

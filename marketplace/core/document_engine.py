@@ -1,16 +1,19 @@
-"""The document engine: a template version and a context of plain values in, a PDF or a DOCX
-out. It knows nothing of the CRM's rows (accounts, deals): the caller builds the context, so the
-orders' contracts and invoices can use the same engine.
+"""The document engine of the platform: a template and a context of plain values in, a PDF or a
+DOCX out. It knows nothing of any app's rows: the caller builds the context. It serves the
+CRM's templates (written by a company's people, kept as versions: ``crm.documents``) and the
+orders' documents (contracts, specifications, invoices, delivery notes: ``deals``), which may
+also ship their default templates as files (``pdf_from_template_file``).
 
 Sandboxed on both sides, because the template's text is written by a company's people and the
 placeholders' values come partly from its counterparties:
 
 * the HTML text is a Django template compiled by an engine of its own (``SANDBOX``): only the
   tags and filters of ``register`` below (no ``load``, ``include``, ``extends``, ``debug``, no
-  way to turn escaping off, no ``safe``), autoescape on, no template loaders;
+  way to turn escaping off, no ``safe``), autoescape on, no template loaders (a template file
+  shipped with an app is read through Django's loaders, then compiled here like any text);
 * the context holds plain values only (``plain_context`` refuses anything else: no model
   object reaches a template, so no method that writes can be called from one);
-* WeasyPrint fetches nothing but ``data:`` URLs (``_FETCHER``): a template cannot read the
+* WeasyPrint fetches nothing but ``data:`` URLs (``_fetcher``): a template cannot read the
   server's files (``<img src="file:///...">``, ``<link rel="attachment">``) or reach its network;
 * the DOCX is filled by docxtpl through Jinja2's immutable sandbox (``_jinja_env``), escaped.
 
@@ -29,12 +32,12 @@ from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import storages
 from django.template import (
     Context,
     Engine,
     Library,
     Template,
+    TemplateDoesNotExist,
     TemplateSyntaxError,
     defaultfilters,
     defaulttags,
@@ -44,9 +47,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from marketplace.core.exceptions import ApplicationError, NotFoundError
-
-from .models import DocumentTemplateVersion
+from marketplace.core.exceptions import ApplicationError
 
 BODY_MAX_CHARS = 200_000
 OUTPUT_MAX_CHARS = 2_000_000
@@ -55,6 +56,8 @@ DOCX_MAX_UNPACKED_BYTES = 40 * 2**20
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {"pdf": "application/pdf", "docx": DOCX_CONTENT_TYPE}
 FILE_FORMATS = tuple(CONTENT_TYPES)
+# The A4 page every PDF is printed in (title, fonts, page numbers); the filled template is its body.
+FRAME_TEMPLATE = "core/document.html"
 
 # --- The HTML side: Django's template language, restricted -----------------------------------
 
@@ -129,7 +132,7 @@ for _name in SAFE_FILTERS:
 
 
 class _SandboxEngine(Engine):
-    default_builtins = ["crm.document_render"]  # instead of Django's full default set
+    default_builtins = ["marketplace.core.document_engine"]  # instead of Django's full default set
 
 
 SANDBOX = _SandboxEngine(debug=True, loaders=[], libraries={}, autoescape=True)
@@ -218,7 +221,7 @@ def _fetcher():
 
 
 def pdf_render(*, body: str, context: dict, title: str, language: str, created: datetime) -> bytes:
-    """A PDF of the HTML text filled from ``context``, in the A4 frame ``crm/document.html``
+    """A PDF of the HTML text filled from ``context``, in the A4 frame ``core/document.html``
     (DejaVu fonts: Latin and Cyrillic). ``created`` is written as the file's date, so the bytes
     are a function of the content."""
     from weasyprint import HTML  # heavy; loaded only when a PDF is made
@@ -227,7 +230,7 @@ def pdf_render(*, body: str, context: dict, title: str, language: str, created: 
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):  # the frame's words ("Page") in the document's
         html = render_to_string(
-            "crm/document.html",
+            FRAME_TEMPLATE,
             {
                 "title": title,
                 "language": language,
@@ -236,6 +239,37 @@ def pdf_render(*, body: str, context: dict, title: str, language: str, created: 
             },
         )
     return HTML(string=html, url_fetcher=_fetcher()).write_pdf()
+
+
+def _template_file_source(template_name: str) -> str:
+    """The text of a template file shipped with an app, found by the project's template
+    loaders (its apps' ``templates/`` directories, ``TEMPLATES["DIRS"]``) but not compiled by
+    them: only its text is taken."""
+    tried = []
+    for loader in Engine.get_default().template_loaders:
+        for origin in loader.get_template_sources(template_name):
+            reader: Any = origin.loader  # the loader that found it (inside a cached one)
+            try:
+                return reader.get_contents(origin)
+            except TemplateDoesNotExist:
+                tried.append((origin, "Source does not exist"))
+    raise TemplateDoesNotExist(template_name, tried=tried)
+
+
+def pdf_from_template_file(
+    template_name: str, context: dict, *, title: str, language: str, created: datetime
+) -> bytes:
+    """A PDF of the HTML template file ``template_name`` shipped with an app (an order's
+    default contract or invoice, say), filled from ``context`` exactly as a template written by
+    a company's people is: compiled in the sandbox, plain values only, escaped, in the same A4
+    frame. TemplateDoesNotExist if no loader finds it."""
+    return pdf_render(
+        body=_template_file_source(template_name),
+        context=context,
+        title=title,
+        language=language,
+        created=created,
+    )
 
 
 # --- The DOCX side: docxtpl through Jinja2's sandbox -----------------------------------------
@@ -371,39 +405,3 @@ def document_render(
             )
         return docx_render(data=docx, context=context)
     raise ValueError(file_format)
-
-
-def template_docx_read(name: str) -> bytes | None:
-    """A template version's DOCX from the private storage (None when it has none)."""
-    if not name:
-        return None
-    storage = storages["private"]
-    if not storage.exists(name):
-        raise NotFoundError(
-            _("The DOCX of this template version is missing; please tell the platform's support."),
-            code="file_missing",
-        )
-    with storage.open(name, "rb") as fh:
-        return fh.read()
-
-
-def version_render(
-    *,
-    version: DocumentTemplateVersion,
-    context: dict,
-    file_format: str,
-    title: str,
-    created: datetime,
-) -> bytes:
-    """A document from a template version and a context of plain values (the engine's one
-    entry point for every caller: the CRM's documents, and the orders' contracts and invoices).
-    The PDF comes from the version's HTML, the DOCX from its DOCX."""
-    return document_render(
-        body=version.body,
-        docx=template_docx_read(version.docx_name) if file_format == "docx" else None,
-        context=context,
-        file_format=file_format,
-        title=title,
-        language=version.template.language,
-        created=created,
-    )
