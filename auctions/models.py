@@ -242,6 +242,15 @@ class Lot(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
     )
+    security_percent = models.DecimalField(
+        # xgettext:no-python-format
+        _("bid security, % of the start price"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10"))],
+        help_text=_("0: none. Admission waits until the supplier has provided it."),
+    )
     tie_rule = models.CharField(
         _("ties"), max_length=16, choices=TieRule.choices, default=TieRule.EARLIER_FIRST
     )
@@ -367,6 +376,17 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class SecurityStatus(models.TextChoices):
+    """Where an application's bid security stands (the deals app holds the security itself
+    and tells this one through ``bid_security.changed``)."""
+
+    NOT_REQUIRED = "not_required", _("Not required")
+    AWAITING = "awaiting", _("Awaiting the bid security")
+    PROVIDED = "provided", _("Bid security provided")
+    RELEASED = "released", _("Bid security released")
+    FORFEITED = "forfeited", _("Bid security forfeited")
+
+
 class Application(models.Model):
     """A supplier's application to take part in a lot's auction."""
 
@@ -413,6 +433,12 @@ class Application(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    security_status = models.CharField(
+        _("bid security"),
+        max_length=16,
+        choices=SecurityStatus.choices,
+        default=SecurityStatus.NOT_REQUIRED,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Standing, written under the lot's lock: the bidder's current (lowest valid) price.
     current_amount = MoneyAmountField(null=True, blank=True)

@@ -23,7 +23,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from auctions.protocol.formatting import money
 from marketplace.core.document_engine import pdf_from_template_file
@@ -63,28 +63,32 @@ def _clauses(order: Order, kind: str) -> list[str]:
         return [
             _(
                 "The supplier delivers the goods of the specification (annex 1) and the buyer "
-                "accepts and pays for them, on the terms of this contract, awarded on the "
-                "Tradefloor platform."
+                "accepts and pays for them, on the terms of this contract, concluded after an "
+                "auction on the Tradefloor platform."
             ),
-            _("The price is %(total)s, the result of the auction, and does not change.")
+            _("The contract price is %(total)s, set by the auction, and is fixed.")
             % {"total": money(order.total, order.currency)},
             _("Delivery: %(terms)s, %(place)s, no later than %(date)s.")
             % {"terms": terms, "place": place, "date": when},
-            _(
+            ngettext(
+                "The buyer pays within %(days)d banking day of the supplier's invoice, after "
+                "accepting the delivery.",
                 "The buyer pays within %(days)d banking days of the supplier's invoice, after "
-                "accepting the delivery."
+                "accepting the delivery.",
+                PAYMENT_DAYS,
             )
             % {"days": PAYMENT_DAYS},
             _(
                 "The buyer checks the goods on delivery and records what is missing or "
-                "defective; the supplier replaces or credits it."
+                "defective; the supplier delivers what is missing, replaces what is defective, "
+                "or refunds its price."
             ),
             _(
-                "Disputes are first opened on the order in the platform; if not settled within "
+                "Disputes are first opened on the order on the platform; if not settled within "
                 "30 days, they go to the court of the buyer's seat."
             ),
             _(
-                "The supplier accepts this contract in the platform: its acceptance records "
+                "The supplier accepts this contract on the platform: its acceptance records "
                 "who, when, and this file's SHA-256."
             ),
         ]
@@ -116,10 +120,13 @@ def _labels(kind: str) -> dict:
         "incoterms": _("Incoterms"),
         "place": _("Place"),
         "due": _("Delivery date"),
-        "pay_by": _("Pay within %(days)d banking days.") % {"days": PAYMENT_DAYS},
+        "pay_by": ngettext(
+            "Pay within %(days)d banking day.", "Pay within %(days)d banking days.", PAYMENT_DAYS
+        )
+        % {"days": PAYMENT_DAYS},
         "received_by": _("Received by (name, signature, date)"),
         "delivered_by": _("Delivered by (name, signature, date)"),
-        "signed": _("Accepted electronically in the platform: the acceptance is on the order."),
+        "signed": _("Accepted electronically on the platform: the acceptance is on the order."),
     }
 
 

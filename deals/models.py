@@ -178,3 +178,211 @@ class OrderHistory(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.action}"
+
+
+# --- Payments: the platform's commission, invoices, the ledger -------------------------------
+
+
+class Payer(models.TextChoices):
+    BUYER = "buyer", _("The buyer")
+    SUPPLIER = "supplier", _("The supplier")
+
+
+class PlatformFee(models.Model):
+    """What a platform charges for a deal made on it: a percentage of the deal's total,
+    bounded by a minimum and a maximum (amounts in ``currency``; a deal in another currency
+    pays the percentage alone, unbounded: no exchange rate is assumed), paid by one side."""
+
+    platform = models.OneToOneField(
+        "platforms.Platform", on_delete=models.CASCADE, related_name="fee"
+    )
+    percent = models.DecimalField(_("percent of the deal"), max_digits=6, decimal_places=3)
+    minimum = MoneyAmountField(_("minimum"), null=True, blank=True)
+    maximum = MoneyAmountField(_("maximum"), null=True, blank=True)
+    currency = CurrencyField(_("currency of the minimum and maximum"), default="UAH")
+    payer = models.CharField(_("who pays"), max_length=8, choices=Payer.choices)
+
+    def __str__(self) -> str:
+        return f"{self.platform_id}: {self.percent}% by {self.payer}"
+
+
+class InvoiceStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("invoice status", "Open")
+    PROCESSING = "processing", pgettext_lazy("invoice status", "Payment in progress")
+    PAID = "paid", pgettext_lazy("invoice status", "Paid")
+    REFUNDED = "refunded", pgettext_lazy("invoice status", "Refunded")
+    VOID = "void", pgettext_lazy("invoice status", "Void")
+
+
+class Invoice(models.Model):
+    """A bill the platform makes out to a company: the commission of a deal. Paid by card
+    (through the payment provider) or by bank transfer (marked paid by a platform admin with
+    the transfer's reference). Each change of what is owed, paid or refunded is a row of the
+    company's ledger."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+    )
+    kind = models.CharField(max_length=16, default="commission")
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    amount = MoneyAmountField(_("amount"))
+    currency = CurrencyField(_("currency"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN
+    )
+    provider = models.CharField(max_length=16, blank=True, help_text="stripe | offline")
+    provider_ref = models.CharField(
+        max_length=100, blank=True, help_text="the provider's payment (a PaymentIntent id)"
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_reference = models.CharField(_("payment reference"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "kind"],
+                condition=models.Q(order__isnull=False),
+                name="deals_invoice_one_per_order_kind",
+            )
+        ]
+        indexes = [models.Index(fields=["company", "status"], name="deals_invoice_company")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class LedgerKind(models.TextChoices):
+    OWED = "owed", _("Owed")
+    PAID = "paid", _("Paid")
+    REFUNDED = "refunded", _("Refunded")
+    VOID = "void", _("Cancelled")
+
+
+class LedgerEntry(ImmutableModel):
+    """One movement of a company's account with the platform: an invoice owed, paid, refunded
+    or cancelled. The balance is the sum of owed less paid plus refunded less cancelled, per
+    currency."""
+
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(max_length=8, choices=LedgerKind.choices)
+    amount = MoneyAmountField()
+    currency = CurrencyField()
+    reference = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["company", "at", "pk"]
+        verbose_name_plural = "ledger entries"
+        constraints = [
+            # An invoice is owed, paid, refunded or cancelled at most once each.
+            models.UniqueConstraint(fields=["invoice", "kind"], name="deals_ledger_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company_id} {self.kind} {self.amount} {self.currency}"
+
+
+class ProviderEvent(models.Model):
+    """A webhook event a payment provider sent, kept by its id so that a duplicate or a replay
+    changes nothing twice."""
+
+    provider = models.CharField(max_length=16)
+    event_id = models.CharField(max_length=100)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"], name="deals_provider_event_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id}"
+
+
+# --- Bid security ------------------------------------------------------------------------------
+
+
+class SecurityMethod(models.TextChoices):
+    CARD = "card", _("A card saved for the security")
+    GUARANTEE = "guarantee", _("A bank guarantee")
+
+
+class SecurityState(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("bid security", "Being provided")
+    PROVIDED = "provided", pgettext_lazy("bid security", "Provided")
+    REJECTED = "rejected", pgettext_lazy("bid security", "Rejected by the buyer")
+    RELEASED = "released", pgettext_lazy("bid security", "Released")
+    FORFEITED = "forfeited", pgettext_lazy("bid security", "Forfeited")
+
+
+class BidSecurity(models.Model):
+    """A supplier's security for one application to a lot that requires it: the lot's
+    percentage of its start price, in the tender's currency.
+
+    By card, the card is **saved** for the platform (a Stripe SetupIntent for off-session use),
+    not held: a card authorisation lapses after about 7 days, and an auction's way from
+    application to contract is often longer. Nothing is charged unless the security is
+    forfeited (the winner refuses to sign, or does not within the deadline): then the saved
+    card is charged off-session for the amount. By bank guarantee, the supplier uploads the
+    bank's guarantee and the buyer accepts or rejects it; a forfeited guarantee is claimed
+    from the bank by the buyer, outside the platform."""
+
+    application = models.ForeignKey(
+        "auctions.Application", on_delete=models.PROTECT, related_name="+"
+    )
+    lot = models.ForeignKey("auctions.Lot", on_delete=models.PROTECT, related_name="+")
+    supplier = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
+    buyer = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(_("method"), max_length=12, choices=SecurityMethod.choices)
+    amount = MoneyAmountField(_("amount"))
+    currency = CurrencyField(_("currency"))
+    state = models.CharField(
+        _("state"), max_length=12, choices=SecurityState.choices, default=SecurityState.PENDING
+    )
+    # Card: the provider's SetupIntent, then the saved card and its customer.
+    provider = models.CharField(max_length=16, blank=True)
+    setup_ref = models.CharField(max_length=100, blank=True)
+    customer_ref = models.CharField(max_length=100, blank=True)
+    payment_method_ref = models.CharField(max_length=100, blank=True)
+    charge_ref = models.CharField(max_length=100, blank=True, help_text="a forfeited card's charge")
+    # Guarantee: the bank's document, stored privately.
+    document_name = models.CharField(max_length=300, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    document_filename = models.CharField(max_length=200, blank=True)
+    reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One live security per application: a rejected one may be followed by another.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=~models.Q(state="rejected"),
+                name="deals_security_one_live_per_application",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"security of application {self.application_id}: {self.state}"

@@ -240,6 +240,14 @@ def moves_for(*, user, order: Order) -> list[Move]:
     ]
 
 
+def _side_only(sides) -> str:
+    if tuple(sides) == (Side.BUYER,):
+        return _("Only the buyer's staff may do this.")
+    if tuple(sides) == (Side.SUPPLIER,):
+        return _("Only the supplier's staff may do this.")
+    return _("Only the buyer's or the supplier's staff may do this.")
+
+
 def _reason(move: Move, reason: str) -> str:
     reason = (reason or "").strip()
     if move.needs_reason and not reason:
@@ -286,11 +294,7 @@ def order_move(
         sides = sides_of(user=user, order=order)
         side = next((s for s in move.sides if s in sides), None)
         if side is None:
-            raise PermissionDeniedError(
-                _("Only the %(side)s's staff may do this.")
-                % {"side": " / ".join(str(Side(s).label).lower() for s in move.sides)},
-                code="wrong_side",
-            )
+            raise PermissionDeniedError(_side_only(move.sides), code="wrong_side")
         if order.status not in move.sources:
             raise ConflictError(
                 _("This order is now “%(status)s”: it cannot be moved this way.")
@@ -372,10 +376,7 @@ def document_regenerate(*, user, order_id: int, kind: str) -> None:
     except ValueError:
         raise NotFoundError(_("No such kind of document."), code="unknown_kind") from None
     if side not in sides_of(user=user, order=order):
-        raise PermissionDeniedError(
-            _("Only the %(side)s's staff may do this.") % {"side": str(side.label).lower()},
-            code="wrong_side",
-        )
+        raise PermissionDeniedError(_side_only((side,)), code="wrong_side")
     if order.status not in states:
         raise ConflictError(
             _("This document cannot be made again while the order is “%(status)s”.")

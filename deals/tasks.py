@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from .documents import document_generate
 from .models import OrderDocument
+from .payments.tasks import *  # noqa: F403 - registered for the workers
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +33,11 @@ def order_documents_generate(
             logger.warning("document %s of order %s not stored yet: %s", kind, order_id, exc)
             raise self.retry(exc=exc, countdown=30 * (2**self.request.retries)) from exc
     return made
+
+
+@shared_task(name="deals.securities_forfeit_overdue")
+def securities_forfeit_overdue_task() -> int:
+    """Celery beat: forfeit the bid security of winners past their signing deadline."""
+    from .payments.security import securities_forfeit_overdue
+
+    return securities_forfeit_overdue()

@@ -20,12 +20,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext_lazy, to_locale
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy, to_locale
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from deals import orders, selectors
 from deals.models import DocumentKind, Order, OrderStatus, Side
+from deals.payments import invoices
+from deals.payments import selectors as invoice_selectors
 from marketplace.companies.selectors import user_company_ids
 from marketplace.core.exceptions import ApplicationError, NotFoundError
 from marketplace.core.ids import is_id
@@ -49,7 +51,7 @@ HISTORY_ACTIONS = {
     "start": gettext_lazy("Fulfilment started"),
     "deliver": gettext_lazy("Delivery reported"),
     "receive": gettext_lazy("Delivery accepted"),
-    "close": gettext_lazy("Closed"),
+    "close": pgettext_lazy("order status", "Closed"),
     "dispute": gettext_lazy("Dispute opened"),
     "resolve": gettext_lazy("Dispute resolved"),
     "cancel": gettext_lazy("Cancelled"),
@@ -198,6 +200,7 @@ def _order_context(
         "sides": orders.sides_of(user=request.user, order=order),
         "reason_max": orders.REASON_MAX,
         "refusal": refusal,
+        "invoices": list(invoice_selectors.invoice_list(user=request.user, order_id=order.pk)),
     }
 
 
@@ -228,7 +231,7 @@ def order_page(request, order_id: int):
         return _order_page(request, order)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        refusal = ApplicationError(_("Choose one of the buttons of the order."), code="invalid")
+        refusal = ApplicationError(_("Choose one of the order's actions."), code="invalid")
         return _order_page(request, order, refusal=refusal, status=400)
     try:
         moved = orders.order_move(user=request.user, order_id=order.pk, **form.service_fields())
@@ -247,3 +250,27 @@ def order_page(request, order_id: int):
         return _order_page(request, _order(request, order.pk), done=done)
     messages.success(request, done)
     return redirect("frontend:order", order_id=order.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_invoice_pay(request, order_id: int, invoice_id: int):
+    """Start paying one of the order's invoices (POST): the bank details and the reference to
+    quote (the offline provider), shown on the order's page. GET goes back to the order."""
+    order = _order(request, order_id)
+    if request.method == "GET":
+        return redirect("frontend:order", order_id=order.pk)
+    try:
+        if not is_id(invoice_id):
+            raise NotFoundError(_("No such invoice."))
+        invoice = invoice_selectors.invoice_get(user=request.user, invoice_id=invoice_id)
+        if invoice.order_id != order.pk:
+            raise NotFoundError(_("No such invoice."))
+        started = invoices.invoice_pay_start(user=request.user, invoice_id=invoice.pk)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    except ApplicationError as exc:
+        return _order_page(request, _order(request, order.pk), refusal=exc, status=exc.status_code)
+    context = {**_order_context(request, order), "payment": started, "paying": invoice}
+    template = "frontend/orders/_order.html" if request.htmx else "frontend/orders/detail.html"
+    return render(request, template, context)

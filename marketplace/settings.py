@@ -228,6 +228,11 @@ CELERY_BEAT_SCHEDULE = {
     "crm-activity-reminders": {"task": "crm.activity_reminders", "schedule": 60},
     # CRM: imports never confirmed (a week) or whose task was lost, ended (crm/import_tasks.py).
     "crm-imports-expire": {"task": "crm.imports_expire", "schedule": 60 * 60},
+    # Bid securities of winners that let the signing deadline pass (deals/payments/security.py).
+    "deals-securities-forfeit-overdue": {
+        "task": "deals.securities_forfeit_overdue",
+        "schedule": 60 * 60,
+    },
 }
 # The outbox (marketplace/events): how long a handed-out delivery is left to its worker before
 # it is handed out again, and how many attempts a failing listener gets.
@@ -434,6 +439,25 @@ SPECTACULAR_SETTINGS = {
 # Worker processes each websocket server process starts for its bid batches (auctions/
 # bid_workers.py); 0 runs them in a thread of the server process (the embedded default).
 AUCTION_BID_WORKERS = env.int("AUCTION_BID_WORKERS", default=0)
+
+# Payments (deals/payments): Stripe when a secret key is set, else bank transfers (the
+# embedded default). STRIPE_API_BASE points the SDK at another server (localstripe in tests).
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# Days a winner has to accept its order's contract before its bid security is forfeited.
+BID_SECURITY_SIGN_DAYS = env.int("BID_SECURITY_SIGN_DAYS", default=5)
+# The platform's bank details a transfer is made to (JSON: beneficiary, iban, bank, ...).
+PAYMENTS_BANK_DETAILS = env.json(
+    "PAYMENTS_BANK_DETAILS",
+    default={
+        "beneficiary": "Tradefloor LLC",
+        "iban": "UA213223130000026007233566001",
+        "bank": "Demo Bank",
+    },
+)
+
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 VERIFICATION_EXPIRY_WARNING_DAYS = env.int("VERIFICATION_EXPIRY_WARNING_DAYS", default=30)
 VERIFICATION_DOCUMENT_MAX_BYTES = env.int("VERIFICATION_DOCUMENT_MAX_BYTES", default=10 * 2**20)

@@ -26,7 +26,10 @@ class Kind(models.TextChoices):
     DOCUMENT_EXPIRING = "document_expiring", _("A verification document expires soon")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook endpoint was switched off")
     CRM_REMINDER = "crm_reminder", _("A CRM activity of mine is due")
-    ORDER_UPDATE = "order_update", _("An order of my company moved or has a new document")
+    ORDER_UPDATE = (
+        "order_update",
+        _("An order of my company changed its status or has a new document"),
+    )
 
 
 class Channel(models.TextChoices):

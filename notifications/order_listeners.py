@@ -40,7 +40,7 @@ def order_created(event) -> None:
         return (
             _("Order %(number)s is ready to send") % names,
             _(
-                "The award made order %(number)s with %(supplier)s. Check its contract and "
+                "Order %(number)s with %(supplier)s was made from the award. Check its contract and "
                 "specification, then send it to the supplier."
             )
             % names,
@@ -73,7 +73,7 @@ def order_status_changed(event) -> None:
             "status": OrderStatus(payload["status_after"]).label,
         }
         title = _("Order %(number)s: %(status)s") % names
-        body = _("%(by)s moved order %(number)s: it is now “%(status)s”.") % names
+        body = _("%(by)s changed the status of order %(number)s: it is now “%(status)s”.") % names
         if payload["reason"]:
             body += " " + _("Reason: %(reason)s") % {"reason": payload["reason"]}
         return title, body

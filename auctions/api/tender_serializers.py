@@ -191,6 +191,7 @@ class ApplicationOutputSerializer(serializers.ModelSerializer):
             "coefficient",
             "reason",
             "decided_at",
+            "security_status",
             "created_at",
         ]
 
@@ -256,6 +257,14 @@ class LotInputSerializer(serializers.Serializer):
         max_value=Decimal("100"),
         required=False,
         allow_null=True,
+    )
+    security_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=Decimal("10"),
+        required=False,
+        help_text="bid security, % of the start price (0: none); admission waits for it",
     )
     tie_rule = serializers.ChoiceField(choices=TieRule.choices, required=False)
     duration_seconds = serializers.IntegerField(

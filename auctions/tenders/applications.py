@@ -16,7 +16,14 @@ from marketplace.core.exceptions import ApplicationError, ConflictError, Permiss
 from .. import outbox, rules
 from ..events import event_append
 from ..lock_objects import application_lock, lot_lock
-from ..models import Application, ApplicationStatus, Lot, LotStatus, Participation
+from ..models import (
+    Application,
+    ApplicationStatus,
+    Lot,
+    LotStatus,
+    Participation,
+    SecurityStatus,
+)
 from ..realtime.broadcast import lot_changed_on_commit
 from . import selectors
 from ._common import (
@@ -120,6 +127,10 @@ def application_submit(
         application.reason = ""
         application.decided_by = None
         application.decided_at = None
+        if lot.security_percent <= 0:
+            application.security_status = SecurityStatus.NOT_REQUIRED
+        elif application.security_status != SecurityStatus.PROVIDED:  # kept if resubmitted
+            application.security_status = SecurityStatus.AWAITING
         application.save()
         outbox.application_changed(kind="submitted", application=application, lot=lot, actor=actor)
     return application
@@ -189,6 +200,14 @@ def application_admit(
             raise ConflictError(
                 _("This supplier is not verified any more and cannot be admitted."),
                 code="supplier_not_verified",
+            )
+        if lot.security_percent > 0 and application.security_status != SecurityStatus.PROVIDED:
+            raise ConflictError(
+                _(
+                    "This supplier has not provided the lot's bid security yet: it can be "
+                    "admitted once it has."
+                ),
+                code="awaiting_security",
             )
         if application.label is None:
             application.label = (lot.applications.aggregate(n=Max("label"))["n"] or 0) + 1

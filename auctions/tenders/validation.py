@@ -47,6 +47,7 @@ LOT_FIELDS = (
     "step_bands",
     "step_reference",
     "max_step_percent",
+    "security_percent",
     "tie_rule",
     "duration_seconds",
     "soft_close_window_seconds",

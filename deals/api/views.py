@@ -22,8 +22,8 @@ TAGS = ["orders"]
 ERR = ErrorResponseSerializer
 E400 = OpenApiResponse(ERR, description=gettext_lazy("Invalid input or a rule refused it"))
 E403 = OpenApiResponse(ERR, description=gettext_lazy("Not this side's move"))
-E404 = OpenApiResponse(ERR, description=gettext_lazy("Not found, or not your company's"))
-E409 = OpenApiResponse(ERR, description=gettext_lazy("The order is no longer where it was"))
+E404 = OpenApiResponse(ERR, description=gettext_lazy("Not found, or not your company's order"))
+E409 = OpenApiResponse(ERR, description=gettext_lazy("The order's status has changed meanwhile"))
 
 
 def _valid(serializer_class, data) -> dict:

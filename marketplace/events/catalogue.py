@@ -145,6 +145,21 @@ _TYPES = [
         _object(deal=ID, lot=ID, tender=ID, buyer=ID, supplier=ID, amount=MONEY, currency=CURRENCY),
     ),
     EventType(
+        "bid_security.changed",
+        "A supplier's bid security for a lot changed: provided (a card saved, or a bank "
+        "guarantee the buyer accepted), rejected, released, or forfeited.",
+        "the supplier and the buyer",
+        _object(
+            security=ID,
+            application=ID,
+            lot=ID,
+            supplier=ID,
+            status=TEXT,
+            method=TEXT,
+            reason=TEXT,
+        ),
+    ),
+    EventType(
         "order.created",
         "A deal became an order (a draft the buyer sends to the supplier).",
         "the buyer and the supplier",

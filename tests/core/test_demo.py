@@ -1,6 +1,7 @@
 """`make run` loads the demo with `load_demo`; it must work on a fresh database and again."""
 
 from datetime import timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -205,3 +206,38 @@ def test_demo_has_a_lived_in_crm_whose_auction_opportunities_follow_the_demo_auc
     assert linked.count() == 2 and {o.stage.name for o in linked} == {"Admitted"}
     steel_at_agro = Account.objects.get(workspace=agro, company=steel)
     assert TimelineEntry.objects.filter(account=steel_at_agro, kind="event").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_auctions_award_flows_into_an_order_with_documents_and_an_invoice(
+    django_capture_on_commit_callbacks,
+):
+    """What a new user sees after awarding the demo lot: its order with contract and
+    specification, and the winner's commission invoice, payable by bank transfer (the offline
+    provider: ``make run`` sets no Stripe key)."""
+    from auctions import lifecycle
+    from auctions.bidding import place
+    from deals.models import Invoice, Order
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=StringIO())
+    english = _demo_tender().lots.order_by("number").first()
+    # Live now, and awardable after one bid (the bots bid it under its reserve in the real demo).
+    Lot.objects.filter(pk=english.pk).update(
+        starts_at=timezone.now() - timedelta(seconds=1), reserve_price=None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.lot_start(lot_id=english.pk)
+        bidder = User.objects.get(email="baltic@demo.tradefloor.local")
+        start = english.start_price
+        place.bid_place(lot_id=english.pk, user=bidder, amount=str(start * 97 / 100))
+        english.refresh_from_db()
+        lifecycle.lot_close(lot_id=english.pk, now=english.ends_at + timedelta(seconds=1))
+        buyer = User.objects.get(email="buyer@demo.tradefloor.local")
+        lifecycle.lot_award(lot_id=english.pk, user=buyer)
+    order = Order.objects.get(deal__lot=english)
+    assert sorted(order.documents.values_list("kind", flat=True)) == ["contract", "specification"]
+    invoice = Invoice.objects.get(order=order)
+    assert invoice.company_id == order.supplier_id
+    expected = min(max(order.total / 100, Decimal(500)), Decimal(50000))  # 1%, 500..50,000
+    assert invoice.amount == expected.quantize(Decimal("0.01"))

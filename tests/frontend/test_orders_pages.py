@@ -161,7 +161,7 @@ def test_the_order_shows_its_lines_documents_history_and_payment_state(client, w
             assert f'href="/api/orders/{order.pk}/documents/{document.pk}/file/"' in body
         # History: made from the deal, then each document with its hash.
         assert "Order made from the deal" in body and "Document generated" in body
-        assert "Payment: not set up yet." in body
+        assert "No payment is due to the platform for this order from your company." in body
         assert "The contract is being prepared" not in body
     # The download link works with the session.
     as_(client, w.supplier_bidder)
@@ -351,3 +351,32 @@ def test_the_canary_crawl_of_the_order_pages_finds_nothing_of_another_companys(c
                 else:
                     assert response.status_code in (200, 405), (method, path)
     assert written() == before
+
+
+def test_the_payer_sees_its_commission_invoice_and_the_bank_details_to_pay_it(client, w, order):
+    from decimal import Decimal
+
+    from django.test import override_settings
+
+    from deals.models import Payer, PlatformFee
+    from deals.payments.invoices import commission_for_order
+
+    PlatformFee.objects.create(platform=w.platform, percent=Decimal("1"), payer=Payer.SUPPLIER)
+    invoice = commission_for_order(order_id=order.pk)
+    pay_url = f"/orders/{order.pk}/invoices/{invoice.pk}/pay/"
+    as_(client, w.officer)  # the buyer does not pay it, and does not see it
+    body = html(client.get(page_of(order)))
+    assert invoice.number not in body
+    assert client.post(pay_url).status_code == 404
+    as_(client, w.supplier_bidder)
+    body = html(client.get(page_of(order)))
+    assert invoice.number in body and pay_url in body
+    with override_settings(STRIPE_SECRET_KEY=""):
+        paying = client.post(pay_url)
+    assert paying.status_code == 200
+    body = html(paying)
+    assert "IBAN" in body and "UA213223130000026007233566001" in body
+    assert f"<strong>{invoice.number}</strong>" in body
+    # Another order's page cannot pay this invoice.
+    other = awarded_order(w, documents=False)
+    assert client.post(f"/orders/{other.pk}/invoices/{invoice.pk}/pay/").status_code == 404

@@ -19,6 +19,7 @@ from django.utils import timezone
 from auctions.models import LotStatus, StepKind, Tender, TenderStatus
 from auctions.states import can_transition
 from auctions.tenders import applications, drafting, scheduling
+from deals.models import Payer, PlatformFee
 from demo.crm_demo import crm_demo_load
 from marketplace.categories.models import Category
 from marketplace.companies.identifiers import normalise
@@ -373,6 +374,18 @@ class Command(BaseCommand):
             },
         )
         PlatformAdmin.objects.get_or_create(platform=public, user=admin)
+        # The public platform's commission: the winner pays 1% of a deal (at least 500 UAH, at
+        # most 50,000), invoiced when the award's order is made, paid by bank transfer here.
+        PlatformFee.objects.get_or_create(
+            platform=public,
+            defaults={
+                "percent": Decimal("1.000"),
+                "minimum": Decimal("500.00"),
+                "maximum": Decimal("50000.00"),
+                "currency": "UAH",
+                "payer": Payer.SUPPLIER,
+            },
+        )
 
         companies: dict[str, Company] = {}
         for key, name, country, reg, tax, buyer, supplier, city in COMPANIES:
