@@ -55,9 +55,12 @@ def test_a_guarantee_through_the_api_seen_by_its_supplier_and_the_buyer_only():
             format="multipart",
         )
         assert stolen.status_code == 404
-    assert client(w.other_admin).post(
-        "/api/payments/securities/card/", {"application": alpha.pk}
-    ).status_code == 404
+    assert (
+        client(w.other_admin)
+        .post("/api/payments/securities/card/", {"application": alpha.pk})
+        .status_code
+        == 404
+    )
 
     # The supplier cannot accept its own; the buyer must give a reason to reject.
     url = f"/api/payments/securities/{security['id']}/decision/"
