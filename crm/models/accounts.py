@@ -155,7 +155,7 @@ class Contact(models.Model):
 
 class CustomFieldType(models.TextChoices):
     TEXT = "text", _("Text")
-    NUMBER = "number", _("Number")
+    NUMBER = "number", pgettext_lazy("custom field type", "Number")
     DATE = "date", _("Date")
     CHOICE = "choice", _("Choice")
     BOOLEAN = "boolean", _("Yes or no")

@@ -110,6 +110,10 @@ def security_card_start(*, user, application_id: int) -> PaymentStart:
             code="card_unavailable",
         )
     live = _live(application)
+    if live is not None and live.setup_ref and live.state == SecurityState.PENDING:
+        # A card saved whose webhook was lost (or is late): Stripe knows, so ask it first.
+        security_card_saved(security_id=live.pk)
+        live.refresh_from_db()
     if live is not None and live.state == SecurityState.PROVIDED:
         raise ConflictError(_("The bid security is already provided."), code="security_provided")
     if live is not None and live.method != SecurityMethod.CARD:
