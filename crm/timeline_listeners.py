@@ -18,8 +18,7 @@ What a workspace may be told:
   allows, the best price; never a competitor's identity or offers. A losing supplier is not
   told of the award (it does not read ``lot.awarded``): its entry is the one of ``lot.closed``.
 
-Adding a type (orders, payments, deliveries, ratings) is one function here returning its
-``Mention`` list. Texts are written in the site's language (``LANGUAGE_CODE``); each entry's
+Adding a type (deliveries, ratings) is one function here returning its ``Mention`` list. Texts are written in the site's language (``LANGUAGE_CODE``); each entry's
 ``payload`` keeps the ids and values, for pages that render them in the reader's language.
 """
 
@@ -37,6 +36,7 @@ from django.utils.translation import gettext as _
 from auctions.models import Application, ApplicationStatus, Lot, Tender
 from auctions.selectors import lot_snapshot
 from auctions.standing import Viewer, render
+from deals.models import OrderStatus
 from marketplace.companies.models import Company, Membership, VerificationStatus
 from marketplace.events.models import Event, EventAudience
 from marketplace.events.registry import listener
@@ -483,6 +483,41 @@ def deal_created(event: Event) -> list[Mention]:
             "currency": payload["currency"],
         },
     )
+
+
+@on("order.created", "order.status_changed")
+def order_changed(event: Event) -> list[Mention]:
+    """An order made from a deal, and each move of it, on both parties' timelines."""
+    payload = event.payload
+    names = {"number": payload["number"]}
+    if event.type == "order.created":
+        names["amount"] = _money(payload["total"], payload["currency"])
+        title = _("Order %(number)s made from the deal: %(amount)s") % names
+        extra = {"total": payload["total"], "currency": payload["currency"]}
+    else:
+        names["status"] = _order_status(payload["status_after"])
+        title = _("Order %(number)s: %(status)s") % names
+        extra = {
+            "action": payload["action"],
+            "status_after": payload["status_after"],
+            "side": payload["side"],
+        }
+    return _both(
+        buyer=payload["buyer"],
+        supplier=payload["supplier"],
+        buyer_title=title,
+        supplier_title=title,
+        url=reverse("frontend:order", args=[payload["order"]]),
+        payload={"order": payload["order"], "number": payload["number"], **extra},
+        body=payload.get("reason", ""),
+    )
+
+
+def _order_status(status: str) -> str:
+    try:
+        return str(OrderStatus(status).label)
+    except ValueError:
+        return status
 
 
 # --- The listener ----------------------------------------------------------------------------

@@ -384,4 +384,5 @@ def crm_activity_reminder(event) -> None:
     )
 
 
-from . import order_listeners  # noqa: E402, F401 - the orders' listeners register on import
+# The orders' and payments' listeners register on import.
+from . import order_listeners, payment_listeners  # noqa: E402, F401

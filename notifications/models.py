@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
         "order_update",
         _("An order of my company changed its status or has a new document"),
     )
+    PAYMENT_UPDATE = "payment_update", _("An invoice or a bid security of my company changed")
 
 
 class Channel(models.TextChoices):

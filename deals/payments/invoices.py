@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from marketplace.events.services import event_emit, money
 
 from ..models import Invoice, InvoiceStatus, LedgerEntry, LedgerKind, Order, Payer, PlatformFee
 from .gateway import provider
@@ -54,6 +55,23 @@ def _ledger(invoice: Invoice, kind: str, *, reference: str = "", actor=None) -> 
         reference=reference,
         actor=actor,
         at=timezone.now(),
+    )
+
+
+def _emit(event_type: str, invoice: Invoice, actor=None, **extra) -> None:
+    event_emit(
+        event_type,
+        company=invoice.company_id,
+        actor=actor,
+        payload={
+            "invoice": invoice.pk,
+            "number": invoice.number,
+            "company": invoice.company_id,
+            "order": invoice.order_id,
+            "amount": money(invoice.amount),
+            "currency": invoice.currency,
+            **extra,
+        },
     )
 
 
@@ -92,6 +110,7 @@ def commission_for_order(*, order_id: int) -> Invoice | None:
         invoice.number = f"TF-{timezone.now().year}-{invoice.pk:06d}"
         invoice.save(update_fields=["number"])
         _ledger(invoice, LedgerKind.OWED, reference=order.number)
+        _emit("invoice.issued", invoice)
     return invoice
 
 
@@ -168,6 +187,7 @@ def invoice_paid(
             update_fields=["status", "provider", "provider_ref", "paid_at", "paid_reference"]
         )
         _ledger(invoice, LedgerKind.PAID, reference=reference, actor=actor)
+        _emit("invoice.paid", invoice, actor=actor, provider=provider_name)
     return True
 
 

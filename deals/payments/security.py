@@ -203,6 +203,7 @@ def security_guarantee_upload(*, user, application_id: int, upload) -> BidSecuri
             document_filename=(getattr(upload, "name", "") or "guarantee")[:200],
             created_by=user,
         )
+        _emit(security, actor=user)  # "pending": the buyer has a guarantee to check
     return security
 
 

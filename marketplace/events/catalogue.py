@@ -145,9 +145,33 @@ _TYPES = [
         _object(deal=ID, lot=ID, tender=ID, buyer=ID, supplier=ID, amount=MONEY, currency=CURRENCY),
     ),
     EventType(
+        "invoice.issued",
+        "The platform billed a company: the commission of a deal (owed on its ledger).",
+        "the paying company",
+        _object(
+            invoice=ID, number=TEXT, company=ID, order=OPTIONAL_ID, amount=MONEY, currency=CURRENCY
+        ),
+    ),
+    EventType(
+        "invoice.paid",
+        "An invoice was paid: by card (confirmed by the provider) or by a bank transfer a "
+        "platform admin recorded.",
+        "the paying company",
+        _object(
+            invoice=ID,
+            number=TEXT,
+            company=ID,
+            order=OPTIONAL_ID,
+            amount=MONEY,
+            currency=CURRENCY,
+            provider=TEXT,
+        ),
+    ),
+    EventType(
         "bid_security.changed",
-        "A supplier's bid security for a lot changed: provided (a card saved, or a bank "
-        "guarantee the buyer accepted), rejected, released, or forfeited.",
+        "A supplier's bid security for a lot changed: a bank guarantee uploaded for the buyer "
+        "to check (pending), provided (a card saved, or the guarantee accepted), rejected, "
+        "released, or forfeited.",
         "the supplier and the buyer",
         _object(
             security=ID,

@@ -64,6 +64,7 @@ def test_an_auction_from_publication_to_deal_lands_on_each_partys_timeline():
         "lot.closed",
         "lot.awarded",
         "deal.created",
+        "order.created",  # the deal's order (deals/listeners.py), on both parties' timelines
     ]
     assert types_on(crm.buyer_of_beta) == [
         "application.submitted",
@@ -77,6 +78,7 @@ def test_an_auction_from_publication_to_deal_lands_on_each_partys_timeline():
         "lot.closed",
         "lot.awarded",
         "deal.created",
+        "order.created",
     ]
     assert types_on(crm.beta_of_buyer) == [
         "tender.published",
@@ -248,6 +250,8 @@ def test_adding_an_event_type_is_one_function_and_the_listener_covers_every_one(
         "lot.closed",
         "lot.awarded",
         "deal.created",
+        "order.created",
+        "order.status_changed",
     }
     assert set(HANDLERS) == covered
     entry = registry.get("crm.timeline")

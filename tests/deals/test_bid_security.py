@@ -187,3 +187,23 @@ def test_a_winner_past_the_signing_deadline_forfeits_its_security_once():
     assert securities.securities_forfeit_overdue(now=later) == 0
     assert state_of(alpha) == SecurityState.FORFEITED
     assert OrderHistory.objects.filter(order=order, action="send").exists()
+
+
+def test_each_side_is_told_of_the_security_it_should_know_of():
+    from notifications.models import Notification
+
+    w = World()
+    _tender, lot = secured_lot(w)
+    alpha = w.apply(lot, w.supplier)
+    security = securities.security_guarantee_upload(
+        user=w.supplier_bidder, application_id=alpha.pk, upload=guarantee()
+    )
+    to_check = Notification.objects.filter(kind="payment_update", user=w.officer)
+    assert to_check.count() == 1 and lot.title in to_check.get().title
+    securities.security_guarantee_decide(
+        user=w.officer, security_id=security.pk, accept=False, reason="Wrong bank"
+    )
+    told = Notification.objects.filter(kind="payment_update", user=w.supplier_bidder)
+    assert told.count() == 1 and "Wrong bank" in told.get().body
+    # The other supplier hears nothing of it.
+    assert not Notification.objects.filter(kind="payment_update", user=w.other_admin).exists()

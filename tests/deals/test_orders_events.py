@@ -48,3 +48,44 @@ def test_the_award_makes_the_order_its_documents_and_the_notifications():
     assert order.documents.filter(kind="invoice").count() == 1  # rendered after the commit
     buyer_told = Notification.objects.filter(kind="order_update", user=w.officer)
     assert buyer_told.count() == 3  # the new order, the acceptance, the invoice
+
+
+def test_the_commission_invoice_is_issued_and_paid_through_events_and_told_to_the_payer():
+    from decimal import Decimal
+
+    from deals.models import Invoice, Payer, PlatformFee
+    from deals.payments.invoices import invoice_mark_paid
+    from tests.factories import UserFactory
+
+    w = World()
+    PlatformFee.objects.create(platform=w.platform, percent=Decimal("1"), payer=Payer.SUPPLIER)
+    _tender, lot, _alpha, _beta = run_to_award(w)
+    invoice = Invoice.objects.get(order__deal=lot.deal)  # made by the order.created listener
+    assert Event.objects.filter(type="invoice.issued").count() == 1
+    issued = Notification.objects.filter(kind="payment_update", user=w.supplier_bidder)
+    assert issued.count() == 1 and invoice.number in issued.get().title
+    invoice_mark_paid(user=UserFactory(is_staff=True), invoice_id=invoice.pk, reference="PP-1")
+    assert Event.objects.filter(type="invoice.paid").count() == 1
+    assert Notification.objects.filter(kind="payment_update", user=w.supplier_bidder).count() == 2
+    assert not Notification.objects.filter(kind="payment_update", user=w.officer).exists()
+
+
+def test_the_order_and_its_moves_land_on_both_parties_crm_timelines():
+    from crm.models import TimelineEntry
+    from tests.crm.activities_factories import account_make
+
+    w = World()
+    supplier_at_buyer = account_make(w.buyer, "Alpha (our supplier)", w.supplier)
+    buyer_at_supplier = account_make(w.supplier, "Buyer (our customer)", w.buyer)
+    loser_at_buyer = account_make(w.other_supplier, "Buyer (prospect)", w.buyer)
+    _tender, lot, _alpha, _beta = run_to_award(w)
+    order = Order.objects.get(deal=lot.deal)
+    move(w.officer, order, "send")
+    for account in (supplier_at_buyer, buyer_at_supplier):
+        entries = TimelineEntry.objects.filter(account=account, type__startswith="order.")
+        assert list(entries.order_by("at", "pk").values_list("type", flat=True)) == [
+            "order.created",
+            "order.status_changed",
+        ]
+        assert order.number in entries.last().title
+    assert not TimelineEntry.objects.filter(account=loser_at_buyer, type__startswith="order.")
