@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from marketplace.events.registry import listener
 
 from .orders import order_from_deal
-from .payments.invoices import commission_for_order
+from .payments.invoices import commission_for_order, invoices_void_for_order
 from .payments.security import (
     securities_release_losers,
     security_forfeit,
@@ -37,8 +37,10 @@ def lot_awarded(event) -> None:
 @listener("order.status_changed", name="deals.security_after_order_move")
 def order_moved(event) -> None:
     """The winner's security: released when it accepts the contract, forfeited when it
-    declines the order."""
+    declines the order; a cancelled order's unpaid commission is cancelled."""
     action = event.payload["action"]
+    if event.payload["status_after"] == "cancelled":
+        invoices_void_for_order(order_id=event.payload["order"])
     if action == "accept":
         security_release_winner(order_id=event.payload["order"])
     elif action == "decline":

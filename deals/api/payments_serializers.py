@@ -52,6 +52,16 @@ class MarkPaidSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=200, help_text="the transfer's bank reference")
 
 
+class RefundSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    reference = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="a bank transfer's refund: the reference of the transfer back",
+    )
+
+
 class LedgerEntrySerializer(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number")
 

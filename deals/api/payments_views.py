@@ -106,6 +106,24 @@ class InvoiceMarkPaidApi(PathIdsInRange, GenericAPIView):
         return Response(s.InvoiceSerializer(invoice).data)
 
 
+class InvoiceRefundApi(PathIdsInRange, GenericAPIView):
+    serializer_class = s.RefundSerializer
+    queryset = Invoice.objects.none()
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="payments_invoices_refund",
+        summary="A platform admin refunds a paid invoice in full (a card payment through Stripe)",
+        request=s.RefundSerializer,
+        responses={200: s.InvoiceSerializer, 400: E400, 403: E403, 404: E404, 409: E409, 503: E503},
+    )
+    def post(self, request, invoice_id: int):
+        selectors.invoice_get(user=request.user, invoice_id=invoice_id)
+        data = _valid(s.RefundSerializer, request.data)
+        invoice = invoices.invoice_refund(user=request.user, invoice_id=invoice_id, **data)
+        return Response(s.InvoiceSerializer(invoice).data)
+
+
 class LedgerApi(PathIdsInRange, GenericAPIView):
     serializer_class = s.LedgerSerializer
     queryset = Invoice.objects.none()

@@ -14,6 +14,11 @@ urlpatterns = [
         p.InvoiceMarkPaidApi.as_view(),
         name="invoice-mark-paid",
     ),
+    path(
+        "payments/invoices/<int:invoice_id>/refund/",
+        p.InvoiceRefundApi.as_view(),
+        name="invoice-refund",
+    ),
     path("payments/ledger/<int:company_id>/", p.LedgerApi.as_view(), name="ledger"),
     path("payments/securities/", p.SecurityListApi.as_view(), name="securities"),
     path("payments/securities/card/", p.SecurityCardApi.as_view(), name="security-card"),

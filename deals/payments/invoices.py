@@ -229,3 +229,60 @@ def invoice_processing(*, invoice_id: int, reference: str) -> None:
         invoice.status = InvoiceStatus.PROCESSING
         invoice.provider_ref = reference
         invoice.save(update_fields=["status", "provider_ref", "updated_at"])
+
+
+def invoice_refund(*, user, invoice_id: int, reason: str, reference: str = "") -> Invoice:
+    """A platform admin refunds a paid invoice in full: a card payment through the provider
+    (once: the refund's key is the invoice's), a bank transfer by recording the reference of
+    the transfer back. Refunded on the company's ledger."""
+    if not (user and user.is_authenticated and user.is_staff):
+        raise PermissionDeniedError(
+            _("Only the platform's admins refund invoices."), code="not_platform_admin"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("Say why the invoice is refunded.")
+        raise ApplicationError(message, code="reason_required", fields={"reason": [message]})
+    invoice = Invoice.objects.filter(pk=invoice_id).first()
+    if invoice is None or invoice.status != InvoiceStatus.PAID:
+        raise ConflictError(_("Only a paid invoice can be refunded."), code="invoice_not_paid")
+    if invoice.provider == "stripe":
+        chosen = provider()
+        if not hasattr(chosen, "refund"):
+            raise ConflictError(
+                _("Card payments are not configured: refund it by bank transfer."),
+                code="card_unavailable",
+            )
+        reference = chosen.refund(invoice_id=invoice.pk, reference=invoice.provider_ref)
+    elif not (reference or "").strip():
+        message = _("Give the reference of the transfer back (as on the bank statement).")
+        raise ApplicationError(message, code="reference_required", fields={"reference": [message]})
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice_id)
+        if invoice.status != InvoiceStatus.PAID:
+            raise ConflictError(_("Only a paid invoice can be refunded."), code="invoice_not_paid")
+        invoice.status = InvoiceStatus.REFUNDED
+        invoice.save(update_fields=["status", "updated_at"])
+        _ledger(
+            invoice,
+            LedgerKind.REFUNDED,
+            reference=f"{reference.strip()[:150]}: {reason[:40]}",
+            actor=user,
+        )
+    return invoice
+
+
+def invoices_void_for_order(*, order_id: int) -> int:
+    """The order was cancelled: its invoices not yet paid are cancelled (void on the ledger).
+    A paid one stays: refunding it is a platform admin's decision. Returns how many."""
+    voided = 0
+    with transaction.atomic():
+        rows = Invoice.objects.select_for_update().filter(
+            order_id=order_id, status__in=[InvoiceStatus.OPEN, InvoiceStatus.PROCESSING]
+        )
+        for invoice in rows:
+            invoice.status = InvoiceStatus.VOID
+            invoice.save(update_fields=["status", "updated_at"])
+            _ledger(invoice, LedgerKind.VOID, reference=_("The order was cancelled."))
+            voided += 1
+    return voided

@@ -337,3 +337,15 @@ class StripeProvider:
         except UNAVAILABLE as exc:
             raise _unavailable(exc) from exc
         return state_of(intent)
+
+    def refund(self, *, invoice_id: int, reference: str) -> str:
+        """Refund the whole of the invoice's PaymentIntent ``reference``, once (the key is the
+        invoice's: a retry gets the first refund back). Returns the refund's id."""
+        try:
+            refund = self.client.v1.refunds.create(
+                params={"payment_intent": reference},
+                options={"idempotency_key": f"tradefloor-invoice-{invoice_id}-refund"},
+            )
+        except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
+            raise _unavailable(exc) from exc
+        return refund.id

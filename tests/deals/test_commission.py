@@ -119,3 +119,37 @@ def test_no_one_else_sees_an_invoice_or_a_ledger():
         assert ledger.status_code == 404
     mine = client(w.supplier_bidder).get("/api/payments/invoices/").json()["results"]
     assert [i["number"] for i in mine] == [invoice.number]
+
+
+def test_a_platform_admin_refunds_a_transfer_and_a_cancelled_orders_open_invoice_is_void():
+    from deals.orders import order_move
+    from deals.payments.invoices import invoices_void_for_order
+
+    w = World()
+    PlatformFee.objects.create(platform=w.platform, percent=Decimal("1"), payer=Payer.SUPPLIER)
+    staff = UserFactory(is_staff=True)
+    order = awarded_order(w)
+    invoice = commission_for_order(order_id=order.pk)
+    url = f"/api/payments/invoices/{invoice.pk}/refund/"
+    assert client(staff).post(url, {"reason": "x"}).status_code == 409  # not paid yet
+    client(staff).post(f"/api/payments/invoices/{invoice.pk}/mark-paid/", {"reference": "PP-9"})
+    assert client(w.supplier_admin).post(url, {"reason": "x"}).status_code == 403
+    no_reference = client(staff).post(url, {"reason": "Deal cancelled by agreement"})
+    assert no_reference.status_code == 400
+    refunded = client(staff).post(url, {"reason": "Deal cancelled", "reference": "BACK-1"})
+    assert refunded.status_code == 200 and refunded.json()["status"] == "refunded"
+    ledger = client(w.supplier_admin).get(f"/api/payments/ledger/{w.supplier.pk}/").json()
+    assert [e["kind"] for e in ledger["entries"]] == ["owed", "paid", "refunded"]
+
+    # Another order, cancelled before it is paid: its invoice is void, nothing owed.
+    other = awarded_order(w)
+    second = commission_for_order(order_id=other.pk)
+    order_move(user=w.officer, order_id=other.pk, action="send")
+    order_move(user=w.supplier_bidder, order_id=other.pk, action="decline", reason="No stock")
+    # What the listener of order.status_changed does (test_orders_events runs it live).
+    assert invoices_void_for_order(order_id=other.pk) == 1
+    assert invoices_void_for_order(order_id=other.pk) == 0
+    second.refresh_from_db()
+    assert second.status == "void"
+    kinds = LedgerEntry.objects.filter(invoice=second).values_list("kind", flat=True)
+    assert sorted(kinds) == ["owed", "void"]

@@ -38,7 +38,7 @@ from deals.payments.stripe_provider import (
 )
 from deals.payments.tasks import payment_intent_apply, stripe_event_process
 from marketplace.core.exceptions import ConflictError, api_exception_handler
-from tests.factories import CompanyFactory, PlatformFactory, member
+from tests.factories import CompanyFactory, PlatformFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -567,3 +567,25 @@ def test_the_task_is_registered_for_the_workers():
     app.loader.import_default_modules()
     assert "deals.stripe_event_process" in app.tasks
     assert stripe_event_process.acks_late is True
+
+
+@pytest.mark.stripe
+def test_a_card_payment_is_refunded_through_stripe_once(
+    localstripe, invoice, payer, django_capture_on_commit_callbacks
+):
+    from deals.payments.invoices import invoice_refund
+
+    started = invoice_pay_start(user=payer, invoice_id=invoice.pk)
+    pay_like_stripe_js(localstripe, started.reference)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(event_body("payment_intent.succeeded", started.reference))
+    staff = UserFactory(is_staff=True)
+    refunded = invoice_refund(user=staff, invoice_id=invoice.pk, reason="Deal cancelled")
+    assert refunded.status == InvoiceStatus.REFUNDED
+    refunds = localstripe.v1.refunds.list(params={"payment_intent": started.reference}).data
+    assert len(refunds) == 1 and refunds[0].amount == 123456
+    entry = LedgerEntry.objects.get(invoice=invoice, kind="refunded")
+    assert entry.reference.startswith(refunds[0].id)
+    with pytest.raises(ConflictError):  # refunded already: nothing more at Stripe
+        invoice_refund(user=staff, invoice_id=invoice.pk, reason="again")
+    assert len(localstripe.v1.refunds.list(params={"payment_intent": started.reference}).data) == 1
