@@ -255,8 +255,11 @@ def order_page(request, order_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_invoice_pay(request, order_id: int, invoice_id: int):
-    """Start paying one of the order's invoices (POST): the bank details and the reference to
-    quote (the offline provider), shown on the order's page. GET goes back to the order."""
+    """Start paying one of the order's invoices (POST), shown in the order page's payment box:
+    the bank details and the reference to quote (the offline provider), or the card form
+    (Stripe: the PaymentIntent's client secret, confirmed in the page by Stripe.js through
+    ``static/frontend/card-payment.js``; Stripe's webhook marks the invoice paid, never the
+    page). GET goes back to the order."""
     order = _order(request, order_id)
     if request.method == "GET":
         return redirect("frontend:order", order_id=order.pk)
@@ -272,5 +275,9 @@ def order_invoice_pay(request, order_id: int, invoice_id: int):
     except ApplicationError as exc:
         return _order_page(request, _order(request, order.pk), refusal=exc, status=exc.status_code)
     context = {**_order_context(request, order), "payment": started, "paying": invoice}
+    if started.client_secret:
+        from .security_views import stripe_js_url
+
+        context["stripe_js"] = stripe_js_url()
     template = "frontend/orders/_order.html" if request.htmx else "frontend/orders/detail.html"
     return render(request, template, context)

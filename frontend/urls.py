@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("frontend.crm_pipeline_urls")),
     # Orders after the award: the buyer's and the supplier's, one order and its moves.
     path("", include("frontend.orders_urls")),
+    path("", include("frontend.security_urls")),  # bid security: the supplier's, the buyer's
 ]

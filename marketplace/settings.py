@@ -446,6 +446,30 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# The card forms' Stripe.js (frontend/static/frontend/card-payment.js), only where cards are on
+# (a secret key set). Stripe's own: the script and its frames from js.stripe.com, 3-D Secure's
+# frames from hooks.stripe.com, its calls to api.stripe.com. With STRIPE_API_BASE (localstripe)
+# the shim that server serves instead: a script from that origin calling that origin, no frame.
+if STRIPE_SECRET_KEY:
+    if STRIPE_API_BASE:
+        from urllib.parse import urlsplit
+
+        _stripe_base = urlsplit(STRIPE_API_BASE)
+        _stripe_origin = f"{_stripe_base.scheme}://{_stripe_base.netloc}"
+        _stripe_csp = {"script-src": [_stripe_origin], "connect-src": [_stripe_origin]}
+    else:
+        _stripe_csp = {
+            "script-src": ["https://js.stripe.com", "https://*.js.stripe.com"],
+            "frame-src": [
+                "https://js.stripe.com",
+                "https://*.js.stripe.com",
+                "https://hooks.stripe.com",
+            ],
+            "connect-src": ["https://api.stripe.com"],
+        }
+    for _directive, _sources in _stripe_csp.items():
+        CONTENT_SECURITY_POLICY["DIRECTIVES"].setdefault(_directive, [csp_constants.SELF])
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].extend(_sources)
 # Days a winner has to accept its order's contract before its bid security is forfeited.
 BID_SECURITY_SIGN_DAYS = env.int("BID_SECURITY_SIGN_DAYS", default=5)
 # The platform's bank details a transfer is made to (JSON: beneficiary, iban, bank, ...).

@@ -20,6 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The Stripe settings of a stack that takes cards (``LiveStack(stripe_api_base=...)``): test keys
+# a Stripe-compatible server (localstripe) accepts, and the secret its webhooks are signed with.
+STRIPE_SECRET_KEY = "sk_test_x"
+STRIPE_PUBLISHABLE_KEY = "pk_test_x"
+STRIPE_WEBHOOK_SECRET = "whsec_browser_test"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -27,7 +34,15 @@ def free_port() -> int:
 
 
 class LiveStack:
-    def __init__(self, workdir: Path, *, live_in: int, duration: int, demo_args: tuple = ()):
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        live_in: int,
+        duration: int,
+        demo_args: tuple = (),
+        stripe_api_base: str = "",
+    ):
         self.workdir = workdir
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -49,6 +64,17 @@ class LiveStack:
             "DJANGO_DEBUG": "1",
             "PYTHONUNBUFFERED": "1",
         }
+        if stripe_api_base:
+            # Cards through Stripe, at this Stripe-compatible server (its Stripe.js shim too).
+            # Without it the stack is as before: the offline provider (bank transfers).
+            self.env.update(
+                {
+                    "STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
+                    "STRIPE_PUBLISHABLE_KEY": STRIPE_PUBLISHABLE_KEY,
+                    "STRIPE_API_BASE": stripe_api_base,
+                    "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+                }
+            )
         self.lots: list[int] = []
 
     def manage(self, *args: str) -> str:
