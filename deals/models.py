@@ -298,6 +298,9 @@ class ProviderEvent(models.Model):
     provider = models.CharField(max_length=16)
     event_id = models.CharField(max_length=100)
     type = models.CharField(max_length=100)
+    # The id of the event's object (a PaymentIntent, a SetupIntent), from the signed event: the
+    # processing re-reads that object from the provider, so it can be queued again from the row.
+    object_id = models.CharField(max_length=100, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 

@@ -228,6 +228,8 @@ CELERY_BEAT_SCHEDULE = {
     "crm-activity-reminders": {"task": "crm.activity_reminders", "schedule": 60},
     # CRM: imports never confirmed (a week) or whose task was lost, ended (crm/import_tasks.py).
     "crm-imports-expire": {"task": "crm.imports_expire", "schedule": 60 * 60},
+    # Stripe events recorded but never processed (a lost message): queued again.
+    "deals-stripe-events-requeue": {"task": "deals.stripe_events_requeue", "schedule": 10 * 60},
     # Bid securities of winners that let the signing deadline pass (deals/payments/security.py).
     "deals-securities-forfeit-overdue": {
         "task": "deals.securities_forfeit_overdue",
@@ -481,6 +483,11 @@ PAYMENTS_BANK_DETAILS = env.json(
         "bank": "Demo Bank",
     },
 )
+# Logistics (logistics/distance.py): a quote's road distance is the great-circle distance times
+# LOGISTICS_ROAD_FACTOR, unless LOGISTICS_OSRM_URL names an OSRM server (e.g.
+# http://osrm:5000) whose /route/v1/driving/ answer is used instead (the estimate when it fails).
+LOGISTICS_ROAD_FACTOR = env.float("LOGISTICS_ROAD_FACTOR", default=1.3)
+LOGISTICS_OSRM_URL = env.str("LOGISTICS_OSRM_URL", default="")
 
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 VERIFICATION_EXPIRY_WARNING_DAYS = env.int("VERIFICATION_EXPIRY_WARNING_DAYS", default=30)

@@ -75,8 +75,9 @@ def bid_security_changed(event) -> None:
             return (
                 _("A bank guarantee to check: %(lot)s") % names,
                 _(
-                    'A supplier uploaded a bank guarantee as its bid security for lot "%(lot)s" '
-                    'of "%(tender)s". Accept or reject it to decide its application.'
+                    "A supplier uploaded a bank guarantee as its bid security for lot “%(lot)s” "
+                    "of the tender “%(tender)s”. Accept or reject it before deciding on its "
+                    "application."
                 )
                 % names,
             )

@@ -22,6 +22,7 @@ idempotency key is the security's), a guarantee is the buyer's to claim from its
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -31,6 +32,7 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from auctions.models import Application, ApplicationStatus, Lot
 from marketplace.companies.selectors import user_has_company_role
@@ -45,6 +47,8 @@ from marketplace.events.services import event_emit
 from ..models import BidSecurity, Order, OrderHistory, OrderStatus, SecurityMethod, SecurityState
 from .gateway import provider
 from .providers import PaymentStart
+
+logger = logging.getLogger(__name__)
 
 SUPPLIER_ROLES = ("company_admin", "bidder")
 BUYER_ROLES = ("company_admin", "procurement_officer")
@@ -173,7 +177,7 @@ def security_guarantee_upload(*, user, application_id: int, upload) -> BidSecuri
         message = _("Upload the guarantee as a PDF, JPEG or PNG.")
         raise ApplicationError(message, code="invalid_file_type", fields={"file": [message]})
     if upload.size > GUARANTEE_MAX_BYTES:
-        message = _("The file is larger than 10 MiB.")
+        message = _("The file is larger than 10 MB.")
         raise ApplicationError(message, code="file_too_large", fields={"file": [message]})
     content = upload.read()
     digest = hashlib.sha256(content).hexdigest()
@@ -302,10 +306,8 @@ def security_forfeit(*, order_id: int, reason: str) -> BidSecurity | None:
         )
         charge_ref = charged.reference
         if charged.status != "succeeded":
-            reason = _("%(reason)s The card could not be charged (%(status)s).") % {
-                "reason": reason,
-                "status": charged.status,
-            }
+            logger.warning("security %s: off-session charge %s", security.pk, charged.status)
+            reason = _("%(reason)s The card could not be charged.") % {"reason": reason}
     with transaction.atomic():
         security = BidSecurity.objects.select_for_update().get(pk=security.pk)
         if security.state != SecurityState.PROVIDED:
@@ -329,7 +331,11 @@ def securities_forfeit_overdue(*, now=None) -> int:
     for order in overdue:
         if security_forfeit(
             order_id=order.pk,
-            reason=_("The contract was not accepted within %(days)d days.")
+            reason=ngettext(
+                "The contract was not accepted within %(days)d day.",
+                "The contract was not accepted within %(days)d days.",
+                settings.BID_SECURITY_SIGN_DAYS,
+            )
             % {"days": settings.BID_SECURITY_SIGN_DAYS},
         ):
             done += 1

@@ -18,6 +18,7 @@ security stays pending and the supplier's page offers another card on the same S
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
@@ -29,7 +30,7 @@ from .invoices import invoice_paid, invoice_payment_failed, invoice_processing
 from .security import security_card_saved
 from .stripe_provider import PaymentsUnavailableError, StripeProvider
 
-__all__ = ["stripe_event_process"]
+__all__ = ["stripe_event_process", "stripe_events_requeue"]
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,7 @@ def stripe_event_process(self, event_pk: int, object_id: str = "") -> str:
     event = ProviderEvent.objects.filter(pk=event_pk).first()
     if event is None:
         return "gone"
+    object_id = object_id or event.object_id
     if event.processed_at is not None:
         return "done before"
     outcome = "ignored"
@@ -125,3 +127,17 @@ def stripe_event_process(self, event_pk: int, object_id: str = "") -> str:
     )
     logger.info("Stripe event %s (%s): %s", event.event_id, event.type, outcome)
     return outcome
+
+
+@shared_task(name="deals.stripe_events_requeue")
+def stripe_events_requeue() -> int:
+    """Celery beat: queue again the recorded events whose processing never finished (a lost
+    message, a worker that died, retries that ran out) and that are older than ten minutes.
+    Processing is once per event (``processed_at``), so a second run does nothing twice."""
+    cutoff = timezone.now() - timedelta(minutes=10)
+    stuck = ProviderEvent.objects.filter(processed_at__isnull=True, received_at__lt=cutoff)
+    count = 0
+    for pk, object_id in stuck.values_list("pk", "object_id")[:500]:
+        stripe_event_process.delay(pk, object_id)
+        count += 1
+    return count

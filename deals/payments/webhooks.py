@@ -95,7 +95,7 @@ def stripe_event_record(*, event: dict[str, Any]) -> bool:
         row, created = ProviderEvent.objects.get_or_create(
             provider=PROVIDER,
             event_id=event["id"][:100],
-            defaults={"type": str(event["type"])[:100]},
+            defaults={"type": str(event["type"])[:100], "object_id": object_id[:100]},
         )
         if created:
             transaction.on_commit(lambda: enqueue(row.pk))

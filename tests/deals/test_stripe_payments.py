@@ -317,7 +317,8 @@ def test_a_confirmed_payment_pays_the_invoice_once(
         response = post_webhook(body)
     assert response.status_code == 200, response.content
     assert response.json() == {"received": True, "duplicate": False}
-    assert len(queued) == 1
+    # The event's task, then what paying the invoice queues (its event's deliveries).
+    assert len(queued) >= 1
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
     assert (invoice.provider, invoice.provider_ref) == ("stripe", started.reference)
@@ -589,3 +590,31 @@ def test_a_card_payment_is_refunded_through_stripe_once(
     with pytest.raises(ConflictError):  # refunded already: nothing more at Stripe
         invoice_refund(user=staff, invoice_id=invoice.pk, reason="again")
     assert len(localstripe.v1.refunds.list(params={"payment_intent": started.reference}).data) == 1
+
+
+@pytest.mark.stripe
+def test_an_event_whose_processing_was_lost_is_queued_again_and_pays_once(
+    localstripe, invoice, payer, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from deals.payments.tasks import stripe_events_requeue
+
+    started = invoice_pay_start(user=payer, invoice_id=invoice.pk)
+    pay_like_stripe_js(localstripe, started.reference)
+    with mock.patch("deals.payments.webhooks.stripe_event_process.delay"):  # the message is lost
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_webhook(event_body("payment_intent.succeeded", started.reference))
+            assert response.status_code == 200
+    event = ProviderEvent.objects.get()
+    assert event.object_id == started.reference and event.processed_at is None
+    assert stripe_events_requeue() == 0  # too recent: its own task may still be running
+    ProviderEvent.objects.filter(pk=event.pk).update(
+        received_at=timezone.now() - timedelta(minutes=11)
+    )
+    assert stripe_events_requeue() == 1  # run eagerly here
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID and paid_rows(invoice) == 1
+    assert stripe_events_requeue() == 0  # processed: nothing left to queue
