@@ -23,6 +23,7 @@ api_patterns = [
     path("", include("notifications.api.urls")),
     path("", include("crm.api.urls")),
     path("", include("deals.api.urls")),
+    path("", include("logistics.api.urls")),
 ]
 
 # Swagger UI and Redoc style themselves inline and Redoc runs a blob: worker; their pages (and

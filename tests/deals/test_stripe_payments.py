@@ -604,10 +604,10 @@ def test_an_event_whose_processing_was_lost_is_queued_again_and_pays_once(
 
     started = invoice_pay_start(user=payer, invoice_id=invoice.pk)
     pay_like_stripe_js(localstripe, started.reference)
-    with mock.patch("deals.payments.webhooks.stripe_event_process.delay"):  # the message is lost
-        with django_capture_on_commit_callbacks(execute=True):
-            response = post_webhook(event_body("payment_intent.succeeded", started.reference))
-            assert response.status_code == 200
+    lost = mock.patch("deals.payments.webhooks.stripe_event_process.delay")  # the message
+    with lost, django_capture_on_commit_callbacks(execute=True):
+        response = post_webhook(event_body("payment_intent.succeeded", started.reference))
+    assert response.status_code == 200
     event = ProviderEvent.objects.get()
     assert event.object_id == started.reference and event.processed_at is None
     assert stripe_events_requeue() == 0  # too recent: its own task may still be running

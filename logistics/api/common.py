@@ -1,0 +1,20 @@
+"""What the logistics API's views share: the error answers of the schema and input checking."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse
+
+from marketplace.core.serializers import ErrorResponseSerializer
+
+TAGS = ["logistics"]
+ERR = ErrorResponseSerializer
+E400 = OpenApiResponse(ERR, description=gettext_lazy("Invalid input"))
+E403 = OpenApiResponse(ERR, description=gettext_lazy("You may read it but not change it"))
+E404 = OpenApiResponse(ERR, description=gettext_lazy("Not found, or not yours to see"))
+
+
+def valid(serializer_class, data, **kwargs) -> dict:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
