@@ -56,12 +56,17 @@ def main(argv: list[str]) -> int:
     from marketplace.events.models import DeliveryStatus, EventDelivery
     from marketplace.events.registry import listeners_for
     from marketplace.events.services import event_emit
-    from tests.factories import CompanyFactory
+    from tests.factories import CompanyFactory, valid_edrpou
 
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {DONE_TABLE} (n integer PRIMARY KEY)")
         cursor.execute(f"TRUNCATE {DONE_TABLE}")
-    company = CompanyFactory(legal_name="Bench Outbox Ltd")
+    # The seed of the other scenarios made companies with the factory's numbers in another
+    # process: take a registration number the database does not have yet.
+    number = valid_edrpou()
+    while Company.objects.filter(country="UA", registration_number=number).exists():
+        number = valid_edrpou()
+    company = CompanyFactory(legal_name="Bench Outbox Ltd", registration_number=number)
     per_event = len(listeners_for("company.access_changed"))
 
     # Emit: the same change with and without its event, one transaction each.

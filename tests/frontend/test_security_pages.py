@@ -408,7 +408,7 @@ def test_the_order_page_hands_stripe_js_the_payment_intent_to_confirm(client, w,
     assert 'data-client-secret="pi_123_secret_abc"' in body
     assert 'data-locale="en"' in body
     assert '<script src="https://js.stripe.com/v3/" defer></script>' in body
-    assert "Payment received, the invoice is marked paid when Stripe confirms it" in body
+    assert "Payment received: the invoice is marked paid when Stripe confirms it." in body
     assert "Card payments open here in the next release" not in body
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
     # The page marks nothing paid: Stripe's webhook does.
