@@ -50,7 +50,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.stripe]
 
 SUPPLIER = "baltic@demo.tradefloor.local"  # Baltic Freight Supply OÜ, admitted to the demo lot
 BUYER = "buyer@demo.tradefloor.local"
-SUCCESS = "Payment received, the invoice is marked paid when Stripe confirms it"
+SUCCESS = "Payment received: the invoice is marked paid when Stripe confirms it."
 THREE_D_SECURE = "4000000000003220"  # localstripe: 3-D Secure required, then charged
 DECLINED_AFTER_3DS = "4000008260003178"  # localstripe: 3-D Secure required, then declined
 
