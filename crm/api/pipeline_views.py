@@ -15,7 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
-from marketplace.core.serializers import ErrorResponseSerializer
+from marketplace.core.serializers import ErrorResponseSerializer, input_valid
 
 from .. import pipeline_leads as leads
 from .. import pipeline_opportunities as opportunities
@@ -37,12 +37,6 @@ _IDS = {k: f"{k}_id" for k in ("account", "owner", "lot", "tender", "pipeline", 
 
 def _args(data: dict) -> dict:
     return {_IDS.get(k, k): v for k, v in data.items()}
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _require(request, workspace_id: int, *, edit: bool = False) -> None:
@@ -86,7 +80,7 @@ class PipelineListApi(_Api):
     )
     def post(self, request, workspace_id: int):
         _require(request, workspace_id, edit=True)
-        data = _valid(s.PipelineCreateSerializer, request.data)
+        data = input_valid(s.PipelineCreateSerializer, request.data)
         pipeline = pipelines.pipeline_create(user=request.user, workspace_id=workspace_id, **data)
         return Response(s.PipelineOutputSerializer(pipeline).data, status=status.HTTP_201_CREATED)
 
@@ -119,7 +113,7 @@ class PipelineDetailApi(_Api):
     )
     def patch(self, request, workspace_id: int, pipeline_id: int):
         _require(request, workspace_id, edit=True)
-        data = _valid(s.PipelineRenameSerializer, request.data)
+        data = input_valid(s.PipelineRenameSerializer, request.data)
         pipelines.pipeline_rename(
             user=request.user, workspace_id=workspace_id, pipeline_id=pipeline_id, **data
         )
@@ -151,7 +145,7 @@ class StageCreateApi(_Api):
     )
     def post(self, request, workspace_id: int, pipeline_id: int):
         _require(request, workspace_id, edit=True)
-        data = _valid(s.StageInputSerializer, request.data)
+        data = input_valid(s.StageInputSerializer, request.data)
         stage = pipelines.stage_add(
             user=request.user, workspace_id=workspace_id, pipeline_id=pipeline_id, **data
         )
@@ -171,7 +165,7 @@ class StagesOrderApi(_Api):
     )
     def put(self, request, workspace_id: int, pipeline_id: int):
         _require(request, workspace_id, edit=True)
-        data = _valid(s.StagesOrderSerializer, request.data)
+        data = input_valid(s.StagesOrderSerializer, request.data)
         stages = pipelines.stages_reorder(
             user=request.user,
             workspace_id=workspace_id,
@@ -234,7 +228,7 @@ class BoardApi(_Api):
     )
     def get(self, request, workspace_id: int, pipeline_id: int):
         _require(request, workspace_id)
-        query = _valid(s.BoardQuerySerializer, request.query_params)
+        query = input_valid(s.BoardQuerySerializer, request.query_params)
         per_stage = query.pop("per_stage")
         pipeline, columns = selectors.opportunity_board(
             user=request.user,
@@ -262,7 +256,7 @@ class OpportunityListApi(_ListApi):
     )
     def get(self, request, workspace_id: int):
         _require(request, workspace_id)
-        query = _valid(s.OpportunityQuerySerializer, request.query_params)
+        query = input_valid(s.OpportunityQuerySerializer, request.query_params)
         rows = selectors.opportunity_list(
             user=request.user,
             workspace_id=workspace_id,
@@ -280,7 +274,7 @@ class OpportunityListApi(_ListApi):
     )
     def post(self, request, workspace_id: int):
         _require(request, workspace_id, edit=True)
-        data = _args(_valid(s.OpportunityInputSerializer, request.data))
+        data = _args(input_valid(s.OpportunityInputSerializer, request.data))
         opportunity = opportunities.opportunity_create(
             user=request.user, workspace_id=workspace_id, **data
         )
@@ -318,7 +312,7 @@ class OpportunityDetailApi(_Api):
     )
     def patch(self, request, workspace_id: int, opportunity_id: int):
         _require(request, workspace_id, edit=True)
-        data = _args(_valid(s.OpportunityUpdateSerializer, request.data))
+        data = _args(input_valid(s.OpportunityUpdateSerializer, request.data))
         opportunities.opportunity_update(
             user=request.user, workspace_id=workspace_id, opportunity_id=opportunity_id, **data
         )
@@ -350,7 +344,7 @@ class OpportunityMoveApi(_Api):
     )
     def post(self, request, workspace_id: int, opportunity_id: int):
         _require(request, workspace_id, edit=True)
-        data = _args(_valid(s.MoveInputSerializer, request.data))
+        data = _args(input_valid(s.MoveInputSerializer, request.data))
         opportunities.opportunity_move(
             user=request.user, workspace_id=workspace_id, opportunity_id=opportunity_id, **data
         )
@@ -393,7 +387,7 @@ class LeadListApi(_ListApi):
     )
     def get(self, request, workspace_id: int):
         _require(request, workspace_id)
-        query = _valid(s.LeadQuerySerializer, request.query_params)
+        query = input_valid(s.LeadQuerySerializer, request.query_params)
         rows = selectors.lead_list(user=request.user, workspace_id=workspace_id, **query)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.LeadOutputSerializer(page, many=True).data)
@@ -407,7 +401,7 @@ class LeadListApi(_ListApi):
     )
     def post(self, request, workspace_id: int):
         _require(request, workspace_id, edit=True)
-        data = _args(_valid(s.LeadInputSerializer, request.data))
+        data = _args(input_valid(s.LeadInputSerializer, request.data))
         lead = leads.lead_create(user=request.user, workspace_id=workspace_id, **data)
         return Response(s.LeadOutputSerializer(lead).data, status=status.HTTP_201_CREATED)
 
@@ -435,7 +429,7 @@ class LeadDetailApi(_Api):
     )
     def patch(self, request, workspace_id: int, lead_id: int):
         _require(request, workspace_id, edit=True)
-        data = _args(_valid(s.LeadUpdateSerializer, request.data))
+        data = _args(input_valid(s.LeadUpdateSerializer, request.data))
         lead = leads.lead_update(
             user=request.user, workspace_id=workspace_id, lead_id=lead_id, **data
         )
@@ -481,7 +475,7 @@ class LeadDisqualifyApi(_Api):
     )
     def post(self, request, workspace_id: int, lead_id: int):
         _require(request, workspace_id, edit=True)
-        data = _valid(s.DisqualifySerializer, request.data)
+        data = input_valid(s.DisqualifySerializer, request.data)
         lead = leads.lead_disqualify(
             user=request.user, workspace_id=workspace_id, lead_id=lead_id, **data
         )
@@ -507,7 +501,7 @@ class LeadConvertApi(_Api):
     )
     def post(self, request, workspace_id: int, lead_id: int):
         _require(request, workspace_id, edit=True)
-        data = _args(_valid(s.ConvertSerializer, request.data))
+        data = _args(input_valid(s.ConvertSerializer, request.data))
         opportunity = leads.lead_convert(
             user=request.user, workspace_id=workspace_id, lead_id=lead_id, **data
         )
@@ -530,7 +524,7 @@ class LeadFormTokenApi(_Api):
     )
     def post(self, request, workspace_id: int):
         _require(request, workspace_id, edit=True)
-        data = _valid(s.LeadFormTokenInputSerializer, request.data)
+        data = input_valid(s.LeadFormTokenInputSerializer, request.data)
         token, expires = leads.lead_form_token_issue(
             user=request.user, workspace_id=workspace_id, **data
         )
@@ -571,7 +565,7 @@ class LeadFormApi(_Api):
     )
     def post(self, request, workspace_id: int, token: str):
         leads.lead_form_check(workspace_id=workspace_id, token=token)
-        data = _valid(s.WebFormSerializer, request.data)
+        data = input_valid(s.WebFormSerializer, request.data)
         leads.lead_from_web_form(workspace_id=workspace_id, token=token, **data)
         return Response({"received": True}, status=status.HTTP_201_CREATED)
 
@@ -592,7 +586,7 @@ class TargetListApi(_ListApi):
     )
     def get(self, request, workspace_id: int):
         _require(request, workspace_id)
-        query = _valid(s.TargetQuerySerializer, request.query_params)
+        query = input_valid(s.TargetQuerySerializer, request.query_params)
         rows = selectors.sales_target_list(user=request.user, workspace_id=workspace_id, **query)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.TargetOutputSerializer(page, many=True).data)
@@ -606,7 +600,7 @@ class TargetListApi(_ListApi):
     )
     def post(self, request, workspace_id: int):
         _require(request, workspace_id, edit=True)
-        data = _args(_valid(s.TargetInputSerializer, request.data))
+        data = _args(input_valid(s.TargetInputSerializer, request.data))
         target = pipelines.sales_target_create(user=request.user, workspace_id=workspace_id, **data)
         return Response(s.TargetOutputSerializer(target).data, status=status.HTTP_201_CREATED)
 
@@ -636,7 +630,7 @@ class TargetDetailApi(_Api):
     )
     def patch(self, request, workspace_id: int, target_id: int):
         _require(request, workspace_id, edit=True)
-        data = _args(_valid(s.TargetUpdateSerializer, request.data))
+        data = _args(input_valid(s.TargetUpdateSerializer, request.data))
         target = pipelines.sales_target_update(
             user=request.user, workspace_id=workspace_id, target_id=target_id, **data
         )

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from marketplace.companies.selectors import company_get_for_member
 from marketplace.core.files import private_file_response
 from marketplace.core.ids import PathIdsInRange
-from marketplace.core.serializers import ErrorResponseSerializer
+from marketplace.core.serializers import ErrorResponseSerializer, input_valid
 
 from ..models import BidSecurity, Invoice
 from ..payments import invoices, security, selectors
@@ -29,12 +29,6 @@ E403 = OpenApiResponse(ERR, description=gettext_lazy("Not yours to pay, or not a
 E404 = OpenApiResponse(ERR, description=gettext_lazy("Not found, or not your company's"))
 E409 = OpenApiResponse(ERR, description=gettext_lazy("Already paid or cancelled"))
 E503 = OpenApiResponse(ERR, description=gettext_lazy("The payment provider cannot be reached"))
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class InvoiceListApi(PathIdsInRange, GenericAPIView):
@@ -50,7 +44,7 @@ class InvoiceListApi(PathIdsInRange, GenericAPIView):
         responses={200: s.InvoiceSerializer(many=True), 400: E400},
     )
     def get(self, request):
-        query = _valid(s.InvoiceQuerySerializer, request.query_params)
+        query = input_valid(s.InvoiceQuerySerializer, request.query_params)
         page = self.paginate_queryset(selectors.invoice_list(user=request.user, **query))
         return self.get_paginated_response(s.InvoiceSerializer(page, many=True).data)
 
@@ -99,7 +93,7 @@ class InvoiceMarkPaidApi(PathIdsInRange, GenericAPIView):
     )
     def post(self, request, invoice_id: int):
         selectors.invoice_get(user=request.user, invoice_id=invoice_id)
-        data = _valid(s.MarkPaidSerializer, request.data)
+        data = input_valid(s.MarkPaidSerializer, request.data)
         invoice = invoices.invoice_mark_paid(
             user=request.user, invoice_id=invoice_id, reference=data["reference"]
         )
@@ -119,7 +113,7 @@ class InvoiceRefundApi(PathIdsInRange, GenericAPIView):
     )
     def post(self, request, invoice_id: int):
         selectors.invoice_get(user=request.user, invoice_id=invoice_id)
-        data = _valid(s.RefundSerializer, request.data)
+        data = input_valid(s.RefundSerializer, request.data)
         invoice = invoices.invoice_refund(user=request.user, invoice_id=invoice_id, **data)
         return Response(s.InvoiceSerializer(invoice).data)
 
@@ -163,7 +157,7 @@ class SecurityListApi(PathIdsInRange, GenericAPIView):
         responses={200: s.SecuritySerializer(many=True), 400: E400},
     )
     def get(self, request):
-        query = _valid(s.SecurityQuerySerializer, request.query_params)
+        query = input_valid(s.SecurityQuerySerializer, request.query_params)
         rows = selectors.security_list(
             user=request.user, application_id=query.get("application"), lot_id=query.get("lot")
         )
@@ -183,7 +177,7 @@ class SecurityCardApi(PathIdsInRange, GenericAPIView):
         responses={200: s.PaymentStartSerializer, 404: E404, 409: E409, 503: E503},
     )
     def post(self, request):
-        data = _valid(s.SecurityCardSerializer, request.data)
+        data = input_valid(s.SecurityCardSerializer, request.data)
         started = security.security_card_start(
             user=request.user, application_id=data["application"]
         )
@@ -203,7 +197,7 @@ class SecurityGuaranteeApi(PathIdsInRange, GenericAPIView):
         responses={201: s.SecuritySerializer, 400: E400, 404: E404, 409: E409},
     )
     def post(self, request):
-        data = _valid(s.SecurityGuaranteeSerializer, request.data)
+        data = input_valid(s.SecurityGuaranteeSerializer, request.data)
         made = security.security_guarantee_upload(
             user=request.user, application_id=data["application"], upload=data["file"]
         )
@@ -223,7 +217,7 @@ class SecurityDecisionApi(PathIdsInRange, GenericAPIView):
     )
     def post(self, request, security_id: int):
         selectors.security_get(user=request.user, security_id=security_id)
-        data = _valid(s.SecurityDecisionSerializer, request.data)
+        data = input_valid(s.SecurityDecisionSerializer, request.data)
         decided = security.security_guarantee_decide(
             user=request.user, security_id=security_id, **data
         )

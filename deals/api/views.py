@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from marketplace.core.files import download_response
 from marketplace.core.ids import PathIdsInRange
-from marketplace.core.serializers import ErrorResponseSerializer
+from marketplace.core.serializers import ErrorResponseSerializer, input_valid
 
 from .. import documents, orders, selectors
 from ..models import Order
@@ -24,12 +24,6 @@ E400 = OpenApiResponse(ERR, description=gettext_lazy("Invalid input or a rule re
 E403 = OpenApiResponse(ERR, description=gettext_lazy("Not this side's move"))
 E404 = OpenApiResponse(ERR, description=gettext_lazy("Not found, or not your company's order"))
 E409 = OpenApiResponse(ERR, description=gettext_lazy("The order's status has changed meanwhile"))
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def order_detail_data(*, user, order: Order) -> dict:
@@ -59,7 +53,7 @@ class OrderListApi(PathIdsInRange, GenericAPIView):
         responses={200: s.OrderSerializer(many=True), 400: E400},
     )
     def get(self, request):
-        query = _valid(s.OrderQuerySerializer, request.query_params)
+        query = input_valid(s.OrderQuerySerializer, request.query_params)
         rows = selectors.order_list(user=request.user, **query)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.OrderSerializer(page, many=True).data)
@@ -93,7 +87,7 @@ class OrderMoveApi(PathIdsInRange, GenericAPIView):
         responses={200: s.OrderDetailSerializer, 400: E400, 403: E403, 404: E404, 409: E409},
     )
     def post(self, request, order_id: int):
-        data = _valid(s.OrderMoveSerializer, request.data)
+        data = input_valid(s.OrderMoveSerializer, request.data)
         order = orders.order_move(user=request.user, order_id=order_id, **data)
         return Response(order_detail_data(user=request.user, order=order))
 
@@ -110,7 +104,7 @@ class OrderDocumentsApi(PathIdsInRange, GenericAPIView):
         responses={202: None, 400: E400, 403: E403, 404: E404, 409: E409},
     )
     def post(self, request, order_id: int):
-        data = _valid(s.DocumentRequestSerializer, request.data)
+        data = input_valid(s.DocumentRequestSerializer, request.data)
         orders.document_regenerate(user=request.user, order_id=order_id, kind=data["kind"])
         return Response(status=status.HTTP_202_ACCEPTED)
 

@@ -11,12 +11,13 @@ from rest_framework.response import Response
 
 from marketplace.core.exceptions import error_body
 from marketplace.core.ids import PathIdsInRange
+from marketplace.core.serializers import input_valid
 
 from .. import rate_import, selectors, services
 from ..access import default_company_id
 from ..models import Carrier, RateCard
 from . import serializers as s
-from .common import E400, E403, E404, TAGS, valid
+from .common import E400, E403, E404, TAGS
 
 
 class CarrierListApi(PathIdsInRange, GenericAPIView):
@@ -32,7 +33,7 @@ class CarrierListApi(PathIdsInRange, GenericAPIView):
         responses={200: s.CarrierSerializer(many=True), 400: E400},
     )
     def get(self, request):
-        query = valid(s.CarrierQuerySerializer, request.query_params)
+        query = input_valid(s.CarrierQuerySerializer, request.query_params)
         page = self.paginate_queryset(selectors.carrier_list(user=request.user, **query))
         return self.get_paginated_response(s.CarrierSerializer(page, many=True).data)
 
@@ -44,7 +45,7 @@ class CarrierListApi(PathIdsInRange, GenericAPIView):
         responses={201: s.CarrierSerializer, 400: E400, 403: E403, 404: E404},
     )
     def post(self, request):
-        data = valid(s.CarrierCreateSerializer, request.data)
+        data = input_valid(s.CarrierCreateSerializer, request.data)
         company_id, platform_id = data.get("company"), data.get("platform")
         if company_id is None and platform_id is None:
             company_id = default_company_id(user=request.user)
@@ -81,7 +82,7 @@ class CarrierDetailApi(PathIdsInRange, GenericAPIView):
     )
     def patch(self, request, carrier_id: int):
         selectors.carrier_get(user=request.user, carrier_id=carrier_id)
-        data = valid(s.CarrierUpdateSerializer, request.data, partial=True)
+        data = input_valid(s.CarrierUpdateSerializer, request.data, partial=True)
         carrier = services.carrier_update(user=request.user, carrier_id=carrier_id, **data)
         return Response(s.CarrierSerializer(carrier).data)
 
@@ -121,7 +122,7 @@ class RateCardListApi(PathIdsInRange, GenericAPIView):
     )
     def post(self, request, carrier_id: int):
         selectors.carrier_get(user=request.user, carrier_id=carrier_id)
-        data = valid(s.RateCardCreateSerializer, request.data)
+        data = input_valid(s.RateCardCreateSerializer, request.data)
         bands = s.bands_in(data.pop("bands", []))
         card = services.rate_card_create(
             user=request.user, carrier_id=carrier_id, bands=bands, **data
@@ -153,7 +154,7 @@ class RateCardDetailApi(PathIdsInRange, GenericAPIView):
     )
     def patch(self, request, card_id: int):
         selectors.rate_card_get(user=request.user, card_id=card_id)
-        data = valid(s.RateCardUpdateSerializer, request.data, partial=True)
+        data = input_valid(s.RateCardUpdateSerializer, request.data, partial=True)
         bands = s.bands_in(data.pop("bands")) if "bands" in data else None
         card = services.rate_card_update(user=request.user, card_id=card_id, bands=bands, **data)
         return Response(s.RateCardSerializer(card).data)
@@ -194,7 +195,7 @@ class RateCardImportApi(PathIdsInRange, GenericAPIView):
     )
     def post(self, request, card_id: int):
         selectors.rate_card_get(user=request.user, card_id=card_id)
-        data = valid(s.RateImportInputSerializer, request.data)
+        data = input_valid(s.RateImportInputSerializer, request.data)
         upload = data["file"]
         # One byte past the limit is enough to tell the file is too large.
         content = upload.read(rate_import.MAX_FILE_BYTES + 1)

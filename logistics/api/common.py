@@ -1,4 +1,4 @@
-"""What the logistics API's views share: the error answers of the schema and input checking."""
+"""What the logistics API's views share: the error answers of the schema."""
 
 from __future__ import annotations
 
@@ -12,9 +12,3 @@ ERR = ErrorResponseSerializer
 E400 = OpenApiResponse(ERR, description=gettext_lazy("Invalid input"))
 E403 = OpenApiResponse(ERR, description=gettext_lazy("You may read it but not change it"))
 E404 = OpenApiResponse(ERR, description=gettext_lazy("Not found, or not yours to see"))
-
-
-def valid(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)

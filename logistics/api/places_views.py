@@ -13,12 +13,13 @@ from rest_framework.response import Response
 
 from marketplace.core.exceptions import ApplicationError
 from marketplace.core.ids import PathIdsInRange
+from marketplace.core.serializers import input_valid
 
 from .. import gazetteer, quotes, selectors, services
 from ..access import default_company_id
 from ..models import Place
 from . import serializers as s
-from .common import E400, E403, E404, TAGS, valid
+from .common import E400, E403, E404, TAGS
 
 
 class PlaceListApi(PathIdsInRange, GenericAPIView):
@@ -34,7 +35,7 @@ class PlaceListApi(PathIdsInRange, GenericAPIView):
         responses={200: s.PlaceSerializer(many=True), 400: E400},
     )
     def get(self, request):
-        query = valid(s.PlaceQuerySerializer, request.query_params)
+        query = input_valid(s.PlaceQuerySerializer, request.query_params)
         page = self.paginate_queryset(selectors.place_list(user=request.user, **query))
         return self.get_paginated_response(s.PlaceSerializer(page, many=True).data)
 
@@ -46,7 +47,7 @@ class PlaceListApi(PathIdsInRange, GenericAPIView):
         responses={201: s.PlaceSerializer, 400: E400, 403: E403, 404: E404},
     )
     def post(self, request):
-        data = valid(s.PlaceCreateSerializer, request.data)
+        data = input_valid(s.PlaceCreateSerializer, request.data)
         if "company" in data:
             company_id = data.pop("company")
         else:
@@ -79,7 +80,7 @@ class PlaceDetailApi(PathIdsInRange, GenericAPIView):
     )
     def patch(self, request, place_id: int):
         selectors.place_get(user=request.user, place_id=place_id)
-        data = valid(s.PlaceUpdateSerializer, request.data, partial=True)
+        data = input_valid(s.PlaceUpdateSerializer, request.data, partial=True)
         place = services.place_update(user=request.user, place_id=place_id, **data)
         return Response(s.PlaceSerializer(place).data)
 
@@ -108,7 +109,7 @@ class GazetteerApi(GenericAPIView):
         responses={200: s.CitySerializer(many=True), 400: E400},
     )
     def get(self, request):
-        query = valid(s.GazetteerQuerySerializer, request.query_params)
+        query = input_valid(s.GazetteerQuerySerializer, request.query_params)
         country = None
         if query.get("country"):
             try:
@@ -132,7 +133,7 @@ class QuoteApi(GenericAPIView):
         responses={200: s.QuoteSerializer, 400: E400, 404: E404},
     )
     def post(self, request):
-        data = valid(s.QuoteInputSerializer, request.data)
+        data = input_valid(s.QuoteInputSerializer, request.data)
         quote = quotes.shipping_quote(
             user=request.user,
             from_place_id=data["from_place"],

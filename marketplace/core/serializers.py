@@ -17,3 +17,11 @@ class ErrorResponseSerializer(serializers.Serializer):
     """The API's one error format (see marketplace.core.exceptions)."""
 
     error = ErrorBodySerializer()
+
+
+def input_valid(serializer_class, data, **kwargs) -> dict:
+    """``data`` checked by ``serializer_class``: its validated values, or the API's 400 with
+    each field's message (``ValidationError``, rendered by the one error format)."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
