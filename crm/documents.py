@@ -42,6 +42,7 @@ from marketplace.core.document_engine import (
     html_unknown_placeholders,
 )
 from marketplace.core.exceptions import ApplicationError, ConflictError, NotFoundError
+from marketplace.core.files import private_file_read
 from marketplace.users.models import LANGUAGE_CHOICES
 
 from .access import workspace_require
@@ -542,30 +543,11 @@ class StoredFile:
     sha256: str
 
 
-def _stored_read(name: str, sha256: str | None) -> bytes:
-    storage = _storage()
-    if not name or not storage.exists(name):
-        raise NotFoundError(
-            _("The file is missing; please tell the platform's support."), code="file_missing"
-        )
-    with storage.open(name, "rb") as fh:
-        content = fh.read()
-    if sha256 is not None and hashlib.sha256(content).hexdigest() != sha256:
-        raise ConflictError(
-            _(
-                "The stored file does not match its recorded checksum; please tell the "
-                "platform's support."
-            ),
-            code="file_corrupted",
-        )
-    return content
-
-
 def document_file(*, user, workspace_id: int, document_id: int) -> StoredFile:
     """A generated document's stored bytes, checked against the SHA-256 recorded when it was
     made (409 ``file_corrupted`` if they differ)."""
     document = document_get(user=user, workspace_id=workspace_id, document_id=document_id)
-    content = _stored_read(document.storage_name, document.sha256)
+    content = private_file_read(document.storage_name, document.sha256)
     return StoredFile(
         content=content,
         content_type=CONTENT_TYPES[document.file_format],
@@ -581,7 +563,7 @@ def version_docx_file(*, user, workspace_id: int, template_id: int, version_id: 
     )
     if not version.docx_name:
         raise NotFoundError(_("This template version has no DOCX."), code="file_missing")
-    content = _stored_read(version.docx_name, None)
+    content = private_file_read(version.docx_name, None)
     return StoredFile(
         content=content,
         content_type=CONTENT_TYPES["docx"],

@@ -27,7 +27,8 @@ from django.utils.translation import ngettext, pgettext
 
 from auctions.protocol.formatting import money
 from marketplace.core.document_engine import pdf_from_template_file
-from marketplace.core.exceptions import ConflictError, NotFoundError
+from marketplace.core.exceptions import ConflictError
+from marketplace.core.files import private_file_read
 
 from . import outbox
 from .models import DocumentKind, Order, OrderDocument, OrderHistory
@@ -240,21 +241,7 @@ class StoredDocument:
 def document_file(*, user, order_id: int, document_id: int) -> StoredDocument:
     """A document's stored bytes, checked against the SHA-256 recorded when it was made."""
     document = order_document_get(user=user, order_id=order_id, document_id=document_id)
-    storage = storages["private"]
-    if not storage.exists(document.storage_name):
-        raise NotFoundError(
-            _("The file is missing; please tell the platform's support."), code="file_missing"
-        )
-    with storage.open(document.storage_name, "rb") as fh:
-        content = fh.read()
-    if hashlib.sha256(content).hexdigest() != document.sha256:
-        raise ConflictError(
-            _(
-                "The stored file does not match its recorded checksum; please tell the "
-                "platform's support."
-            ),
-            code="file_corrupted",
-        )
+    content = private_file_read(document.storage_name, document.sha256)
     return StoredDocument(
         content=content, filename=f"{document.number}.pdf", sha256=document.sha256
     )

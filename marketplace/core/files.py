@@ -1,11 +1,13 @@
 """Downloads: a file from the private storage, or bytes made for the request, for someone the
 caller has already authorised."""
 
+import hashlib
+
 from django.core.files.storage import storages
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 
-from .exceptions import NotFoundError
+from .exceptions import ConflictError, NotFoundError
 
 
 def private_file_response(
@@ -43,3 +45,25 @@ def download_response(
     for key, value in (headers or {}).items():
         response[key] = value
     return response
+
+
+def private_file_read(name: str, sha256: str | None = None) -> bytes:
+    """The bytes of ``name`` in the private storage, checked against the SHA-256 recorded when
+    it was stored (when given): 404 ``file_missing`` if it is gone, 409 ``file_corrupted`` if it
+    no longer matches."""
+    storage = storages["private"]
+    if not name or not storage.exists(name):
+        raise NotFoundError(
+            _("The file is missing; please tell the platform's support."), code="file_missing"
+        )
+    with storage.open(name, "rb") as fh:
+        content = fh.read()
+    if sha256 is not None and hashlib.sha256(content).hexdigest() != sha256:
+        raise ConflictError(
+            _(
+                "The stored file does not match its recorded checksum; please tell the "
+                "platform's support."
+            ),
+            code="file_corrupted",
+        )
+    return content
