@@ -34,6 +34,11 @@ class Side(models.TextChoices):
     SUPPLIER = "supplier", _("Supplier")
 
 
+# Who acts for each side of an order (and of a bid security): its company's roles.
+BUYER_ROLES = ("company_admin", "procurement_officer")
+SUPPLIER_ROLES = ("company_admin", "bidder")
+
+
 class DocumentKind(models.TextChoices):
     CONTRACT = "contract", pgettext_lazy("order document", "Contract")
     SPECIFICATION = "specification", pgettext_lazy("order document", "Specification")

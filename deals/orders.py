@@ -38,6 +38,8 @@ from marketplace.core.exceptions import (
 
 from . import outbox
 from .models import (
+    BUYER_ROLES,
+    SUPPLIER_ROLES,
     DocumentKind,
     Order,
     OrderCounter,
@@ -50,8 +52,6 @@ from .models import (
 from .selectors import order_get
 from .tasks import order_documents_generate
 
-BUYER_ROLES = ("company_admin", "procurement_officer")
-SUPPLIER_ROLES = ("company_admin", "bidder")
 REASON_MAX = 2000
 
 S = OrderStatus
@@ -259,18 +259,24 @@ def _reason(move: Move, reason: str) -> str:
     return reason
 
 
-def _contract_check(order: Order, contract_sha256: str) -> OrderDocument:
-    contract = (
+def _latest_contract(order: Order) -> OrderDocument | None:
+    return (
         OrderDocument.objects.filter(order=order, kind=DocumentKind.CONTRACT)
         .order_by("-version")
         .first()
     )
+
+
+def _contract_check(order: Order, contract_sha256: str | None) -> OrderDocument:
+    """The order's current contract, which ``contract_sha256`` must name (None: any, as long as
+    there is one)."""
+    contract = _latest_contract(order)
     if contract is None:
         raise ConflictError(
             _("The contract is still being prepared; try again in a moment."),
             code="contract_not_ready",
         )
-    if (contract_sha256 or "").strip().lower() != contract.sha256:
+    if contract_sha256 is not None and contract_sha256.strip().lower() != contract.sha256:
         message = _(
             "The contract has changed since you opened it (or none was named): read the "
             "current one and accept it again."
@@ -312,7 +318,7 @@ def order_move(
             order.status = move.target
             order.disputed_from = before if move.target == S.DISPUTED else ""
         if action == "send":
-            _contract_check(order, _latest_contract_sha(order))
+            _contract_check(order, None)  # the contract must be rendered before it is sent
         if action == "accept":
             contract = _contract_check(order, contract_sha256)
             order.contract_accepted_sha256 = contract.sha256
@@ -341,15 +347,6 @@ def order_move(
             user_pk = user.pk
             transaction.on_commit(lambda: _documents_later(order_id, kinds, user_pk))
     return order
-
-
-def _latest_contract_sha(order: Order) -> str:
-    contract = (
-        OrderDocument.objects.filter(order=order, kind=DocumentKind.CONTRACT)
-        .order_by("-version")
-        .first()
-    )
-    return contract.sha256 if contract else ""
 
 
 # --- Documents asked for again ------------------------------------------------------------

@@ -19,11 +19,8 @@ from marketplace.verification.models import VerificationDecision, VerificationDo
 
 from . import matching
 from .models import Kind
-from .people import company_people, reviewers
+from .people import SUPPLIER_ROLES, company_people, reviewers
 from .services import notify
-
-SUPPLIER_ROLES = ("company_admin", "bidder")
-BUYER_ROLES = ("company_admin", "procurement_officer")
 
 
 def _tender_url(tender_id: int) -> str:

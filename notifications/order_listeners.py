@@ -12,11 +12,8 @@ from deals.models import DocumentKind, Order, OrderStatus
 from marketplace.events.registry import listener
 
 from .models import Kind
-from .people import company_people
+from .people import BUYER_ROLES, SUPPLIER_ROLES, company_people
 from .services import notify
-
-SUPPLIER_ROLES = ("company_admin", "bidder")
-BUYER_ROLES = ("company_admin", "procurement_officer")
 
 
 def _order(event) -> Order | None:

@@ -13,12 +13,8 @@ from deals.models import SecurityState
 from marketplace.events.registry import listener
 
 from .models import Kind
-from .people import company_people
+from .people import BUYER_ROLES, PAYER_ROLES, SUPPLIER_ROLES, company_people
 from .services import notify
-
-PAYER_ROLES = ("company_admin", "procurement_officer", "bidder")
-SUPPLIER_ROLES = ("company_admin", "bidder")
-BUYER_ROLES = ("company_admin", "procurement_officer")
 
 
 def _invoice_url(payload: dict) -> str:

@@ -8,6 +8,11 @@ from django.contrib.auth import get_user_model
 
 from marketplace.companies.models import Membership
 
+# Who of a company hears what concerns its side: the supplier's, the buyer's, a payer's.
+SUPPLIER_ROLES = ("company_admin", "bidder")
+BUYER_ROLES = ("company_admin", "procurement_officer")
+PAYER_ROLES = ("company_admin", "procurement_officer", "bidder")
+
 
 def company_people(company_id: int, roles: Iterable[str]) -> list:
     """The active members of ``company_id`` holding one of ``roles``, each once."""

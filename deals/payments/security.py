@@ -44,14 +44,21 @@ from marketplace.core.exceptions import (
 )
 from marketplace.events.services import event_emit
 
-from ..models import BidSecurity, Order, OrderHistory, OrderStatus, SecurityMethod, SecurityState
+from ..models import (
+    BUYER_ROLES,
+    SUPPLIER_ROLES,
+    BidSecurity,
+    Order,
+    OrderHistory,
+    OrderStatus,
+    SecurityMethod,
+    SecurityState,
+)
 from .gateway import provider
 from .providers import PaymentStart
 
 logger = logging.getLogger(__name__)
 
-SUPPLIER_ROLES = ("company_admin", "bidder")
-BUYER_ROLES = ("company_admin", "procurement_officer")
 GUARANTEE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 GUARANTEE_MAX_BYTES = 10 * 2**20
 LIVE = (SecurityState.PENDING, SecurityState.PROVIDED)
