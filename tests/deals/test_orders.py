@@ -197,10 +197,21 @@ def test_a_losing_supplier_and_strangers_never_learn_the_order_exists():
 
 
 def test_lines_keep_the_lots_delivery_terms():
+    from auctions.models import Lot
+
     w = World()
+    when = date(2031, 3, 1)
+    real_published = w.published
+
+    def published(**kwargs):  # the lot with a delivery date and place
+        tender = real_published(**kwargs)
+        Lot.objects.filter(tender=tender).update(delivery_date=when, delivery_place="Odesa port")
+        return tender
+
+    w.published = published
     order = awarded_order(w, documents=False)
     data = client(w.officer).get(f"/api/orders/{order.pk}/").json()
     line = data["lines"][0]
     assert line["quantity"] == f"{order.lines.get().quantity}"
-    if order.deal.lot.delivery_date:
-        assert date.fromisoformat(line["delivery_date"]) == order.deal.lot.delivery_date
+    assert date.fromisoformat(line["delivery_date"]) == when
+    assert (line["delivery_place"], line["incoterms"]) == ("Odesa port", "DAP")
