@@ -200,3 +200,16 @@ class RateBand(models.Model):
             f"{self.distance_from_km}-{self.distance_to_km} km, "
             f"{self.weight_from}-{self.weight_to}: {self.price}"
         )
+
+
+# The shipments' models live in their own module; importing them here registers them in the app.
+from .shipment_models import (  # noqa: E402, F401
+    CarrierApiKey,
+    ClaimPhoto,
+    DeliveryAcceptance,
+    EventSource,
+    Shipment,
+    ShipmentEvent,
+    ShipmentLine,
+    ShipmentStatus,
+)
