@@ -197,6 +197,21 @@ class Lot(models.Model):
     incoterms = models.CharField(
         _("Incoterms"), max_length=3, choices=Incoterms.choices, blank=True
     )
+    # Where the goods go, for a delivery quote (a lot ranked by landed cost needs it).
+    delivery_latitude = models.DecimalField(
+        _("delivery place's latitude"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
+    delivery_longitude = models.DecimalField(
+        _("delivery place's longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    unit_weight_kg = models.DecimalField(
+        _("weight of one unit, kg"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001"))],
+    )
 
     # --- Auction rules ----------------------------------------------------------------------
     auction_format = models.CharField(
@@ -298,6 +313,14 @@ class Lot(models.Model):
         _("pause between rounds, seconds"), default=120
     )
     weighted = models.BooleanField(_("weighted (non-price criteria) ranking"), default=False)
+    landed_cost = models.BooleanField(
+        _("ranked by landed cost (price plus delivery)"),
+        default=False,
+        help_text=_(
+            "Each bid is ranked by its price plus the bidder's delivery cost to the delivery "
+            "place, fixed at admission (E and F Incoterms only)."
+        ),
+    )
 
     # --- Live state (written only under the lot's row lock) ---------------------------------
     status = models.CharField(
@@ -418,6 +441,12 @@ class Application(models.Model):
         default=Decimal(1),
         help_text=_("1 + Σ values / (1 − Σ maxima): the weighted price is price / coefficient"),
     )
+    # A lot ranked by landed cost: the delivery cost from the supplier's chosen warehouse to the
+    # lot's delivery place, in the tender's currency, fixed when the buyer admits the
+    # application; ``delivery_basis`` keeps what the quote was made of (warehouse, carrier,
+    # distance, transit days), as shown to the supplier and the buyer.
+    delivery_cost = MoneyAmountField(_("delivery cost"), null=True, blank=True)
+    delivery_basis = models.JSONField(_("delivery quote"), default=dict, blank=True)
     label = models.PositiveIntegerField(
         _("anonymous label number"),
         null=True,

@@ -7,6 +7,7 @@ and the final ranking a closed lot keeps. Reads only: nothing here writes a row.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -31,6 +32,7 @@ SUPPLIER_FIELDS = ("id", "legal_name", "verification_status", "verified_at")
 
 
 _ONE = Fraction(1)
+_ZERO = Decimal(0)
 
 
 def coeff(application: Application) -> Fraction:
@@ -41,11 +43,39 @@ def coeff(application: Application) -> Fraction:
     return Fraction(value) if isinstance(value, Decimal) else Fraction(str(value))
 
 
+def delivery(application: Application) -> Decimal:
+    """The delivery cost a lot ranked by landed cost adds to the bidder's prices (0 else)."""
+    cost = application.delivery_cost
+    return _ZERO if cost is None else cost
+
+
+def comparable(amount: Decimal, application: Application) -> Fraction:
+    """What ``amount`` from ``application`` ranks as (``rules.weighted``)."""
+    return rules.weighted(amount, coeff(application), delivery(application))
+
+
+def standing_of(
+    application: Application, *, amount: Decimal | None = None, at: datetime | None = None
+) -> rules.Standing:
+    """The bidder's position: at its current price (which must be set), or at ``amount``
+    reached ``at`` (a price it considers)."""
+    amount = application.current_amount if amount is None else amount
+    at = application.current_at if at is None else at
+    if amount is None or at is None:
+        raise ValueError("a standing needs a price and the time it was reached")
+    return rules.Standing(
+        key=application.pk,
+        amount=amount,
+        at=at,
+        coeff=coeff(application),
+        label=application.label or 0,
+        delivery=delivery(application),
+    )
+
+
 def standings(applications: list[Application]) -> list[rules.Standing]:
     return [
-        rules.Standing(
-            key=a.pk, amount=a.current_amount, at=a.current_at, coeff=coeff(a), label=a.label or 0
-        )
+        standing_of(a)
         for a in applications
         if a.current_amount is not None
         and a.current_at is not None  # written together
@@ -132,6 +162,7 @@ def final_ranking(lot: Lot, applications: list[Application] | None = None) -> li
             "label": s.label,
             "amount": s.amount,
             "weighted": rules.as_decimal(s.weighted),
+            "delivery": s.delivery,
             "at": s.at,
         }
         for i, s in enumerate(rules.rank(standings(applications)), 1)

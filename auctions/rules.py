@@ -1,4 +1,9 @@
-"""The auction's arithmetic as pure functions: steps, weighted prices, ranking and turn order.
+"""The auction's arithmetic as pure functions: steps, comparable prices, ranking and turn order.
+
+A bid's **comparable price** is what ranks it: ``(price + delivery) / coefficient`` (``weighted``).
+The coefficient is Prozorro's MEAT coefficient of a weighted lot (1 otherwise); the delivery is
+the bidder's delivery cost to the lot's delivery place on a lot ranked by landed cost, fixed at
+admission (0 otherwise). A lot is one or the other, never both (``tenders/validation.py``).
 
 Nothing here touches the database, so every rule can be tested on its own and replayed against
 the recorded Prozorro auctions in ``shared/reference/prozorro``.
@@ -66,7 +71,12 @@ class StepRule:
 
 
 def bid_limit(
-    rule: StepRule, *, own_amount: Decimal | None, best_weighted: Fraction | None, coeff: Fraction
+    rule: StepRule,
+    *,
+    own_amount: Decimal | None,
+    best_weighted: Fraction | None,
+    coeff: Fraction,
+    delivery: Decimal = Decimal(0),
 ) -> tuple[Decimal, Decimal | None, Decimal]:
     """The highest amount a bidder may bid now: (limit, the reference price it must beat in the
     bidder's own nominal terms or None, the step at that reference).
@@ -74,14 +84,16 @@ def bid_limit(
     The one statement of this rule: the engine checks bids against it and the room's quick-bid
     buttons offer it (``standing.render``'s ``max_bid``), so the two cannot disagree. With the
     bidder's own last price as the reference, the step is the band's at that price; with the
-    best, the best weighted price is taken into the bidder's terms (Prozorro's amount_features
-    x own coefficient; the best price itself when unweighted)."""
+    best, the best comparable price is taken into the bidder's terms: the inverse of
+    ``weighted``, best x own coefficient - own delivery (Prozorro's amount_features x own
+    coefficient; less the bidder's own delivery cost on a lot ranked by landed cost; the best
+    price itself otherwise)."""
     if rule.own_reference:
         if own_amount is None:
             return rule.start_price, None, rule.step_at(rule.start_price)
         reference = Decimal(own_amount)
     elif best_weighted is not None:
-        reference = money(as_decimal(best_weighted * coeff, CENT))
+        reference = money(as_decimal(best_weighted * coeff, CENT)) - delivery
     else:
         return rule.start_price, None, rule.step_at(rule.start_price)
     step = rule.step_at(reference)
@@ -102,12 +114,31 @@ def coefficient(values: Iterable[Decimal | str], max_sum: Fraction) -> Fraction:
     return 1 + sum((Fraction(str(v)) for v in values), Fraction(0)) / (1 - max_sum)
 
 
-def weighted(amount: Decimal, coeff: Fraction | Decimal | int = 1) -> Fraction:
-    """The comparable (weighted) price: price / coefficient, exact."""
+def weighted(
+    amount: Decimal, coeff: Fraction | Decimal | int = 1, delivery: Decimal | int = 0
+) -> Fraction:
+    """The comparable price: (price + delivery) / coefficient, exact. The one transformation
+    of a bid's price that ranking applies: by the MEAT coefficient (weighted lots) and by the
+    bidder's delivery cost (lots ranked by landed cost)."""
     c = coeff if isinstance(coeff, Fraction) else Fraction(str(coeff))
+    if delivery:
+        amount = Decimal(amount) + Decimal(delivery)
     # Fraction(Decimal) is exact, as Fraction(str(Decimal)) is, and much cheaper.
     value = Fraction(amount) if isinstance(amount, Decimal) else Fraction(str(amount))
     return value if c == 1 else value / c
+
+
+# Incoterms 2020 by whether the seller's price already covers the carriage to the named place:
+# the E and F terms do not (the buyer pays the main carriage), so a lot ranked by landed cost
+# adds each bidder's delivery cost to its price; the C and D terms do (the seller pays the
+# carriage to the named place), so the bids are compared as they stand.
+DELIVERY_ADDED_INCOTERMS = frozenset({"EXW", "FCA", "FAS", "FOB"})
+DELIVERY_INCLUDED_INCOTERMS = frozenset({"CPT", "CIP", "CFR", "CIF", "DAP", "DPU", "DDP"})
+
+
+def delivery_added(incoterms: str) -> bool:
+    """Whether a lot under ``incoterms`` adds the delivery cost to a bid to rank it."""
+    return (incoterms or "").upper() in DELIVERY_ADDED_INCOTERMS
 
 
 def as_decimal(value: Fraction, places: Decimal = WEIGHT_PLACES) -> Decimal:
@@ -125,16 +156,17 @@ class Standing:
     at: datetime
     coeff: Fraction = Fraction(1)
     label: int = 0
+    delivery: Decimal = Decimal(0)
 
     @property
     def weighted(self) -> Fraction:
-        return weighted(self.amount, self.coeff)
+        return weighted(self.amount, self.coeff, self.delivery)
 
 
 def rank(standings: Iterable[Standing]) -> list[Standing]:
-    """Best first: the lowest weighted price; at equal prices the earlier one."""
+    """Best first: the lowest comparable price; at equal prices the earlier one."""
     items = list(standings)
-    if all(s.coeff == 1 for s in items):  # unweighted: the prices themselves compare the same
+    if all(s.coeff == 1 and not s.delivery for s in items):  # the prices compare the same
         return sorted(items, key=lambda s: (s.amount, s.at, s.key))
     return sorted(items, key=lambda s: (s.weighted, s.at, s.key))
 

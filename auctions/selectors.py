@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -14,6 +12,7 @@ from marketplace.platforms.selectors import user_is_platform_admin
 
 from . import rules
 from .models import Application, ApplicationStatus, Bid, Deal, Lot, LotEvent
+from .participation import standing_of
 from .standing import Viewer
 
 
@@ -72,13 +71,7 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
             .order_by("pk")
         )
     standings = [
-        rules.Standing(
-            key=a.pk,
-            amount=a.current_amount,
-            at=a.current_at,
-            coeff=Fraction(str(a.coefficient)),
-            label=a.label or 0,
-        )
+        standing_of(a)
         for a in applications
         if a.current_amount is not None and a.current_at is not None  # written together
     ]
@@ -94,9 +87,12 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
                 "supplier_name": app.supplier.legal_name,
                 "amount": str(s.amount),
                 "weighted": str(s.weighted),
+                # The comparable price as people read it: the weighted price, or the landed
+                # cost (price plus the bidder's delivery cost).
                 "weighted_display": str(rules.as_decimal(s.weighted, rules.CENT))
-                if lot.weighted
+                if lot.weighted or lot.landed_cost
                 else None,
+                "delivery": str(s.delivery) if lot.landed_cost else None,
                 "at": s.at.isoformat(),
             }
         )
@@ -118,6 +114,7 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
         "format": lot.auction_format,
         "visibility": lot.visibility,
         "weighted": lot.weighted,
+        "landed_cost": lot.landed_cost,
         "step_reference": lot.step_reference,
         # The step rule itself, so a view can compute the step at any reference (max_bid).
         "step_kind": lot.step_kind,
@@ -144,6 +141,7 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
             str(a.pk): {
                 "label": a.label,
                 "coefficient": str(a.coefficient),
+                "delivery": None if a.delivery_cost is None else str(a.delivery_cost),
                 "amount": None if a.current_amount is None else str(a.current_amount),
             }
             for a in applications

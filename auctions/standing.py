@@ -52,6 +52,7 @@ def _max_bid(snapshot: dict, mine: dict | None) -> str | None:
         own_amount=None if mine.get("amount") is None else Decimal(mine["amount"]),
         best_weighted=Fraction(entries[0]["weighted"]) if entries else None,
         coeff=Fraction(mine["coefficient"]),
+        delivery=Decimal(mine.get("delivery") or 0),
     )
     return _money(min(start, limit))
 
@@ -91,6 +92,7 @@ def render(snapshot: dict, viewer: Viewer, *, ladder=ladder_entries) -> dict:
             "turn",
             "pause_reason",
             "weighted",
+            "landed_cost",
         )
     }
     sealed = snapshot["format"] == "sealed" and not finished
@@ -111,6 +113,9 @@ def render(snapshot: dict, viewer: Viewer, *, ladder=ladder_entries) -> dict:
         "label": own.get("label"),
         "rank": mine["rank"] if mine and not sealed else None,
         "amount": mine["amount"] if mine else None,
+        # A lot ranked by landed cost: the viewer's own delivery cost and its landed cost.
+        "delivery": own.get("delivery") if snapshot["landed_cost"] else None,
+        "landed": mine["weighted_display"] if mine and snapshot["landed_cost"] else None,
         "leading": bool(mine and mine["rank"] == 1 and not sealed),
         "max_bid": _max_bid(snapshot, {**own, **(mine or {})} if own else None),
         "my_turn": snapshot["turn_application"] == viewer.application_id
@@ -140,6 +145,8 @@ def _public_entry(entry: dict, *, names: bool) -> dict:
         "weighted": entry["weighted_display"],
         "at": entry["at"],
     }
+    if entry.get("delivery") is not None:
+        out["delivery"] = entry["delivery"]
     if names:
         out["supplier"] = entry["supplier_name"]
     return out

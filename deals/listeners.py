@@ -49,3 +49,7 @@ def order_moved(event) -> None:
             reason=_("The supplier declined the order: %(reason)s")
             % {"reason": event.payload["reason"]},
         )
+
+
+# The order following its shipments (logistics' events) registers on import.
+from . import shipment_listeners  # noqa: E402, F401

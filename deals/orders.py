@@ -307,16 +307,9 @@ def order_move(
                 % {"status": order.get_status_display()},
                 code="order_state_changed",
             )
-        before = order.status
         now = timezone.now()
-        fields = ["status", "disputed_from", "updated_at"]
+        fields: list[str] = []
         history = {}
-        if move.target is None:  # resolve: back to where the dispute started
-            order.status = order.disputed_from or S.SENT
-            order.disputed_from = ""
-        else:
-            order.status = move.target
-            order.disputed_from = before if move.target == S.DISPUTED else ""
         if action == "send":
             _contract_check(order, None)  # the contract must be rendered before it is sent
         if action == "accept":
@@ -326,26 +319,60 @@ def order_move(
             order.contract_accepted_at = now
             fields += ["contract_accepted_sha256", "contract_accepted_by", "contract_accepted_at"]
             history = {"document": contract, "sha256": contract.sha256}
-        order.save(update_fields=fields)
-        OrderHistory.objects.create(
-            order=order,
-            action=action,
-            status_before=before,
-            status_after=order.status,
-            side=side,
-            actor=user,
-            reason=reason,
-            at=now,
-            **history,
-        )
-        outbox.order_status_changed(
-            order=order, action=action, before=before, side=side, reason=reason, actor=user
-        )
-        follow = {"accept": [DocumentKind.INVOICE], "deliver": [DocumentKind.DELIVERY_NOTE]}
-        if action in follow:
-            kinds: list[str] = list(follow[action])
-            user_pk = user.pk
-            transaction.on_commit(lambda: _documents_later(order_id, kinds, user_pk))
+        _apply(order, move, side=side, actor=user, reason=reason, now=now, fields=fields, **history)
+    return order
+
+
+def _apply(order: Order, move: Move, *, side: str, actor, reason: str, now, fields, **history):
+    """Move the locked ``order`` by ``move``: its status, a history row, the event, and the
+    documents the move makes (after the commit)."""
+    before = order.status
+    if move.target is None:  # resolve: back to where the dispute started
+        order.status = order.disputed_from or S.SENT
+        order.disputed_from = ""
+    else:
+        order.status = move.target
+        order.disputed_from = before if move.target == S.DISPUTED else ""
+    order.save(update_fields=["status", "disputed_from", "updated_at", *fields])
+    OrderHistory.objects.create(
+        order=order,
+        action=move.action,
+        status_before=before,
+        status_after=order.status,
+        side=side,
+        actor=actor,
+        reason=reason,
+        at=now,
+        **history,
+    )
+    outbox.order_status_changed(
+        order=order, action=move.action, before=before, side=side, reason=reason, actor=actor
+    )
+    follow = {"accept": [DocumentKind.INVOICE], "deliver": [DocumentKind.DELIVERY_NOTE]}
+    if move.action in follow:
+        kinds: list[str] = list(follow[move.action])
+        order_id, user_pk = order.pk, getattr(actor, "pk", None)
+        transaction.on_commit(lambda: _documents_later(order_id, kinds, user_pk))
+
+
+def order_move_system(
+    *, order_id: int, action: str, side: str, actor=None, reason: str = ""
+) -> Order | None:
+    """Make ``action`` on the order for ``side`` when something else than a person's button
+    says so (the shipments' events: every line delivered, every delivery accepted, a claim).
+    No one's role is checked: the caller's event is the reason. Nothing happens (None) when
+    the order is not in one of the move's sources (already moved, or moved elsewhere): a
+    listener delivered twice moves it once. ``actor`` is the person whose act led here, if any
+    (None: the platform). The move's ``reason``, when it needs one, is cut to its limit."""
+    move = MOVES[action]
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        if order is None or order.status not in move.sources or side not in move.sides:
+            return None
+        reason = (reason or "").strip()[:REASON_MAX]
+        if move.needs_reason and not reason:
+            reason = "—"
+        _apply(order, move, side=side, actor=actor, reason=reason, now=timezone.now(), fields=[])
     return order
 
 

@@ -18,6 +18,7 @@ from auctions.models import ApplicationStatus, BidKind, LotStatus
 from auctions.selectors import lot_get, lot_viewer
 from auctions.tenders.selectors import application_list_for_lot
 from marketplace.core.exceptions import NotFoundError
+from marketplace.standings.selectors import admission_standing, standing_text
 
 
 def room_text() -> dict:
@@ -50,10 +51,23 @@ def room_text() -> dict:
         "online": _("connected"),
         "offline": _("not connected"),
         "best": _("Best price"),
+        "landed": _("landed cost"),
         "mine": _("My price"),
         "bids": _("Bids"),
         "status": {value: str(label) for value, label in LotStatus.choices},
         "kind": {value: str(label) for value, label in BidKind.choices},
+    }
+
+
+def _standing(*, buyer_id: int, supplier_id: int) -> dict | None:
+    standing = admission_standing(buyer_id=buyer_id, supplier_id=supplier_id)
+    if standing is None:
+        return None
+    return {
+        "band": standing.band,
+        "score": f"{standing.score:.0f}",
+        "text": f"{standing.get_band_display()} {standing.score:.0f}",
+        "title": standing_text(standing),
     }
 
 
@@ -68,7 +82,13 @@ def lot_room(request, lot_id: int):
     applications = []
     if viewer.role != "supplier":
         applications = [
-            {"id": a.pk, "label": a.label, "supplier": a.supplier.legal_name}
+            {
+                "id": a.pk,
+                "label": a.label,
+                "supplier": a.supplier.legal_name,
+                # The supplier's standing with this buyer (the ratings' badge), or None.
+                "standing": _standing(buyer_id=tender.buyer_id, supplier_id=a.supplier_id),
+            }
             for a in application_list_for_lot(lot=lot).filter(status=ApplicationStatus.ADMITTED)
         ]
     api = {

@@ -33,6 +33,7 @@ from marketplace.core.exceptions import ApplicationError, NotFoundError
 from marketplace.core.ids import is_id
 
 from .onboarding_views import scoped
+from .shipment_views import shipments_context
 
 PER_PAGE = 25
 QUERY_MAX = 200
@@ -201,6 +202,7 @@ def _order_context(
         "reason_max": orders.REASON_MAX,
         "refusal": refusal,
         "invoices": list(invoice_selectors.invoice_list(user=request.user, order_id=order.pk)),
+        "shipping": shipments_context(request, order),  # the "Shipments" section
     }
 
 

@@ -21,6 +21,7 @@ from auctions.selectors import lot_viewer
 from auctions.tenders import applications, questions, selectors
 from marketplace.core.exceptions import ApplicationError, NotFoundError
 
+from .landed_views import warehouses_by_supplier
 from .tender_forms import ApplyForm, QuestionForm
 
 ACTIVE = (ApplicationStatus.SUBMITTED, ApplicationStatus.ADMITTED)
@@ -67,6 +68,7 @@ def render_tender_page(
         if user.is_authenticated
         else []
     )
+    warehouses_by_supplier(mine)
     lots = []
     for lot in selectors.lot_list_for_tender(tender=tender):
         try:

@@ -125,7 +125,17 @@ class TenderCreateForm(TenderForm):
 # band or one criterion a line (see StepBandsField and CriteriaField).
 LOT_FIELDSETS = (
     (_("Item"), ("title", "description", "quantity", "unit", "start_price", "reserve_price")),
-    (_("Delivery"), ("delivery_place", "delivery_date", "incoterms")),
+    (
+        _("Delivery"),
+        (
+            "delivery_place",
+            "delivery_latitude",
+            "delivery_longitude",
+            "delivery_date",
+            "incoterms",
+            "unit_weight_kg",
+        ),
+    ),
     (
         _("Auction rules"),
         (
@@ -157,6 +167,7 @@ LOT_FIELDSETS = (
         ("rounds", "turn_seconds", "first_pause_seconds", "round_pause_seconds"),
     ),
     (_("Weighted ranking (price and other criteria)"), ("weighted", "criteria")),
+    (_("Ranking by landed cost (price plus delivery)"), ("landed_cost",)),
 )
 LOT_FORM_FIELDS = tuple(name for _legend, names in LOT_FIELDSETS for name in names)
 TEXT_FIELDS = ("step_bands", "criteria")

@@ -4,10 +4,17 @@ officer's tender pages (``tender_views``) and the supplier's apply and ask forms
 
 from django.urls import path
 
+from . import landed_views
 from . import tender_apply_views as apply_views
 from . import tender_views as views
 
 urlpatterns: list = [
+    # A supplier's delivery cost to a lot ranked by landed cost (the warehouse it ships from).
+    path(
+        "applications/<int:application_id>/delivery/",
+        landed_views.application_delivery,
+        name="application-delivery",
+    ),
     # The buyer's managers.
     path("tenders/new/", views.tender_create, name="tender-create"),
     path("tenders/lots-template.xlsx", views.lots_import_template, name="lots-template"),

@@ -22,5 +22,9 @@ urlpatterns = [
     path("", include("frontend.crm_pipeline_urls")),
     # Orders after the award: the buyer's and the supplier's, one order and its moves.
     path("", include("frontend.orders_urls")),
+    path("", include("frontend.shipment_urls")),  # shipments, acceptance, public tracking
     path("", include("frontend.security_urls")),  # bid security: the supplier's, the buyer's
+    path("", include("frontend.ratings_urls")),  # supplier ratings: scorecards, reviews
+    # Logistics: the shipping calculator, places, carriers and their rate cards.
+    path("", include("frontend.logistics_urls")),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from auctions.models import TenderStatus
 from auctions.tenders import selectors as tender_selectors
 from marketplace.categories.selectors import category_get, category_list, category_subtree
 from marketplace.companies.models import Invitation
@@ -19,7 +20,10 @@ from .tender_apply_views import render_tender_page
 def home(request):
     """The landing page: the open tenders of the public platforms (and, signed in, those the
     person may see), searched by text and category."""
-    tenders = tender_selectors.tender_list_for_page(user=request.user)
+    # A cancelled tender offers nothing to take part in: its page stays, the list leaves it out.
+    tenders = tender_selectors.tender_list_for_page(user=request.user).exclude(
+        status=TenderStatus.CANCELLED
+    )
     query = (request.GET.get("q") or "").strip()[:200]
     if query:
         tenders = tenders.filter(Q(title__icontains=query) | Q(description__icontains=query))

@@ -4,7 +4,18 @@ overlap."""
 
 from django.contrib import admin
 
-from .models import Carrier, Place, RateBand, RateCard
+from .models import (
+    Carrier,
+    CarrierApiKey,
+    ClaimPhoto,
+    DeliveryAcceptance,
+    Place,
+    RateBand,
+    RateCard,
+    Shipment,
+    ShipmentEvent,
+    ShipmentLine,
+)
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -49,3 +60,57 @@ class RateCardAdmin(_ReadOnly):
     list_display = ["carrier", "name", "currency", "basis", "valid_from", "valid_to"]
     list_filter = ["basis", "currency"]
     inlines = [RateBandInline]
+
+
+# --- Shipments: read here, written through logistics.shipments (and carrier_keys) ---------------
+
+
+class ShipmentLineInline(admin.TabularInline):
+    model = ShipmentLine
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ShipmentEventInline(ShipmentLineInline):
+    model = ShipmentEvent  # type: ignore[assignment]
+    exclude = ["external_id"]
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(_ReadOnly):
+    list_display = ["__str__", "order", "number", "carrier", "carrier_name", "status"]
+    list_filter = ["status"]
+    search_fields = ["tracking_number", "order__number"]
+    exclude = ["tracking_token"]
+    inlines = [ShipmentLineInline, ShipmentEventInline]
+
+
+@admin.register(DeliveryAcceptance)
+class DeliveryAcceptanceAdmin(_ReadOnly):
+    list_display = [
+        "shipment",
+        "buyer",
+        "supplier",
+        "accepted_at",
+        "days_late",
+        "quantity_ok",
+        "quality_ok",
+    ]
+    list_filter = ["quantity_ok", "quality_ok"]
+
+
+@admin.register(ClaimPhoto)
+class ClaimPhotoAdmin(_ReadOnly):
+    list_display = ["acceptance", "filename", "content_type", "size"]
+
+
+@admin.register(CarrierApiKey)
+class CarrierApiKeyAdmin(_ReadOnly):
+    list_display = ["carrier", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["key_sha256"]

@@ -1,5 +1,5 @@
-"""A shipping quote: from a place to a place (or to typed coordinates) for a quantity of goods
-of a unit weight, priced by every rate card the caller may use.
+"""A shipping quote: from a place (or typed coordinates) to a place (or typed coordinates) for
+a quantity of goods of a unit weight, priced by every rate card the caller may use.
 
 The cards used: those of active carriers valid on the day of the quote, of the acting company
 (its own carriers) and of the platforms it trades on (their logistics partners); never another
@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from marketplace.companies.selectors import company_get_for_member, user_company_ids
 from marketplace.core.exceptions import ApplicationError, NotFoundError
@@ -90,8 +91,15 @@ class Quote:
     notes: list[str] = field(default_factory=list)
 
 
-def _unit(basis: str) -> str:
-    return {"per_pallet": _("pallets"), "per_truck": _("trucks")}.get(basis, _("kg"))
+def units_text(units: Decimal, basis: str) -> str:
+    """What a card counts for a shipment, in words: "1000 kg", "1 pallet", "3 trucks" (the
+    plural form the reader's language takes for the number)."""
+    shown = f"{units.normalize():f}"
+    if basis == "per_pallet":
+        return ngettext("%(n)s pallet", "%(n)s pallets", int(units)) % {"n": shown}
+    if basis == "per_truck":
+        return ngettext("%(n)s truck", "%(n)s trucks", int(units)) % {"n": shown}
+    return _("%(n)s kg") % {"n": shown}
 
 
 def price_options(
@@ -114,12 +122,8 @@ def price_options(
             unavailable.append(
                 Unavailable(
                     terms=terms,
-                    reason=_("No band covers %(km)s km and %(units)s %(unit)s.")
-                    % {
-                        "km": distance_km,
-                        "units": f"{units.normalize():f}",
-                        "unit": _unit(terms.basis),
-                    },
+                    reason=_("No band covers %(km)s km and %(units)s.")
+                    % {"km": distance_km, "units": units_text(units, terms.basis)},
                 )
             )
             continue
@@ -248,36 +252,50 @@ def _platforms(*, user, company_id: int | None, platform_id: int | None) -> set[
     raise NotFoundError(_("Platform not found."), code="platform_not_found")
 
 
-def _destination(*, user, to_place_id: int | None, to_latitude, to_longitude) -> Point:
-    if to_place_id is not None:
-        if to_latitude is not None or to_longitude is not None:
-            message = _("Name the place to ship to or its coordinates, not both.")
-            raise ApplicationError(message, fields={"to_place": [message]})
-        place = place_get(user=user, place_id=to_place_id)
-        return Point(place.latitude, place.longitude)
+def _point(
+    *, user, side: str, place_id: int | None, latitude, longitude
+) -> tuple[Point, int | None]:
+    """Where a shipment leaves from (``side`` "from") or goes to ("to"): a place the user may
+    read (404 otherwise), or typed coordinates; with the owner of the place, if any."""
+    if place_id is not None:
+        if latitude is not None or longitude is not None:
+            message = (
+                _("Name the place to ship from or its coordinates, not both.")
+                if side == "from"
+                else _("Name the place to ship to or its coordinates, not both.")
+            )
+            raise ApplicationError(message, fields={f"{side}_place": [message]})
+        place = place_get(user=user, place_id=place_id)
+        return Point(place.latitude, place.longitude), place.owner_id
     errors: dict[str, list[str]] = {}
     point: dict[str, Decimal] = {}
     for name, value, limit in (
-        ("to_latitude", to_latitude, LATITUDE_LIMIT),
-        ("to_longitude", to_longitude, LONGITUDE_LIMIT),
+        (f"{side}_latitude", latitude, LATITUDE_LIMIT),
+        (f"{side}_longitude", longitude, LONGITUDE_LIMIT),
     ):
         try:
             point[name] = coordinate(value, limit=limit)
         except ValueError as exc:
             errors[name] = [str(exc)]
     if errors:
-        message = _("Name the place to ship to, or its coordinates.")
-        errors.setdefault("to_place", [message])
+        message = (
+            _("Name the place to ship from, or its coordinates.")
+            if side == "from"
+            else _("Name the place to ship to, or its coordinates.")
+        )
+        errors.setdefault(f"{side}_place", [message])
         raise ApplicationError(_("Some fields are not valid."), fields=errors)
-    return Point(point["to_latitude"], point["to_longitude"])
+    return Point(point[f"{side}_latitude"], point[f"{side}_longitude"]), None
 
 
 def shipping_quote(
     *,
     user,
-    from_place_id: int,
     quantity: Decimal,
     unit_weight_kg: Decimal,
+    from_place_id: int | None = None,
+    from_latitude: Decimal | None = None,
+    from_longitude: Decimal | None = None,
     to_place_id: int | None = None,
     to_latitude: Decimal | None = None,
     to_longitude: Decimal | None = None,
@@ -286,8 +304,8 @@ def shipping_quote(
     platform_id: int | None = None,
     currency: str | None = None,
 ) -> Quote:
-    """Price shipping ``quantity`` × ``unit_weight_kg`` from a place to a place (or to
-    coordinates) with every rate card the caller may use."""
+    """Price shipping ``quantity`` × ``unit_weight_kg`` from a place (or coordinates) to a
+    place (or coordinates) with every rate card the caller may use."""
     errors: dict[str, list[str]] = {}
     if quantity is None or quantity <= 0:
         errors["quantity"] = [_("Must be greater than zero.")]
@@ -302,15 +320,21 @@ def shipping_quote(
             errors["quantity"] = [_("The shipment weighs less than a gram.")]
     if errors:
         raise ApplicationError(_("Some fields are not valid."), fields=errors)
-    origin = place_get(user=user, place_id=from_place_id)
-    destination = _destination(
-        user=user, to_place_id=to_place_id, to_latitude=to_latitude, to_longitude=to_longitude
+    origin, from_owner = _point(
+        user=user,
+        side="from",
+        place_id=from_place_id,
+        latitude=from_latitude,
+        longitude=from_longitude,
     )
-    acting = _acting_company(user=user, company_id=company_id, from_owner=origin.owner_id)
+    destination, _owner = _point(
+        user=user, side="to", place_id=to_place_id, latitude=to_latitude, longitude=to_longitude
+    )
+    acting = _acting_company(user=user, company_id=company_id, from_owner=from_owner)
     platforms = _platforms(user=user, company_id=acting, platform_id=platform_id)
     ship_on = timezone.localdate()
     cards = usable_cards(company_id=acting, platform_ids=platforms, on=ship_on, currency=currency)
-    distance = road_distance(Point(origin.latitude, origin.longitude), destination)
+    distance = road_distance(origin, destination)
     options, unavailable = price_options(
         cards,
         distance_km=distance.km,

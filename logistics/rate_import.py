@@ -11,13 +11,17 @@ wrong: a cell that is not a number, a negative value, *from* not below *to*, a b
 overlaps an earlier row, naming that row) and the problems of the file as a whole (unreadable,
 a column missing, no rows, too many). A dry run only reports; an import writes only a file
 without a single problem, replacing every band of the card in one transaction under the card's
-row lock (``services.rate_card_replace_bands``), and otherwise writes nothing.
+row lock (``services.rate_card_replace_bands``), and otherwise writes nothing. A new card can be
+made from a file too (``rate_card_create_from_file``: the card's terms typed, its bands read),
+on the same terms. ``rate_card_template_xlsx`` writes the workbook to start from.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -26,7 +30,13 @@ from marketplace.core.exceptions import ApplicationError
 from marketplace.core.spreadsheets import Problem
 
 from .bands import COLUMNS, Band, card_errors
-from .services import MAX_BANDS, rate_card_get_editable, rate_card_replace_bands
+from .models import RateCard
+from .services import (
+    MAX_BANDS,
+    rate_card_create,
+    rate_card_get_editable,
+    rate_card_replace_bands,
+)
 
 MAX_FILE_BYTES = 2 * 2**20
 # Digits the database keeps for each column: (decimal places, digits before the point).
@@ -126,7 +136,7 @@ def _number(column: str, value) -> tuple[Decimal | int | None, str | None]:
         return None, _("Not a number: “%(value)s”.") % {"value": text[:40]}
     if column == "transit_days":
         if number != number.to_integral_value():
-            return None, _("Transit days are a whole number.")
+            return None, _("Transit days must be a whole number.")
         return int(number), None
     places, whole = _PRECISION[column]
     exponent = number.normalize().as_tuple().exponent
@@ -135,6 +145,16 @@ def _number(column: str, value) -> tuple[Decimal | int | None, str | None]:
     if abs(number) >= Decimal(10) ** whole:
         return None, _("Too large.")
     return number, None
+
+
+def read_number(column: str, value) -> tuple[Decimal | int | None, str | None]:
+    """A band's cell (``column``: one of ``bands.COLUMNS``) as the import reads it: the number
+    (an int for the transit days; None for an empty cell), or why it is not one. The pages'
+    band rows read what is typed with it, so a row typed and a row imported obey one rule."""
+    text = spreadsheets.cell_text(value)
+    if text == "":
+        return None, None
+    return _number(column, value)
 
 
 def read_rate_file(*, data: bytes, filename: str) -> ImportReport:
@@ -216,3 +236,40 @@ def rate_card_import(
     rate_card_replace_bands(user=user, card_id=card_id, bands=report.bands)
     report.written = True
     return report
+
+
+def rate_card_create_from_file(
+    *, user, carrier_id: int, data: bytes, filename: str, **values: Any
+) -> tuple[RateCard, ImportReport]:
+    """A new rate card of the carrier with the typed terms (``values``: the card's fields) and
+    the file's bands, in one transaction (``services.rate_card_create``). Raises
+    RateImportError (nothing written) when a row of the file is wrong, and the service's
+    ApplicationError when a term is."""
+    report = read_rate_file(data=data, filename=filename)
+    if not report.valid:
+        raise RateImportError(report)
+    card = rate_card_create(user=user, carrier_id=carrier_id, bands=report.bands, **values)
+    report.written = True
+    return card, report
+
+
+TEMPLATE_EXAMPLE: tuple[tuple[int, int, int, int, str, int], ...] = (
+    # distance from, to (km); weight from, to (kg, or pallets or trucks); price per unit; days
+    (0, 500, 0, 1000, "3.50", 1),
+    (0, 500, 1000, 20000, "2.80", 2),
+    (500, 1500, 0, 1000, "5.20", 2),
+    (500, 1500, 1000, 20000, "4.10", 3),
+)
+
+
+def rate_card_template_xlsx(rows: Iterable[Iterable] = TEMPLATE_EXAMPLE) -> bytes:
+    """The workbook ``read_rate_file`` reads: the header row (``bands.COLUMNS``) and a few
+    example bands to overwrite."""
+    return spreadsheets.write_xlsx(
+        list(COLUMNS),
+        (
+            [Decimal(str(value)) if isinstance(value, str) else value for value in row]
+            for row in rows
+        ),
+        title="Rate card",
+    )

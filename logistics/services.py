@@ -131,13 +131,13 @@ def _place_owner_check(*, user, company_id: int | None) -> None:
     if company_id is None:
         if not user.is_staff:
             raise PermissionDeniedError(
-                _("Only the operator's staff keep platform-wide places."), code="not_staff"
+                _("Only the operator's staff may manage platform-wide places."), code="not_staff"
             )
         return
     company_get_for_member(user=user, company_id=company_id)
     if not user_has_company_role(user=user, company=company_id, roles=PLACE_EDIT_ROLES):
         raise PermissionDeniedError(
-            _("Only the company's admins, procurement officers and bidders keep its places."),
+            _("Only the company's admins, procurement officers and bidders may manage its places."),
             code="not_place_editor",
         )
 
@@ -208,14 +208,14 @@ def carrier_create(
             raise NotFoundError(_("Platform not found."), code="platform_not_found")
         if not user_is_platform_admin(user=user, platform=platform_id):
             raise PermissionDeniedError(
-                _("Only the platform's admins keep its carriers."), code="not_platform_admin"
+                _("Only the platform's admins may manage its carriers."), code="not_platform_admin"
             )
     else:
         assert company_id is not None
         company_get_for_member(user=user, company_id=company_id)
         if not user_has_company_role(user=user, company=company_id, roles=CARRIER_EDIT_ROLES):
             raise PermissionDeniedError(
-                _("Only the company's admins keep its carriers."), code="not_company_admin"
+                _("Only the company's admins may manage its carriers."), code="not_company_admin"
             )
     return Carrier.objects.create(
         name=_carrier_name(name),
@@ -285,7 +285,10 @@ def _card_values(values: dict[str, Any]) -> dict[str, Any]:
         errors["minimum_charge"] = [_("The minimum charge must not be negative.")]
     fuel = out.get("fuel_surcharge_percent")
     if fuel is None or not 0 <= fuel <= 100:
-        errors["fuel_surcharge_percent"] = [_("The fuel surcharge is from 0 to 100 %.")]
+        errors["fuel_surcharge_percent"] = [
+            # xgettext:no-python-format
+            _("The fuel surcharge must be between 0 and 100%.")
+        ]
     valid_from, valid_to = out.get("valid_from"), out.get("valid_to")
     if not isinstance(valid_from, date):
         errors["valid_from"] = [_("A card needs the date it is valid from.")]
@@ -297,11 +300,13 @@ def _card_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def band_problems_as_fields(bands: Sequence[Band]) -> dict[str, list[str]]:
-    """``card_errors`` as the API's field errors: ``bands.<index>.<column>``."""
+    """``card_errors`` as the API's field errors: ``bands.<index>.<column>`` (the index from 0,
+    as the list was sent); an overlap's message names the other band as people count, from 1
+    ("Overlaps band 1 ...")."""
     if len(bands) > MAX_BANDS:
         return {"bands": [_("A card has at most %(max)d bands.") % {"max": MAX_BANDS}]}
     fields: dict[str, list[str]] = {}
-    errors = card_errors(bands, label=lambda index: _("the band at %(i)d") % {"i": index})
+    errors = card_errors(bands)
     for index, problems in errors.items():
         for column, problem in problems:
             key = f"bands.{index}.{column}" if column else f"bands.{index}"

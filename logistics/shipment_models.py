@@ -110,6 +110,10 @@ class ShipmentEvent(ImmutableModel):
     occurred_at = models.DateTimeField(_("occurred at"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # A note is for the order's two sides unless marked public: the public tracking page shows
+    # only the notes whose ``internal`` is false (a carrier's note may name the person who
+    # signed for the goods).
+    internal = models.BooleanField(_("note for the order's two sides only"), default=True)
     source = models.CharField(_("source"), max_length=16, choices=EventSource.choices)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -173,6 +177,10 @@ class DeliveryAcceptance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     accepted_at = models.DateTimeField(_("accepted at"))
+    # The day the goods came (the delivered event's, or the buyer's when they came on another
+    # day) and the day they were promised for: ``days_late`` is the one less the other.
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    promised_on = models.DateField(_("promised for"), null=True, blank=True)
     # Days after the promised date (the order line's delivery date, else the planned arrival)
     # that the goods arrived; 0: on time.
     days_late = models.PositiveIntegerField(_("days late"), default=0)

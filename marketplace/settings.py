@@ -88,12 +88,14 @@ INSTALLED_APPS = [
     "marketplace.verification",
     "marketplace.events",
     "marketplace.webhooks",
+    "marketplace.standings",
     "suppliers",
     "buyers",
     "auctions",
     "crm",
     "deals",
     "logistics",
+    "ratings",
     "notifications",
     "frontend",
     "demo",
@@ -234,6 +236,12 @@ CELERY_BEAT_SCHEDULE = {
     "deals-securities-forfeit-overdue": {
         "task": "deals.securities_forfeit_overdue",
         "schedule": 60 * 60,
+    },
+    # Supplier ratings: the current and previous periods' scorecards and the standings of every
+    # pair with facts, at night (ratings/tasks.py).
+    "ratings-recompute-nightly": {
+        "task": "ratings.recompute_nightly",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 # The outbox (marketplace/events): how long a handed-out delivery is left to its worker before

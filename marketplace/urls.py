@@ -24,6 +24,7 @@ api_patterns = [
     path("", include("crm.api.urls")),
     path("", include("deals.api.urls")),
     path("", include("logistics.api.urls")),
+    path("", include("ratings.api.urls")),
 ]
 
 # Swagger UI and Redoc style themselves inline and Redoc runs a blob: worker; their pages (and

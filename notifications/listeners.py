@@ -381,5 +381,5 @@ def crm_activity_reminder(event) -> None:
     )
 
 
-# The orders' and payments' listeners register on import.
-from . import order_listeners, payment_listeners  # noqa: E402, F401
+# The orders', payments' and shipments' listeners register on import.
+from . import order_listeners, payment_listeners, shipment_listeners  # noqa: E402, F401

@@ -31,6 +31,10 @@ class Kind(models.TextChoices):
         _("An order of my company changed its status or has a new document"),
     )
     PAYMENT_UPDATE = "payment_update", _("An invoice or a bid security of my company changed")
+    SHIPMENT_UPDATE = (
+        "shipment_update",
+        _("A shipment of my company's order moved, or its delivery was accepted"),
+    )
 
 
 class Channel(models.TextChoices):

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from marketplace.core.ids import IdField
 from marketplace.core.models import CURRENCIES
 from marketplace.platforms.models import AuctionFormat, Visibility
+from marketplace.standings.serializers import StandingField
 
 from ..models import (
     Application,
@@ -174,6 +175,7 @@ class ApplicationOutputSerializer(serializers.ModelSerializer):
     bidder_label = serializers.SerializerMethodField(
         help_text=_('"Bidder #N": how other suppliers see this bidder')
     )
+    standing = StandingField(help_text=_("The supplier's standing with the buyer (ratings)"))
 
     class Meta:
         model = Application
@@ -189,10 +191,13 @@ class ApplicationOutputSerializer(serializers.ModelSerializer):
             "initial_amount",
             "criteria_values",
             "coefficient",
+            "delivery_cost",
+            "delivery_basis",
             "reason",
             "decided_at",
             "security_status",
             "created_at",
+            "standing",
         ]
 
     def get_bidder_label(self, obj: Application) -> str | None:
@@ -243,6 +248,15 @@ class LotInputSerializer(serializers.Serializer):
     delivery_place = serializers.CharField(max_length=300, required=False, allow_blank=True)
     delivery_date = serializers.DateField(required=False, allow_null=True)
     incoterms = serializers.ChoiceField(choices=Incoterms.choices, required=False, allow_blank=True)
+    delivery_latitude = serializers.DecimalField(
+        max_digits=8, decimal_places=6, required=False, allow_null=True
+    )
+    delivery_longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True
+    )
+    unit_weight_kg = serializers.DecimalField(
+        max_digits=12, decimal_places=3, min_value=Decimal("0.001"), required=False, allow_null=True
+    )
     auction_format = serializers.ChoiceField(choices=AuctionFormat.choices, required=False)
     step_kind = serializers.ChoiceField(choices=StepKind.choices, required=False)
     step_value = serializers.DecimalField(
@@ -285,6 +299,11 @@ class LotInputSerializer(serializers.Serializer):
     first_pause_seconds = serializers.IntegerField(min_value=0, required=False)
     round_pause_seconds = serializers.IntegerField(min_value=0, required=False)
     weighted = serializers.BooleanField(required=False)
+    landed_cost = serializers.BooleanField(
+        required=False,
+        help_text="rank by price plus each supplier's delivery cost (E and F Incoterms; needs "
+        "delivery_latitude, delivery_longitude and unit_weight_kg)",
+    )
     criteria = CriterionInputSerializer(many=True, required=False)
 
 

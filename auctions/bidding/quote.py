@@ -13,9 +13,10 @@ from ..models import Lot, LotStatus
 from ..participation import (
     admitted,
     bidder_application,
-    coeff,
+    comparable,
     not_live_message,
     participation_check,
+    standing_of,
     standings,
 )
 from .inputs import parse_amount
@@ -37,10 +38,10 @@ def bid_quote(*, lot_id: int, user, amount) -> dict:
             code="not_admitted",
             status_code=403,
         )
-    score = rules.weighted(value, coeff(application))
+    score = comparable(value, application)
     others = [s for s in standings(applications) if s.key != application.pk]
     now = timezone.now()
-    mine = rules.Standing(key=application.pk, amount=value, at=now, coeff=coeff(application))
+    mine = standing_of(application, amount=value, at=now)
     rank = next(i for i, s in enumerate(rules.rank([*others, mine]), 1) if s.key == application.pk)
     refusal = None
     try:
@@ -60,6 +61,7 @@ def bid_quote(*, lot_id: int, user, amount) -> dict:
     return {
         "amount": value,
         "coefficient": application.coefficient,
+        "delivery": application.delivery_cost,
         "weighted": rules.as_decimal(score, rules.CENT),
         "rank": None if sealed else rank,
         "acceptable": refusal is None,

@@ -17,7 +17,7 @@ from ..events import event_append
 from ..formats import format_of
 from ..formats.sealed import seal_commitment
 from ..models import Application, Bid, BidKind, BidWithdrawal, Lot
-from ..participation import admitted, best_refresh, coeff
+from ..participation import admitted, best_refresh, comparable
 from .batch import ImmediateWrites
 
 
@@ -42,7 +42,7 @@ def record_bid(
         lot=lot,
         application=application,
         amount=amount,
-        weighted_amount=rules.as_decimal(rules.weighted(amount, coeff(application))),
+        weighted_amount=rules.as_decimal(comparable(amount, application)),
         kind=kind,
         placed_by=user,
         client_bid_id=client_bid_id,
@@ -111,7 +111,7 @@ def record_sealed_offer(
         lot=lot,
         application=application,
         amount=amount,
-        weighted_amount=rules.as_decimal(rules.weighted(amount, coeff(application))),
+        weighted_amount=rules.as_decimal(comparable(amount, application)),
         kind=BidKind.SEALED if kind == BidKind.MANUAL else kind,
         placed_by=user,
         client_bid_id=client_bid_id,
@@ -163,9 +163,7 @@ def record_initial_offer(
         lot=lot,
         application=application,
         amount=application.initial_amount,
-        weighted_amount=rules.as_decimal(
-            rules.weighted(application.initial_amount, coeff(application))
-        ),
+        weighted_amount=rules.as_decimal(comparable(application.initial_amount, application)),
         kind=BidKind.INITIAL,
         placed_at=application.created_at,
         round=0,

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from .. import rules
 from ..models import Application, Lot, StepReference
-from ..participation import coeff
+from ..participation import coeff, delivery
 
 
 @dataclass(frozen=True)
@@ -133,4 +133,5 @@ def nominal_limit(lot: Lot, application: Application, ranking: list[rules.Standi
         own_amount=application.current_amount,
         best_weighted=ranking[0].weighted if ranking else None,
         coeff=coeff(application),
+        delivery=delivery(application),
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from .. import rules
 from ..bidding.outcomes import BidRejected
 from ..models import Application, Lot, StepReference, TieRule
-from ..participation import coeff, participation_refusal, standings
+from ..participation import comparable, participation_refusal, standings
 from .base import Format, nominal_limit, timed_schedule
 
 PROXY_ROUNDS_LIMIT = 500  # proxy bids one bid may set off, at most (a guard, never reached)
@@ -42,7 +42,7 @@ def check_bid(
             code="step_too_small",
         )
     if lot.tie_rule == TieRule.REFUSE_EQUAL:
-        mine = rules.weighted(amount, coeff(application))
+        mine = comparable(amount, application)
         if any(s.weighted == mine for s in ranking if s.key != application.pk):
             raise BidRejected(
                 _("Another bidder already offers this price; equal bids are refused."),
@@ -99,10 +99,10 @@ def proxy_next(lot: Lot, applications: list[Application]) -> tuple[Application, 
         limit = min(nominal_limit(lot, app, ranking)[0], lot.start_price)
         if lot.tie_rule == TieRule.REFUSE_EQUAL:
             taken = {s.weighted for s in ranking if s.key != app.pk}
-            while rules.weighted(limit, coeff(app)) in taken:
+            while comparable(limit, app) in taken:
                 limit -= rules.CENT  # equal bids are refused: the proxy goes a cent lower
         if limit >= proxy.floor_amount and limit > 0:
-            candidates.append((rules.weighted(proxy.floor_amount, coeff(app)), app, limit))
+            candidates.append((comparable(proxy.floor_amount, app), app, limit))
     if not candidates:
         return None
     candidates.sort(key=lambda c: (c[0], c[1].pk))

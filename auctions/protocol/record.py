@@ -82,6 +82,8 @@ class Participant:
     bidder: str
     own: bool
     coefficient: Decimal | None
+    delivery: Decimal | None  # a lot ranked by landed cost: fixed at admission
+    delivery_from: str  # ... from this warehouse
     initial_amount: Decimal | None
     final_amount: Decimal | None
 
@@ -212,6 +214,10 @@ def _rules(lot: Lot, currency: str, full: bool) -> list[tuple[str, str]]:
         ),
         (_("What suppliers see"), str(Visibility(lot.visibility).label)),
         (_("Weighted (non-price criteria) ranking"), _("yes") if lot.weighted else _("no")),
+        (
+            _("Ranked by landed cost (price plus delivery)"),
+            _("yes") if lot.landed_cost else _("no"),
+        ),
         (_("Minimum admitted participants"), str(lot.min_participants)),
     ]
     if lot.max_step_percent:
@@ -399,7 +405,7 @@ def protocol_build(*, lot_id: int, supplier_id: int | None = None) -> Protocol:
                 bidder=names(app),
                 own=own,
                 amount=bid.amount,
-                weighted=bid.weighted_amount if lot.weighted else None,
+                weighted=bid.weighted_amount if lot.weighted or lot.landed_cost else None,
                 kind=bid.kind,
                 kind_label=str(BidKind(bid.kind).label),
                 entered_by=entered_by,
@@ -429,7 +435,9 @@ def protocol_build(*, lot_id: int, supplier_id: int | None = None) -> Protocol:
                 bidder=names(ranked_app),
                 own=names.own(ranked_app),
                 amount=amount,
-                weighted=Decimal(str(ranked["weighted"])) if lot.weighted else None,
+                weighted=Decimal(str(ranked["weighted"]))
+                if lot.weighted or lot.landed_cost
+                else None,
                 at=_dt(ranked.get("at")),
                 savings=lot.start_price - amount,
                 savings_percent=_percent(lot.start_price - amount, lot.start_price),
@@ -465,6 +473,8 @@ def protocol_build(*, lot_id: int, supplier_id: int | None = None) -> Protocol:
             bidder=names(a),
             own=names.own(a),
             coefficient=a.coefficient if lot.weighted else None,
+            delivery=a.delivery_cost if lot.landed_cost else None,
+            delivery_from=str(a.delivery_basis.get("from", "")) if lot.landed_cost else "",
             initial_amount=a.initial_amount,
             final_amount=a.current_amount,
         )

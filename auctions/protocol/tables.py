@@ -36,6 +36,12 @@ def _t(value: Any) -> Cell:
 def protocol_tables(protocol: Protocol) -> list[Section]:
     p, lot, cur = protocol, protocol.lot, protocol.currency
     weighted = lot.weighted
+    landed = lot.landed_cost
+    # The comparable price beside the bid price: the weighted amount, or the landed cost.
+    comparable = weighted or landed
+    comparable_head = (
+        _("Weighted amount") if weighted else _("Landed cost (%(currency)s)") % {"currency": cur}
+    )
 
     def m(value):
         return Cell(value, "money")
@@ -97,6 +103,8 @@ def protocol_tables(protocol: Protocol) -> list[Section]:
     part_head = [_("Label"), _("Bidder")]
     if weighted:
         part_head.append(_("Coefficient"))
+    if landed:
+        part_head += [_("Delivery cost (%(currency)s)") % {"currency": cur}, _("Delivered from")]
     part_head += [
         _("Initial offer (%(currency)s)") % {"currency": cur},
         _("Final offer (%(currency)s)") % {"currency": cur},
@@ -106,12 +114,14 @@ def protocol_tables(protocol: Protocol) -> list[Section]:
         row = [_t(x.label), _t(x.bidder)]
         if weighted:
             row.append(Cell(x.coefficient, "amount"))
+        if landed:
+            row += [m(x.delivery), _t(x.delivery_from)]
         participants.append([*row, m(x.initial_amount), m(x.final_amount)])
 
     amount_head = _("Amount (%(currency)s)") % {"currency": cur}
     bid_head = [_("No."), _("Entry"), _("Time"), _("Bidder"), amount_head]
-    if weighted:
-        bid_head.append(_("Weighted amount"))
+    if comparable:
+        bid_head.append(comparable_head)
     bid_head += [_("Type"), _("Entered by"), _("Rank after the bid")]
     if lot.auction_format != AuctionFormat.ENGLISH:
         bid_head.append(_("Round"))
@@ -127,6 +137,8 @@ def protocol_tables(protocol: Protocol) -> list[Section]:
         ]
         if weighted:
             row.append(Cell(b.weighted, "amount"))
+        elif landed:
+            row.append(m(b.weighted))
         kind = b.kind_label + (" " + _("(withdrawn)") if b.withdrawn else "")
         row += [_t(kind), _t(b.entered_by), Cell(b.rank, "int")]
         if lot.auction_format != AuctionFormat.ENGLISH:
@@ -146,8 +158,8 @@ def protocol_tables(protocol: Protocol) -> list[Section]:
         events.append([*row, _t(e.hash)])
 
     rank_head = [_("Rank"), _("Bidder"), amount_head]
-    if weighted:
-        rank_head.append(_("Weighted amount"))
+    if comparable:
+        rank_head.append(comparable_head)
     rank_head += [
         _("Offer made at"),
         _("Savings (%(currency)s)") % {"currency": cur},
@@ -158,6 +170,8 @@ def protocol_tables(protocol: Protocol) -> list[Section]:
         row = [Cell(r.rank, "int"), _t(r.bidder), m(r.amount)]
         if weighted:
             row.append(Cell(r.weighted, "amount"))
+        elif landed:
+            row.append(m(r.weighted))
         ranking.append(
             [*row, Cell(r.at, "datetime"), m(r.savings), Cell(r.savings_percent, "percent")]
         )

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from marketplace.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from marketplace.standings.selectors import admission_refusal
 
 from .. import outbox, rules
 from ..events import event_append
@@ -34,6 +35,7 @@ from ._common import (
     supplier_gate,
     to_decimal,
 )
+from .delivery import admission_delivery_refusal
 
 COEFFICIENT_PLACES = Decimal("0.000000000001")
 
@@ -209,6 +211,15 @@ def application_admit(
                 ),
                 code="awaiting_security",
             )
+        refusal = admission_delivery_refusal(lot, application)
+        if refusal is not None:
+            raise refusal
+        # Supplier ratings (marketplace.standings): a supplier in the blocked band is refused.
+        blocked = admission_refusal(
+            buyer_id=lot.tender.buyer_id, supplier_id=application.supplier_id
+        )
+        if blocked:
+            raise ConflictError(blocked, code="supplier_blocked")
         if application.label is None:
             application.label = (lot.applications.aggregate(n=Max("label"))["n"] or 0) + 1
         application.status = ApplicationStatus.ADMITTED
@@ -221,7 +232,12 @@ def application_admit(
             kind="application_admitted",
             actor=actor,
             at=now,
-            payload={"application": application.pk, "label": application.label},
+            payload={
+                "application": application.pk,
+                "label": application.label,
+                # Fixed from here on: the supplier's bids rank as price plus this.
+                **({"delivery_cost": str(application.delivery_cost)} if lot.landed_cost else {}),
+            },
         )
         save_lot(lot)
         lot_changed_on_commit(lot_id=lot.pk, kinds=["admitted"])

@@ -41,6 +41,9 @@ LOT_FIELDS = (
     "delivery_place",
     "delivery_date",
     "incoterms",
+    "delivery_latitude",
+    "delivery_longitude",
+    "unit_weight_kg",
     "auction_format",
     "step_kind",
     "step_value",
@@ -63,6 +66,7 @@ LOT_FIELDS = (
     "first_pause_seconds",
     "round_pause_seconds",
     "weighted",
+    "landed_cost",
 )
 
 
@@ -214,8 +218,57 @@ def lot_errors(lot: Lot, criteria: list[dict] | None) -> dict[str, list[str]]:
             add("criteria", message)
     elif criteria:
         add("criteria", _("Only a weighted lot has criteria; set weighted to true."))
+    for field, message in _delivery_errors(lot):
+        add(field, message)
     if lot.delivery_date and lot.delivery_date < timezone.localdate():
         add("delivery_date", _("The delivery date is in the past."))
+    return errors
+
+
+def _delivery_errors(lot: Lot) -> list[tuple[str, str]]:
+    """The delivery place's coordinates, and what ranking by landed cost needs."""
+    errors = []
+    lat, lon = lot.delivery_latitude, lot.delivery_longitude
+    if (lat is None) != (lon is None):
+        errors.append(("delivery_latitude", _("Give both coordinates of the delivery place.")))
+    if isinstance(lat, Decimal) and not -90 <= lat <= 90:
+        errors.append(("delivery_latitude", _("A latitude is between -90 and 90.")))
+    if isinstance(lon, Decimal) and not -180 <= lon <= 180:
+        errors.append(("delivery_longitude", _("A longitude is between -180 and 180.")))
+    if not lot.landed_cost:
+        return errors
+    if lot.weighted:
+        errors.append(
+            (
+                "landed_cost",
+                _("A lot is ranked by landed cost or by weighted criteria, not by both."),
+            )
+        )
+    if not rules.delivery_added(lot.incoterms):
+        errors.append(
+            (
+                "incoterms",
+                _(
+                    "Ranking by landed cost adds each supplier's delivery cost to its price, "
+                    "which only the E and F terms leave out: choose EXW, FCA, FAS or FOB (under "
+                    "the C and D terms the prices already include the carriage)."
+                ),
+            )
+        )
+    if lat is None or lon is None:
+        errors.append(
+            (
+                "delivery_latitude",
+                _("Ranking by landed cost needs the delivery place's coordinates."),
+            )
+        )
+    if lot.unit_weight_kg is None:
+        errors.append(
+            (
+                "unit_weight_kg",
+                _("Ranking by landed cost needs the weight of one unit to quote the delivery."),
+            )
+        )
     return errors
 
 

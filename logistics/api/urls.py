@@ -3,7 +3,9 @@
 from django.urls import path
 
 from . import carriers_views as c
+from . import landed_views as ld
 from . import places_views as p
+from . import shipment_views as sh
 
 base = "logistics/"
 
@@ -32,5 +34,44 @@ urlpatterns = [
         base + "rate-cards/<int:card_id>/import/",
         c.RateCardImportApi.as_view(),
         name="logistics-rate-card-import",
+    ),
+    path(base + "shipments/", sh.ShipmentListApi.as_view(), name="logistics-shipments"),
+    path(
+        base + "shipments/<int:shipment_id>/",
+        sh.ShipmentDetailApi.as_view(),
+        name="logistics-shipment",
+    ),
+    path(
+        base + "shipments/<int:shipment_id>/events/",
+        sh.ShipmentEventApi.as_view(),
+        name="logistics-shipment-events",
+    ),
+    path(
+        base + "shipments/<int:shipment_id>/acceptance/",
+        sh.ShipmentAcceptApi.as_view(),
+        name="logistics-shipment-accept",
+    ),
+    path(
+        base + "shipments/<int:shipment_id>/claim-photos/<int:photo_id>/",
+        sh.ClaimPhotoApi.as_view(),
+        name="logistics-claim-photo",
+    ),
+    # A carrier's push of a status event (Authorization: Carrier <key>).
+    path(base + "carrier-events/", sh.CarrierPushApi.as_view(), name="logistics-carrier-events"),
+    path(
+        base + "carriers/<int:carrier_id>/api-keys/",
+        sh.CarrierApiKeyListApi.as_view(),
+        name="logistics-carrier-api-keys",
+    ),
+    path(
+        base + "carriers/<int:carrier_id>/api-keys/<int:key_id>/revoke/",
+        sh.CarrierApiKeyRevokeApi.as_view(),
+        name="logistics-carrier-api-key-revoke",
+    ),
+    # A supplier's delivery cost to a lot ranked by landed cost, from one of its warehouses.
+    path(
+        base + "applications/<int:application_id>/delivery/",
+        ld.ApplicationDeliveryApi.as_view(),
+        name="logistics-application-delivery",
     ),
 ]

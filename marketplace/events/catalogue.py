@@ -231,6 +231,54 @@ _TYPES = [
         ),
     ),
     EventType(
+        "shipment.created",
+        "The supplier made a shipment of an order (some or all of its lines' quantities), with "
+        "its carrier, tracking number and planned dates. ``number`` is the order's number and "
+        "the shipment's within it (PO-2027-00012/2).",
+        "the buyer and the supplier",
+        _object(
+            shipment=ID,
+            order=ID,
+            number=TEXT,
+            buyer=ID,
+            supplier=ID,
+            carrier=OPTIONAL_ID,
+            planned_arrival={"type": ["string", "null"], "format": "date"},
+        ),
+    ),
+    EventType(
+        "shipment.status_changed",
+        "A shipment's status changed by a status event (picked up, in transit, at customs, "
+        "delivered, exception) entered by the supplier or pushed by the carrier (``source``).",
+        "the buyer and the supplier",
+        _object(
+            shipment=ID,
+            order=ID,
+            number=TEXT,
+            buyer=ID,
+            supplier=ID,
+            status_before=TEXT,
+            status_after=TEXT,
+            source=TEXT,
+        ),
+    ),
+    EventType(
+        "delivery.accepted",
+        "The buyer accepted a delivered shipment (once): how many days late, quantity and "
+        "quality as ordered, or a claim.",
+        "the buyer and the supplier",
+        _object(
+            shipment=ID,
+            order=ID,
+            buyer=ID,
+            supplier=ID,
+            days_late={"type": "integer", "minimum": 0},
+            quantity_ok={"type": "boolean"},
+            quality_ok={"type": "boolean"},
+            claim={"type": "boolean"},
+        ),
+    ),
+    EventType(
         "company.verification_submitted",
         "A company submitted its verification documents for review.",
         "the company (platform admins are told through their notifications)",
@@ -294,6 +342,34 @@ _TYPES = [
             due_at=OPTIONAL_TIME,
             starts_at=OPTIONAL_TIME,
             url=TEXT,
+        ),
+    ),
+    EventType(
+        "review.submitted",
+        "The buyer reviewed an order after a delivery was accepted (1-5 per criterion and a "
+        "comment), or changed its review within the 14 days it may (edited).",
+        "the buyer and the supplier",
+        _object(
+            review=ID,
+            order=ID,
+            buyer=ID,
+            supplier=ID,
+            average={"type": "string", "pattern": r"^[1-5]\.[0-9]{2}$"},
+            edited={"type": "boolean"},
+        ),
+    ),
+    EventType(
+        "supplier.standing_changed",
+        "A supplier's standing band (blocked, warning, average, excellent) with a buyer, or "
+        "platform-wide (buyer null), changed after its scorecard was recomputed; band_after "
+        "null: no facts left in the window.",
+        "the supplier, and the buyer of a standing with one",
+        _object(
+            supplier=ID,
+            buyer=OPTIONAL_ID,
+            band_before=TEXT,
+            band_after=OPTIONAL_TEXT,
+            score={"type": ["string", "null"], "pattern": r"^[0-9]{1,3}\.[0-9]{2}$"},
         ),
     ),
 ]

@@ -16,7 +16,16 @@ from tests.factories import CategoryFactory, CompanyFactory, PlatformFactory, me
 class Auction:
     """A tender with one lot, its buyer's officer, and ``suppliers`` admitted bidders."""
 
-    def __init__(self, *, suppliers: int = 3, start_price: str = "100000.00", **lot_rules):
+    def __init__(
+        self,
+        *,
+        suppliers: int = 3,
+        start_price: str = "100000.00",
+        deliveries: list[Decimal] | None = None,
+        **lot_rules,
+    ):
+        """``deliveries``: each supplier's delivery cost, making the lot one ranked by landed
+        cost (FCA, with a delivery place and a unit weight)."""
         now = timezone.now()
         self.platform = PlatformFactory()
         self.buyer = CompanyFactory(legal_name="Buyer Canary Ltd", is_supplier=False)
@@ -40,6 +49,14 @@ class Auction:
             "soft_close_window_seconds": 180,
             "soft_close_extension_seconds": 180,
         }
+        if deliveries is not None:
+            defaults.update(
+                landed_cost=True,
+                incoterms="FCA",
+                delivery_latitude=Decimal("49.839683"),
+                delivery_longitude=Decimal("24.029717"),
+                unit_weight_kg=Decimal("1000"),
+            )
         defaults.update(lot_rules)
         self.lot = Lot.objects.create(
             tender=self.tender,
@@ -67,6 +84,7 @@ class Auction:
                     status=ApplicationStatus.ADMITTED,
                     terms_accepted_at=now,
                     label=i + 1,
+                    delivery_cost=None if deliveries is None else deliveries[i],
                 )
             )
 

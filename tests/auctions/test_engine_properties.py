@@ -1,6 +1,10 @@
 """Properties of the English engine under random sequences of bids, proxies, pauses and time
 (a hypothesis state machine): the best price never rises, the end never moves earlier, no
-accepted bid breaks a rule, there is at most one leader, and a refused bid changes nothing."""
+accepted bid breaks a rule, there is at most one leader, and a refused bid changes nothing.
+
+The same machine runs a lot ranked by landed cost: each supplier's delivery cost is drawn, the
+engine's invariants hold over the comparable prices (price plus delivery), and each supplier's
+bids are checked in its own terms (the best landed cost less its own delivery, less a step)."""
 
 import os
 from datetime import timedelta
@@ -31,10 +35,18 @@ class EnglishAuction(RuleBasedStateMachine):
         max_extensions=st.sampled_from([None, 0, 2]),
         reference=st.sampled_from(["best", "own"]),
         tie_rule=st.sampled_from(["earlier_first", "refuse_equal"]),
+        deliveries=st.none()
+        | st.lists(
+            st.decimals(min_value=0, max_value=9000, places=2, allow_nan=False),
+            min_size=3,
+            max_size=3,
+        ),
     )
-    def start(self, max_rank, max_extensions, reference, tie_rule):
+    def start(self, max_rank, max_extensions, reference, tie_rule, deliveries):
+        self.delivery = {}
         self.a = Auction(
             suppliers=3,
+            deliveries=deliveries,
             duration_seconds=600,
             soft_close_window_seconds=120,
             soft_close_extension_seconds=60,
@@ -46,6 +58,7 @@ class EnglishAuction(RuleBasedStateMachine):
         )
         self.now = timezone.now()
         self.a.start(now=self.now)
+        self.delivery = {a.pk: a.delivery_cost or Decimal(0) for a in self.a.applications}
         self.last_best = None
         self.last_end = self.a.lot.ends_at
         self.floors: dict[int, list[Decimal]] = {}
@@ -113,9 +126,12 @@ class EnglishAuction(RuleBasedStateMachine):
             return
         self.a.refresh()
         lot = self.a.lot
+        best = None
+        if lot.best_application_id is not None:
+            best = lot.best_amount + self.delivery[lot.best_application_id]  # the landed best
         if self.last_best is not None:
-            assert lot.best_amount is not None and lot.best_amount <= self.last_best
-        self.last_best = lot.best_amount
+            assert best is not None and best <= self.last_best
+        self.last_best = best
         assert lot.ends_at >= self.last_end, (lot.ends_at, self.last_end)
         self.last_end = lot.ends_at
 
@@ -128,28 +144,38 @@ class EnglishAuction(RuleBasedStateMachine):
         own: dict[int, Decimal] = {}
         for bid in Bid.objects.filter(lot=lot).order_by("placed_at", "pk"):
             assert bid.amount <= lot.start_price
+            delivery = self.delivery[bid.application_id]
+            landed = bid.amount + delivery
+            assert bid.weighted_amount == landed  # the comparable price it was ranked by
             if lot.step_reference == "own":
                 previous = own.get(bid.application_id)
                 if previous is not None:
                     assert bid.amount <= previous - STEP, (bid.amount, previous)
             elif best is not None:
-                assert bid.amount <= best - STEP, (bid.amount, best)
+                # In the bidder's own terms: the best landed cost less its own delivery.
+                assert bid.amount <= best - delivery - STEP, (bid.amount, best, delivery)
             if bid.kind == BidKind.PROXY:
                 assert bid.amount >= min(self.floors[bid.application_id]), bid.amount
             own[bid.application_id] = bid.amount
-            best = bid.amount if best is None else min(best, bid.amount)
+            best = landed if best is None else min(best, landed)
         # One leader: the lot's best is the single first of the standings.
         standings = [
-            rules.Standing(key=app.pk, amount=app.current_amount, at=app.current_at)
+            rules.Standing(
+                key=app.pk,
+                amount=app.current_amount,
+                at=app.current_at,
+                delivery=self.delivery[app.pk],
+            )
             for app in Application.objects.filter(lot=lot, current_amount__isnull=False)
         ]
         if standings:
             ranking = rules.rank(standings)
             assert lot.best_application_id == ranking[0].key
             assert lot.best_amount == ranking[0].amount
+            assert best == ranking[0].amount + ranking[0].delivery
             if lot.tie_rule == "refuse_equal":
-                amounts = [s.amount for s in standings]
-                assert len(amounts) == len(set(amounts))
+                landed_costs = [s.amount + s.delivery for s in standings]
+                assert len(landed_costs) == len(set(landed_costs))
         else:
             assert lot.best_amount is None
         # Every extension is recorded, and never more than allowed.

@@ -30,27 +30,37 @@ STRIPE_PUBLISHABLE_KEY = "pk_test_x"
 STRIPE_WEBHOOK_SECRET = "whsec_browser_test"
 
 
-# One migrated SQLite database per test run, copied for each stack: migrating from nothing takes
-# ~12 s, a copy a few milliseconds (the suite starts ten stacks or more).
+# One migrated SQLite database with the demo's lasting data (platforms, companies, people, the
+# CRM, logistics, the trading history) per test run, copied for each stack, whose own
+# ``load_demo --fresh`` then only makes its fresh demo tender: migrating and loading from
+# nothing takes ~20 s, a copy a few milliseconds (the suite starts ten stacks or more).
 _TEMPLATE: dict[str, Path] = {}
 
 
-def migrated_template(env: dict[str, str]) -> Path:
+def demo_template(env: dict[str, str]) -> Path:
     if "db" not in _TEMPLATE:
         workdir = Path(tempfile.mkdtemp(prefix="tradefloor-template-"))
         atexit.register(shutil.rmtree, workdir, ignore_errors=True)
         path = workdir / "db.sqlite3"
-        result = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=ROOT,
-            env={**env, "SQLITE_PATH": str(path)},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if result.returncode:
-            raise RuntimeError(f"manage.py migrate failed:\n{result.stderr[-3000:]}")
+        template_env = {
+            **env,
+            "SQLITE_PATH": str(path),
+            "MEDIA_ROOT": str(workdir / "media"),
+            "PRIVATE_MEDIA_ROOT": str(workdir / "private"),
+        }
+        for args in (["migrate", "--noinput", "-v0"], ["load_demo"]):
+            result = subprocess.run(
+                [sys.executable, "manage.py", *args],
+                cwd=ROOT,
+                env=template_env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            if result.returncode:
+                raise RuntimeError(f"manage.py {args[0]} failed:\n{result.stderr[-3000:]}")
         _TEMPLATE["db"] = path
+        _TEMPLATE["private"] = workdir / "private"
     return _TEMPLATE["db"]
 
 
@@ -118,7 +128,9 @@ class LiveStack:
         return result.stdout
 
     def start(self) -> None:
-        shutil.copyfile(migrated_template(self.env), self.env["SQLITE_PATH"])
+        shutil.copyfile(demo_template(self.env), self.env["SQLITE_PATH"])
+        if _TEMPLATE["private"].exists():  # the demo's stored documents (its history's orders)
+            shutil.copytree(_TEMPLATE["private"], self.env["PRIVATE_MEDIA_ROOT"])
         out = self.manage(
             "load_demo",
             "--port",

@@ -6,9 +6,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
-from auctions.models import ApplicationStatus, Lot, LotStatus
+from auctions.models import ApplicationStatus, Lot, LotStatus, TenderStatus
 from crm.models import Account, Activity, Contact, Opportunity, Stage, TimelineEntry
 from demo.management.commands.load_demo import DEMO_SUPPLIERS, DEMO_TENDER_TITLE
 from marketplace.companies.identifiers import normalise
@@ -90,7 +91,7 @@ def test_demo_has_an_english_lot_going_live_within_two_minutes_and_a_rounds_lot_
     call_command("load_demo", stdout=out)
     tender = _demo_tender()
     assert tender is not None and tender.buyer.is_buyer
-    english, rounds = tender.lots.order_by("number")
+    english, rounds, landed = tender.lots.order_by("number")
     now = timezone.now()
     assert english.status == LotStatus.AUCTION_SCHEDULED
     assert now < english.starts_at <= now + timedelta(minutes=2)
@@ -101,7 +102,7 @@ def test_demo_has_an_english_lot_going_live_within_two_minutes_and_a_rounds_lot_
     assert rounds.status == LotStatus.AUCTION_SCHEDULED
     assert rounds.auction_format == AuctionFormat.ROUNDS
     assert rounds.starts_at >= english.starts_at + timedelta(seconds=english.duration_seconds)
-    for lot in (english, rounds):
+    for lot in (english, rounds, landed):
         admitted = set(
             lot.applications.filter(status=ApplicationStatus.ADMITTED).values_list(
                 "supplier__memberships__user__email", flat=True
@@ -112,6 +113,26 @@ def test_demo_has_an_english_lot_going_live_within_two_minutes_and_a_rounds_lot_
         assert lot.events.filter(kind="status_changed").count() == 3
     # rounds: every admitted supplier made the initial offer that gives it a turn
     assert not rounds.applications.filter(initial_amount__isnull=True).exists()
+    # ranked by landed cost, FCA: each supplier's delivery quoted from its own warehouse with
+    # the platform partner's card or its own carrier's, fixed at admission
+    assert (landed.landed_cost, landed.incoterms, landed.status) == (
+        True,
+        "FCA",
+        LotStatus.AUCTION_SCHEDULED,
+    )
+    assert landed.starts_at == rounds.starts_at
+    deliveries = {
+        a.supplier.legal_name: (a.delivery_cost, a.delivery_basis["carrier"])
+        for a in landed.applications.filter(status=ApplicationStatus.ADMITTED)
+    }
+    assert deliveries == {
+        "ТОВ «Дніпро Сталь Постач»": (Decimal("29700.00"), "Нова Логістика (партнер майданчика)"),
+        "ООО «Северный Топливный Терминал»": (
+            Decimal("59400.00"),
+            "Нова Логістика (партнер майданчика)",
+        ),
+        "Baltic Freight Supply OÜ": (Decimal("84000.00"), "Baltic Freight own trucks"),
+    }
     printed = out.getvalue()
     assert f"/ws/lots/{english.pk}/" in printed
     assert "buyer@demo.tradefloor.local" in printed and "baltic@demo.tradefloor.local" in printed
@@ -123,7 +144,7 @@ def test_demo_rerun_keeps_an_upcoming_auction_and_replaces_a_stale_one():
     first = _demo_tender()
     call_command("load_demo", stdout=StringIO())
     assert _demo_tender() == first  # still to come: kept, nothing duplicated
-    assert Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).count() == 2
+    assert Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).count() == 3
 
     # The demo was loaded long ago and nobody ran the scheduler: the start is stale.
     Lot.objects.filter(tender=first).update(starts_at=timezone.now() - timedelta(minutes=10))
@@ -136,7 +157,12 @@ def test_demo_rerun_keeps_an_upcoming_auction_and_replaces_a_stale_one():
     assert english.status == LotStatus.AUCTION_SCHEDULED
     assert now < english.starts_at <= now + timedelta(minutes=2)
     assert set(first.lots.values_list("status", flat=True)) == {LotStatus.CANCELLED}
+    first.refresh_from_db()
+    assert first.status == TenderStatus.CANCELLED  # the whole replaced tender
     assert f"/ws/lots/{english.pk}/" in out.getvalue()
+    # The landing page lists the one demo auction, not the replaced one beside it.
+    home = Client().get("/").content.decode()
+    assert f"/tenders/{fresh.pk}/" in home and f"/tenders/{first.pk}/" not in home
 
 
 @pytest.mark.django_db
@@ -155,7 +181,9 @@ def test_demo_timing_options_shape_a_short_auction_for_the_browser_tests():
         "--fresh",
         stdout=StringIO(),
     )
-    english, rounds = Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).order_by("number")
+    english, rounds, _landed = Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).order_by(
+        "number"
+    )
     assert (
         before + timedelta(seconds=4) <= english.starts_at <= timezone.now() + timedelta(seconds=6)
     )
@@ -203,7 +231,7 @@ def test_demo_has_a_lived_in_crm_whose_auction_opportunities_follow_the_demo_auc
     # The demo auction wrote itself in: the admitted suppliers' opportunities on its lots,
     # and the timeline of the buyer's account of each admitted supplier.
     linked = Opportunity.objects.filter(workspace=steel).exclude(lot=None)
-    assert linked.count() == 2 and {o.stage.name for o in linked} == {"Admitted"}
+    assert linked.count() == 3 and {o.stage.name for o in linked} == {"Admitted"}
     steel_at_agro = Account.objects.get(workspace=agro, company=steel)
     assert TimelineEntry.objects.filter(account=steel_at_agro, kind="event").exists()
 

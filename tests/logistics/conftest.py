@@ -52,3 +52,7 @@ def delivery_place(buyer_admin, buyer_company):
         latitude=LVIV[0],
         longitude=LVIV[1],
     )
+
+
+# The landed-cost tests' world (a lot ranked by landed cost, the supplier's warehouse and card).
+from .landed_helpers import landed_world, world  # noqa: E402, F401

@@ -108,6 +108,7 @@ def test_wrong_rows_are_reported_row_by_row_and_nothing_is_written(supplier_admi
         assert "Not a number" in problems[8][0]["problem"]
         assert [p["column"] for p in problems[9]] == ["transit_days"]
         assert [p["column"] for p in problems[10]] == ["transit_days"]
+        assert problems[10][0]["problem"] == "Transit days must be a whole number."
         assert [p["column"] for p in problems[11]] == ["price"]
         assert _bands(own_card.pk) == before
 

@@ -17,10 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from auctions.models import LotStatus, StepKind, Tender, TenderStatus
-from auctions.states import can_transition
+from auctions.states import TERMINAL, can_transition
 from auctions.tenders import applications, drafting, scheduling
 from deals.models import Payer, PlatformFee
 from demo.crm_demo import crm_demo_load
+from demo.logistics_demo import DELIVERY, logistics_demo_load
+from logistics.landed import delivery_quote_for_application
 from marketplace.categories.models import Category
 from marketplace.companies.identifiers import normalise
 from marketplace.companies.models import Company, Membership, MembershipRole, VerificationStatus
@@ -144,8 +146,29 @@ def demo_lots(*, duration: int = 600, stagger: int = 720, turn: int = 30) -> lis
         "turn_seconds": turn,
         "first_pause_seconds": 2 * turn,
         "round_pause_seconds": turn,
+        "stagger_seconds": 0,  # the landed-cost lot starts with it
     }
-    return [english, rounds]
+    # Ranked by landed cost: the same diesel bought at the suppliers' warehouses (FCA), each
+    # bid ranked as its price plus the supplier's delivery to Mashivka, quoted from its
+    # warehouse with the platform's freight partner's (or its own carrier's) rate card.
+    landed = {
+        **common,
+        "title": "Дизельне паливо ДП-З-Євро5, FCA склад постачальника (ціна з доставкою)",
+        "quantity": Decimal("60"),
+        "unit": "т",
+        "incoterms": "FCA",
+        "landed_cost": True,
+        "delivery_latitude": DELIVERY[3],
+        "delivery_longitude": DELIVERY[4],
+        "unit_weight_kg": Decimal("1000"),
+        "start_price": Decimal("3100000.00"),
+        "step_value": Decimal("10000.00"),
+        "auction_format": AuctionFormat.ENGLISH,
+        "duration_seconds": duration,
+        "soft_close_window_seconds": min(60, duration // 3),
+        "soft_close_extension_seconds": min(60, duration // 3),
+    }
+    return [english, rounds, landed]
 
 
 def _demo_tenders():
@@ -178,9 +201,18 @@ def demo_lots_open() -> list:
 
 
 def _demo_tenders_retire(*, actor, keep: Tender | None) -> None:
-    """Cancel what can be cancelled of the older demo tenders (a live or closed lot is left
-    to the scheduler and the buyer)."""
+    """Cancel the older demo tenders, so that the pages list one demo auction (the landing page
+    leaves cancelled tenders out); of one with a live or closed lot, which the scheduler and
+    the buyer finish, cancel what can be cancelled."""
     for tender in _demo_tenders().exclude(pk=getattr(keep, "pk", None)):
+        if all(
+            lot.status in TERMINAL or can_transition(lot.status, LotStatus.CANCELLED)
+            for lot in tender.lots.all()
+        ):
+            drafting.tender_cancel(
+                actor=actor, tender=tender, reason="Replaced by a fresh demo auction."
+            )
+            continue
         for lot in tender.lots.all():
             if can_transition(lot.status, LotStatus.CANCELLED) and lot.status != LotStatus.DRAFT:
                 drafting.lot_cancel(
@@ -197,13 +229,15 @@ def demo_tender_create(
     suppliers: dict,
     live_in: timedelta = LIVE_IN,
     lot_timing: dict | None = None,
+    warehouses: dict | None = None,
 ) -> Tender:
     """A published demo tender whose lots are auction_scheduled, the English one at now + 60 s.
 
     Made through the services (create, publish, apply, admit, close applications, schedule);
     only the deadlines are then moved into the past with ``update()``, since the services
     rightly refuse past dates and the demo cannot wait for real ones. ``suppliers``: e-mail ->
-    (user, company) for ``DEMO_SUPPLIERS``."""
+    (user, company) for ``DEMO_SUPPLIERS``; ``warehouses``: e-mail -> the warehouse each
+    ships the landed-cost lot from (its delivery quoted before it is admitted)."""
     category = Category.objects.filter(code=DEMO_CATEGORY).first() or Category.objects.create(
         code=DEMO_CATEGORY, name_en="Fuels", name_ru="Топливо", name_uk="Паливо"
     )
@@ -238,6 +272,11 @@ def demo_tender_create(
                 initial_amount=initial,
                 now=now,
             )
+            if lot.landed_cost and warehouses:
+                delivery_quote_for_application(
+                    user=user, application_id=application.pk, warehouse_id=warehouses[email].pk
+                )
+                application.refresh_from_db()
             applications.application_admit(actor=officer, application=application, now=now)
     Tender.objects.filter(pk=tender.pk).update(
         questions_deadline=now - timedelta(minutes=2),
@@ -460,6 +499,12 @@ class Command(BaseCommand):
             now=now,
         )
 
+        warehouses = logistics_demo_load(
+            admin=admin, platform=public, companies=companies, people=people
+        )
+        key_of = {company.pk: key for key, company in companies.items()}
+        shipping = {email: warehouses[key_of[people[email][1].pk]] for email in DEMO_SUPPLIERS}
+
         officer = people[DEMO_BUYER][0]
         tender = None if force_fresh else demo_tender_current(now=now)
         fresh = tender is None
@@ -472,6 +517,7 @@ class Command(BaseCommand):
                 suppliers={e: people[e] for e in DEMO_SUPPLIERS},
                 live_in=live_in,
                 lot_timing=lot_timing,
+                warehouses=shipping,
             )
         _demo_tenders_retire(actor=officer, keep=tender)
 

@@ -9,6 +9,8 @@
 const $ = (id) => document.getElementById(id);
 const config = JSON.parse($("room-config").textContent);
 const T = config.text;
+// label -> the supplier's standing with the buyer (the console's applications; none for suppliers)
+const standingByLabel = new Map((config.applications || []).map((a) => [a.label, a.standing]));
 const root = $("room");
 const isSupplier = config.role === "supplier";
 
@@ -190,7 +192,9 @@ function apply(next) {
   text("participants", next.participants);
   text("extensions", next.extensions);
   text("ends-at", next.ends_at ? timeFormat.format(new Date(next.ends_at)) : "—");
-  text("best-amount", next.best ? money(next.best.amount) : "—");
+  // A lot ranked by landed cost: the best bid's price, and its landed cost it ranks by.
+  const bestLanded = next.landed_cost && next.best ? ` (${T.landed} ${money(next.best.weighted)})` : "";
+  text("best-amount", next.best ? money(next.best.amount) + bestLanded : "—");
   show("pause-banner", next.status === "paused");
   text("pause-text", next.pause_reason || "");
   if (next.format === "rounds") text("round-turn", roundText(next));
@@ -222,10 +226,21 @@ function renderLadder(v) {
       money(entry.amount),
     ];
     if (v.weighted) cells.push(entry.weighted ?? "—");
+    else if (v.landed_cost) cells.push(money(entry.delivery), money(entry.weighted));
     for (const value of cells) {
       const td = document.createElement("td");
       td.textContent = value;
       tr.append(td);
+    }
+    // The buyer's console: the supplier's standing (the ratings' badge) beside its name.
+    const standing = entry.supplier ? standingByLabel.get(entry.label) : null;
+    if (standing) {
+      const badge = document.createElement("span");
+      badge.className = `status standing standing-${standing.band}`;
+      badge.dataset.standing = standing.band;
+      badge.title = standing.title;
+      badge.textContent = standing.text;
+      tr.children[1].append(" ", badge);
     }
     return tr;
   });
@@ -237,6 +252,10 @@ function renderSupplier(v) {
   text("my-label", me.label ? `${T.bidder} #${me.label}` : "—");
   text("my-rank", me.rank ?? "—");
   text("my-amount", money(me.amount));
+  if (v.landed_cost) {
+    text("my-delivery", money(me.delivery));
+    text("my-landed", money(me.landed));
+  }
   const live = v.status === "live";
   const leading = Boolean(me.leading);
   const state = $("my-state");
