@@ -21,6 +21,12 @@ pytestmark = pytest.mark.django_db
 def test_the_officer_makes_a_lot_ranked_by_landed_cost_and_is_told_what_it_needs(client, world):
     tender = world.draft(lots=0)
     log_in(client, world.officer)
+    form = html(client.get(f"/tenders/{tender.pk}/lots/new/"))
+    # A city picked from the gazetteer fills the delivery place's coordinates.
+    assert 'data-city-search="/logistics/cities/"' in form
+    assert (
+        'data-fill-latitude="#id_delivery_latitude"' in form and 'id="id_delivery_latitude"' in form
+    )
     refused = client.post(
         f"/tenders/{tender.pk}/lots/new/",
         lot_post(world, tender, landed_cost="on", incoterms="DDP", unit_weight_kg=""),
