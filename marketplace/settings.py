@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "deals",
     "logistics",
     "ratings",
+    "search",
     "notifications",
     "frontend",
     "demo",
@@ -456,6 +457,10 @@ STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+
+# Search (docs/search.md): Elasticsearch at this URL when set; else the database answers (the
+# embedded default). The database's index is kept either way, to answer when the cluster cannot.
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 # The card forms' Stripe.js (frontend/static/frontend/card-payment.js), only where cards are on
 # (a secret key set). Stripe's own: the script and its frames from js.stripe.com, 3-D Secure's
 # frames from hooks.stripe.com, its calls to api.stripe.com. With STRIPE_API_BASE (localstripe)

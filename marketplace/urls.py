@@ -25,6 +25,7 @@ api_patterns = [
     path("", include("deals.api.urls")),
     path("", include("logistics.api.urls")),
     path("", include("ratings.api.urls")),
+    path("", include("search.api.urls")),
 ]
 
 # Swagger UI and Redoc style themselves inline and Redoc runs a blob: worker; their pages (and

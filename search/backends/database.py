@@ -1,0 +1,414 @@
+"""The database backend, the embedded default: ``SearchEntry`` rows searched by word prefix.
+
+Every word of the query must match a word of the document (its stem, or its Latin stem, or its
+unit: ``search.text``) as a prefix, `` stem`` in the haystack (an index on PostgreSQL: a
+trigram GIN index serves ``LIKE '% stem%'``). When nothing matches, the closest titles by
+trigram similarity answer instead (typos: "дизельн паливо", "dizle"), on PostgreSQL in SQL
+(``word_similarity``), on SQLite in Python over at most ``TYPO_SCAN`` titles.
+
+Who may read what is the tenders' own rule (``tender_list_for_page``), applied as a subquery:
+the database answers only what the reader may see, facets included. The facets are
+disjunctive: each counts with every filter but its own, so choosing one currency still shows
+the others' counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pycountry
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from auctions.models import TenderStatus
+from auctions.tenders.selectors import tender_list_for_page
+from crm.dedup import pg_trgm_available, similarity
+from marketplace.categories.models import Category
+from marketplace.platforms.models import Platform
+
+from ..models import SearchEntry
+from ..query import DEADLINE_RANGES, Kind, SearchQuery, Sort
+from ..results import Bucket, Facet, SearchResult
+from ..text import haystack, query_terms, query_words
+
+TYPO_SCAN = 5000
+TYPO_THRESHOLD = 0.35
+# The price facet's ranges (in each tender's own currency): below 100,000, to 1 M, to 10 M, more.
+PRICE_EDGES = (Decimal("100000"), Decimal("1000000"), Decimal("10000000"))
+
+
+def _entry_values(document: dict) -> dict:
+    return {
+        "title": document["title"][:300],
+        # The title's words once more, marked, so that relevance can count them higher.
+        "haystack": document["text"]
+        + " ".join("title:" + w for w in haystack(document["title"]).split())
+        + " ",
+        "category_id": document.get("category"),
+        "category_path": document.get("category_path") or "",
+        "platform_id": document.get("platform"),
+        "currency": document.get("currency") or "",
+        "status": document.get("status") or "",
+        "region": document.get("region") or "",
+        "price_min": document.get("price_min"),
+        "price_max": document.get("price_max"),
+        "deadline": parse_datetime(document["deadline"]) if document.get("deadline") else None,
+        "published_at": parse_datetime(document["published_at"])
+        if document.get("published_at")
+        else None,
+        "document": document,
+    }
+
+
+def _visible(query: SearchQuery, user) -> QuerySet[SearchEntry]:
+    qs = SearchEntry.objects.filter(kind=query.kind)
+    if query.kind == Kind.TENDERS:
+        qs = qs.filter(object_id__in=tender_list_for_page(user=user).values("pk"))
+    return qs
+
+
+def _text_q(terms: list[tuple[str, ...]]) -> Q:
+    q = Q()
+    for forms in terms:
+        any_form = Q()
+        for form in forms:
+            any_form |= Q(haystack__contains=" " + form)
+        q &= any_form
+    return q
+
+
+def _category_q(paths: Iterable[str]) -> Q:
+    q = Q()
+    for path in paths:
+        q |= Q(category_path=path) | Q(category_path__startswith=path + "/")
+    return q
+
+
+def _deadline_q(name: str, now) -> Q:
+    if name == "week":
+        return Q(deadline__gte=now, deadline__lt=now + timedelta(days=7))
+    if name == "month":
+        return Q(deadline__gte=now, deadline__lt=now + timedelta(days=30))
+    if name == "later":
+        return Q(deadline__gte=now + timedelta(days=30))
+    return Q(deadline__lt=now)  # passed
+
+
+def _price_bucket_q(index: int) -> Q:
+    low = PRICE_EDGES[index - 1] if index > 0 else None
+    high = PRICE_EDGES[index] if index < len(PRICE_EDGES) else None
+    q = Q()
+    if low is not None:
+        q &= Q(price_min__gte=low)
+    if high is not None:
+        q &= Q(price_min__lt=high)
+    return q
+
+
+class DatabaseBackend:
+    name = "database"
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def index(self, documents: Iterable[dict]) -> int:
+        written = 0
+        with transaction.atomic():
+            for document in documents:
+                SearchEntry.objects.update_or_create(
+                    kind=document["kind"],
+                    object_id=document["id"],
+                    defaults=_entry_values(document),
+                )
+                written += 1
+        return written
+
+    def remove(self, kind: str, ids: Iterable[int]) -> None:
+        SearchEntry.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+
+    def stale_ids(self, kind: str, keep: set[int]) -> list[int]:
+        """The indexed ids of ``kind`` a rebuild did not write (gone, or drafts again)."""
+        indexed = SearchEntry.objects.filter(kind=kind).values_list("object_id", flat=True)
+        return [i for i in indexed if i not in keep]
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _filters(self, query: SearchQuery, now, *, without: str = "") -> Q:
+        q = Q()
+        f = query.filters
+        if without != "category" and f.get("category"):
+            paths = Category.objects.filter(pk__in=_ids(f["category"])).values_list(
+                "path", flat=True
+            )
+            q &= _category_q(paths) if paths else Q(pk__in=[])
+        for name, column in (
+            ("platform", "platform_id"),
+            ("currency", "currency"),
+            ("status", "status"),
+            ("region", "region"),
+        ):
+            if without != name and f.get(name):
+                values: list[int] | list[str] = (
+                    _ids(f[name]) if name == "platform" else _codes(f[name], upper=name != "status")
+                )
+                q &= Q(**{f"{column}__in": values})
+        if without != "price":
+            if query.price_min is not None:
+                q &= Q(price_max__gte=query.price_min)
+            if query.price_max is not None:
+                q &= Q(price_min__lte=query.price_max)
+        if without != "deadline" and query.deadline:
+            q &= _deadline_q(query.deadline, now)
+        if query.deadline_from:
+            q &= Q(deadline__date__gte=query.deadline_from)
+        if query.deadline_to:
+            q &= Q(deadline__date__lte=query.deadline_to)
+        return q
+
+    def search(self, query: SearchQuery, *, user) -> SearchResult:
+        now = timezone.now()
+        visible = _visible(query, user)
+        terms = query_terms(query.text)
+        matched = visible.filter(_text_q(terms)) if terms else visible
+        qs = matched.filter(self._filters(query, now))
+        typo = False
+        if terms and not qs.exists():
+            ids = self._closest(visible.filter(self._filters(query, now)), query.text)
+            qs = visible.filter(object_id__in=ids)
+            typo = bool(ids)
+        total = qs.count()
+        ordered = self._ordered(qs, query, terms)
+        ids = list(
+            ordered.values_list("object_id", flat=True)[
+                query.offset : query.offset + query.page_size
+            ]
+        )
+        facets = self._facets(
+            visible.filter(_text_q(terms)) if terms and not typo else (qs if typo else visible),
+            query,
+            now,
+        )
+        notice = _("Nothing matched every word; these are the closest titles.") if typo else ""
+        return SearchResult(total=total, ids=ids, facets=facets, backend=self.name, notice=notice)
+
+    def _ordered(self, qs: QuerySet[SearchEntry], query: SearchQuery, terms) -> QuerySet:
+        if query.sort == Sort.DEADLINE:
+            return qs.order_by(F("deadline").asc(nulls_last=True), "-object_id")
+        if query.sort == Sort.PRICE:
+            return qs.order_by(F("price_min").asc(nulls_last=True), "-object_id")
+        if query.sort == Sort.PRICE_DESC:
+            return qs.order_by(F("price_max").desc(nulls_last=True), "-object_id")
+        if query.sort == Sort.NEWEST or not terms:
+            return qs.order_by(F("published_at").desc(nulls_last=True), "-object_id")
+        # Relevance: a word in the title counts more than one elsewhere; then the newest.
+        score: Any = Value(0, output_field=IntegerField())
+        for forms in terms:
+            in_title = Q()
+            for form in forms:
+                in_title |= Q(haystack__contains=" title:" + form)
+            score = score + Case(When(in_title, then=Value(3)), default=Value(1))
+        return qs.annotate(relevance=score).order_by(
+            "-relevance", F("published_at").desc(nulls_last=True), "-object_id"
+        )
+
+    def _closest(self, qs: QuerySet[SearchEntry], text: str) -> list[int]:
+        """The documents whose words come closest to the query's (trigram word similarity over
+        the haystack, which holds every word in its own script and in Latin)."""
+        wanted = " ".join(w for w in query_words(text) if len(w) > 1)
+        if not wanted:
+            return []
+        if connection.vendor == "postgresql" and pg_trgm_available(for_text=wanted):
+            rows = (
+                qs.annotate(
+                    closeness=Func(
+                        Value(wanted),
+                        F("haystack"),
+                        function="word_similarity",
+                        output_field=FloatField(),
+                    )
+                )
+                .filter(closeness__gte=TYPO_THRESHOLD)
+                .order_by("-closeness", "-object_id")
+                .values_list("object_id", flat=True)[:100]
+            )
+            return list(rows)
+        scored = [
+            (_word_closeness(wanted, hay), object_id)
+            for object_id, hay in qs.values_list("object_id", "haystack")[:TYPO_SCAN]
+        ]
+        ranked = sorted(scored, key=lambda x: (-x[0], -x[1]))
+        return [i for score, i in ranked if score >= TYPO_THRESHOLD][:100]
+
+    # --- facets -----------------------------------------------------------------------------
+
+    def _facets(self, base: QuerySet[SearchEntry], query: SearchQuery, now) -> list[Facet]:
+        f = query.filters
+        facets = [
+            self._category_facet(base.filter(self._filters(query, now, without="category")), f)
+        ]
+        platforms = self._counts(base, query, now, "platform", "platform_id")
+        names = dict(
+            Platform.objects.filter(pk__in=[k for k in platforms if k]).values_list("pk", "name")
+        )
+        facets.append(
+            Facet(
+                "platform",
+                _("Platform"),
+                [
+                    Bucket(str(k), names.get(k, str(k)), n, str(k) in f.get("platform", ()))
+                    for k, n in platforms.items()
+                    if k
+                ],
+            )
+        )
+        facets.append(
+            Facet(
+                "currency",
+                _("Currency"),
+                [
+                    Bucket(k, k, n, k in f.get("currency", ()))
+                    for k, n in self._counts(base, query, now, "currency", "currency").items()
+                    if k
+                ],
+            )
+        )
+        statuses = dict(TenderStatus.choices)
+        facets.append(
+            Facet(
+                "status",
+                _("Status"),
+                [
+                    Bucket(k, str(statuses.get(k, k)), n, k in f.get("status", ()))
+                    for k, n in self._counts(base, query, now, "status", "status").items()
+                    if k
+                ],
+            )
+        )
+        facets.append(
+            Facet(
+                "region",
+                _("Region"),
+                [
+                    Bucket(k, _country(k), n, k in f.get("region", ()))
+                    for k, n in self._counts(base, query, now, "region", "region").items()
+                    if k
+                ],
+            )
+        )
+        facets.append(
+            self._deadline_facet(
+                base.filter(self._filters(query, now, without="deadline")), query, now
+            )
+        )
+        facets.append(self._price_facet(base.filter(self._filters(query, now, without="price"))))
+        return facets
+
+    def _counts(self, base, query, now, name: str, column: str) -> dict:
+        rows = (
+            base.filter(self._filters(query, now, without=name))
+            .values(column)
+            .annotate(n=Count("pk"))
+            .order_by("-n", column)
+        )
+        return {row[column]: row["n"] for row in rows}
+
+    def _category_facet(self, qs: QuerySet[SearchEntry], filters: dict) -> Facet:
+        """Counts one level below the chosen category (the top level when none is chosen),
+        each counting its whole subtree."""
+        chosen = list(Category.objects.filter(pk__in=_ids(filters.get("category", ()))))
+        counts: Counter[str] = Counter()
+        per_path = qs.values("category_path").annotate(n=Count("pk"))
+        for row in per_path:
+            path = row["category_path"]
+            if not path:
+                continue
+            parts = path.split("/")
+            parents: list[Category | None] = list(chosen) or [None]
+            for parent in parents:
+                if parent is None:
+                    counts[parts[0]] += row["n"]
+                elif path.startswith(parent.path + "/"):
+                    depth = parent.path.count("/") + 1
+                    counts["/".join(parts[: depth + 1])] += row["n"]
+                elif path == parent.path:
+                    counts[path] += row["n"]
+        by_path = {c.path: c for c in Category.objects.filter(path__in=list(counts))}
+        chosen_ids = {str(c.pk) for c in chosen}
+        buckets = [
+            Bucket(str(by_path[p].pk), str(by_path[p].name), n, str(by_path[p].pk) in chosen_ids)
+            for p, n in counts.most_common()
+            if p in by_path
+        ]
+        return Facet("category", _("Category"), buckets)
+
+    def _deadline_facet(self, qs, query: SearchQuery, now) -> Facet:
+        labels = {
+            "week": _("Applications close within a week"),
+            "month": _("Within a month"),
+            "later": _("In more than a month"),
+            "passed": _("Applications closed"),
+        }
+        buckets = [
+            Bucket(
+                name,
+                str(labels[name]),
+                qs.filter(_deadline_q(name, now)).count(),
+                query.deadline == name,
+            )
+            for name in DEADLINE_RANGES
+        ]
+        return Facet("deadline", _("Deadline"), [b for b in buckets if b.count or b.selected])
+
+    def _price_facet(self, qs) -> Facet:
+        labels = [
+            _("below 100,000"),
+            _("100,000 to 1 million"),
+            _("1 to 10 million"),
+            _("10 million and more"),
+        ]
+        buckets = [
+            Bucket(str(i), str(label), qs.filter(_price_bucket_q(i)).count())
+            for i, label in enumerate(labels)
+        ]
+        return Facet("price", _("Start price"), [b for b in buckets if b.count])
+
+
+def _ids(values: Iterable[str]) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit() and 0 < int(v) < 2**63]
+
+
+def _codes(values: Iterable[str], *, upper: bool) -> list[str]:
+    return [v.upper() if upper else v for v in values]
+
+
+def _country(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country else code
+
+
+def _word_closeness(wanted: str, hay: str) -> float:
+    """pg_trgm's ``word_similarity`` as this backend uses it: the best similarity of the query
+    with any run of as many of the document's words."""
+    doc_words = [w for w in hay.split() if ":" not in w]
+    n = max(1, len(wanted.split()))
+    best = 0.0
+    for i in range(max(1, len(doc_words) - n + 1)):
+        best = max(best, similarity(wanted, " ".join(doc_words[i : i + n])))
+    return best
