@@ -28,7 +28,10 @@ install: $(VENV)/.installed node_modules/.installed
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The search index is the database's own on the embedded default: rebuilt here, so that tenders
+# made before it existed are found too (new ones are indexed through the domain events).
 demo: migrate
+	$(PY) manage.py search_index --rebuild --database-only
 	$(PY) manage.py load_demo --port $(PORT)
 
 # Daphne serves the site; the auction scheduler (which starts, advances and closes lots) and the

@@ -1,44 +1,64 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from auctions.models import TenderStatus
 from auctions.tenders import selectors as tender_selectors
-from marketplace.categories.selectors import category_get, category_list, category_subtree
+from marketplace.categories.selectors import category_get, category_list
 from marketplace.companies.models import Invitation
 from marketplace.companies.services import invitation_accept
 from marketplace.core.exceptions import ApplicationError, NotFoundError
+from search.hits import tenders_in_order
+from search.query import tender_query
+from search.selectors import search
 
 from .tender_apply_views import render_tender_page
 
 
+class _Hits:
+    """The page of hits as a sequence of ``total`` items for Django's Paginator, which reads
+    only the current page's slice (the hits in hand)."""
+
+    def __init__(self, total: int, offset: int, rows: list):
+        self.total, self.offset, self.rows = total, offset, rows
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start = (index.start or 0) - self.offset
+            return self.rows[max(0, start) : max(0, start) + (index.stop - index.start)]
+        return self.rows[index - self.offset]
+
+
 def home(request):
-    """The landing page: the open tenders of the public platforms (and, signed in, those the
-    person may see), searched by text and category."""
-    # A cancelled tender offers nothing to take part in: its page stays, the list leaves it out.
-    tenders = tender_selectors.tender_list_for_page(user=request.user).exclude(
-        status=TenderStatus.CANCELLED
-    )
-    query = (request.GET.get("q") or "").strip()[:200]
-    if query:
-        tenders = tenders.filter(Q(title__icontains=query) | Q(description__icontains=query))
-    category = category_get(category_id=_int(request.GET.get("category")))
-    if category is not None:
-        tenders = tenders.filter(category__in=category_subtree(category=category))
-    tenders = tenders.annotate(lot_count=Count("lots")).order_by("-auction_start", "-pk")
-    page = Paginator(tenders, 20).get_page(request.GET.get("page"))
+    """The landing page and the tender search: the tenders the person may see (the public ones
+    for anyone), found by words in any language or in Latin, narrowed by the facets' counts
+    (``search.selectors.search``); what is still open unless a status is chosen."""
+    try:
+        query = tender_query(request.GET, hide_cancelled=True)
+        problem = ""
+    except ApplicationError as exc:
+        query = tender_query({"q": request.GET.get("q", "")}, hide_cancelled=True)
+        problem = exc.message
+    result = search(query, user=request.user if request.user.is_authenticated else None)
+    rows = tenders_in_order(result.ids)
+    page = Paginator(_Hits(result.total, query.offset, rows), query.page_size).get_page(query.page)
+    chosen = _int(query.filters.get("category", ("",))[0])
     return render(
         request,
         "frontend/home.html",
         {
             "page": page,
-            "query": query,
-            "category": category,
+            "query": query.text.strip(),
+            "search": query,
+            "facets": [f for f in result.facets if f.buckets],
+            "notice": result.notice or problem,
+            "category": category_get(category_id=chosen) if chosen else None,
             "categories": category_list().filter(depth__lte=1).order_by("path"),
             "running": tender_selectors.lot_list_running_for_page(user=request.user)[:20],
         },

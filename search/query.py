@@ -56,6 +56,9 @@ class SearchQuery:
     sort: str = Sort.RELEVANCE
     page: int = 1
     page_size: int = PAGE_SIZE
+    # The landing page lists what one may still take part in: cancelled tenders are left out
+    # unless a status is chosen (the API shows every status unless one is chosen).
+    hide_cancelled: bool = False
 
     @property
     def offset(self) -> int:
@@ -110,7 +113,7 @@ def _values(params, name: str) -> tuple[str, ...]:
     return tuple(out[:20])
 
 
-def tender_query(params) -> SearchQuery:
+def tender_query(params, *, hide_cancelled: bool = False) -> SearchQuery:
     """The tender search a request's parameters ask for (``q``, ``category``, ``platform``,
     ``currency``, ``status``, ``region`` (each repeatable or comma-separated), ``price_min``,
     ``price_max``, ``deadline`` (week, month, later, passed), ``deadline_from``,
@@ -137,6 +140,7 @@ def tender_query(params) -> SearchQuery:
         deadline_from=_date(params, "deadline_from"),
         deadline_to=_date(params, "deadline_to"),
         sort=sort,
+        hide_cancelled=hide_cancelled and not _values(params, "status"),
         page=_int(
             params,
             "page",

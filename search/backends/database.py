@@ -80,6 +80,8 @@ def _entry_values(document: dict) -> dict:
 
 def _visible(query: SearchQuery, user) -> QuerySet[SearchEntry]:
     qs = SearchEntry.objects.filter(kind=query.kind)
+    if query.hide_cancelled:
+        qs = qs.exclude(status=TenderStatus.CANCELLED)
     if query.kind == Kind.TENDERS:
         qs = qs.filter(object_id__in=tender_list_for_page(user=user).values("pk"))
     return qs

@@ -13,6 +13,7 @@ from auctions.models import Participation, Tender, TenderStatus
 from frontend.templatetags.money import money
 from marketplace.companies.models import MembershipRole
 from marketplace.platforms.models import PlatformKind
+from search.services import index_rebuild
 from tests.auctions.engine_setup import Auction
 from tests.factories import PASSWORD, CompanyFactory, PlatformFactory, member
 
@@ -79,6 +80,8 @@ def test_the_buyer_sees_its_own_private_tenders_on_the_home_page(client, auction
 
 
 def test_search_by_text_and_category(client, auction):
+    index_rebuild()  # the fixture's tender was made without the events that index it
+
     def found(query: str) -> list:
         return list(client.get("/" + query).context["page"].object_list)
 
@@ -196,6 +199,7 @@ def test_the_pages_of_the_tender_list_keep_the_search(client, auction):
         tender.pk = None
         tender.title = f"Diesel fuel {n}"
         tender.save()
+    index_rebuild()
     html = client.get("/?q=diesel").content.decode()
     assert 'href="?q=diesel&amp;page=2"' in html
     assert len(client.get("/?q=diesel&page=2").context["page"].object_list) == 6
