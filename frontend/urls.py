@@ -27,4 +27,6 @@ urlpatterns = [
     path("", include("frontend.ratings_urls")),  # supplier ratings: scorecards, reviews
     # Logistics: the shipping calculator, places, carriers and their rate cards.
     path("", include("frontend.logistics_urls")),
+    # The supplier directory and the catalogue across suppliers (search).
+    path("", include("frontend.search_urls")),
 ]

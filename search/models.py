@@ -30,6 +30,9 @@ class SearchEntry(models.Model):
     price_max = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
     deadline = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Suppliers: the platform-wide standing band (ratings); products: their supplier.
+    band = models.CharField(max_length=16, blank=True)
+    supplier_id = models.BigIntegerField(null=True, blank=True)
     # The whole document as the backends index it (search.documents), for a rebuild of another
     # backend's index and for the tests.
     document = models.JSONField(default=dict)
@@ -46,3 +49,17 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.title}"
+
+
+class SearchTag(models.Model):
+    """A value of a facet a document has several of (a supplier's categories and regions)."""
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=16)
+    value = models.CharField(max_length=500)
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "value"], name="search_tag_value")]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

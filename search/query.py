@@ -24,6 +24,8 @@ MAX_PAGE = 500  # deeper than anyone reads; a deeper page is refused, not comput
 
 class Kind:
     TENDERS = "tenders"
+    SUPPLIERS = "suppliers"
+    PRODUCTS = "products"
 
 
 class Sort:
@@ -39,6 +41,11 @@ class Sort:
 # The facets a tender search counts, and the filters it takes (each: one or more values).
 TENDER_FACETS = ("category", "platform", "currency", "status", "region", "deadline", "price")
 TENDER_FILTERS = ("category", "platform", "currency", "status", "region")
+# The supplier directory: categories and regions it serves, its standing band.
+SUPPLIER_FILTERS = ("category", "region", "band")
+# The catalogue: category, supplier, the price list's currency, the supplier's country.
+PRODUCT_FILTERS = ("category", "supplier", "currency", "region")
+FILTERS = {"tenders": TENDER_FILTERS, "suppliers": SUPPLIER_FILTERS, "products": PRODUCT_FILTERS}
 # The deadline facet's ranges: the applications deadline within 7 / 30 days, later, passed.
 DEADLINE_RANGES = ("week", "month", "later", "passed")
 
@@ -114,10 +121,14 @@ def _values(params, name: str) -> tuple[str, ...]:
 
 
 def tender_query(params, *, hide_cancelled: bool = False) -> SearchQuery:
-    """The tender search a request's parameters ask for (``q``, ``category``, ``platform``,
-    ``currency``, ``status``, ``region`` (each repeatable or comma-separated), ``price_min``,
-    ``price_max``, ``deadline`` (week, month, later, passed), ``deadline_from``,
-    ``deadline_to``, ``sort``, ``page``, ``page_size``)."""
+    return search_query(params, kind=Kind.TENDERS, hide_cancelled=hide_cancelled)
+
+
+def search_query(params, *, kind: str, hide_cancelled: bool = False) -> SearchQuery:
+    """The search of ``kind`` a request's parameters ask for (``q``; the kind's filters,
+    ``FILTERS``, each repeatable or comma-separated; ``price_min``, ``price_max``, ``deadline``
+    (week, month, later, passed), ``deadline_from``, ``deadline_to``, ``sort``, ``page``,
+    ``page_size``)."""
     sort = (params.get("sort") or Sort.RELEVANCE).strip()
     if sort not in Sort.ALL:
         raise _invalid("sort", _("Sort by one of: %(options)s.") % {"options": ", ".join(Sort.ALL)})
@@ -131,9 +142,9 @@ def tender_query(params, *, hide_cancelled: bool = False) -> SearchQuery:
     if price_min is not None and price_max is not None and price_min > price_max:
         raise _invalid("price_max", _("The highest price is below the lowest."))
     return SearchQuery(
-        kind=Kind.TENDERS,
+        kind=kind,
         text=(params.get("q") or "")[:MAX_QUERY_CHARS],
-        filters={name: v for name in TENDER_FILTERS if (v := _values(params, name))},
+        filters={name: v for name in FILTERS[kind] if (v := _values(params, name))},
         price_min=price_min,
         price_max=price_max,
         deadline=deadline,

@@ -17,6 +17,8 @@ def search(query: SearchQuery, *, user, fallback: bool = True) -> SearchResult:
     """``query`` as ``user`` may read it. When the search engine is away: the database's answer
     with a notice (``fallback``, the pages), or ``BackendUnavailable`` (the API's 503)."""
     engine = backend()
+    if query.kind not in getattr(engine, "kinds", (query.kind,)):
+        engine = database_backend()  # a kind the search engine does not hold yet
     try:
         return engine.search(query, user=user)
     except BackendUnavailable:
@@ -29,3 +31,11 @@ def search(query: SearchQuery, *, user, fallback: bool = True) -> SearchResult:
             "search."
         )
         return result
+
+
+def suggest(kind: str, text: str, *, user, limit: int = 10) -> list[dict]:
+    """Names of ``kind`` whose words start with what is typed (``{"id", "title"}``), from the
+    database's index (fast enough for a few keystrokes; Elasticsearch is not asked)."""
+    from .backends.database import DatabaseBackend
+
+    return DatabaseBackend().suggest(kind, text, user=user, limit=limit)

@@ -8,7 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from .backends import Backend, backend, database_backend
-from .documents import tender_document, tenders_for_index
+from .documents import (
+    product_document,
+    products_for_index,
+    supplier_document,
+    suppliers_for_index,
+    tender_document,
+    tenders_for_index,
+)
 from .query import Kind
 
 BATCH = 500
@@ -34,6 +41,29 @@ def tender_reindex(*, tender_id: int, to: list[Backend] | None = None) -> bool:
     return document is not None
 
 
+def _reindex(kind: str, object_id: int, document: dict | None, to) -> bool:
+    for target in to or targets():
+        if document is None:
+            target.remove(kind, [object_id])
+        else:
+            target.index([document])
+    return document is not None
+
+
+def supplier_reindex(*, company_id: int, to: list[Backend] | None = None) -> bool:
+    """The supplier's directory entry and every product of its catalogue, as they are now."""
+    company = suppliers_for_index().filter(pk=company_id).first()
+    document = supplier_document(company) if company is not None else None
+    indexed = _reindex(Kind.SUPPLIERS, company_id, document, to)
+    for product in products_for_index().filter(supplier_id=company_id):
+        _reindex(Kind.PRODUCTS, product.pk, product_document(product), to)
+    gone = getattr(database_backend(), "stale_supplier_products", None)
+    if gone is not None:
+        for target in to or targets():
+            target.remove(Kind.PRODUCTS, gone(company_id))
+    return indexed
+
+
 def tender_documents() -> Iterator[dict]:
     for tender in tenders_for_index().order_by("pk").iterator(chunk_size=BATCH):
         document = tender_document(tender)
@@ -41,23 +71,60 @@ def tender_documents() -> Iterator[dict]:
             yield document
 
 
-def tender_count() -> int:
-    return tenders_for_index().count()
+def supplier_documents() -> Iterator[dict]:
+    for company in suppliers_for_index().order_by("pk").iterator(chunk_size=BATCH):
+        document = supplier_document(company)
+        if document is not None:
+            yield document
+
+
+def product_documents() -> Iterator[dict]:
+    for product in products_for_index().order_by("pk").iterator(chunk_size=BATCH):
+        document = product_document(product)
+        if document is not None:
+            yield document
+
+
+DOCUMENTS = {
+    Kind.TENDERS: tender_documents,
+    Kind.SUPPLIERS: supplier_documents,
+    Kind.PRODUCTS: product_documents,
+}
+
+
+def document_count() -> int:
+    """How many rows a rebuild reads (tenders, supplier companies, products): its progress
+    bar's end."""
+    return (
+        tenders_for_index().count() + suppliers_for_index().count() + products_for_index().count()
+    )
 
 
 def index_rebuild(
-    *, to: Backend | None = None, progress: Callable[[int], None] | None = None
+    *,
+    to: Backend | None = None,
+    progress: Callable[[int], None] | None = None,
+    kinds: tuple[str, ...] = (Kind.TENDERS, Kind.SUPPLIERS, Kind.PRODUCTS),
 ) -> int:
-    """Every searchable document, written in batches; ``progress`` hears each batch's size.
-    A backend that can (Elasticsearch) builds a new index and swaps its alias at the end."""
+    """Every searchable document of ``kinds``, written in batches; ``progress`` hears each
+    batch's size. A backend that can (Elasticsearch) builds a new index per kind and swaps its
+    alias at the end."""
     target = to or backend()
+    written = 0
+    for kind in kinds:
+        written += _rebuild_kind(target, kind, progress)
+    return written
+
+
+def _rebuild_kind(target: Backend, kind: str, progress) -> int:
+    documents = DOCUMENTS[kind]()
     rebuild = getattr(target, "rebuild", None)
     if rebuild is not None:
-        return rebuild(Kind.TENDERS, tender_documents(), progress=progress)
+        return rebuild(kind, documents, progress=progress)
     written = 0
     batch: list[dict] = []
     seen: set[int] = set()
-    for document in tender_documents():
+    for document in documents:
         batch.append(document)
         seen.add(document["id"])
         if len(batch) >= BATCH:
@@ -71,5 +138,5 @@ def index_rebuild(
             progress(len(batch))
     stale = getattr(target, "stale_ids", None)
     if stale is not None:
-        target.remove(Kind.TENDERS, stale(Kind.TENDERS, seen))
+        target.remove(kind, stale(kind, seen))
     return written

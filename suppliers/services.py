@@ -27,7 +27,7 @@ from marketplace.core import spreadsheets
 from marketplace.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from marketplace.core.models import CURRENCIES
 
-from . import pricelist_io
+from . import outbox, pricelist_io
 from .models import (
     Certificate,
     PriceList,
@@ -115,6 +115,7 @@ def supplier_profile_update(
             SupplierRegion.objects.bulk_create(
                 [SupplierRegion(profile=profile, code=c) for c in codes if c not in existing]
             )
+        outbox.supplier_changed(supplier_id=company.pk, part="profile", actor=actor)
     return profile
 
 
@@ -179,6 +180,7 @@ def certificate_create(
     try:
         with transaction.atomic():
             profile = _profile_for_update(company)
+            outbox.supplier_changed(supplier_id=company.pk, part="certificates", actor=actor)
             return Certificate.objects.create(
                 profile=profile,
                 name=name,
@@ -224,6 +226,7 @@ def certificate_update(
                 cert.file_name, cert.original_file_name, cert.content_type = stored
                 _delete_file_on_commit(old_file)
             cert.save()
+            outbox.supplier_changed(supplier_id=company.pk, part="certificates", actor=actor)
             return cert
     except Exception:
         if stored:
@@ -239,6 +242,7 @@ def certificate_delete(*, actor, certificate: Certificate) -> None:
     with transaction.atomic():
         _delete_file_on_commit(certificate.file_name)
         certificate.delete()
+        outbox.supplier_changed(supplier_id=company.pk, part="certificates", actor=actor)
 
 
 # --- Products ---------------------------------------------------------------------------------
@@ -277,6 +281,7 @@ def product_create(
         raise _duplicate_sku(sku)
     try:
         with transaction.atomic():
+            outbox.supplier_changed(supplier_id=supplier.pk, part="products", actor=actor)
             return Product.objects.create(
                 supplier=supplier,
                 sku=sku,
@@ -309,6 +314,7 @@ def product_update(*, actor, product: Product, changes: dict[str, Any]) -> Produ
             for key, value in changes.items():
                 setattr(product, key, value)
             product.save()
+            outbox.supplier_changed(supplier_id=product.supplier_id, part="products", actor=actor)
     except IntegrityError as exc:
         raise _duplicate_sku(changes.get("sku", product.sku)) from exc
     return product
@@ -318,6 +324,7 @@ def product_delete(*, actor, product: Product) -> None:
     _catalogue_role(actor, product.supplier)
     try:
         with transaction.atomic():
+            outbox.supplier_changed(supplier_id=product.supplier_id, part="products", actor=actor)
             product.delete()
     except ProtectedError as exc:
         raise ConflictError(
@@ -357,6 +364,7 @@ def price_list_create(
         {"kind": kind, "currency": currency, "valid_from": valid_from, "valid_until": valid_until}
     )
     with transaction.atomic():
+        outbox.supplier_changed(supplier_id=supplier.pk, part="price_lists", actor=actor)
         return PriceList.objects.create(
             supplier=supplier,
             name=name,
@@ -383,12 +391,14 @@ def price_list_update(*, actor, price_list: PriceList, changes: dict[str, Any]) 
         for key, value in changes.items():
             setattr(locked, key, value)
         locked.save()
+        outbox.supplier_changed(supplier_id=locked.supplier_id, part="price_lists", actor=actor)
     return locked
 
 
 def price_list_delete(*, actor, price_list: PriceList) -> None:
     _catalogue_role(actor, price_list.supplier)
     with transaction.atomic():
+        outbox.supplier_changed(supplier_id=price_list.supplier_id, part="price_lists", actor=actor)
         price_list.delete()
 
 
@@ -430,6 +440,7 @@ def price_list_item_create(
             price_list=price_list, product=product, price=price, min_quantity=min_quantity
         )
         PriceList.objects.filter(pk=price_list.pk).update(updated_at=timezone.now())
+        outbox.supplier_changed(supplier_id=price_list.supplier_id, part="price_lists", actor=actor)
     return item
 
 
@@ -459,6 +470,7 @@ def price_list_item_update(
         item.min_quantity = new_quantity
         item.save(update_fields=["price", "min_quantity"])
         PriceList.objects.filter(pk=price_list.pk).update(updated_at=timezone.now())
+        outbox.supplier_changed(supplier_id=price_list.supplier_id, part="price_lists", actor=actor)
     return item
 
 
@@ -467,6 +479,9 @@ def price_list_item_delete(*, actor, item: PriceListItem) -> None:
     with transaction.atomic():
         item.delete()
         PriceList.objects.filter(pk=item.price_list_id).update(updated_at=timezone.now())
+        outbox.supplier_changed(
+            supplier_id=item.price_list.supplier_id, part="price_lists", actor=actor
+        )
 
 
 # --- Import and export ------------------------------------------------------------------------
@@ -622,4 +637,5 @@ def price_list_import(
             ]
         )
         PriceList.objects.filter(pk=price_list.pk).update(updated_at=timezone.now())
+        outbox.supplier_changed(supplier_id=supplier.pk, part="price_lists", actor=actor)
     return result

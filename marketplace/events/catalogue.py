@@ -139,6 +139,13 @@ _TYPES = [
         ),
     ),
     EventType(
+        "supplier.changed",
+        "A supplier's profile, certificates, products or price lists changed (``part`` says "
+        "which); the search indexes the supplier and its catalogue again.",
+        "the supplier",
+        _object(supplier=ID, part=TEXT),
+    ),
+    EventType(
         "deal.created",
         "The award made a deal between the buyer and the winning supplier.",
         "the buyer and the supplier",

@@ -61,3 +61,66 @@ class TenderSearchSerializer(serializers.Serializer):
     facets = FacetSerializer(many=True)
     backend = serializers.CharField(help_text="database or elasticsearch")
     notice = serializers.CharField(help_text="said when the answer is not the usual one")
+
+
+class SupplierHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="legal_name")
+    country = serializers.CharField()
+    city = serializers.CharField()
+    description = serializers.SerializerMethodField()
+    categories = serializers.SerializerMethodField()
+    regions = serializers.SerializerMethodField()
+
+    def _profile(self, company):
+        return getattr(company, "supplier_profile", None)
+
+    def get_description(self, company) -> str:
+        profile = self._profile(company)
+        return profile.description[:300] if profile else ""
+
+    def get_categories(self, company) -> list[str]:
+        profile = self._profile(company)
+        return [str(c.name) for c in profile.categories.all()] if profile else []
+
+    def get_regions(self, company) -> list[str]:
+        profile = self._profile(company)
+        return [r.code for r in profile.regions.all()] if profile else []
+
+
+class ProductHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    sku = serializers.CharField()
+    unit = serializers.CharField()
+    supplier = serializers.IntegerField(source="supplier_id")
+    supplier_name = serializers.CharField(source="supplier.legal_name")
+    category = serializers.CharField(source="category.name", allow_null=True, default=None)
+    currency = serializers.CharField()
+    price_min = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+    price_max = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
+
+
+class SupplierSearchSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    results = SupplierHitSerializer(many=True)
+    facets = FacetSerializer(many=True)
+    backend = serializers.CharField()
+    notice = serializers.CharField()
+
+
+class ProductSearchSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    results = ProductHitSerializer(many=True)
+    facets = FacetSerializer(many=True)
+    backend = serializers.CharField()
+    notice = serializers.CharField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()

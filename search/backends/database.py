@@ -25,10 +25,12 @@ from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -42,9 +44,13 @@ from auctions.models import TenderStatus
 from auctions.tenders.selectors import tender_list_for_page
 from crm.dedup import pg_trgm_available, similarity
 from marketplace.categories.models import Category
+from marketplace.companies.models import Company
 from marketplace.platforms.models import Platform
+from marketplace.standings.models import Band
+from suppliers.models import Product
+from suppliers.selectors import supplier_companies_visible
 
-from ..models import SearchEntry
+from ..models import SearchEntry, SearchTag
 from ..query import DEADLINE_RANGES, Kind, SearchQuery, Sort
 from ..results import Bucket, Facet, SearchResult
 from ..text import haystack, query_terms, query_words
@@ -74,17 +80,24 @@ def _entry_values(document: dict) -> dict:
         "published_at": parse_datetime(document["published_at"])
         if document.get("published_at")
         else None,
+        "band": document.get("band") or "",
+        "supplier_id": document.get("supplier"),
         "document": document,
     }
 
 
 def _visible(query: SearchQuery, user) -> QuerySet[SearchEntry]:
+    """What ``user`` may read of ``query.kind``, by each kind's own rule: the tenders' page
+    rule; the directory's verified suppliers (indexed only those) and their products."""
     qs = SearchEntry.objects.filter(kind=query.kind)
-    if query.hide_cancelled:
-        qs = qs.exclude(status=TenderStatus.CANCELLED)
     if query.kind == Kind.TENDERS:
-        qs = qs.filter(object_id__in=tender_list_for_page(user=user).values("pk"))
-    return qs
+        if query.hide_cancelled:
+            qs = qs.exclude(status=TenderStatus.CANCELLED)
+        return qs.filter(object_id__in=tender_list_for_page(user=user).values("pk"))
+    suppliers = supplier_companies_visible(user=user).values("pk")
+    if query.kind == Kind.SUPPLIERS:
+        return qs.filter(object_id__in=suppliers)
+    return qs.filter(supplier_id__in=suppliers)
 
 
 def _text_q(terms: list[tuple[str, ...]]) -> Q:
@@ -94,6 +107,17 @@ def _text_q(terms: list[tuple[str, ...]]) -> Q:
         for form in forms:
             any_form |= Q(haystack__contains=" " + form)
         q &= any_form
+    return q
+
+
+# The facets a kind has several values of per document (``SearchTag``).
+TAGGED = {Kind.SUPPLIERS: ("category", "region")}
+
+
+def _tag_paths_q(paths: Iterable[str]) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(name="category", value=path) | Q(name="category", value__startswith=path + "/")
     return q
 
 
@@ -134,16 +158,32 @@ class DatabaseBackend:
         written = 0
         with transaction.atomic():
             for document in documents:
-                SearchEntry.objects.update_or_create(
+                entry, _created = SearchEntry.objects.update_or_create(
                     kind=document["kind"],
                     object_id=document["id"],
                     defaults=_entry_values(document),
                 )
+                tags = [
+                    SearchTag(entry=entry, name=name, value=value[:500])
+                    for name, values in (document.get("tags") or {}).items()
+                    for value in values
+                ]
+                SearchTag.objects.filter(entry=entry).delete()
+                SearchTag.objects.bulk_create(tags)
                 written += 1
         return written
 
     def remove(self, kind: str, ids: Iterable[int]) -> None:
         SearchEntry.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+
+    def stale_supplier_products(self, supplier_id: int) -> list[int]:
+        """The supplier's indexed products that are gone from its catalogue."""
+        indexed = SearchEntry.objects.filter(kind=Kind.PRODUCTS, supplier_id=supplier_id)
+        return list(
+            indexed.exclude(
+                object_id__in=Product.objects.filter(supplier_id=supplier_id).values("pk")
+            ).values_list("object_id", flat=True)
+        )
 
     def stale_ids(self, kind: str, keep: set[int]) -> list[int]:
         """The indexed ids of ``kind`` a rebuild did not write (gone, or drafts again)."""
@@ -155,20 +195,41 @@ class DatabaseBackend:
     def _filters(self, query: SearchQuery, now, *, without: str = "") -> Q:
         q = Q()
         f = query.filters
+        tagged = TAGGED.get(query.kind, ())
         if without != "category" and f.get("category"):
-            paths = Category.objects.filter(pk__in=_ids(f["category"])).values_list(
-                "path", flat=True
+            paths = list(
+                Category.objects.filter(pk__in=_ids(f["category"])).values_list("path", flat=True)
             )
-            q &= _category_q(paths) if paths else Q(pk__in=[])
+            if not paths:
+                q &= Q(pk__in=[])
+            elif "category" in tagged:
+                q &= Q(Exists(SearchTag.objects.filter(_tag_paths_q(paths), entry=OuterRef("pk"))))
+            else:
+                q &= _category_q(paths)
+        if without != "region" and f.get("region"):
+            codes = _codes(f["region"], upper=True)
+            if "region" in tagged:
+                q &= Q(
+                    Exists(
+                        SearchTag.objects.filter(
+                            name="region", value__in=codes, entry=OuterRef("pk")
+                        )
+                    )
+                )
+            else:
+                q &= Q(region__in=codes)
         for name, column in (
             ("platform", "platform_id"),
+            ("supplier", "supplier_id"),
             ("currency", "currency"),
             ("status", "status"),
-            ("region", "region"),
+            ("band", "band"),
         ):
             if without != name and f.get(name):
                 values: list[int] | list[str] = (
-                    _ids(f[name]) if name == "platform" else _codes(f[name], upper=name != "status")
+                    _ids(f[name])
+                    if name in ("platform", "supplier")
+                    else _codes(f[name], upper=name == "currency")
                 )
                 q &= Q(**{f"{column}__in": values})
         if without != "price":
@@ -209,6 +270,19 @@ class DatabaseBackend:
         )
         notice = _("Nothing matched every word; these are the closest titles.") if typo else ""
         return SearchResult(total=total, ids=ids, facets=facets, backend=self.name, notice=notice)
+
+    def suggest(self, kind: str, text: str, *, user, limit: int = 10) -> list[dict]:
+        terms = query_terms(text)
+        if not terms:
+            return []
+        title_q = Q()
+        for forms in terms:
+            any_form = Q()
+            for form in forms:
+                any_form |= Q(haystack__contains=" title:" + form)
+            title_q &= any_form
+        qs = _visible(SearchQuery(kind=kind), user).filter(title_q).order_by("title", "pk")
+        return [{"id": i, "title": t} for i, t in qs.values_list("object_id", "title")[:limit]]
 
     def _ordered(self, qs: QuerySet[SearchEntry], query: SearchQuery, terms) -> QuerySet:
         if query.sort == Sort.DEADLINE:
@@ -261,6 +335,99 @@ class DatabaseBackend:
     # --- facets -----------------------------------------------------------------------------
 
     def _facets(self, base: QuerySet[SearchEntry], query: SearchQuery, now) -> list[Facet]:
+        if query.kind == Kind.SUPPLIERS:
+            return self._supplier_facets(base, query, now)
+        if query.kind == Kind.PRODUCTS:
+            return self._product_facets(base, query, now)
+        return self._tender_facets(base, query, now)
+
+    def _supplier_facets(self, base, query: SearchQuery, now) -> list[Facet]:
+        f = query.filters
+        categories = self._tag_category_facet(
+            base.filter(self._filters(query, now, without="category")), f
+        )
+        regions = Counter(
+            dict(
+                SearchTag.objects.filter(
+                    name="region",
+                    entry__in=base.filter(self._filters(query, now, without="region")),
+                )
+                .values("value")
+                .annotate(n=Count("entry", distinct=True))
+                .values_list("value", "n")
+            )
+        )
+        bands = dict(Band.choices)
+        return [
+            categories,
+            Facet(
+                "region",
+                _("Region"),
+                [
+                    Bucket(k, _region(k), n, k in f.get("region", ()))
+                    for k, n in sorted(regions.items(), key=lambda kv: (-kv[1], kv[0]))
+                ],
+            ),
+            Facet(
+                "band",
+                _("Standing"),
+                [
+                    Bucket(k, str(bands.get(k, k)), n, k in f.get("band", ()))
+                    for k, n in self._counts(base, query, now, "band", "band").items()
+                    if k
+                ],
+            ),
+        ]
+
+    def _product_facets(self, base, query: SearchQuery, now) -> list[Facet]:
+        f = query.filters
+        suppliers = self._counts(base, query, now, "supplier", "supplier_id")
+        names = dict(
+            Company.objects.filter(pk__in=[k for k in suppliers if k]).values_list(
+                "pk", "legal_name"
+            )
+        )
+        return [
+            self._category_facet(base.filter(self._filters(query, now, without="category")), f),
+            Facet(
+                "supplier",
+                _("Supplier"),
+                [
+                    Bucket(str(k), names.get(k, str(k)), n, str(k) in f.get("supplier", ()))
+                    for k, n in suppliers.items()
+                    if k
+                ],
+            ),
+            Facet(
+                "currency",
+                _("Currency"),
+                [
+                    Bucket(k, k, n, k in f.get("currency", ()))
+                    for k, n in self._counts(base, query, now, "currency", "currency").items()
+                    if k
+                ],
+            ),
+            Facet(
+                "region",
+                _("Region"),
+                [
+                    Bucket(k, _country(k), n, k in f.get("region", ()))
+                    for k, n in self._counts(base, query, now, "region", "region").items()
+                    if k
+                ],
+            ),
+            self._price_facet(base.filter(self._filters(query, now, without="price"))),
+        ]
+
+    def _tag_category_facet(self, qs, filters: dict) -> Facet:
+        """The category facet of a kind with several categories per document: each document
+        counts once per category one level below the chosen one."""
+        pairs = SearchTag.objects.filter(name="category", entry__in=qs).values_list(
+            "entry_id", "value"
+        )
+        return self._category_buckets(pairs, filters)
+
+    def _tender_facets(self, base: QuerySet[SearchEntry], query: SearchQuery, now) -> list[Facet]:
         f = query.filters
         facets = [
             self._category_facet(base.filter(self._filters(query, now, without="category")), f)
@@ -334,23 +501,27 @@ class DatabaseBackend:
     def _category_facet(self, qs: QuerySet[SearchEntry], filters: dict) -> Facet:
         """Counts one level below the chosen category (the top level when none is chosen),
         each counting its whole subtree."""
+        return self._category_buckets(qs.values_list("pk", "category_path"), filters)
+
+    def _category_buckets(self, pairs, filters: dict) -> Facet:
         chosen = list(Category.objects.filter(pk__in=_ids(filters.get("category", ()))))
-        counts: Counter[str] = Counter()
-        per_path = qs.values("category_path").annotate(n=Count("pk"))
-        for row in per_path:
-            path = row["category_path"]
+        keys: dict[str, set] = {}
+        for entry_id, path in pairs:
             if not path:
                 continue
             parts = path.split("/")
             parents: list[Category | None] = list(chosen) or [None]
             for parent in parents:
+                key = None
                 if parent is None:
-                    counts[parts[0]] += row["n"]
+                    key = parts[0]
                 elif path.startswith(parent.path + "/"):
-                    depth = parent.path.count("/") + 1
-                    counts["/".join(parts[: depth + 1])] += row["n"]
+                    key = "/".join(parts[: parent.path.count("/") + 2])
                 elif path == parent.path:
-                    counts[path] += row["n"]
+                    key = path
+                if key:
+                    keys.setdefault(key, set()).add(entry_id)
+        counts = Counter({k: len(v) for k, v in keys.items()})
         by_path = {c.path: c for c in Category.objects.filter(path__in=list(counts))}
         chosen_ids = {str(c.pk) for c in chosen}
         buckets = [
@@ -398,6 +569,13 @@ def _ids(values: Iterable[str]) -> list[int]:
 
 def _codes(values: Iterable[str], *, upper: bool) -> list[str]:
     return [v.upper() if upper else v for v in values]
+
+
+def _region(code: str) -> str:
+    if "-" in code:
+        subdivision = pycountry.subdivisions.get(code=code)
+        return subdivision.name if subdivision else code
+    return _country(code)
 
 
 def _country(code: str) -> str:

@@ -113,7 +113,9 @@ def test_a_dedicated_platforms_and_an_invited_tender_are_found_only_by_their_rea
     PlatformMembershipFactory(platform=dedicated, company=world.supplier)
     _published(world, "Дизель для своїх", platform=dedicated)
     invited = _published(world, "Дизель за запрошенням", participation=Participation.INVITATION)
-    invitations.tender_invitation_create(actor=world.officer, tender=invited, supplier=world.supplier)
+    invitations.tender_invitation_create(
+        actor=world.officer, tender=invited, supplier=world.supplier
+    )
     services.tender_reindex(tender_id=invited.pk)
     _published(world, "Дизель для всіх")
     draft_kwargs = world.tender_kwargs(title="Дизель чернетка")
@@ -251,9 +253,11 @@ def test_the_rebuild_writes_every_tender_and_drops_what_is_gone(world):
     _published(world, "Бензин")
     SearchEntry.objects.all().delete()
     SearchEntry.objects.create(kind="tenders", object_id=10**9, title="gone", haystack=" gone ")
-    written = services.index_rebuild(to=DatabaseBackend())
+    written = services.index_rebuild(to=DatabaseBackend(), kinds=("tenders",))
     assert written == 2
-    assert sorted(SearchEntry.objects.values_list("object_id", flat=True)) == sorted(
+    assert sorted(
+        SearchEntry.objects.filter(kind="tenders").values_list("object_id", flat=True)
+    ) == sorted(
         Tender.objects.exclude(status=TenderStatus.DRAFT).values_list("pk", flat=True)
     )
     Tender.objects.filter(pk=t1.pk).update(title="Мазут")

@@ -21,6 +21,7 @@ from auctions.states import TERMINAL, can_transition
 from auctions.tenders import applications, drafting, scheduling
 from deals.models import Payer, PlatformFee
 from demo.crm_demo import crm_demo_load
+from demo.history_demo import history_demo_load
 from demo.logistics_demo import DELIVERY, logistics_demo_load
 from logistics.landed import delivery_quote_for_application
 from marketplace.categories.models import Category
@@ -56,6 +57,8 @@ COMPANIES = [
         "Москва",
     ),
     ("logi", "Baltic Freight Supply OÜ", "EE", "14193478", "EE100000007", True, True, "Tallinn"),
+    # The demo history's (demo/history_demo.py) unreliable supplier: blocked with agro.
+    ("slow", "ТОВ «Повільні Поставки»", "UA", "41273482", "", False, True, "Кривий Ріг"),
 ]
 
 PEOPLE = [
@@ -85,6 +88,12 @@ PEOPLE = [
         [MembershipRole.COMPANY_ADMIN, MembershipRole.BIDDER, MembershipRole.PROCUREMENT_OFFICER],
     ),
     ("manager@demo.tradefloor.local", "Марія Шевченко", "agro", [MembershipRole.ACCOUNT_MANAGER]),
+    (
+        "slow@demo.tradefloor.local",
+        "Богдан Гнатюк",
+        "slow",
+        [MembershipRole.COMPANY_ADMIN, MembershipRole.BIDDER],
+    ),
 ]
 
 
@@ -357,6 +366,15 @@ class Command(BaseCommand):
         for email, what in rows:
             self.stdout.write(f"  {email:<34} {DEMO_PASSWORD:<16} {what}")
         self.print_auction(tender, fresh, port=port)
+        history = self.history
+        if history["tracking_path"]:
+            self.stdout.write(
+                self.style.SUCCESS("Trading history: a year of agro's orders, rated") + "\n"
+                f"  Shipment in transit, its public tracking page: "
+                f"http://127.0.0.1:{port}{history['tracking_path']}\n"
+                f"  The suppliers' ratings with agro: http://127.0.0.1:{port}"
+                f"{history['ratings_path']} (as {DEMO_BUYER})"
+            )
 
     def print_auction(self, tender: Tender, fresh: bool, *, port: int) -> None:
         now = timezone.now()
@@ -502,6 +520,11 @@ class Command(BaseCommand):
         warehouses = logistics_demo_load(
             admin=admin, platform=public, companies=companies, people=people
         )
+        # A year of past trading before the demo tender: the standings its admission reads.
+        self.history = history_demo_load(
+            now=now, platform=public, companies=companies, people=people, admin=admin
+        )
+
         key_of = {company.pk: key for key, company in companies.items()}
         shipping = {email: warehouses[key_of[people[email][1].pk]] for email in DEMO_SUPPLIERS}
 

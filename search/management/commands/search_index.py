@@ -13,7 +13,7 @@ from search.backends import database_backend
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index (tenders) from the database."
+    help = "Rebuild the search index (tenders, suppliers, products) from the database."
 
     def add_arguments(self, parser):
         parser.add_argument("--rebuild", action="store_true", help="write every document again")
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, rebuild: bool = False, database_only: bool = False, **options):
         if not rebuild:
             raise CommandError("Say --rebuild to rebuild the index.")
-        total = services.tender_count()
+        total = services.document_count()
         targets = [database_backend()] if database_only else services.targets()
         for target in targets:
             done = 0
@@ -38,7 +38,9 @@ class Command(BaseCommand):
 
             written = services.index_rebuild(to=target, progress=progress)
             self._bar(target.name, written, total, end=True)
-        self.stdout.write(self.style.SUCCESS(f"Indexed {total} tenders' documents."))
+        self.stdout.write(
+            self.style.SUCCESS("Indexed the tenders, the suppliers and their products.")
+        )
 
     def _bar(self, name: str, done: int, total: int, *, end: bool = False) -> None:
         width = 30
