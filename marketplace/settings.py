@@ -461,6 +461,17 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 # Search (docs/search.md): Elasticsearch at this URL when set; else the database answers (the
 # embedded default). The database's index is kept either way, to answer when the cluster cannot.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
+# Its indices are named "<prefix>-tenders-<timestamp>" behind the alias "<prefix>-tenders";
+# a call waits ELASTICSEARCH_TIMEOUT seconds and is retried ELASTICSEARCH_MAX_RETRIES times on
+# another node before the search falls back to the database. ELASTICSEARCH_REFRESH ("wait_for",
+# "true") makes each write visible before it returns (tests against a real cluster);
+# ELASTICSEARCH_UKRAINIAN_ANALYZER names the analysis-ukrainian plugin's analyzer ("ukrainian")
+# where the cluster has it, instead of our light stem.
+ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="tradefloor")
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
+ELASTICSEARCH_MAX_RETRIES = env.int("ELASTICSEARCH_MAX_RETRIES", default=1)
+ELASTICSEARCH_REFRESH = env.str("ELASTICSEARCH_REFRESH", default="false")
+ELASTICSEARCH_UKRAINIAN_ANALYZER = env.str("ELASTICSEARCH_UKRAINIAN_ANALYZER", default="")
 # The card forms' Stripe.js (frontend/static/frontend/card-payment.js), only where cards are on
 # (a secret key set). Stripe's own: the script and its frames from js.stripe.com, 3-D Secure's
 # frames from hooks.stripe.com, its calls to api.stripe.com. With STRIPE_API_BASE (localstripe)

@@ -25,6 +25,14 @@ from tests.factories import PlatformFactory, PlatformMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _database_backend(settings):
+    """These cases are the database backend's, also when the suite runs with an
+    ELASTICSEARCH_URL (tests/search/test_elastic_backend.py holds Elasticsearch's)."""
+    settings.ELASTICSEARCH_URL = ""
+
+
 URL = "/api/search/tenders/"
 
 
@@ -257,9 +265,7 @@ def test_the_rebuild_writes_every_tender_and_drops_what_is_gone(world):
     assert written == 2
     assert sorted(
         SearchEntry.objects.filter(kind="tenders").values_list("object_id", flat=True)
-    ) == sorted(
-        Tender.objects.exclude(status=TenderStatus.DRAFT).values_list("pk", flat=True)
-    )
+    ) == sorted(Tender.objects.exclude(status=TenderStatus.DRAFT).values_list("pk", flat=True))
     Tender.objects.filter(pk=t1.pk).update(title="Мазут")
     services.tender_reindex(tender_id=t1.pk)
     assert _titles(_search(q="мазут")) == ["Мазут"]

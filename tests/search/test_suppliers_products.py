@@ -22,6 +22,13 @@ from tests.factories import CategoryFactory, CompanyFactory, member
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _database_backend(settings):
+    """These cases are the database backend's, also when the suite runs with an
+    ELASTICSEARCH_URL (tests/search/test_elastic_backend.py holds Elasticsearch's)."""
+    settings.ELASTICSEARCH_URL = ""
+
+
 @pytest.fixture
 def catalogue():
     fuels = CategoryFactory(code="F0", name_en="Fuels", name_uk="Паливо", name_ru="Топливо")

@@ -1,0 +1,178 @@
+"""The tender index on Elasticsearch: its analyzers and mapping (``elasticsearch.dsl``), and
+the body indexed for each ``search.documents`` dict. Only filters that a stock Elasticsearch 9
+has (no ICU, no plugin), so any cluster takes it.
+
+* ``text`` and ``title_text``: the haystacks ``search.text`` makes (folded words, their Latin
+  forms, ``unit:`` names), split on spaces and searched by word prefix (``index_prefixes``
+  makes short prefixes cheap). They carry the match rule both backends share and the
+  transliteration ("dizel" finds "дизель": the Latin forms are in the haystack).
+* ``title``, ``description``, ``lots``: the words as written, analysed three ways: folded
+  (``tf_folded``: ё as е, apostrophes dropped, lower case, ``asciifolding`` for Latin letters
+  with marks), Russian (``.ru``: the ``russian`` stop words and snowball stemmer) and Ukrainian
+  (``.uk``: a Ukrainian stop list and a light stem, the word less its last two letters as
+  ``search.text.stem`` cuts it; or the ``analysis-ukrainian`` plugin's ``ukrainian``
+  analyzer where the cluster has it: ``ELASTICSEARCH_UKRAINIAN_ANALYZER``). Each has the
+  units' synonyms (``tf_units``, from ``search.text.UNIT_SYNONYMS``): "т", "тонна" and "tonne"
+  are one token.
+* The filters, facets and sorts as keywords, numbers and dates; ``category_tree`` holds the
+  category's path and every ancestor's, so that a category filter and the category facet are
+  plain terms; who may read the tender (``public``, ``participation``, ``buyer``, ``invited``,
+  ``platform``, ``status``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from elasticsearch.dsl import (
+    Boolean,
+    Date,
+    Index,
+    Keyword,
+    Long,
+    Mapping,
+    ScaledFloat,
+    Text,
+    analyzer,
+    char_filter,
+    token_filter,
+)
+
+from ..text import UNIT_SYNONYMS, fold, haystack
+
+# Common Ukrainian function words (folded: no apostrophes), which the light stem would
+# otherwise keep as words.
+UKRAINIAN_STOP = sorted(
+    {
+        "а", "або", "але", "б", "без", "би", "бо", "був", "була", "були", "було", "бути", "в",
+        "вам", "вас", "ви", "від", "він", "вона", "вони", "воно", "все", "всі", "де", "для",
+        "до", "є", "ж", "же", "з", "за", "зі", "і", "із", "її", "їх", "й", "його", "к", "коли",
+        "ми", "між", "на", "над", "нас", "не", "ні", "о", "об", "от", "по", "під", "після",
+        "при", "про", "та", "так", "також", "там", "те", "тим", "то", "тому", "ту", "тут",
+        "у", "усі", "це", "ці", "цей", "ця", "чи", "що", "щоб", "як", "який", "яка", "яке",
+        "які", "я",
+    }
+)  # fmt: skip
+
+
+def unit_rules() -> list[str]:
+    """``search.text.UNIT_SYNONYMS`` as the ``synonym`` filter's rules: every name of a unit
+    becomes one token, ``unit_<canonical>``."""
+    rules = []
+    for unit, names in UNIT_SYNONYMS.items():
+        folded = dict.fromkeys(fold(n) for n in names)
+        rules.append(", ".join(folded) + f" => unit_{unit}")
+    return rules
+
+
+# ё as е, superscript digits as digits, the apostrophes dropped: search.text.fold's work that
+# lower case does not do.
+tf_fold = char_filter("tf_fold", type="mapping", mappings=["ё => е", "Ё => Е", "² => 2", "³ => 3"])
+tf_apostrophes = char_filter(
+    "tf_apostrophes", type="pattern_replace", pattern="['’ʼ]", replacement=""
+)
+tf_units = token_filter("tf_units", type="synonym", synonyms=unit_rules(), lenient=True)
+tf_russian_stop = token_filter("tf_russian_stop", type="stop", stopwords="_russian_")
+tf_russian_stem = token_filter("tf_russian_stem", type="stemmer", language="russian")
+tf_ukrainian_stop = token_filter("tf_ukrainian_stop", type="stop", stopwords=UKRAINIAN_STOP)
+# search.text.stem for Cyrillic words: six letters or more lose two, five lose one (Java's
+# replacement leaves a group that did not take part empty).
+tf_ukrainian_stem = token_filter(
+    "tf_ukrainian_stem",
+    type="pattern_replace",
+    pattern=r"^(?:(\p{IsCyrillic}{4,})\p{IsCyrillic}{2}|(\p{IsCyrillic}{4})\p{IsCyrillic})$",
+    replacement="$1$2",
+)
+
+tf_haystack = analyzer("tf_haystack", tokenizer="whitespace", filter=["lowercase"])
+tf_folded = analyzer(
+    "tf_folded",
+    tokenizer="standard",
+    char_filter=[tf_fold, tf_apostrophes],
+    filter=["lowercase", tf_units, "asciifolding"],
+)
+tf_russian = analyzer(
+    "tf_russian",
+    tokenizer="standard",
+    char_filter=[tf_fold, tf_apostrophes],
+    filter=["lowercase", tf_units, tf_russian_stop, tf_russian_stem],
+)
+tf_ukrainian = analyzer(
+    "tf_ukrainian",
+    tokenizer="standard",
+    char_filter=[tf_fold, tf_apostrophes],
+    filter=["lowercase", tf_units, tf_ukrainian_stop, tf_ukrainian_stem],
+)
+
+
+def _words_field(ukrainian: str) -> Text:
+    return Text(
+        analyzer=tf_folded,
+        fields={
+            "ru": Text(analyzer=tf_russian),
+            "uk": Text(analyzer=ukrainian or tf_ukrainian),
+        },
+    )
+
+
+def _haystack_field() -> Text:
+    return Text(
+        analyzer=tf_haystack,
+        index_prefixes={"min_chars": 1, "max_chars": 10},
+        norms=False,
+        index_options="docs",
+    )
+
+
+def tender_mapping(*, ukrainian: str = "") -> Mapping:
+    """The tenders' mapping; ``ukrainian`` names a Ukrainian analyzer the cluster has (the
+    ``analysis-ukrainian`` plugin's ``ukrainian``) to use instead of the light stem."""
+    m = Mapping()
+    m.meta("dynamic", False)  # a field documents add later is kept in _source, not mapped
+    m.field("id", Long())
+    m.field("kind", Keyword())
+    for name in ("title", "description", "lots"):
+        m.field(name, _words_field(ukrainian))
+    m.field("text", _haystack_field())
+    m.field("title_text", _haystack_field())
+    m.field("category", Keyword())
+    m.field("category_path", Keyword())
+    m.field("category_tree", Keyword())
+    m.field("platform", Long())
+    m.field("currency", Keyword())
+    m.field("status", Keyword())
+    m.field("region", Keyword())
+    m.field("price_min", ScaledFloat(scaling_factor=100))
+    m.field("price_max", ScaledFloat(scaling_factor=100))
+    m.field("deadline", Date())
+    m.field("published_at", Date())
+    m.field("public", Boolean())
+    m.field("participation", Keyword())
+    m.field("buyer", Long())
+    m.field("invited", Long())
+    return m
+
+
+def tender_index(name: str, *, loading: bool = False) -> Index:
+    """The index ``name`` as it is created (``loading``: no refresh until the bulk load is
+    done, as a rebuild wants)."""
+    index = Index(name)
+    index.settings(
+        number_of_shards=1,
+        **({"refresh_interval": "-1"} if loading else {}),
+    )
+    index.mapping(tender_mapping(ukrainian=settings.ELASTICSEARCH_UKRAINIAN_ANALYZER))
+    return index
+
+
+def index_body(document: dict) -> dict:
+    """What is indexed of ``document``: the document itself, and what the index derives from
+    it (the title's own haystack, which ranks a word in the title higher; the category's
+    ancestors' paths)."""
+    path = document.get("category_path") or ""
+    parts = path.split("/") if path else []
+    return {
+        **document,
+        "category": str(document["category"]) if document.get("category") else None,
+        "title_text": haystack(document.get("title") or ""),
+        "category_tree": ["/".join(parts[: i + 1]) for i in range(len(parts))],
+    }
