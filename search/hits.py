@@ -22,7 +22,20 @@ def suppliers_in_order(ids: list[int]) -> list:
         "supplier_profile__categories", "supplier_profile__regions"
     )
     by_id = {c.pk: c for c in rows.filter(pk__in=ids)}
-    return [by_id[i] for i in ids if i in by_id]
+    from marketplace.standings.models import SupplierStanding
+
+    # The platform-wide standing (the ratings' badge in the directory).
+    standings = {
+        s.supplier_id: s
+        for s in SupplierStanding.objects.filter(buyer__isnull=True, supplier_id__in=ids)
+    }
+    out = []
+    for i in ids:
+        if i in by_id:
+            company = by_id[i]
+            company.standing = standings.get(i)  # type: ignore[attr-defined]
+            out.append(company)
+    return out
 
 
 def products_in_order(ids: list[int]) -> list:

@@ -34,3 +34,25 @@ def test_both_pages_ask_to_log_in(client):
     for url in ("/suppliers/", "/catalogue/"):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_directory_shows_each_suppliers_platform_wide_standing(client, catalogue):  # noqa: F811
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from marketplace.standings.models import Band, SupplierStanding
+
+    company = catalogue["steel"][0]
+    SupplierStanding.objects.create(
+        buyer=None,
+        supplier=company,
+        score=Decimal("84.60"),
+        band=Band.EXCELLENT,
+        period_label="12 months",
+        updated_at=timezone.now(),
+    )
+    client.force_login(catalogue["fuel"][1])
+    html = client.get("/suppliers/", {"q": "арматура"}).content.decode()
+    assert 'data-standing="excellent"' in html and "Excellent 85" in html
+    assert html.count("data-standing=") == 1  # the others have none
