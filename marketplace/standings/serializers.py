@@ -32,5 +32,10 @@ class StandingField(serializers.Field):
         buyer_id = getattr(value, "buyer_id", None)
         if buyer_id is None:
             buyer_id = value.lot.tender.buyer_id
-        standing = admission_standing(buyer_id=buyer_id, supplier_id=value.supplier_id)
-        return SupplierStandingSerializer(standing).data if standing is not None else None
+        # A list of applications asks once per (buyer, supplier), not once per row.
+        cache = self.context.setdefault("_standings", {})
+        key = (buyer_id, value.supplier_id)
+        if key not in cache:
+            standing = admission_standing(buyer_id=buyer_id, supplier_id=value.supplier_id)
+            cache[key] = SupplierStandingSerializer(standing).data if standing else None
+        return cache[key]
