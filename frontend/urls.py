@@ -27,6 +27,9 @@ urlpatterns = [
     path("", include("frontend.ratings_urls")),  # supplier ratings: scorecards, reviews
     # Logistics: the shipping calculator, places, carriers and their rate cards.
     path("", include("frontend.logistics_urls")),
+    # Suppliers: "My catalogue" (profile, certificates, products, price lists) and the public
+    # supplier profile.
+    path("", include("frontend.supplier_urls")),
     # The supplier directory and the catalogue across suppliers (search).
     path("", include("frontend.search_urls")),
 ]

@@ -76,6 +76,13 @@ def supplier_get_for_member(*, user, company_id: int) -> Company:
     return company
 
 
+def supplier_companies_of_member(*, user) -> QuerySet[Company]:
+    """The supplier companies ``user`` belongs to (any role): whose catalogue it reads."""
+    return Company.objects.filter(is_supplier=True, pk__in=user_company_ids(user=user)).order_by(
+        "legal_name", "pk"
+    )
+
+
 def supplier_profile_of(*, company: Company) -> SupplierProfile | None:
     try:
         return company.supplier_profile
@@ -180,6 +187,40 @@ def user_may_edit_profile(*, user, company: Company) -> bool:
 
 def user_is_member(*, user, company: Company) -> bool:
     return user_is_company_member(user=user, company=company)
+
+
+def user_may_edit_catalogue(*, user, company: Company) -> bool:
+    from marketplace.companies.selectors import user_has_company_role
+
+    return user_has_company_role(user=user, company=company, roles=CATALOGUE_EDITOR_ROLES)
+
+
+def filter_products_by_text(qs: QuerySet[Product], text: str) -> QuerySet[Product]:
+    """Products whose SKU, name or description holds ``text``."""
+    text = (text or "").strip()
+    if not text:
+        return qs
+    return qs.filter(
+        Q(sku__icontains=text) | Q(name__icontains=text) | Q(description__icontains=text)
+    )
+
+
+def product_list_public(*, user, company: Company) -> QuerySet[Product]:
+    """The products of a supplier ``user`` may read the profile of (``supplier_get_visible``),
+    as its public profile shows them: every product to the supplier's own members, the active
+    ones to everyone else (what the search indexes of a verified supplier)."""
+    products = product_list(supplier=company)
+    if user_is_company_member(user=user, company=company):
+        return products
+    return products.filter(is_active=True)
+
+
+def price_list_list_public(*, user, company: Company) -> QuerySet[PriceList]:
+    """The price lists a supplier's public profile shows ``user``: price lists are private to
+    the supplier's members (as the API keeps them), so everyone else sees none."""
+    if user_is_company_member(user=user, company=company):
+        return price_list_list(supplier=company)
+    return PriceList.objects.none()
 
 
 def price_list_export(*, price_list: PriceList, file_format: str) -> tuple[bytes, str, str]:
