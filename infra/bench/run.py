@@ -7,9 +7,9 @@ our figure, the baseline's, their ratio and the target's PASS/FAIL. A missed tar
 not an error: the exit code is non-zero only when the benchmark itself broke.
 
 Environment (all optional):
-  BENCH_SCENARIOS=hot,spread,fanout,idle,outbox   which scenarios to run; also ``crm``, not in
-                                           the default set (its seed of 2.4 million rows and
-                                           its measurements take several minutes)
+  BENCH_SCENARIOS=hot,spread,fanout,idle,outbox   which scenarios to run; also ``crm`` and
+                                           ``search``, not in the default set (their seeds and
+                                           measurements take minutes)
   BENCH_SECONDS=10                         duration of the bid scenarios and their pgbench runs
   BENCH_HOT_BIDDERS=16                     bidders on the hot lot (and pgbench clients)
   BENCH_HOT_REFERENCE=own                  the hot lot's step rule: own (every bid accepted) or best
@@ -25,6 +25,10 @@ Environment (all optional):
   BENCH_CRM_OPPORTUNITIES=5000 BENCH_CRM_N=200   the crm scenario's data and samples per case
   BENCH_CRM_GC=tuned                       the crm measuring process's collector: tuned as
                                            Daphne's is (marketplace/core/gc_tuning.py) or cpython
+  BENCH_SEARCH_TENDERS=50000 BENCH_SEARCH_SUPPLIERS=10000 BENCH_SEARCH_PRODUCTS=100000
+  BENCH_SEARCH_N=20                        the search scenario's data and samples per case (only
+                                           when named: BENCH_SCENARIOS=search; see
+                                           infra/bench/search_scenario.py)
   BENCH_OUTPUT=var/bench/latest.json
   BENCH_PYSPY=/path/to/py-spy             profile Daphne during each scenario (collapsed stacks
                                            in var/bench/profile-<scenario>.txt)
@@ -45,11 +49,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from infra.bench import pgbench
+from infra.bench import pgbench, search_scenario
 from infra.bench.stack import PYTHON, ROOT, Stack, log, raise_fd_limit, redis_clients
 
 ALL = ("hot", "spread", "fanout", "idle", "outbox")
-OPTIONAL = ("crm",)  # only when named in BENCH_SCENARIOS
+OPTIONAL = ("crm", "search")  # only when named in BENCH_SCENARIOS
 TARGET_CRM_P95_MS = 100
 TARGET_HOT_RATIO = 0.5
 TARGET_FANOUT_FACTOR = 5
@@ -94,6 +98,7 @@ def settings_from_env() -> dict:
         "crm_timeline": env_int("BENCH_CRM_TIMELINE", 2_000_000),
         "crm_opportunities": env_int("BENCH_CRM_OPPORTUNITIES", 5_000),
         "crm_n": env_int("BENCH_CRM_N", 200),
+        **search_scenario.settings_from_env(env_int),
         "output": os.environ.get("BENCH_OUTPUT", str(ROOT / "var" / "bench" / "latest.json")),
     }
 
@@ -600,6 +605,8 @@ def table(results: dict) -> list[str]:
                     "",
                 )
             )
+    if r := results.get("search"):
+        rows += search_scenario.table_rows(r, _f)
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     return [
         "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
@@ -682,6 +689,8 @@ def main() -> int:
                 results["outbox"] = scenario_outbox(stack, s)
             if "crm" in want:
                 results["crm"] = scenario_crm(stack, s)
+            if "search" in want:
+                results["search"] = search_scenario.scenario(stack, s)
     except KeyboardInterrupt:
         log("interrupted; everything stopped")
         return 130

@@ -23,6 +23,7 @@ from typing import Any
 import pycountry
 from django.db import connection, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -147,6 +148,15 @@ def _price_bucket_q(index: int) -> Q:
     if high is not None:
         q &= Q(price_min__lt=high)
     return q
+
+
+class _WordSimilar(Func):
+    """``a <% b``: pg_trgm's word similarity of ``a`` in ``b`` reaches
+    ``pg_trgm.word_similarity_threshold`` (served by the haystack's trigram index)."""
+
+    template = "%(expressions)s"
+    arg_joiner = " <%% "
+    output_field = BooleanField()
 
 
 class DatabaseBackend:
@@ -311,8 +321,16 @@ class DatabaseBackend:
         if not wanted:
             return []
         if connection.vendor == "postgresql" and pg_trgm_available(for_text=wanted):
+            # ``wanted <% haystack`` is word_similarity >= the session's threshold, which the
+            # trigram index answers; word_similarity() alone is computed for every row.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                    [str(TYPO_THRESHOLD)],
+                )
             rows = (
-                qs.annotate(
+                qs.filter(_WordSimilar(Value(wanted), F("haystack")))
+                .annotate(
                     closeness=Func(
                         Value(wanted),
                         F("haystack"),
