@@ -15,7 +15,6 @@ from playwright.sync_api import expect
 from stdnum.ua import edrpou
 
 from .conftest import PASSWORD
-from .stack import LiveStack
 
 pytestmark = pytest.mark.browser
 
@@ -46,14 +45,9 @@ def wrong(code: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack(playwright_browser, tmp_path_factory):
-    """The demo stack, its auction an hour away (nothing of it happens during the test)."""
-    live = LiveStack(tmp_path_factory.mktemp("stack"), live_in=3600, duration=600)
-    try:
-        live.start()
-        yield live
-    finally:
-        live.stop()
+def stack(quiet_stack):
+    """The shared demo stack whose auction is an hour away (tests/browser/conftest.py)."""
+    return quiet_stack
 
 
 @pytest.fixture(scope="module")

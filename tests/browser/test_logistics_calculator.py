@@ -15,8 +15,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .stack import LiveStack
-
 pytestmark = pytest.mark.browser
 
 SUPPLIER = "steel@demo.tradefloor.local"
@@ -50,14 +48,9 @@ print(place.pk, carrier.pk, card.pk)
 
 
 @pytest.fixture(scope="module")
-def stack(playwright_browser, tmp_path_factory):
-    """The demo stack, its auction an hour away (nothing of it happens during the test)."""
-    live = LiveStack(tmp_path_factory.mktemp("stack"), live_in=3600, duration=600)
-    try:
-        live.start()
-        yield live
-    finally:
-        live.stop()
+def stack(quiet_stack):
+    """The shared demo stack whose auction is an hour away (tests/browser/conftest.py)."""
+    return quiet_stack
 
 
 @pytest.fixture(scope="module")

@@ -23,14 +23,9 @@ GOOD = HEADER + "BR-TEST-1,,,29500,1\nBR-TEST-1,,,28900,20\nBR-TEST-2,Rebar A500
 
 
 @pytest.fixture(scope="module")
-def stack(playwright_browser, tmp_path_factory):
-    """The demo stack, its auction an hour away (nothing of it happens during the test)."""
-    live = LiveStack(tmp_path_factory.mktemp("stack"), live_in=3600, duration=600)
-    try:
-        live.start()
-        yield live
-    finally:
-        live.stop()
+def stack(quiet_stack):
+    """The shared demo stack whose auction is an hour away (tests/browser/conftest.py)."""
+    return quiet_stack
 
 
 def shell(stack: LiveStack, code: str) -> str:
