@@ -43,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from auctions.models import TenderStatus
 from auctions.tenders.selectors import tender_list_for_page
-from crm.dedup import pg_trgm_available, similarity
+from crm.dedup import pg_trgm_available, trigrams
 from marketplace.categories.models import Category
 from marketplace.companies.models import Company
 from marketplace.platforms.models import Platform
@@ -54,7 +54,7 @@ from suppliers.selectors import supplier_companies_visible
 from ..models import SearchEntry, SearchTag
 from ..query import DEADLINE_RANGES, Kind, SearchQuery, Sort
 from ..results import Bucket, Facet, SearchResult
-from ..text import haystack, query_terms, query_words
+from ..text import haystack, latin, query_terms, words
 
 TYPO_SCAN = 5000
 TYPO_THRESHOLD = 0.35
@@ -316,10 +316,19 @@ class DatabaseBackend:
 
     def _closest(self, qs: QuerySet[SearchEntry], text: str) -> list[int]:
         """The documents whose words come closest to the query's (trigram word similarity over
-        the haystack, which holds every word in its own script and in Latin)."""
-        wanted = " ".join(w for w in query_words(text) if len(w) > 1)
-        if not wanted:
-            return []
+        the haystack, which holds every word in its own script and in Latin). The query is
+        compared as typed and in Latin, each on its own: together, each half would dilute the
+        other's likeness."""
+        typed = [w for w in words(text)[:12] if len(w) > 1]
+        phrasings = {" ".join(typed), " ".join(latin(w) for w in typed)} - {""}
+        best: dict[int, float] = {}
+        for wanted in phrasings:
+            for object_id, closeness in self._closeness(qs, wanted):
+                best[object_id] = max(closeness, best.get(object_id, 0.0))
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], -kv[0]))
+        return [i for i, closeness in ranked if closeness >= TYPO_THRESHOLD][:100]
+
+    def _closeness(self, qs: QuerySet[SearchEntry], wanted: str) -> list[tuple[int, float]]:
         if connection.vendor == "postgresql" and pg_trgm_available(for_text=wanted):
             # ``wanted <% haystack`` is word_similarity >= the session's threshold, which the
             # trigram index answers; word_similarity() alone is computed for every row.
@@ -338,17 +347,14 @@ class DatabaseBackend:
                         output_field=FloatField(),
                     )
                 )
-                .filter(closeness__gte=TYPO_THRESHOLD)
                 .order_by("-closeness", "-object_id")
-                .values_list("object_id", flat=True)[:100]
+                .values_list("object_id", "closeness")[:100]
             )
             return list(rows)
-        scored = [
-            (_word_closeness(wanted, hay), object_id)
+        return [
+            (object_id, _word_closeness(wanted, hay))
             for object_id, hay in qs.values_list("object_id", "haystack")[:TYPO_SCAN]
         ]
-        ranked = sorted(scored, key=lambda x: (-x[0], -x[1]))
-        return [i for score, i in ranked if score >= TYPO_THRESHOLD][:100]
 
     # --- facets -----------------------------------------------------------------------------
 
@@ -602,11 +608,14 @@ def _country(code: str) -> str:
 
 
 def _word_closeness(wanted: str, hay: str) -> float:
-    """pg_trgm's ``word_similarity`` as this backend uses it: the best similarity of the query
-    with any run of as many of the document's words."""
-    doc_words = [w for w in hay.split() if ":" not in w]
-    n = max(1, len(wanted.split()))
-    best = 0.0
-    for i in range(max(1, len(doc_words) - n + 1)):
-        best = max(best, similarity(wanted, " ".join(doc_words[i : i + n])))
-    return best
+    """How close the query's words come to the document's, as pg_trgm's ``word_similarity``
+    measures it on PostgreSQL: for each query word, the greatest share of its trigrams found in
+    one word of the document; the mean over the query's words."""
+    doc = [trigrams(w) for w in hay.split() if ":" not in w]
+    shares = []
+    for word in wanted.split():
+        own = trigrams(word)
+        if not own:
+            continue
+        shares.append(max((len(own & d) / len(own) for d in doc), default=0.0))
+    return sum(shares) / len(shares) if shares else 0.0
