@@ -20,6 +20,7 @@ from auctions.models import LotStatus, StepKind, Tender, TenderStatus
 from auctions.states import TERMINAL, can_transition
 from auctions.tenders import applications, drafting, scheduling
 from deals.models import Payer, PlatformFee
+from demo.catalogue_demo import catalogue_demo_load
 from demo.crm_demo import crm_demo_load
 from demo.history_demo import history_demo_load
 from demo.logistics_demo import DELIVERY, logistics_demo_load
@@ -375,6 +376,12 @@ class Command(BaseCommand):
                 f"  The suppliers' ratings with agro: http://127.0.0.1:{port}"
                 f"{history['ratings_path']} (as {DEMO_BUYER})"
             )
+        c = self.catalogue
+        self.stdout.write(
+            f"Catalogue demo: {c['suppliers']} suppliers, {c['products']} products, "
+            f"{c['tenders']} more tenders; signed in: http://127.0.0.1:{port}/suppliers/ and "
+            f"http://127.0.0.1:{port}/catalogue/"
+        )
 
     def print_auction(self, tender: Tender, fresh: bool, *, port: int) -> None:
         now = timezone.now()
@@ -543,6 +550,8 @@ class Command(BaseCommand):
                 warehouses=shipping,
             )
         _demo_tenders_retire(actor=officer, keep=tender)
+        # The supplier directory, the catalogue and more tenders for the search to find.
+        self.catalogue = catalogue_demo_load(now=now, platform=public, admin=admin)
 
         rows = [("admin@demo.tradefloor.local", "platform admin (operator staff)")]
         rows += [
