@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,57 +11,26 @@ from marketplace.companies.models import Invitation
 from marketplace.companies.services import invitation_accept
 from marketplace.core.exceptions import ApplicationError, NotFoundError
 from search.hits import tenders_in_order
-from search.query import tender_query
-from search.selectors import search
+from search.query import Kind
 
+from .search_pages import search_page_context
 from .tender_apply_views import render_tender_page
-
-
-class _Hits:
-    """The page of hits as a sequence of ``total`` items for Django's Paginator, which reads
-    only the current page's slice (the hits in hand)."""
-
-    def __init__(self, total: int, offset: int, rows: list):
-        self.total, self.offset, self.rows = total, offset, rows
-
-    def __len__(self) -> int:
-        return self.total
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            start = (index.start or 0) - self.offset
-            return self.rows[max(0, start) : max(0, start) + (index.stop - index.start)]
-        return self.rows[index - self.offset]
 
 
 def home(request):
     """The landing page and the tender search: the tenders the person may see (the public ones
     for anyone), found by words in any language or in Latin, narrowed by the facets' counts
     (``search.selectors.search``); what is still open unless a status is chosen."""
-    try:
-        query = tender_query(request.GET, hide_cancelled=True)
-        problem = ""
-    except ApplicationError as exc:
-        query = tender_query({"q": request.GET.get("q", "")}, hide_cancelled=True)
-        problem = exc.message
-    result = search(query, user=request.user if request.user.is_authenticated else None)
-    rows = tenders_in_order(result.ids)
-    page = Paginator(_Hits(result.total, query.offset, rows), query.page_size).get_page(query.page)
-    chosen = _int(query.filters.get("category", ("",))[0])
-    return render(
-        request,
-        "frontend/home.html",
-        {
-            "page": page,
-            "query": query.text.strip(),
-            "search": query,
-            "facets": [f for f in result.facets if f.buckets],
-            "notice": result.notice or problem,
-            "category": category_get(category_id=chosen) if chosen else None,
-            "categories": category_list().filter(depth__lte=1).order_by("path"),
-            "running": tender_selectors.lot_list_running_for_page(user=request.user)[:20],
-        },
+    context = search_page_context(
+        request, kind=Kind.TENDERS, hits=tenders_in_order, hide_cancelled=True
     )
+    chosen = _int(context["search"].filters.get("category", ("",))[0])
+    context.update(
+        category=category_get(category_id=chosen) if chosen else None,
+        categories=category_list().filter(depth__lte=1).order_by("path"),
+        running=tender_selectors.lot_list_running_for_page(user=request.user)[:20],
+    )
+    return render(request, "frontend/home.html", context)
 
 
 def tender_page(request, tender_id: int):
