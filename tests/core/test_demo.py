@@ -37,9 +37,9 @@ def counts():
 @pytest.mark.django_db
 def test_demo_loads_twice_without_duplicates_and_prints_log_ins():
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--lean", stdout=out)
     first = counts()
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--lean", stdout=StringIO())
     assert counts() == first
     printed = out.getvalue()
     for user in User.objects.all():
@@ -49,7 +49,7 @@ def test_demo_loads_twice_without_duplicates_and_prints_log_ins():
 
 @pytest.mark.django_db
 def test_demo_companies_are_verified_participants_with_valid_identifiers():
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--lean", stdout=StringIO())
     public = Platform.objects.get(slug="public")
     assert Company.objects.filter(is_buyer=True).exists()
     assert Company.objects.filter(is_supplier=True).count() >= 2
@@ -68,7 +68,7 @@ def test_demo_companies_are_verified_participants_with_valid_identifiers():
 
 @pytest.mark.django_db
 def test_demo_users_can_log_in_through_the_login_page(client):
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--lean", stdout=StringIO())
     response = client.post(
         "/accounts/login/",
         {"login": "buyer@demo.tradefloor.local", "password": "tradefloor-demo"},
@@ -88,7 +88,7 @@ def _demo_tender():
 @pytest.mark.django_db
 def test_demo_has_an_english_lot_going_live_within_two_minutes_and_a_rounds_lot_after_it():
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--lean", stdout=out)
     tender = _demo_tender()
     assert tender is not None and tender.buyer.is_buyer
     english, rounds, landed = tender.lots.order_by("number")
@@ -140,16 +140,16 @@ def test_demo_has_an_english_lot_going_live_within_two_minutes_and_a_rounds_lot_
 
 @pytest.mark.django_db
 def test_demo_rerun_keeps_an_upcoming_auction_and_replaces_a_stale_one():
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--lean", stdout=StringIO())
     first = _demo_tender()
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", "--lean", stdout=StringIO())
     assert _demo_tender() == first  # still to come: kept, nothing duplicated
     assert Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).count() == 3
 
     # The demo was loaded long ago and nobody ran the scheduler: the start is stale.
     Lot.objects.filter(tender=first).update(starts_at=timezone.now() - timedelta(minutes=10))
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--lean", stdout=out)
     fresh = _demo_tender()
     assert fresh != first
     english = fresh.lots.get(number=1)
@@ -170,6 +170,7 @@ def test_demo_timing_options_shape_a_short_auction_for_the_browser_tests():
     before = timezone.now()
     call_command(
         "load_demo",
+        "--lean",
         "--live-in",
         "5",
         "--duration",
@@ -193,7 +194,7 @@ def test_demo_timing_options_shape_a_short_auction_for_the_browser_tests():
     timing = (rounds.turn_seconds, rounds.first_pause_seconds, rounds.round_pause_seconds)
     assert timing == (10, 20, 10)
     # --fresh makes another tender even though this one is still to come.
-    call_command("load_demo", "--fresh", stdout=StringIO())
+    call_command("load_demo", "--lean", "--fresh", stdout=StringIO())
     assert Lot.objects.filter(tender__title=DEMO_TENDER_TITLE, number=1).count() == 2
 
 
@@ -252,7 +253,7 @@ def test_the_demo_auctions_award_flows_into_an_order_with_documents_and_an_invoi
     from deals.models import Invoice, Order
 
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", stdout=StringIO())
+        call_command("load_demo", "--lean", stdout=StringIO())
     english = _demo_tender().lots.order_by("number").first()
     # Live now, and awardable after one bid (the bots bid it under its reserve in the real demo).
     Lot.objects.filter(pk=english.pk).update(

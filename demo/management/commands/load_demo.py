@@ -340,6 +340,12 @@ class Command(BaseCommand):
             action="store_true",
             help="always make a fresh demo tender, even if the current one is still to come",
         )
+        parser.add_argument(
+            "--lean",
+            action="store_true",
+            help="leave out the year of trading history and the search catalogue (the tests "
+            "that look at neither; `make run` loads everything)",
+        )
 
     def handle(
         self,
@@ -350,6 +356,7 @@ class Command(BaseCommand):
         stagger: int = 720,
         turn_seconds: int = 30,
         fresh: bool = False,
+        lean: bool = False,
         **options,
     ):
         if duration < 30 or live_in < 1 or stagger < 1 or turn_seconds < 10:
@@ -362,13 +369,14 @@ class Command(BaseCommand):
             live_in=timedelta(seconds=live_in),
             force_fresh=fresh,
             lot_timing={"duration": duration, "stagger": stagger, "turn": turn_seconds},
+            lean=lean,
         )
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /accounts/login/ as:"))
         for email, what in rows:
             self.stdout.write(f"  {email:<34} {DEMO_PASSWORD:<16} {what}")
         self.print_auction(tender, fresh, port=port)
         history = self.history
-        if history["tracking_path"]:
+        if history.get("tracking_path"):
             self.stdout.write(
                 self.style.SUCCESS("Trading history: a year of agro's orders, rated") + "\n"
                 f"  Shipment in transit, its public tracking page: "
@@ -377,11 +385,12 @@ class Command(BaseCommand):
                 f"{history['ratings_path']} (as {DEMO_BUYER})"
             )
         c = self.catalogue
-        self.stdout.write(
-            f"Catalogue demo: {c['suppliers']} suppliers, {c['products']} products, "
-            f"{c['tenders']} more tenders; signed in: http://127.0.0.1:{port}/suppliers/ and "
-            f"http://127.0.0.1:{port}/catalogue/"
-        )
+        if c:
+            self.stdout.write(
+                f"Catalogue demo: {c['suppliers']} suppliers, {c['products']} products, "
+                f"{c['tenders']} more tenders; signed in: http://127.0.0.1:{port}/suppliers/ "
+                f"and http://127.0.0.1:{port}/catalogue/"
+            )
 
     def print_auction(self, tender: Tender, fresh: bool, *, port: int) -> None:
         now = timezone.now()
@@ -419,6 +428,7 @@ class Command(BaseCommand):
         live_in: timedelta = LIVE_IN,
         lot_timing: dict | None = None,
         force_fresh: bool = False,
+        lean: bool = False,
     ) -> tuple[Tender, bool, list[tuple[str, str]]]:
         admin, _ = User.objects.get_or_create(
             email="admin@demo.tradefloor.local",
@@ -528,9 +538,11 @@ class Command(BaseCommand):
             admin=admin, platform=public, companies=companies, people=people
         )
         # A year of past trading before the demo tender: the standings its admission reads.
-        self.history = history_demo_load(
-            now=now, platform=public, companies=companies, people=people, admin=admin
-        )
+        self.history: dict = {}
+        if not lean:
+            self.history = history_demo_load(
+                now=now, platform=public, companies=companies, people=people, admin=admin
+            )
 
         key_of = {company.pk: key for key, company in companies.items()}
         shipping = {email: warehouses[key_of[people[email][1].pk]] for email in DEMO_SUPPLIERS}
@@ -551,7 +563,9 @@ class Command(BaseCommand):
             )
         _demo_tenders_retire(actor=officer, keep=tender)
         # The supplier directory, the catalogue and more tenders for the search to find.
-        self.catalogue = catalogue_demo_load(now=now, platform=public, admin=admin)
+        self.catalogue: dict = {}
+        if not lean:
+            self.catalogue = catalogue_demo_load(now=now, platform=public, admin=admin)
 
         rows = [("admin@demo.tradefloor.local", "platform admin (operator staff)")]
         rows += [
