@@ -26,13 +26,13 @@ from tests.factories import (
     CompanyFactory,
     PlatformAdminFactory,
     PlatformFactory,
-    PlatformMembershipFactory,
     UserFactory,
     member,
 )
 from tests.logistics.helpers import KYIV, LVIV, band, card
 
 pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.frontend.logistics_fixtures"]
 
 CALCULATOR = "/logistics/calculator/"
 KYIV_ID, LVIV_ID = 703448, 702550
@@ -41,64 +41,6 @@ KYIV_ID, LVIV_ID = 703448, 702550
 @pytest.fixture(autouse=True)
 def _no_routing_server(settings):
     settings.LOGISTICS_OSRM_URL = ""
-
-
-@pytest.fixture
-def other_company(platform):
-    company = CompanyFactory(legal_name="Other Canary Ltd")
-    PlatformMembershipFactory(platform=platform, company=company)
-    return company
-
-
-@pytest.fixture
-def other_admin(other_company):
-    return member(other_company)
-
-
-@pytest.fixture
-def platform_admin(platform):
-    return PlatformAdminFactory(platform=platform).user
-
-
-@pytest.fixture
-def warehouse(supplier_admin, supplier_company):
-    return services.place_create(
-        user=supplier_admin,
-        company_id=supplier_company.pk,
-        kind="warehouse",
-        name="Kyiv warehouse",
-        address="1 Warehouse Rd",
-        country="UA",
-        city="Kyiv",
-        latitude=KYIV[0],
-        longitude=KYIV[1],
-    )
-
-
-@pytest.fixture
-def buyers_plant(buyer_admin, buyer_company):
-    return services.place_create(
-        user=buyer_admin,
-        company_id=buyer_company.pk,
-        kind="delivery_place",
-        name="Lviv canary plant",
-        country="UA",
-        latitude=LVIV[0],
-        longitude=LVIV[1],
-    )
-
-
-@pytest.fixture
-def others_depot(other_admin, other_company):
-    return services.place_create(
-        user=other_admin,
-        company_id=other_company.pk,
-        kind="warehouse",
-        name="Other canary depot",
-        country="UA",
-        latitude=Decimal(48),
-        longitude=Decimal(35),
-    )
 
 
 @pytest.fixture

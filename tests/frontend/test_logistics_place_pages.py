@@ -18,8 +18,6 @@ from logistics.models import Place
 from marketplace.companies.models import Membership, MembershipRole
 from tests.factories import (
     CompanyFactory,
-    PlatformAdminFactory,
-    PlatformMembershipFactory,
     UserFactory,
     member,
 )
@@ -28,64 +26,7 @@ from tests.logistics.helpers import KYIV, LVIV
 from .test_logistics_pages import KYIV_ID, LVIV_ID, as_, html, section, texts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def other_company(platform):
-    company = CompanyFactory(legal_name="Other Canary Ltd")
-    PlatformMembershipFactory(platform=platform, company=company)
-    return company
-
-
-@pytest.fixture
-def other_admin(other_company):
-    return member(other_company)
-
-
-@pytest.fixture
-def platform_admin(platform):
-    return PlatformAdminFactory(platform=platform).user
-
-
-@pytest.fixture
-def warehouse(supplier_admin, supplier_company):
-    return services.place_create(
-        user=supplier_admin,
-        company_id=supplier_company.pk,
-        kind="warehouse",
-        name="Kyiv warehouse",
-        address="1 Warehouse Rd",
-        country="UA",
-        city="Kyiv",
-        latitude=KYIV[0],
-        longitude=KYIV[1],
-    )
-
-
-@pytest.fixture
-def buyers_plant(buyer_admin, buyer_company):
-    return services.place_create(
-        user=buyer_admin,
-        company_id=buyer_company.pk,
-        kind="delivery_place",
-        name="Lviv canary plant",
-        country="UA",
-        latitude=LVIV[0],
-        longitude=LVIV[1],
-    )
-
-
-@pytest.fixture
-def others_depot(other_admin, other_company):
-    return services.place_create(
-        user=other_admin,
-        company_id=other_company.pk,
-        kind="warehouse",
-        name="Other canary depot",
-        country="UA",
-        latitude=Decimal(48),
-        longitude=Decimal(35),
-    )
+pytest_plugins = ["tests.frontend.logistics_fixtures"]
 
 
 def place_data(**values) -> dict:
