@@ -24,29 +24,13 @@ from logistics.bands import COLUMNS
 from logistics.models import Carrier, Place, RateBand, RateCard
 from marketplace.companies.models import MembershipRole
 from marketplace.core import spreadsheets
-from tests.factories import CompanyFactory, PlatformAdminFactory, PlatformMembershipFactory, member
+from tests.factories import member
 from tests.logistics.helpers import band, card
 
 pytestmark = pytest.mark.django_db
+pytest_plugins = ["tests.frontend.logistics_fixtures"]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def other_company(platform):
-    company = CompanyFactory(legal_name="Other Canary Ltd")
-    PlatformMembershipFactory(platform=platform, company=company)
-    return company
-
-
-@pytest.fixture
-def other_admin(other_company):
-    return member(other_company)
-
-
-@pytest.fixture
-def platform_admin(platform):
-    return PlatformAdminFactory(platform=platform).user
 
 
 @pytest.fixture
