@@ -96,6 +96,19 @@ def tender_invited(*, invitation, actor) -> None:
     )
 
 
+def tender_uninvited(
+    *, tender_id: int, buyer_id: int, platform_id: int, supplier_id: int, actor
+) -> None:
+    event_emit(
+        "tender.uninvited",
+        company=buyer_id,
+        platform=platform_id,
+        audience=[supplier_id],
+        actor=actor,
+        payload={"tender": tender_id, "supplier": supplier_id},
+    )
+
+
 def application_changed(*, kind: str, application: Application, lot: Lot, actor) -> None:
     """``application.submitted``, ``.admitted`` or ``.rejected``."""
     payload: dict[str, int | str] = {

@@ -100,6 +100,12 @@ def tender_document(tender: Tender) -> dict | None:
 # --- Suppliers and products -------------------------------------------------------------------
 
 
+def category_tags(paths) -> list[str]:
+    """The category paths with every ancestor's, each once: a supplier counts once in a
+    category however many of its subcategories it serves."""
+    return sorted({"/".join(p.split("/")[: n + 1]) for p in paths for n in range(p.count("/") + 1)})
+
+
 def suppliers_for_index():
     from marketplace.companies.models import Company
 
@@ -147,7 +153,7 @@ def supplier_document(company) -> dict | None:
         "category": None,
         "category_path": "",
         "tags": {
-            "category": sorted({c.path for c in categories}),
+            "category": category_tags(c.path for c in categories),
             "region": sorted({code for r in regions for code in (r, r.split("-")[0])}),
         },
         "region": company.country,

@@ -1,5 +1,5 @@
-"""The index follows the domain events (after commit, in Celery): a published, cancelled or
-invited tender, and each change of a lot's state the search shows (started, closed, awarded),
+"""The index follows the domain events (after commit, in Celery): a published or cancelled
+tender, one whose invitations changed, and each change of a lot's state the search shows (started, closed, awarded),
 is indexed again; so is a supplier (and its catalogue) whose profile, catalogue, verification or
 platform-wide standing changed."""
 
@@ -14,6 +14,7 @@ from . import services
     "tender.published",
     "tender.cancelled",
     "tender.invited",
+    "tender.uninvited",
     "lot.started",
     "lot.closed",
     "lot.awarded",

@@ -2,20 +2,31 @@
 ``search.services`` from ``search.documents`` after each change, read by
 ``search.backends.database``.
 
-``haystack`` is the document's text as ``search.text.haystack`` makes it (folded words, their
-Latin forms, the units' names), searched by word prefix; on PostgreSQL a trigram index serves
-those ``LIKE '% word%'`` reads. The other columns are the filters, facets and sorts."""
+An entry is a narrow row: the title, the filters, facets and sorts, and who may read the
+document (``public``, ``buyer_id``, ``platform``, ``participation`` and the ``invited`` tags:
+the tenders' own rule as ids, ``search.readers``); the counts of a search read every matching
+entry. The words are beside it (``SearchText``): ``haystack``, the document's text as
+``search.text.haystack`` makes it (folded words, their Latin forms, the units' names),
+searched by word prefix, on PostgreSQL through ``terms``, the same words as a ``tsvector`` the
+database computes, with a GIN index per kind (``search.fields``), on SQLite by
+``LIKE '% word%'``; the typo search compares words with the haystack's trigram index
+(PostgreSQL)."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F
+
+from .fields import HaystackTerms, TermsField
 
 
 class SearchEntry(models.Model):
     kind = models.CharField(max_length=16)
     object_id = models.BigIntegerField()
     title = models.CharField(max_length=300)
-    haystack = models.TextField()
+    # The title's words as the haystack has them (`` word latin ``): relevance counts a word of
+    # the query found here higher than one found elsewhere.
+    title_words = models.TextField(blank=True)
     category = models.ForeignKey(
         "categories.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -33,9 +44,10 @@ class SearchEntry(models.Model):
     # Suppliers: the platform-wide standing band (ratings); products: their supplier.
     band = models.CharField(max_length=16, blank=True)
     supplier_id = models.BigIntegerField(null=True, blank=True)
-    # The whole document as the backends index it (search.documents), for a rebuild of another
-    # backend's index and for the tests.
-    document = models.JSONField(default=dict)
+    # Who may read it (tenders; suppliers and products are public): search.readers.
+    public = models.BooleanField(default=False)
+    buyer_id = models.BigIntegerField(null=True, blank=True)
+    participation = models.CharField(max_length=16, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -51,8 +63,44 @@ class SearchEntry(models.Model):
         return f"{self.kind} {self.object_id}: {self.title}"
 
 
+class SearchText(models.Model):
+    """A document's words, beside its entry: the entry stays a narrow row of filters and facets
+    (the counts of a search read every matching entry), the words are read by the word index
+    only. ``kind`` is repeated for the per-kind indexes of the words."""
+
+    entry = models.OneToOneField(
+        SearchEntry, primary_key=True, on_delete=models.CASCADE, related_name="text"
+    )
+    kind = models.CharField(max_length=16)
+    haystack = models.TextField()
+    terms = models.GeneratedField(
+        expression=HaystackTerms(F("haystack")), output_field=TermsField(), db_persist=True
+    )
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.entry_id}"
+
+
+class SearchWord(models.Model):
+    """Every word the documents of a kind hold, once (in their script and in Latin): the typo
+    search finds the words closest to a query's word here (a trigram index of short words on
+    PostgreSQL), then the documents that hold them through the word index. A word no document
+    holds any more stays until the next rebuild and finds nothing."""
+
+    kind = models.CharField(max_length=16)
+    word = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "word"], name="search_word_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.word}"
+
+
 class SearchTag(models.Model):
-    """A value of a facet a document has several of (a supplier's categories and regions)."""
+    """A value a document has several of: a supplier's categories (each with its ancestors, so
+    that a category counts a supplier once however many of its subcategories it serves) and
+    regions; a tender's invited suppliers (``invited``, the supplier's id)."""
 
     entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="tags")
     name = models.CharField(max_length=16)

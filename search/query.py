@@ -115,7 +115,9 @@ def _values(params, name: str) -> tuple[str, ...]:
     for value in raw:
         for part in str(value or "").split(","):
             part = part.strip()[:64]
-            if part and part not in out:
+            # A filter's value is a code or an id: a control character (a NUL byte, which no
+            # database column may hold) is no value anyone chose.
+            if part and part.isprintable() and part not in out:
                 out.append(part)
     return tuple(out[:20])
 

@@ -84,3 +84,11 @@ def tender_invitation_remove(*, actor, invitation: TenderInvitation) -> None:
                 code="invitation_in_use",
             )
         invitation.delete()
+        if tender.status == TenderStatus.PUBLISHED:
+            outbox.tender_uninvited(
+                tender_id=tender.pk,
+                buyer_id=tender.buyer_id,
+                platform_id=tender.platform_id,
+                supplier_id=invitation.supplier_id,
+                actor=actor,
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from search.backends.database import PRICE_EDGES
+from search.backends.database_facets import PRICE_EDGES
 
 register = template.Library()
 

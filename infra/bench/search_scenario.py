@@ -231,7 +231,7 @@ class Loader:
         self.cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")
         return int(self.cursor.fetchone()[0])
 
-    def copy(self, table: str, columns: Iterable[str], rows: Iterable[tuple]) -> int:
+    def copy(self, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
         started = time.monotonic()
         count = 0
         with self.cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -239,7 +239,7 @@ class Loader:
                 copy.write_row(row)
                 count += 1
         self.timings[table] = round(self.timings.get(table, 0) + time.monotonic() - started, 2)
-        if table not in self.tables:
+        if table not in self.tables and "id" in columns:  # a sequence to move
             self.tables.append(table)
         return count
 
@@ -304,8 +304,8 @@ def seed(*, tenders: int, suppliers: int, products: int, rng_seed: int = 18) -> 
     from marketplace.companies.models import Membership, MembershipRole
     from marketplace.platforms.models import ParticipationStatus, PlatformMembership
     from marketplace.users.models import User
-    from search.backends.database import _entry_values
-    from search.documents import _category_names
+    from search.backends.database import _entry_values, _haystack, _tags, _words_of
+    from search.documents import _category_names, category_tags
     from search.text import haystack
 
     started = time.monotonic()
@@ -339,6 +339,10 @@ def seed(*, tenders: int, suppliers: int, products: int, rng_seed: int = 18) -> 
                 officer=officer,
                 member=member,
                 entry_values=_entry_values,
+                entry_tags=_tags,
+                entry_haystack=_haystack,
+                entry_words=_words_of,
+                category_tags=category_tags,
                 haystack=haystack,
             )
             load.move_sequences()
@@ -374,7 +378,9 @@ def seed(*, tenders: int, suppliers: int, products: int, rng_seed: int = 18) -> 
 def _load(load: Loader, rng: random.Random, *, now, today, **kw) -> dict:
     from marketplace.platforms.models import Platform, PlatformKind
 
-    entry_values, haystack = kw["entry_values"], kw["haystack"]
+    entry_values, entry_tags, haystack = kw["entry_values"], kw["entry_tags"], kw["haystack"]
+    category_tags, entry_haystack = kw["category_tags"], kw["entry_haystack"]
+    entry_words = kw["entry_words"]
     entries: list[tuple[dict, list[tuple[str, str]]]] = []
 
     # Buyers (a tenth of the suppliers' number) and the platforms.
@@ -793,7 +799,7 @@ def _load(load: Loader, rng: random.Random, *, now, today, **kw) -> dict:
             "category": None,
             "category_path": "",
             "tags": {
-                "category": sorted({n.path for n in nodes}),
+                "category": category_tags(n.path for n in nodes),
                 "region": sorted({c for r in supplier["regions"] for c in (r, r.split("-")[0])}),
             },
             "region": supplier["country"],
@@ -816,35 +822,18 @@ def _load(load: Loader, rng: random.Random, *, now, today, **kw) -> dict:
 
     # The search index, as DatabaseBackend.index writes it (its own _entry_values).
     first_entry = load.first_id("search_searchentry")
-    columns = [
-        "id",
-        "kind",
-        "object_id",
-        "title",
-        "haystack",
-        "category_id",
-        "category_path",
-        "platform_id",
-        "currency",
-        "status",
-        "region",
-        "price_min",
-        "price_max",
-        "deadline",
-        "published_at",
-        "band",
-        "supplier_id",
-        "document",
-        "updated_at",
-    ]
+    columns = ["id", "kind", "object_id", *COLUMNS, "updated_at"]
     tags: list[tuple[str, str, int]] = []
+    texts: list[tuple[int, str, str]] = []
+    vocabulary: set[tuple[str, str]] = set()
 
     def entry_rows():
         for n, (document, _unused) in enumerate(entries):
             values = entry_values(document)
-            values["document"] = json.dumps(values["document"], ensure_ascii=False)
             entry_id = first_entry + n
-            for name, tag_values in (document.get("tags") or {}).items():
+            texts.append((entry_id, document["kind"], entry_haystack(document)))
+            vocabulary.update((document["kind"], w) for w in entry_words(document))
+            for name, tag_values in entry_tags(document).items():
                 tags.extend((name, value[:500], entry_id) for value in tag_values)
             yield (
                 (
@@ -858,9 +847,13 @@ def _load(load: Loader, rng: random.Random, *, now, today, **kw) -> dict:
 
     # The index's secondary indexes (the haystack's trigrams above all) are built after the
     # load from their own definitions: much faster than maintaining them row by row.
-    indexes = load.secondary_indexes(["search_searchentry", "search_searchtag"])
+    indexes = load.secondary_indexes(
+        ["search_searchentry", "search_searchtext", "search_searchtag", "search_searchword"]
+    )
     load.copy("search_searchentry", columns, entry_rows())
+    load.copy("search_searchtext", ["entry_id", "kind", "haystack"], texts)
     load.copy("search_searchtag", ["name", "value", "entry_id"], tags)
+    load.copy("search_searchword", ["kind", "word"], sorted(vocabulary))
     load.rebuild(indexes)
     counts = Counter(document["kind"] for document, _unused in entries)
     return {
@@ -891,19 +884,50 @@ def _names(node) -> list[str]:
 
 # --- checks ------------------------------------------------------------------------------------
 
-# What the seeded rows cannot give back: the tenders' lots (not seeded as rows) and the
-# suppliers' standing band (no standings seeded).
+# The index's columns a seeded row cannot give back (tenders are seeded without Lot rows: their
+# lots' words and prices are in the documents only; the band is the ratings' to write).
 NOT_FROM_ROWS = {
-    "tenders": ("lots", "text", "price_min", "price_max"),
+    "tenders": ("price_min", "price_max"),
     "suppliers": ("band",),
     "products": (),
 }
+# The entry's columns the documents give (the load writes them in this order too).
+COLUMNS = (
+    "title",
+    "title_words",
+    "category_id",
+    "category_path",
+    "platform_id",
+    "currency",
+    "status",
+    "region",
+    "price_min",
+    "price_max",
+    "deadline",
+    "published_at",
+    "band",
+    "supplier_id",
+    "public",
+    "buyer_id",
+    "participation",
+)
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, Decimal | str) and isinstance(b, Decimal | str) and a and b:
+        try:
+            return Decimal(str(a)) == Decimal(str(b))
+        except ArithmeticError:
+            pass
+    return a == b
 
 
 def verify(info: dict) -> dict:
-    """The seeded index against ``search.documents`` built from the seeded rows, for a sample
-    of each kind: how many were compared and which differed (and in which keys)."""
+    """The seeded index against what ``search.documents`` and the database backend would write
+    from the seeded rows, for a sample of each kind: how many were compared and which differed
+    (and in which columns; ``tags`` for the several-valued ones)."""
     from search import documents
+    from search.backends.database import _entry_values, _haystack, _tags
     from search.models import SearchEntry
 
     makers = {
@@ -914,8 +938,10 @@ def verify(info: dict) -> dict:
     out = {}
     for kind, (rows, make) in makers.items():
         stored = {
-            e.object_id: e.document
+            e.object_id: e
             for e in SearchEntry.objects.filter(kind=kind, object_id__in=info["sample"][kind])
+            .select_related("text")
+            .prefetch_related("tags")
         }
         compared, differ = 0, {}
         for row in rows.filter(pk__in=info["sample"][kind]):
@@ -926,12 +952,17 @@ def verify(info: dict) -> dict:
                 if (real is None) != (ours is None):
                     differ[row.pk] = ["indexed" if ours is not None else "not indexed"]
                 continue
-            real = json.loads(json.dumps(real, default=str))
-            keys = sorted(
+            expected = _entry_values(json.loads(json.dumps(real, default=str)))
+            keys = [
                 k
-                for k in set(real) | set(ours)
-                if k not in NOT_FROM_ROWS[kind] and real.get(k) != ours.get(k)
-            )
+                for k in COLUMNS
+                if k not in NOT_FROM_ROWS[kind] and not _same(expected[k], getattr(ours, k))
+            ]
+            if kind != "tenders" and _haystack(real) != ours.text.haystack:
+                keys.append("haystack")
+            tags = sorted((n, v) for n, values in _tags(real).items() for v in values)
+            if tags != sorted((t.name, t.value) for t in ours.tags.all()):
+                keys.append("tags")
             if keys:
                 differ[row.pk] = keys
         out[kind] = {"compared": compared, "differ": differ}

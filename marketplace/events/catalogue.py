@@ -69,6 +69,12 @@ _TYPES = [
         _object(tender=ID, supplier=ID, invitation=ID),
     ),
     EventType(
+        "tender.uninvited",
+        "A buyer took back a supplier's invitation to a tender (it had not applied).",
+        "the buyer and the supplier",
+        _object(tender=ID, supplier=ID),
+    ),
+    EventType(
         "application.submitted",
         "A supplier applied to take part in a lot's auction.",
         "the buyer and the supplier",

@@ -1,31 +1,33 @@
 """The database backend, the embedded default: ``SearchEntry`` rows searched by word prefix.
 
 Every word of the query must match a word of the document (its stem, or its Latin stem, or its
-unit: ``search.text``) as a prefix, `` stem`` in the haystack (an index on PostgreSQL: a
-trigram GIN index serves ``LIKE '% stem%'``). When nothing matches, the closest titles by
-trigram similarity answer instead (typos: "дизельн паливо", "dizle"), on PostgreSQL in SQL
-(``word_similarity``), on SQLite in Python over at most ``TYPO_SCAN`` titles.
+unit: ``search.text``) as a prefix. On PostgreSQL the words are the ``terms`` tsvector with its
+GIN index (``'дизе':*``); on SQLite, `` stem`` in the haystack (``LIKE``). When nothing
+matches, each word may also be one of the indexed words closest to it (``SearchWord``, by
+trigram word similarity: on PostgreSQL through the vocabulary's trigram index, on SQLite in
+Python), so "дизельнк палво" finds "Дизельне паливо" and "dizle" finds "дизель", with a notice.
 
-Who may read what is the tenders' own rule (``tender_list_for_page``), applied as a subquery:
-the database answers only what the reader may see, facets included. The facets are
-disjunctive: each counts with every filter but its own, so choosing one currency still shows
-the others' counts.
+Who may read what is the tenders' own rule (``tender_list_for_page``) read from the indexed
+columns with the reader's ids (``search.readers``), as the Elasticsearch backend does: the
+public ones of an active platform, the reader's companies' own, its platforms', the open
+tenders of platforms its suppliers take part in, those its suppliers are invited to. The
+index follows each change of these through the domain events (``search.listeners``).
+
+A search is one statement whatever its facets (``database_facets``): the total, every
+facet's counts and the page together, the text matched and the visibility checked once; on
+PostgreSQL the word index answers before it, in a statement of its own (``_words_q``).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
-import pycountry
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     Exists,
     F,
     FloatField,
@@ -41,34 +43,27 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from auctions.models import TenderStatus
-from auctions.tenders.selectors import tender_list_for_page
+from auctions.models import Participation, TenderStatus
 from crm.dedup import pg_trgm_available, trigrams
 from marketplace.categories.models import Category
-from marketplace.companies.models import Company
 from marketplace.platforms.models import Platform
-from marketplace.standings.models import Band
 from suppliers.models import Product
-from suppliers.selectors import supplier_companies_visible
 
-from ..models import SearchEntry, SearchTag
-from ..query import DEADLINE_RANGES, Kind, SearchQuery, Sort
-from ..results import Bucket, Facet, SearchResult
-from ..text import haystack, latin, query_terms, words
+from ..models import SearchEntry, SearchTag, SearchText, SearchWord
+from ..query import Kind, SearchQuery, Sort
+from ..readers import Reader, reader_of
+from ..results import SearchResult
+from ..text import MAX_QUERY_CHARS, MAX_QUERY_WORDS, haystack, latin, query_terms, words
+from .database_facets import chosen_facets, count_matches, facets_of
 
-TYPO_SCAN = 5000
 TYPO_THRESHOLD = 0.35
-# The price facet's ranges (in each tender's own currency): below 100,000, to 1 M, to 10 M, more.
-PRICE_EDGES = (Decimal("100000"), Decimal("1000000"), Decimal("10000000"))
+CLOSE_WORDS = 20  # the closest indexed words a mistyped word may stand for
 
 
 def _entry_values(document: dict) -> dict:
     return {
         "title": document["title"][:300],
-        # The title's words once more, marked, so that relevance can count them higher.
-        "haystack": document["text"]
-        + " ".join("title:" + w for w in haystack(document["title"]).split())
-        + " ",
+        "title_words": haystack(document["title"]),
         "category_id": document.get("category"),
         "category_path": document.get("category_path") or "",
         "platform_id": document.get("platform"),
@@ -83,42 +78,119 @@ def _entry_values(document: dict) -> dict:
         else None,
         "band": document.get("band") or "",
         "supplier_id": document.get("supplier"),
-        "document": document,
+        "public": bool(document.get("public")),
+        "buyer_id": document.get("buyer"),
+        "participation": document.get("participation") or "",
     }
 
 
+def _haystack(document: dict) -> str:
+    """The document's words, and the title's once more, marked (``title:word``), for the
+    suggestions, which look for words of titles only."""
+    return (
+        document["text"] + " ".join("title:" + w for w in haystack(document["title"]).split()) + " "
+    )
+
+
+def _words_of(document: dict) -> set[str]:
+    """The document's words for the typo search's vocabulary (not the marked ones)."""
+    return {w for w in document["text"].split() if ":" not in w and len(w) <= 64}
+
+
+def _tags(document: dict) -> dict[str, list[str]]:
+    """The document's several-valued facets, and a tender's invited suppliers."""
+    tags = {name: list(values) for name, values in (document.get("tags") or {}).items()}
+    if document.get("invited"):
+        tags["invited"] = [str(i) for i in document["invited"]]
+    return tags
+
+
+def _visible_q(query: SearchQuery, reader: Reader) -> Q:
+    """What ``reader`` may read of ``query.kind``. Suppliers and products: the verified
+    suppliers' (the only ones indexed: ``search.documents``). Tenders: ``search.readers``."""
+    if query.kind != Kind.TENDERS:
+        return Q(public=True)
+    q = ~Q(status=TenderStatus.CANCELLED) if query.hide_cancelled else Q()
+    if reader.staff:
+        return q
+    # The public ones, unless their platform was closed since they were indexed.
+    may = Q(public=True) & ~Q(platform_id__in=_closed_platforms())
+    if reader.companies:
+        may |= Q(buyer_id__in=reader.companies)
+    if reader.platforms:
+        may |= Q(platform_id__in=reader.platforms)
+    if reader.open_platforms:
+        may |= Q(participation=Participation.OPEN, platform_id__in=reader.open_platforms)
+    if reader.suppliers:
+        invited = SearchTag.objects.filter(
+            entry=OuterRef("pk"), name="invited", value__in=[str(s) for s in reader.suppliers]
+        )
+        may |= Q(participation=Participation.INVITATION) & Q(Exists(invited))
+    return q & may
+
+
+def _closed_platforms() -> list[int]:
+    return list(Platform.objects.filter(is_active=False).values_list("pk", flat=True))
+
+
 def _visible(query: SearchQuery, user) -> QuerySet[SearchEntry]:
-    """What ``user`` may read of ``query.kind``, by each kind's own rule: the tenders' page
-    rule; the directory's verified suppliers (indexed only those) and their products."""
-    qs = SearchEntry.objects.filter(kind=query.kind)
-    if query.kind == Kind.TENDERS:
-        if query.hide_cancelled:
-            qs = qs.exclude(status=TenderStatus.CANCELLED)
-        return qs.filter(object_id__in=tender_list_for_page(user=user).values("pk"))
-    suppliers = supplier_companies_visible(user=user).values("pk")
-    if query.kind == Kind.SUPPLIERS:
-        return qs.filter(object_id__in=suppliers)
-    return qs.filter(supplier_id__in=suppliers)
+    reader = reader_of(user) if query.kind == Kind.TENDERS else Reader()
+    return SearchEntry.objects.filter(kind=query.kind).filter(_visible_q(query, reader))
 
 
-def _text_q(terms: list[tuple[str, ...]]) -> Q:
-    q = Q()
+class _TermsMatch(Func):
+    """``terms @@ '<query>'::tsquery`` (PostgreSQL): the GIN index of the words answers it."""
+
+    template = "%(expressions)s::tsquery"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
+def _lexeme(form: str) -> str:
+    return "'" + form.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _tsquery(terms: list[tuple[str, ...]], *, prefix: str = "") -> str:
+    """Every term (any of its forms) as a prefix of a word: ``('дизе':* | 'dize':*) & ...``."""
+    return " & ".join(
+        "(" + " | ".join(f"{_lexeme(prefix + form)}:*" for form in forms) + ")" for forms in terms
+    )
+
+
+class _AnyOf(Func):
+    """``id = ANY('{1,2,...}'::bigint[])``: the ids as one parameter, written once (a list
+    parameter is adapted element by element)."""
+
+    template = "%(expressions)s::bigint[])"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def _words_q(kind: str, terms: list[tuple[str, ...]], *, prefix: str = "") -> Q:
+    """The entries with every term as the prefix of one of their words (of their title's, with
+    ``prefix="title:"``): their ``SearchText``.
+
+    On PostgreSQL the word index answers first, in a statement of its own, and the entries are
+    then read by their ids: within one statement the planner cannot tell how many entries a
+    prefix matches and would rather read every entry of the kind in the page's order."""
+    texts = SearchText.objects.filter(kind=kind)
+    if connection.vendor == "postgresql":
+        texts = texts.filter(_TermsMatch(F("terms"), Value(_tsquery(terms, prefix=prefix))))
+        ids = ",".join(map(str, texts.values_list("entry_id", flat=True)))
+        return Q(_AnyOf(F("pk"), Value("{" + ids + "}")))
     for forms in terms:
         any_form = Q()
         for form in forms:
-            any_form |= Q(haystack__contains=" " + form)
-        q &= any_form
-    return q
+            any_form |= Q(haystack__contains=" " + prefix + form)
+        texts = texts.filter(any_form)
+    return Q(pk__in=texts.values("entry_id"))
 
 
-# The facets a kind has several values of per document (``SearchTag``).
-TAGGED = {Kind.SUPPLIERS: ("category", "region")}
-
-
-def _tag_paths_q(paths: Iterable[str]) -> Q:
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(name="category", value=path) | Q(name="category", value__startswith=path + "/")
+def _in_title_q(forms: tuple[str, ...]) -> Q:
+    """Any of a term's forms is the prefix of a word of the title (the entry's own column)."""
+    q = Q()
+    for form in forms:
+        q |= Q(title_words__contains=" " + form)
     return q
 
 
@@ -139,15 +211,20 @@ def _deadline_q(name: str, now) -> Q:
     return Q(deadline__lt=now)  # passed
 
 
-def _price_bucket_q(index: int) -> Q:
-    low = PRICE_EDGES[index - 1] if index > 0 else None
-    high = PRICE_EDGES[index] if index < len(PRICE_EDGES) else None
-    q = Q()
-    if low is not None:
-        q &= Q(price_min__gte=low)
-    if high is not None:
-        q &= Q(price_min__lt=high)
-    return q
+def _order(query: SearchQuery, terms) -> str:
+    """The page's order (``database_facets.ORDERS``): the chosen one; by relevance only with
+    words to weigh, else the newest first."""
+    if query.sort in (Sort.DEADLINE, Sort.PRICE, Sort.PRICE_DESC):
+        return query.sort
+    return "relevance" if terms and query.sort == Sort.RELEVANCE else "newest"
+
+
+def _relevance(terms) -> Any:
+    """A word found in the title counts 3, elsewhere 1."""
+    score: Any = Value(0, output_field=IntegerField())
+    for forms in terms:
+        score = score + Case(When(_in_title_q(forms), then=Value(3)), default=Value(1))
+    return score
 
 
 class _WordSimilar(Func):
@@ -166,6 +243,7 @@ class DatabaseBackend:
 
     def index(self, documents: Iterable[dict]) -> int:
         written = 0
+        vocabulary: set[tuple[str, str]] = set()
         with transaction.atomic():
             for document in documents:
                 entry, _created = SearchEntry.objects.update_or_create(
@@ -173,14 +251,22 @@ class DatabaseBackend:
                     object_id=document["id"],
                     defaults=_entry_values(document),
                 )
+                SearchText.objects.update_or_create(
+                    entry=entry, defaults={"kind": entry.kind, "haystack": _haystack(document)}
+                )
+                vocabulary |= {(entry.kind, w) for w in _words_of(document)}
                 tags = [
                     SearchTag(entry=entry, name=name, value=value[:500])
-                    for name, values in (document.get("tags") or {}).items()
+                    for name, values in _tags(document).items()
                     for value in values
                 ]
                 SearchTag.objects.filter(entry=entry).delete()
                 SearchTag.objects.bulk_create(tags)
                 written += 1
+            SearchWord.objects.bulk_create(
+                [SearchWord(kind=k, word=w) for k, w in sorted(vocabulary)],
+                ignore_conflicts=True,
+            )
         return written
 
     def remove(self, kind: str, ids: Iterable[int]) -> None:
@@ -202,30 +288,27 @@ class DatabaseBackend:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _filters(self, query: SearchQuery, now, *, without: str = "") -> Q:
+    def _filters(self, query: SearchQuery, now, chosen: list[Category], *, without: str = "") -> Q:
         q = Q()
         f = query.filters
-        tagged = TAGGED.get(query.kind, ())
         if without != "category" and f.get("category"):
-            paths = list(
-                Category.objects.filter(pk__in=_ids(f["category"])).values_list("path", flat=True)
-            )
+            paths = [c.path for c in chosen]
             if not paths:
                 q &= Q(pk__in=[])
-            elif "category" in tagged:
-                q &= Q(Exists(SearchTag.objects.filter(_tag_paths_q(paths), entry=OuterRef("pk"))))
+            elif query.kind == Kind.SUPPLIERS:  # tags, each with its ancestors
+                tagged = SearchTag.objects.filter(
+                    name="category", value__in=paths, entry=OuterRef("pk")
+                )
+                q &= Q(Exists(tagged))
             else:
                 q &= _category_q(paths)
         if without != "region" and f.get("region"):
             codes = _codes(f["region"], upper=True)
-            if "region" in tagged:
-                q &= Q(
-                    Exists(
-                        SearchTag.objects.filter(
-                            name="region", value__in=codes, entry=OuterRef("pk")
-                        )
-                    )
+            if query.kind == Kind.SUPPLIERS:
+                tagged = SearchTag.objects.filter(
+                    name="region", value__in=codes, entry=OuterRef("pk")
                 )
+                q &= Q(Exists(tagged))
             else:
                 q &= Q(region__in=codes)
         for name, column in (
@@ -258,333 +341,103 @@ class DatabaseBackend:
     def search(self, query: SearchQuery, *, user) -> SearchResult:
         now = timezone.now()
         visible = _visible(query, user)
+        chosen = list(Category.objects.filter(pk__in=_ids(query.filters.get("category", ()))))
+        every = self._filters(query, now, chosen)
+        without = {
+            name: self._filters(query, now, chosen, without=name) for name in chosen_facets(query)
+        }
         terms = query_terms(query.text)
-        matched = visible.filter(_text_q(terms)) if terms else visible
-        qs = matched.filter(self._filters(query, now))
+        matched = visible.filter(_words_q(query.kind, terms)) if terms else visible
+        order = _order(query, terms)
+        if order == "relevance":
+            matched = matched.annotate(relevance=_relevance(terms))
+        counts = count_matches(matched, query, every=every, without=without, now=now, order=order)
         typo = False
-        if terms and not qs.exists():
-            ids = self._closest(visible.filter(self._filters(query, now)), query.text)
-            qs = visible.filter(object_id__in=ids)
-            typo = bool(ids)
-        total = qs.count()
-        ordered = self._ordered(qs, query, terms)
-        ids = list(
-            ordered.values_list("object_id", flat=True)[
-                query.offset : query.offset + query.page_size
-            ]
-        )
-        facets = self._facets(
-            visible.filter(_text_q(terms)) if terms and not typo else (qs if typo else visible),
-            query,
-            now,
-        )
+        if terms and not counts.total:
+            # Nothing holds every word: each word may also be one of the indexed words closest
+            # to it.
+            close = self._typo_terms(query.kind, query.text)
+            if close != terms:
+                matched = visible.filter(_words_q(query.kind, close))
+                order = _order(query, close)
+                if order == "relevance":
+                    matched = matched.annotate(relevance=_relevance(close))
+                counts = count_matches(
+                    matched, query, every=every, without=without, now=now, order=order
+                )
+                typo = counts.total > 0
         notice = _("Nothing matched every word; these are the closest titles.") if typo else ""
-        return SearchResult(total=total, ids=ids, facets=facets, backend=self.name, notice=notice)
+        return SearchResult(
+            total=counts.total,
+            ids=counts.page,
+            facets=facets_of(counts, query, chosen),
+            backend=self.name,
+            notice=notice,
+        )
 
     def suggest(self, kind: str, text: str, *, user, limit: int = 10) -> list[dict]:
         terms = query_terms(text)
         if not terms:
             return []
-        title_q = Q()
-        for forms in terms:
-            any_form = Q()
-            for form in forms:
-                any_form |= Q(haystack__contains=" title:" + form)
-            title_q &= any_form
-        qs = _visible(SearchQuery(kind=kind), user).filter(title_q).order_by("title", "pk")
+        qs = (
+            _visible(SearchQuery(kind=kind), user)
+            .filter(_words_q(kind, terms, prefix="title:"))
+            .order_by("title", "pk")
+        )
         return [{"id": i, "title": t} for i, t in qs.values_list("object_id", "title")[:limit]]
 
-    def _ordered(self, qs: QuerySet[SearchEntry], query: SearchQuery, terms) -> QuerySet:
-        if query.sort == Sort.DEADLINE:
-            return qs.order_by(F("deadline").asc(nulls_last=True), "-object_id")
-        if query.sort == Sort.PRICE:
-            return qs.order_by(F("price_min").asc(nulls_last=True), "-object_id")
-        if query.sort == Sort.PRICE_DESC:
-            return qs.order_by(F("price_max").desc(nulls_last=True), "-object_id")
-        if query.sort == Sort.NEWEST or not terms:
-            return qs.order_by(F("published_at").desc(nulls_last=True), "-object_id")
-        # Relevance: a word in the title counts more than one elsewhere; then the newest.
-        score: Any = Value(0, output_field=IntegerField())
-        for forms in terms:
-            in_title = Q()
-            for form in forms:
-                in_title |= Q(haystack__contains=" title:" + form)
-            score = score + Case(When(in_title, then=Value(3)), default=Value(1))
-        return qs.annotate(relevance=score).order_by(
-            "-relevance", F("published_at").desc(nulls_last=True), "-object_id"
-        )
+    def _typo_terms(self, kind: str, text: str) -> list[tuple[str, ...]]:
+        """The query's terms, each word's forms joined by the indexed words closest to it
+        (``_close_words``): a mistyped word then matches what it was meant to be."""
+        out = []
+        for word in words(text[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_WORDS]:
+            terms = query_terms(word)
+            if not terms:
+                continue
+            forms = terms[0]
+            if not forms[0].startswith("unit:"):
+                forms = tuple(sorted({*forms, *self._close_words(kind, word)}))
+            out.append(forms)
+        return out
 
-    def _closest(self, qs: QuerySet[SearchEntry], text: str) -> list[int]:
-        """The documents whose words come closest to the query's (trigram word similarity over
-        the haystack, which holds every word in its own script and in Latin). The query is
-        compared as typed and in Latin, each on its own: together, each half would dilute the
-        other's likeness."""
-        typed = [w for w in words(text)[:12] if len(w) > 1]
-        phrasings = {" ".join(typed), " ".join(latin(w) for w in typed)} - {""}
-        best: dict[int, float] = {}
-        for wanted in phrasings:
-            for object_id, closeness in self._closeness(qs, wanted):
-                best[object_id] = max(closeness, best.get(object_id, 0.0))
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1], -kv[0]))
-        return [i for i, closeness in ranked if closeness >= TYPO_THRESHOLD][:100]
-
-    def _closeness(self, qs: QuerySet[SearchEntry], wanted: str) -> list[tuple[int, float]]:
-        if connection.vendor == "postgresql" and pg_trgm_available(for_text=wanted):
-            # ``wanted <% haystack`` is word_similarity >= the session's threshold, which the
-            # trigram index answers; word_similarity() alone is computed for every row.
+    def _close_words(self, kind: str, word: str) -> list[str]:
+        """The indexed words of ``kind`` closest to ``word`` as typed and to its Latin form (each
+        on its own: together, each half would dilute the other's likeness), by trigram word
+        similarity (pg_trgm's ``word_similarity`` on PostgreSQL, through the vocabulary's
+        trigram index; the same measure in Python elsewhere)."""
+        wanted = {word, latin(word)} - {""}
+        if connection.vendor == "postgresql" and pg_trgm_available(for_text=word):
+            found: list[str] = []
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
                     [str(TYPO_THRESHOLD)],
                 )
-            rows = (
-                qs.filter(_WordSimilar(Value(wanted), F("haystack")))
-                .annotate(
-                    closeness=Func(
-                        Value(wanted),
-                        F("haystack"),
-                        function="word_similarity",
-                        output_field=FloatField(),
+                for typed in wanted:
+                    found += (
+                        SearchWord.objects.filter(kind=kind)
+                        .filter(_WordSimilar(Value(typed), F("word")))
+                        .annotate(
+                            closeness=Func(
+                                Value(typed),
+                                F("word"),
+                                function="word_similarity",
+                                output_field=FloatField(),
+                            )
+                        )
+                        .order_by("-closeness", "word")
+                        .values_list("word", flat=True)[:CLOSE_WORDS]
                     )
-                )
-                .order_by("-closeness", "-object_id")
-                .values_list("object_id", "closeness")[:100]
-            )
-            return list(rows)
-        return [
-            (object_id, _word_closeness(wanted, hay))
-            for object_id, hay in qs.values_list("object_id", "haystack")[:TYPO_SCAN]
-        ]
-
-    # --- facets -----------------------------------------------------------------------------
-
-    def _facets(self, base: QuerySet[SearchEntry], query: SearchQuery, now) -> list[Facet]:
-        if query.kind == Kind.SUPPLIERS:
-            return self._supplier_facets(base, query, now)
-        if query.kind == Kind.PRODUCTS:
-            return self._product_facets(base, query, now)
-        return self._tender_facets(base, query, now)
-
-    def _supplier_facets(self, base, query: SearchQuery, now) -> list[Facet]:
-        f = query.filters
-        categories = self._tag_category_facet(
-            base.filter(self._filters(query, now, without="category")), f
-        )
-        regions = Counter(
-            dict(
-                SearchTag.objects.filter(
-                    name="region",
-                    entry__in=base.filter(self._filters(query, now, without="region")),
-                )
-                .values("value")
-                .annotate(n=Count("entry", distinct=True))
-                .values_list("value", "n")
-            )
-        )
-        bands = dict(Band.choices)
-        return [
-            categories,
-            Facet(
-                "region",
-                _("Region"),
-                [
-                    Bucket(k, _region(k), n, k in f.get("region", ()))
-                    for k, n in sorted(regions.items(), key=lambda kv: (-kv[1], kv[0]))
-                ],
+            return found
+        ranked = sorted(
+            (
+                (-max(_word_closeness(typed, f" {w} ") for typed in wanted), w)
+                for w in SearchWord.objects.filter(kind=kind)
+                .values_list("word", flat=True)
+                .iterator()
             ),
-            Facet(
-                "band",
-                _("Standing"),
-                [
-                    Bucket(k, str(bands.get(k, k)), n, k in f.get("band", ()))
-                    for k, n in self._counts(base, query, now, "band", "band").items()
-                    if k
-                ],
-            ),
-        ]
-
-    def _product_facets(self, base, query: SearchQuery, now) -> list[Facet]:
-        f = query.filters
-        suppliers = self._counts(base, query, now, "supplier", "supplier_id")
-        names = dict(
-            Company.objects.filter(pk__in=[k for k in suppliers if k]).values_list(
-                "pk", "legal_name"
-            )
         )
-        return [
-            self._category_facet(base.filter(self._filters(query, now, without="category")), f),
-            Facet(
-                "supplier",
-                _("Supplier"),
-                [
-                    Bucket(str(k), names.get(k, str(k)), n, str(k) in f.get("supplier", ()))
-                    for k, n in suppliers.items()
-                    if k
-                ],
-            ),
-            Facet(
-                "currency",
-                _("Currency"),
-                [
-                    Bucket(k, k, n, k in f.get("currency", ()))
-                    for k, n in self._counts(base, query, now, "currency", "currency").items()
-                    if k
-                ],
-            ),
-            Facet(
-                "region",
-                _("Region"),
-                [
-                    Bucket(k, _country(k), n, k in f.get("region", ()))
-                    for k, n in self._counts(base, query, now, "region", "region").items()
-                    if k
-                ],
-            ),
-            self._price_facet(base.filter(self._filters(query, now, without="price"))),
-        ]
-
-    def _tag_category_facet(self, qs, filters: dict) -> Facet:
-        """The category facet of a kind with several categories per document: each document
-        counts once per category one level below the chosen one."""
-        pairs = SearchTag.objects.filter(name="category", entry__in=qs).values_list(
-            "entry_id", "value"
-        )
-        return self._category_buckets(pairs, filters)
-
-    def _tender_facets(self, base: QuerySet[SearchEntry], query: SearchQuery, now) -> list[Facet]:
-        f = query.filters
-        facets = [
-            self._category_facet(base.filter(self._filters(query, now, without="category")), f)
-        ]
-        platforms = self._counts(base, query, now, "platform", "platform_id")
-        names = dict(
-            Platform.objects.filter(pk__in=[k for k in platforms if k]).values_list("pk", "name")
-        )
-        facets.append(
-            Facet(
-                "platform",
-                _("Platform"),
-                [
-                    Bucket(str(k), names.get(k, str(k)), n, str(k) in f.get("platform", ()))
-                    for k, n in platforms.items()
-                    if k
-                ],
-            )
-        )
-        facets.append(
-            Facet(
-                "currency",
-                _("Currency"),
-                [
-                    Bucket(k, k, n, k in f.get("currency", ()))
-                    for k, n in self._counts(base, query, now, "currency", "currency").items()
-                    if k
-                ],
-            )
-        )
-        statuses = dict(TenderStatus.choices)
-        facets.append(
-            Facet(
-                "status",
-                _("Status"),
-                [
-                    Bucket(k, str(statuses.get(k, k)), n, k in f.get("status", ()))
-                    for k, n in self._counts(base, query, now, "status", "status").items()
-                    if k
-                ],
-            )
-        )
-        facets.append(
-            Facet(
-                "region",
-                _("Region"),
-                [
-                    Bucket(k, _country(k), n, k in f.get("region", ()))
-                    for k, n in self._counts(base, query, now, "region", "region").items()
-                    if k
-                ],
-            )
-        )
-        facets.append(
-            self._deadline_facet(
-                base.filter(self._filters(query, now, without="deadline")), query, now
-            )
-        )
-        facets.append(self._price_facet(base.filter(self._filters(query, now, without="price"))))
-        return facets
-
-    def _counts(self, base, query, now, name: str, column: str) -> dict:
-        rows = (
-            base.filter(self._filters(query, now, without=name))
-            .values(column)
-            .annotate(n=Count("pk"))
-            .order_by("-n", column)
-        )
-        return {row[column]: row["n"] for row in rows}
-
-    def _category_facet(self, qs: QuerySet[SearchEntry], filters: dict) -> Facet:
-        """Counts one level below the chosen category (the top level when none is chosen),
-        each counting its whole subtree."""
-        return self._category_buckets(qs.values_list("pk", "category_path"), filters)
-
-    def _category_buckets(self, pairs, filters: dict) -> Facet:
-        chosen = list(Category.objects.filter(pk__in=_ids(filters.get("category", ()))))
-        keys: dict[str, set] = {}
-        for entry_id, path in pairs:
-            if not path:
-                continue
-            parts = path.split("/")
-            parents: list[Category | None] = list(chosen) or [None]
-            for parent in parents:
-                key = None
-                if parent is None:
-                    key = parts[0]
-                elif path.startswith(parent.path + "/"):
-                    key = "/".join(parts[: parent.path.count("/") + 2])
-                elif path == parent.path:
-                    key = path
-                if key:
-                    keys.setdefault(key, set()).add(entry_id)
-        counts = Counter({k: len(v) for k, v in keys.items()})
-        by_path = {c.path: c for c in Category.objects.filter(path__in=list(counts))}
-        chosen_ids = {str(c.pk) for c in chosen}
-        buckets = [
-            Bucket(str(by_path[p].pk), str(by_path[p].name), n, str(by_path[p].pk) in chosen_ids)
-            for p, n in counts.most_common()
-            if p in by_path
-        ]
-        return Facet("category", _("Category"), buckets)
-
-    def _deadline_facet(self, qs, query: SearchQuery, now) -> Facet:
-        labels = {
-            "week": _("Applications close within a week"),
-            "month": _("Within a month"),
-            "later": _("In more than a month"),
-            "passed": _("Applications closed"),
-        }
-        buckets = [
-            Bucket(
-                name,
-                str(labels[name]),
-                qs.filter(_deadline_q(name, now)).count(),
-                query.deadline == name,
-            )
-            for name in DEADLINE_RANGES
-        ]
-        return Facet("deadline", _("Deadline"), [b for b in buckets if b.count or b.selected])
-
-    def _price_facet(self, qs) -> Facet:
-        labels = [
-            _("below 100,000"),
-            _("100,000 to 1 million"),
-            _("1 to 10 million"),
-            _("10 million and more"),
-        ]
-        buckets = [
-            Bucket(str(i), str(label), qs.filter(_price_bucket_q(i)).count())
-            for i, label in enumerate(labels)
-        ]
-        return Facet("price", _("Start price"), [b for b in buckets if b.count])
+        return [w for closeness, w in ranked[:CLOSE_WORDS] if -closeness >= TYPO_THRESHOLD]
 
 
 def _ids(values: Iterable[str]) -> list[int]:
@@ -593,18 +446,6 @@ def _ids(values: Iterable[str]) -> list[int]:
 
 def _codes(values: Iterable[str], *, upper: bool) -> list[str]:
     return [v.upper() if upper else v for v in values]
-
-
-def _region(code: str) -> str:
-    if "-" in code:
-        subdivision = pycountry.subdivisions.get(code=code)
-        return subdivision.name if subdivision else code
-    return _country(code)
-
-
-def _country(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    return country.name if country else code
 
 
 def _word_closeness(wanted: str, hay: str) -> float:

@@ -36,6 +36,7 @@ from marketplace.categories.models import Category
 from marketplace.platforms.models import Platform
 
 from ..query import DEADLINE_RANGES, Kind, SearchQuery
+from ..readers import reader_of
 from ..results import Bucket, Facet, SearchResult
 from .base import BackendUnavailable
 from .elastic_index import index_body, tender_index
@@ -43,7 +44,6 @@ from .elastic_query import (
     Categories,
     categories_of,
     query_words_with_forms,
-    reader_of,
     tender_search,
 )
 

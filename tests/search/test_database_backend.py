@@ -263,7 +263,7 @@ def test_the_rebuild_writes_every_tender_and_drops_what_is_gone(world):
     t1 = _published(world, "Дизель")
     _published(world, "Бензин")
     SearchEntry.objects.all().delete()
-    SearchEntry.objects.create(kind="tenders", object_id=10**9, title="gone", haystack=" gone ")
+    SearchEntry.objects.create(kind="tenders", object_id=10**9, title="gone", title_words=" gone ")
     written = services.index_rebuild(to=DatabaseBackend(), kinds=("tenders",))
     assert written == 2
     assert sorted(
@@ -295,6 +295,21 @@ def test_publishing_a_tender_indexes_it_through_the_events():
     drafting.tender_cancel(actor=world.officer, tender=Tender.objects.get(pk=tender.pk), reason="x")
     (entry,) = SearchEntry.objects.all()
     assert entry.status == TenderStatus.CANCELLED
+
+
+def test_an_invitation_taken_back_hides_the_tender_from_that_supplier_through_the_events(
+    world, django_capture_on_commit_callbacks
+):
+    tender = _published(world, "Мазут за запрошенням", participation=Participation.INVITATION)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invitations.tender_invitation_create(
+            actor=world.officer, tender=tender, supplier=world.supplier
+        )
+    assert _titles(_search(world.supplier_admin, q="мазут")) == ["Мазут за запрошенням"]
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations.tender_invitation_remove(actor=world.officer, invitation=invitation)
+    assert _titles(_search(world.supplier_admin, q="мазут")) == []
+    assert _titles(_search(world.officer, q="мазут")) == ["Мазут за запрошенням"]
 
 
 def test_the_api_is_open_to_anyone_and_says_its_backend(world):

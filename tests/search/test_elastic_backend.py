@@ -34,12 +34,11 @@ from search.backends.elastic import ElasticBackend
 from search.backends.elastic_index import index_body, tender_index, unit_rules
 from search.backends.elastic_query import (
     Categories,
-    Reader,
-    reader_of,
     tender_search,
     visibility,
 )
 from search.query import Kind, SearchQuery, tender_query
+from search.readers import Reader, reader_of
 from tests.auctions.factories import World, lot_data
 from tests.factories import PlatformFactory, PlatformMembershipFactory
 
