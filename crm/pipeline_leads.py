@@ -234,6 +234,9 @@ def lead_add_for_event(
     lot=None,
     company_name: str = "",
     account=None,
+    person_name: str = "",
+    email: str = "",
+    notes: str = "",
 ) -> Lead | None:
     """A lead the marketplace makes (a listener), once per workspace, event and lot: a
     redelivered event adds nothing (returns None)."""
@@ -249,6 +252,9 @@ def lead_add_for_event(
                 lot=lot,
                 company_name=company_name[:300],
                 account=account,
+                person_name=person_name[:200],
+                email=email,
+                notes=notes,
             )
     except IntegrityError:
         return None

@@ -93,7 +93,7 @@ def company_register_page(request):
     that field and the fields it depends on, swapped in place (out of band)."""
     check_url = reverse("frontend:company-register")
     if request.method == "GET":
-        form = CompanyRegisterForm(check_url=check_url)
+        form = CompanyRegisterForm(initial=_register_initial(request.GET), check_url=check_url)
         return render(request, "frontend/onboarding/company_register.html", {"form": form})
     form = CompanyRegisterForm(request.POST, check_url=check_url)
     if request.htmx:
@@ -118,6 +118,19 @@ def company_register_page(request):
     return render(
         request, "frontend/onboarding/company_register.html", {"form": form}, status=status
     )
+
+
+# What a link may fill in the registration form with (a buyer's invitation e-mail to a company
+# not registered yet: sourcing.emails.signup_url); nothing is checked until it is sent.
+_REGISTER_PREFILL = ("legal_name", "country", "registration_number", "tax_id")
+
+
+def _register_initial(query) -> dict:
+    initial: dict = {name: query[name][:300] for name in _REGISTER_PREFILL if query.get(name)}
+    for role in ("is_buyer", "is_supplier"):
+        if query.get(role):
+            initial[role] = True
+    return initial
 
 
 def _register_check(request, form: CompanyRegisterForm):

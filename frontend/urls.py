@@ -32,4 +32,6 @@ urlpatterns = [
     path("", include("frontend.supplier_urls")),
     # The supplier directory and the catalogue across suppliers (search).
     path("", include("frontend.search_urls")),
+    # Attracting suppliers: the buyer's shortlists, inviting suppliers to a tender, the funnels.
+    path("", include("frontend.sourcing_urls")),
 ]

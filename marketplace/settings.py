@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "logistics",
     "ratings",
     "search",
+    "sourcing",
     "notifications",
     "frontend",
     "demo",
@@ -514,6 +515,9 @@ LOGISTICS_ROAD_FACTOR = env.float("LOGISTICS_ROAD_FACTOR", default=1.3)
 LOGISTICS_OSRM_URL = env.str("LOGISTICS_OSRM_URL", default="")
 
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+# Companies not registered yet a buyer may invite to its tenders by e-mail in 24 hours (sourcing):
+# the sign-up e-mails go to addresses the buyer types, so they are counted.
+SOURCING_PROSPECTS_PER_DAY = env.int("SOURCING_PROSPECTS_PER_DAY", default=100)
 VERIFICATION_EXPIRY_WARNING_DAYS = env.int("VERIFICATION_EXPIRY_WARNING_DAYS", default=30)
 VERIFICATION_DOCUMENT_MAX_BYTES = env.int("VERIFICATION_DOCUMENT_MAX_BYTES", default=10 * 2**20)
 

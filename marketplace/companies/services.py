@@ -21,6 +21,7 @@ from marketplace.core.exceptions import (
     NotFoundError,
     PermissionDeniedError,
 )
+from marketplace.events.services import event_emit
 
 from . import identifiers as ids
 from .models import Company, Invitation, Membership, MembershipRole, VerificationStatus
@@ -157,7 +158,8 @@ def company_register(
     is_buyer: bool = False,
     is_supplier: bool = False,
 ) -> Company:
-    """Register a company; ``user`` becomes its company admin. The company starts unverified.
+    """Register a company; ``user`` becomes its company admin. The company starts unverified;
+    ``company.registered`` tells the other domains.
 
     The same identifier (per country) cannot register twice: a friendly check first, the
     database's unique constraints as the backstop for two registrations racing.
@@ -186,6 +188,12 @@ def company_register(
                 created_by=user,
             )
             Membership.objects.create(user=user, company=company, role=MembershipRole.COMPANY_ADMIN)
+            event_emit(
+                "company.registered",
+                company=company,
+                actor=user,
+                payload={"company": company.pk},
+            )
     except IntegrityError as exc:
         raise _integrity_to_conflict(
             exc,

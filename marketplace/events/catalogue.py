@@ -16,6 +16,7 @@ ID = {"type": "integer", "minimum": 1}
 TEXT = {"type": "string"}
 MONEY = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$"}
 CURRENCY = {"type": "string", "pattern": "^[A-Z]{3}$"}
+COUNTRY = {"type": "string", "pattern": "^[A-Z]{2}$"}
 TIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 OPTIONAL_TEXT = {"type": ["string", "null"]}
@@ -292,6 +293,13 @@ _TYPES = [
         ),
     ),
     EventType(
+        "company.registered",
+        "A company was registered (it starts unverified); its country and identifiers are on "
+        "the company.",
+        "the company",
+        _object(company=ID),
+    ),
+    EventType(
         "company.verification_submitted",
         "A company submitted its verification documents for review.",
         "the company (platform admins are told through their notifications)",
@@ -383,6 +391,24 @@ _TYPES = [
             band_before=TEXT,
             band_after=OPTIONAL_TEXT,
             score={"type": ["string", "null"], "pattern": r"^[0-9]{1,3}\.[0-9]{2}$"},
+        ),
+    ),
+    EventType(
+        "sourcing.prospect_invited",
+        "A buyer invited a company that is not registered yet to one of its tenders, by e-mail "
+        "and its identifier (``identifier``: EDRPOU in Ukraine, INN in Russia, the VAT number "
+        "in the EU, as given elsewhere); the e-mail with the sign-up link goes out after the "
+        "commit.",
+        "the buyer",
+        _object(
+            invitation=ID,
+            tender=ID,
+            buyer=ID,
+            company_name=TEXT,
+            person_name=TEXT,
+            email=TEXT,
+            country=COUNTRY,
+            identifier=TEXT,
         ),
     ),
 ]
