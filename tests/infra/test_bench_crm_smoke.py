@@ -1,28 +1,25 @@
 """The crm scenario of `make bench` still works: a tiny seed on a fresh database of the test
-PostgreSQL server (migrated, dropped at the end) and a few samples of each case. It asserts
+PostgreSQL server (a copy of the run's migrated template, dropped at the end) and a few samples of each case. It asserts
 only that every case produced its figures and the seed its rows, never a speed
 (docs/benchmarks.md)."""
 
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
 
 from infra.bench.stack import Stack
+from tests.infra.conftest import redis_db
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
-def test_bench_crm_smoke():
-    db = settings.DATABASES["default"]
-    server = f"postgres://{db['USER'] or 'postgres'}@{db['HOST']}:{db['PORT']}/postgres"
-    redis = urlunsplit(urlsplit(settings.REDIS_URL)._replace(path="/13"))
-    with Stack(database_server=server, redis_url=redis) as stack:
+def test_bench_crm_smoke(bench_server, bench_template):
+    redis = redis_db(settings.REDIS_URL, 13)
+    with Stack(database_server=bench_server, redis_url=redis, template=bench_template) as stack:
         stack.start_services()
-        stack.migrate()
         config = {
             "accounts": 300,
             "contacts": 600,

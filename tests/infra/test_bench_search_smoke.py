@@ -1,5 +1,5 @@
 """The search scenario of `make bench` still works: a tiny seed on a fresh database of the test
-PostgreSQL server (migrated, dropped at the end) and a few samples of each case. It asserts
+PostgreSQL server (a copy of the run's migrated template, dropped at the end) and a few samples of each case. It asserts
 that the seeded index is what ``search.documents`` makes of the seeded rows, that every case
 produced its figures and found what it should, and the orchestrator's rows; never a speed
 (docs/benchmarks.md)."""
@@ -7,24 +7,21 @@ produced its figures and found what it should, and the orchestrator's rows; neve
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
 
 from infra.bench import search_scenario
 from infra.bench.stack import Stack
+from tests.infra.conftest import redis_db
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
-def test_bench_search_smoke():
-    db = settings.DATABASES["default"]
-    server = f"postgres://{db['USER'] or 'postgres'}@{db['HOST']}:{db['PORT']}/postgres"
-    redis = urlunsplit(urlsplit(settings.REDIS_URL)._replace(path="/13"))
-    with Stack(database_server=server, redis_url=redis) as stack:
+def test_bench_search_smoke(bench_server, bench_template):
+    redis = redis_db(settings.REDIS_URL, 13)
+    with Stack(database_server=bench_server, redis_url=redis, template=bench_template) as stack:
         stack.start_services()
-        stack.migrate()
         config = {"tenders": 400, "suppliers": 60, "products": 600, "n": 2, "warmup": 1}
         out = json.loads(
             stack.run_python(["-m", "infra.bench.search_scenario", json.dumps(config)])

@@ -1,6 +1,6 @@
 """`make bench` still works: a tiny run of its pieces on the servers `make test` started.
 
-A fresh database on the test PostgreSQL server (migrated, seeded, dropped at the end), a real
+A fresh database on the test PostgreSQL server (a copy of the run's migrated template, seeded, dropped at the end), a real
 Daphne process on it with the Redis channel layer, two websocket bidders for two seconds from
 the bench's client, a three-participant fan-out, and the pgbench baseline for one second. It
 asserts that each produced a positive figure, never a speed (docs/benchmarks.md).
@@ -8,28 +8,20 @@ asserts that each produced a positive figure, never a speed (docs/benchmarks.md)
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
-
 import pytest
 from django.conf import settings
 
 from infra.bench import client, pgbench
 from infra.bench.stack import Stack
+from tests.infra.conftest import redis_db
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
-def _redis_db(url: str, db: int) -> str:
-    """The bench's channel layer and presence cache on their own Redis database."""
-    return urlunsplit(urlsplit(url)._replace(path=f"/{db}"))
-
-
-def test_bench_smoke():
-    db = settings.DATABASES["default"]
-    server = f"postgres://{db['USER'] or 'postgres'}@{db['HOST']}:{db['PORT']}/postgres"
-    with Stack(database_server=server, redis_url=_redis_db(settings.REDIS_URL, 13)) as stack:
+def test_bench_smoke(bench_server, bench_template):
+    redis = redis_db(settings.REDIS_URL, 13)
+    with Stack(database_server=bench_server, redis_url=redis, template=bench_template) as stack:
         stack.start_services()
-        stack.migrate()
         seed = stack.seed({"hot": 2, "fanout": 3})
         daphne, port = stack.start_daphne()
         base = f"ws://127.0.0.1:{port}"
