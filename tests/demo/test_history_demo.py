@@ -43,7 +43,8 @@ NAMES = {row[0]: row[1] for row in COMPANIES}
 
 def load() -> str:
     out = StringIO()
-    call_command("load_demo", "--port", str(PORT), stdout=out)
+    # The search catalogue is another test module's (tests/demo/test_catalogue_demo.py).
+    call_command("load_demo", "--port", str(PORT), "--without", "catalogue", stdout=out)
     return out.getvalue()
 
 

@@ -108,6 +108,8 @@ DEMO_BIDDER = "baltic@demo.tradefloor.local"
 DEMO_SUPPLIERS = ["steel@demo.tradefloor.local", "fuel@demo.tradefloor.local", DEMO_BIDDER]
 LIVE_IN = timedelta(seconds=60)
 STAGGER = timedelta(minutes=12)  # the rounds lot starts this long after the English one
+# The parts `--without` can leave out (`--lean`: both).
+PARTS = ("history", "catalogue")
 # Initial offers for the rounds lot (its first round's order), by supplier e-mail.
 ROUNDS_INITIAL = {
     "steel@demo.tradefloor.local": Decimal("2150000.00"),
@@ -346,6 +348,13 @@ class Command(BaseCommand):
             help="leave out the year of trading history and the search catalogue (the tests "
             "that look at neither; `make run` loads everything)",
         )
+        parser.add_argument(
+            "--without",
+            action="append",
+            choices=PARTS,
+            default=[],
+            help="leave out one part (repeatable): the tests of the other one load less",
+        )
 
     def handle(
         self,
@@ -357,6 +366,7 @@ class Command(BaseCommand):
         turn_seconds: int = 30,
         fresh: bool = False,
         lean: bool = False,
+        without: list[str] | None = None,
         **options,
     ):
         if duration < 30 or live_in < 1 or stagger < 1 or turn_seconds < 10:
@@ -369,7 +379,7 @@ class Command(BaseCommand):
             live_in=timedelta(seconds=live_in),
             force_fresh=fresh,
             lot_timing={"duration": duration, "stagger": stagger, "turn": turn_seconds},
-            lean=lean,
+            without=set(PARTS) if lean else set(without or ()),
         )
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /accounts/login/ as:"))
         for email, what in rows:
@@ -428,7 +438,7 @@ class Command(BaseCommand):
         live_in: timedelta = LIVE_IN,
         lot_timing: dict | None = None,
         force_fresh: bool = False,
-        lean: bool = False,
+        without: set[str] = frozenset(),  # type: ignore[assignment]
     ) -> tuple[Tender, bool, list[tuple[str, str]]]:
         admin, _ = User.objects.get_or_create(
             email="admin@demo.tradefloor.local",
@@ -539,7 +549,7 @@ class Command(BaseCommand):
         )
         # A year of past trading before the demo tender: the standings its admission reads.
         self.history: dict = {}
-        if not lean:
+        if "history" not in without:
             self.history = history_demo_load(
                 now=now, platform=public, companies=companies, people=people, admin=admin
             )
@@ -564,7 +574,7 @@ class Command(BaseCommand):
         _demo_tenders_retire(actor=officer, keep=tender)
         # The supplier directory, the catalogue and more tenders for the search to find.
         self.catalogue: dict = {}
-        if not lean:
+        if "catalogue" not in without:
             self.catalogue = catalogue_demo_load(now=now, platform=public, admin=admin)
 
         rows = [("admin@demo.tradefloor.local", "platform admin (operator staff)")]
