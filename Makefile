@@ -47,7 +47,7 @@ run: demo
 # The suite on throwaway servers (infra/testenv.py): PostgreSQL, Redis and localstripe, the fake
 # Stripe API the tests marked `stripe` use; a missing one skips its tests (REQUIRE_SERVICES=1: fails).
 test: install
-	$(PY) infra/testenv.py -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) infra/testsuite.py $(PYTEST_ARGS)
 
 # The fault-injection suite alone (also part of `make test`): processes killed, database sessions
 # cut, Redis restarted, under load (tests marked `faults`; docs/operations.md).
