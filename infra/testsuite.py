@@ -46,7 +46,7 @@ def _pump(name: str, proc: subprocess.Popen, lock: threading.Lock) -> None:
 def main(argv: list[str]) -> int:
     testenv = [sys.executable, str(ROOT / "infra" / "testenv.py"), "--"]
     pytest = [sys.executable, "-m", "pytest"]
-    if any(not a.startswith("-") for a in argv):  # tests named: one run
+    if any((ROOT / a.split("::")[0]).exists() for a in argv):  # tests named: one run
         return subprocess.call([*testenv, *pytest, *argv], cwd=ROOT)
     parts = {
         "waiting": [*WAITING, *argv],
