@@ -62,7 +62,9 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
-def _with_db(url: str, name: str) -> str:
+def with_db(url: str, name: str) -> str:
+    """The server's URL with another database: a PostgreSQL database's name, a Redis one's
+    number."""
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{name}"))
 
@@ -154,12 +156,12 @@ class Stack:
             self.redis = BenchRedis(binary, self.root)
             self.redis_url = self.redis.start()
         self._create_database()
-        self.database_url = _with_db(self.database_server, self.db_name)
+        self.database_url = with_db(self.database_server, self.db_name)
 
     def _admin(self, sql: str) -> None:
         import psycopg
 
-        with psycopg.connect(_with_db(self.database_server, "postgres"), autocommit=True) as c:
+        with psycopg.connect(with_db(self.database_server, "postgres"), autocommit=True) as c:
             c.execute(sql)
 
     def _create_database(self) -> None:

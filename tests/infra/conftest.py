@@ -5,12 +5,11 @@ more each)."""
 from __future__ import annotations
 
 import os
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
 
-from infra.bench.stack import Stack
+from infra.bench.stack import Stack, with_db
 
 
 @pytest.fixture(scope="session")
@@ -19,9 +18,8 @@ def bench_server() -> str:
     return f"postgres://{db['USER'] or 'postgres'}@{db['HOST']}:{db['PORT']}/postgres"
 
 
-def redis_db(url: str, db: int) -> str:
-    """The bench's channel layer and presence cache on their own Redis database."""
-    return urlunsplit(urlsplit(url)._replace(path=f"/{db}"))
+# The bench's channel layer and presence cache on their own Redis database.
+BENCH_REDIS_DB = "13"
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +27,7 @@ def bench_template(bench_server):
     """The name of a freshly migrated database on the test server, dropped at the end."""
     stack = Stack(
         database_server=bench_server,
-        redis_url=redis_db(settings.REDIS_URL, 13),
+        redis_url=with_db(settings.REDIS_URL, BENCH_REDIS_DB),
         db_name=f"tradefloor_bench_template_{os.getpid()}",
     )
     try:

@@ -10,14 +10,14 @@ import json
 import pytest
 from django.conf import settings
 
-from infra.bench.stack import Stack
-from tests.infra.conftest import redis_db
+from infra.bench.stack import Stack, with_db
+from tests.infra.conftest import BENCH_REDIS_DB
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 def test_bench_crm_smoke(bench_server, bench_template):
-    redis = redis_db(settings.REDIS_URL, 13)
+    redis = with_db(settings.REDIS_URL, BENCH_REDIS_DB)
     with Stack(database_server=bench_server, redis_url=redis, template=bench_template) as stack:
         stack.start_services()
         config = {
