@@ -28,7 +28,7 @@ from tests.factories import member
 from tests.logistics.helpers import band, card
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.frontend.logistics_fixtures"]
+pytest_plugins = ["tests.logistics.fixtures"]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

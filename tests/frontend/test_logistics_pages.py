@@ -32,7 +32,7 @@ from tests.factories import (
 from tests.logistics.helpers import KYIV, LVIV, band, card
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.frontend.logistics_fixtures"]
+pytest_plugins = ["tests.logistics.fixtures"]
 
 CALCULATOR = "/logistics/calculator/"
 KYIV_ID, LVIV_ID = 703448, 702550

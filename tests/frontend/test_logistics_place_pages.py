@@ -26,7 +26,7 @@ from tests.logistics.helpers import KYIV, LVIV
 from .test_logistics_pages import KYIV_ID, LVIV_ID, as_, html, section, texts
 
 pytestmark = pytest.mark.django_db
-pytest_plugins = ["tests.frontend.logistics_fixtures"]
+pytest_plugins = ["tests.logistics.fixtures"]
 
 
 def place_data(**values) -> dict:

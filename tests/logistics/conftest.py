@@ -1,57 +1,21 @@
 """The logistics tests' world: a platform with a buyer and a supplier trading on it, a third
-company on it too, their admins, the platform's admin, and places in Kyiv and Lviv."""
+company on it too, their admins, the platform's admin (``fixtures``, shared with the logistics
+pages' tests), the supplier's Kyiv warehouse and the buyer's Lviv plant."""
 
 from __future__ import annotations
 
 import pytest
 
-from logistics import services
-from tests.factories import CompanyFactory, PlatformAdminFactory, PlatformMembershipFactory, member
+# The pages' tests load the same module as a plugin (pytest_plugins): rewritten either way.
+pytest.register_assert_rewrite("tests.logistics.fixtures")
 
-from .helpers import KYIV, LVIV
-
-
-@pytest.fixture
-def other_company(db, platform):
-    company = CompanyFactory(legal_name="Other Ltd")
-    PlatformMembershipFactory(platform=platform, company=company)
-    return company
-
-
-@pytest.fixture
-def other_admin(other_company):
-    return member(other_company)
-
-
-@pytest.fixture
-def platform_admin(platform):
-    return PlatformAdminFactory(platform=platform).user
-
-
-@pytest.fixture
-def warehouse(supplier_admin, supplier_company):
-    return services.place_create(
-        user=supplier_admin,
-        company_id=supplier_company.pk,
-        kind="warehouse",
-        name="Kyiv warehouse",
-        country="UA",
-        latitude=KYIV[0],
-        longitude=KYIV[1],
-    )
+from .fixtures import other_admin, other_company, place, platform_admin, warehouse  # noqa: E402, F401
+from .helpers import LVIV  # noqa: E402
 
 
 @pytest.fixture
 def delivery_place(buyer_admin, buyer_company):
-    return services.place_create(
-        user=buyer_admin,
-        company_id=buyer_company.pk,
-        kind="delivery_place",
-        name="Lviv plant",
-        country="UA",
-        latitude=LVIV[0],
-        longitude=LVIV[1],
-    )
+    return place(buyer_admin, buyer_company, "delivery_place", "Lviv plant", LVIV)
 
 
 # The landed-cost tests' world (a lot ranked by landed cost, the supplier's warehouse and card).

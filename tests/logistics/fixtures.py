@@ -1,6 +1,8 @@
-"""The logistics pages' tests' people and places (``test_logistics_*.py`` load them with
+"""The logistics world's people and places, one copy for the logistics tests (their conftest
+imports them) and the logistics pages' tests (``test_logistics_*.py`` load this module with
 ``pytest_plugins``): another company on the platform and its admin, the platform's admin, the
-supplier's Kyiv warehouse, the buyer's Lviv plant and the other company's depot."""
+supplier's Kyiv warehouse, the buyer's Lviv plant and the other company's depot. The names say
+"canary": the pages' tests look for them where they must not be."""
 
 from __future__ import annotations
 
@@ -11,6 +13,19 @@ import pytest
 from logistics import services
 from tests.factories import CompanyFactory, PlatformAdminFactory, PlatformMembershipFactory, member
 from tests.logistics.helpers import KYIV, LVIV
+
+
+def place(user, company, kind: str, name: str, at: tuple, **more):
+    return services.place_create(
+        user=user,
+        company_id=company.pk,
+        kind=kind,
+        name=name,
+        country="UA",
+        latitude=at[0],
+        longitude=at[1],
+        **more,
+    )
 
 
 @pytest.fixture
@@ -32,40 +47,24 @@ def platform_admin(platform):
 
 @pytest.fixture
 def warehouse(supplier_admin, supplier_company):
-    return services.place_create(
-        user=supplier_admin,
-        company_id=supplier_company.pk,
-        kind="warehouse",
-        name="Kyiv warehouse",
+    return place(
+        supplier_admin,
+        supplier_company,
+        "warehouse",
+        "Kyiv warehouse",
+        KYIV,
         address="1 Warehouse Rd",
-        country="UA",
         city="Kyiv",
-        latitude=KYIV[0],
-        longitude=KYIV[1],
     )
 
 
 @pytest.fixture
 def buyers_plant(buyer_admin, buyer_company):
-    return services.place_create(
-        user=buyer_admin,
-        company_id=buyer_company.pk,
-        kind="delivery_place",
-        name="Lviv canary plant",
-        country="UA",
-        latitude=LVIV[0],
-        longitude=LVIV[1],
-    )
+    return place(buyer_admin, buyer_company, "delivery_place", "Lviv canary plant", LVIV)
 
 
 @pytest.fixture
 def others_depot(other_admin, other_company):
-    return services.place_create(
-        user=other_admin,
-        company_id=other_company.pk,
-        kind="warehouse",
-        name="Other canary depot",
-        country="UA",
-        latitude=Decimal(48),
-        longitude=Decimal(35),
+    return place(
+        other_admin, other_company, "warehouse", "Other canary depot", (Decimal(48), Decimal(35))
     )
