@@ -389,55 +389,56 @@ class DatabaseBackend:
     def _typo_terms(self, kind: str, text: str) -> list[tuple[str, ...]]:
         """The query's terms, each word's forms joined by the indexed words closest to it
         (``_close_words``): a mistyped word then matches what it was meant to be."""
-        out = []
-        for word in words(text[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_WORDS]:
-            terms = query_terms(word)
-            if not terms:
-                continue
-            forms = terms[0]
-            if not forms[0].startswith("unit:"):
-                forms = tuple(sorted({*forms, *self._close_words(kind, word)}))
-            out.append(forms)
-        return out
+        terms = [
+            (word, query_terms(word)[0])
+            for word in words(text[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_WORDS]
+            if query_terms(word)
+        ]
+        close = self._close_words(
+            kind, [word for word, forms in terms if not forms[0].startswith("unit:")]
+        )
+        return [tuple(sorted({*forms, *close.get(word, ())})) for word, forms in terms]
 
-    def _close_words(self, kind: str, word: str) -> list[str]:
-        """The indexed words of ``kind`` closest to ``word`` as typed and to its Latin form (each
-        on its own: together, each half would dilute the other's likeness), by trigram word
-        similarity (pg_trgm's ``word_similarity`` on PostgreSQL, through the vocabulary's
-        trigram index; the same measure in Python elsewhere)."""
-        wanted = {word, latin(word)} - {""}
-        if connection.vendor == "postgresql" and pg_trgm_available(for_text=word):
-            found: list[str] = []
+    def _close_words(self, kind: str, typed: list[str]) -> dict[str, list[str]]:
+        """For each word, the indexed words of ``kind`` closest to it as typed and to its Latin
+        form (each on its own: together, each half would dilute the other's likeness), by
+        trigram word similarity: pg_trgm's ``word_similarity`` on PostgreSQL, through the
+        vocabulary's trigram index (the threshold set once per search); the same measure in
+        Python elsewhere, over the vocabulary read once."""
+        wanted = {word: {word, latin(word)} - {""} for word in typed}
+        if not wanted:
+            return {}
+        if connection.vendor == "postgresql" and pg_trgm_available(for_text=" ".join(typed)):
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
                     [str(TYPO_THRESHOLD)],
                 )
-                for typed in wanted:
-                    found += (
-                        SearchWord.objects.filter(kind=kind)
-                        .filter(_WordSimilar(Value(typed), F("word")))
-                        .annotate(
-                            closeness=Func(
-                                Value(typed),
-                                F("word"),
-                                function="word_similarity",
-                                output_field=FloatField(),
-                            )
+            vocabulary = SearchWord.objects.filter(kind=kind)
+            return {
+                word: [
+                    close
+                    for form in forms
+                    for close in vocabulary.filter(_WordSimilar(Value(form), F("word")))
+                    .annotate(
+                        closeness=Func(
+                            Value(form),
+                            F("word"),
+                            function="word_similarity",
+                            output_field=FloatField(),
                         )
-                        .order_by("-closeness", "word")
-                        .values_list("word", flat=True)[:CLOSE_WORDS]
                     )
-            return found
-        ranked = sorted(
-            (
-                (-max(_word_closeness(typed, f" {w} ") for typed in wanted), w)
-                for w in SearchWord.objects.filter(kind=kind)
-                .values_list("word", flat=True)
-                .iterator()
-            ),
-        )
-        return [w for closeness, w in ranked[:CLOSE_WORDS] if -closeness >= TYPO_THRESHOLD]
+                    .order_by("-closeness", "word")
+                    .values_list("word", flat=True)[:CLOSE_WORDS]
+                ]
+                for word, forms in wanted.items()
+            }
+        known = list(SearchWord.objects.filter(kind=kind).values_list("word", flat=True))
+        out = {}
+        for word, forms in wanted.items():
+            ranked = sorted((-max(_word_closeness(f, f" {w} ") for f in forms), w) for w in known)
+            out[word] = [w for closeness, w in ranked[:CLOSE_WORDS] if -closeness >= TYPO_THRESHOLD]
+        return out
 
 
 def _ids(values: Iterable[str]) -> list[int]:
