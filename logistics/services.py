@@ -14,11 +14,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-import pycountry
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.companies.selectors import company_get_for_member, user_has_company_role
+from marketplace.core.countries import country_code
 from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from marketplace.core.models import CURRENCIES
 from marketplace.platforms.selectors import platform_get_visible, user_is_platform_admin
@@ -75,13 +75,6 @@ def coordinate(value: Any, *, limit: Decimal) -> Decimal:
     if not -limit <= number <= limit:
         raise ValueError(_("Must be from %(low)s to %(high)s.") % {"low": -limit, "high": limit})
     return number.quantize(_COORDINATE, ROUND_HALF_UP)
-
-
-def country_code(value: str) -> str:
-    code = (value or "").strip().upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError(_("Not an ISO 3166-1 alpha-2 country code."))
-    return code
 
 
 def _place_values(values: dict[str, Any], typed: set[str]) -> dict[str, Any]:

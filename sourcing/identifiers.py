@@ -12,12 +12,12 @@ payer number 10 or 12; an INN 10 or 12, an OGRN 13 or 15; a VAT number starts wi
 
 from __future__ import annotations
 
-import pycountry
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from marketplace.companies import identifiers as ids
 from marketplace.companies.models import Company
+from marketplace.core.countries import country_code
 from marketplace.core.exceptions import ApplicationError
 
 
@@ -27,11 +27,11 @@ def identifier_field(country: str) -> str:
 
 
 def country_clean(country: str) -> str:
-    value = (country or "").strip().upper()
-    if len(value) != 2 or not value.isalpha() or pycountry.countries.get(alpha_2=value) is None:
+    try:
+        return country_code(country)
+    except ValueError:
         message = _("Give the country as a two-letter ISO code, for example UA, PL or DE.")
-        raise ApplicationError(message, code="invalid", fields={"country": [message]})
-    return value
+        raise ApplicationError(message, code="invalid", fields={"country": [message]}) from None
 
 
 def identifier_normalise(*, country: str, identifier: str) -> str:
