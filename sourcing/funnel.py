@@ -210,9 +210,15 @@ def applied(*, tender_id: int, supplier_id: int, at: datetime) -> None:
 def bids_seen(*, tender_id: int, lot_id: int | None = None, supplier_id: int | None = None) -> None:
     """The tender's invited companies that bid (on ``lot_id``, or any lot; ``supplier_id``
     only): the bid stage at each one's first bid on the tender's lots."""
-    rows = SupplierInvitation.objects.filter(tender_id=tender_id, company__isnull=False)
+    # A row's first bid, once seen, stays its first: only the rows without one are looked at
+    # (``lot.outbid`` comes with every bid that is beaten: mostly one EXISTS, nothing more).
+    rows = SupplierInvitation.objects.filter(
+        tender_id=tender_id, company__isnull=False, bid_at__isnull=True
+    )
     if supplier_id is not None:
         rows = rows.filter(company_id=supplier_id)
+    if not rows.exists():
+        return
     bids = Bid.objects.filter(
         lot__tender_id=tender_id, application__supplier_id__in=rows.values("company_id")
     )
