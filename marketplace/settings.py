@@ -155,6 +155,11 @@ if DATABASE_URL:
         options["server_side_binding"] = env.bool("DB_SERVER_SIDE_BINDING", default=True)
         threshold = env.int("DB_PREPARE_THRESHOLD", default=5)
         options["prepare_threshold"] = threshold if threshold > 0 else None
+        # No JIT compilation: our statements are short, and a search over 50,000 tenders whose
+        # estimated cost passes jit_above_cost spent 35 ms compiling to run in 15
+        # (docs/benchmarks.md). DB_JIT=1 leaves the server's setting.
+        if not env.bool("DB_JIT", default=False):
+            options["options"] = (options.get("options", "") + " -c jit=off").strip()
 else:
     DATABASES = {
         "default": {

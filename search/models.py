@@ -5,7 +5,8 @@
 An entry is a narrow row: the title, the filters, facets and sorts, and who may read the
 document (``public``, ``buyer_id``, ``platform``, ``participation`` and the ``invited`` tags:
 the tenders' own rule as ids, ``search.readers``); the counts of a search read every matching
-entry. The words are beside it (``SearchText``): ``haystack``, the document's text as
+entry. The words are beside it (``SearchText``, with the entry's columns again, so that a search
+with words reads nothing else): ``haystack``, the document's text as
 ``search.text.haystack`` makes it (folded words, their Latin forms, the units' names),
 searched by word prefix, on PostgreSQL through ``terms``, the same words as a ``tsvector`` the
 database computes, with a GIN index per kind (``search.fields``), on SQLite by
@@ -20,20 +21,20 @@ from django.db.models import F
 from .fields import HaystackTerms, TermsField
 
 
-class SearchEntry(models.Model):
+class IndexedColumns(models.Model):
+    """What a search filters, counts, sorts and checks the reader against, of one document:
+    on its entry, which a search without words reads whole, and again beside its words
+    (``SearchText``), so that a search with words reads only the rows its words match and
+    nothing more (reading each matched entry again by its id cost more than the rest of the
+    search: docs/benchmarks.md)."""
+
     kind = models.CharField(max_length=16)
     object_id = models.BigIntegerField()
     title = models.CharField(max_length=300)
     # The title's words as the haystack has them (`` word latin ``): relevance counts a word of
     # the query found here higher than one found elsewhere.
     title_words = models.TextField(blank=True)
-    category = models.ForeignKey(
-        "categories.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     category_path = models.CharField(max_length=500, blank=True)
-    platform = models.ForeignKey(
-        "platforms.Platform", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
     currency = models.CharField(max_length=3, blank=True)
     status = models.CharField(max_length=24, blank=True)
     region = models.CharField(max_length=8, blank=True)
@@ -48,6 +49,18 @@ class SearchEntry(models.Model):
     public = models.BooleanField(default=False)
     buyer_id = models.BigIntegerField(null=True, blank=True)
     participation = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SearchEntry(IndexedColumns):
+    category = models.ForeignKey(
+        "categories.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    platform = models.ForeignKey(
+        "platforms.Platform", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -63,15 +76,17 @@ class SearchEntry(models.Model):
         return f"{self.kind} {self.object_id}: {self.title}"
 
 
-class SearchText(models.Model):
-    """A document's words, beside its entry: the entry stays a narrow row of filters and facets
-    (the counts of a search read every matching entry), the words are read by the word index
-    only. ``kind`` is repeated for the per-kind indexes of the words."""
+class SearchText(IndexedColumns):
+    """A document's words, with its entry's columns again: the entry stays a narrow row (a
+    search without words reads every entry of a kind), while a search with words finds its
+    rows here through the word index and reads all it needs from them. The entry's category
+    and platform are plain ids here (the entry's own keys say what happens when they go)."""
 
     entry = models.OneToOneField(
         SearchEntry, primary_key=True, on_delete=models.CASCADE, related_name="text"
     )
-    kind = models.CharField(max_length=16)
+    category_id = models.BigIntegerField(null=True, blank=True)
+    platform_id = models.BigIntegerField(null=True, blank=True)
     haystack = models.TextField()
     terms = models.GeneratedField(
         expression=HaystackTerms(F("haystack")), output_field=TermsField(), db_persist=True

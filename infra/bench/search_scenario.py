@@ -824,14 +824,22 @@ def _load(load: Loader, rng: random.Random, *, now, today, **kw) -> dict:
     first_entry = load.first_id("search_searchentry")
     columns = ["id", "kind", "object_id", *COLUMNS, "updated_at"]
     tags: list[tuple[str, str, int]] = []
-    texts: list[tuple[int, str, str]] = []
+    texts: list[tuple] = []
     vocabulary: set[tuple[str, str]] = set()
 
     def entry_rows():
         for n, (document, _unused) in enumerate(entries):
             values = entry_values(document)
             entry_id = first_entry + n
-            texts.append((entry_id, document["kind"], entry_haystack(document)))
+            texts.append(
+                (
+                    entry_id,
+                    document["kind"],
+                    document["id"],
+                    *tuple(values[c] for c in columns[3:-1]),
+                    entry_haystack(document),
+                )
+            )
             vocabulary.update((document["kind"], w) for w in entry_words(document))
             for name, tag_values in entry_tags(document).items():
                 tags.extend((name, value[:500], entry_id) for value in tag_values)
@@ -851,7 +859,7 @@ def _load(load: Loader, rng: random.Random, *, now, today, **kw) -> dict:
         ["search_searchentry", "search_searchtext", "search_searchtag", "search_searchword"]
     )
     load.copy("search_searchentry", columns, entry_rows())
-    load.copy("search_searchtext", ["entry_id", "kind", "haystack"], texts)
+    load.copy("search_searchtext", ["entry_id", "kind", "object_id", *COLUMNS, "haystack"], texts)
     load.copy("search_searchtag", ["name", "value", "entry_id"], tags)
     load.copy("search_searchword", ["kind", "word"], sorted(vocabulary))
     load.rebuild(indexes)

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import pycountry
 from django.db import connection
-from django.db.models import BooleanField, Case, CharField, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, F, Q, Value, When
 from django.utils.translation import gettext as _
 
 from auctions.models import TenderStatus
@@ -176,11 +176,12 @@ def count_matches(
     sorted_by = ["object_id", "published_at", "deadline", "price_min", "price_max"]
     if order == "relevance":
         sorted_by.append("relevance")
+    # ``entry_pk``: the entry's id, whether the matches are entries or the word table's rows.
     cte = matched.annotate(**ranges, **{k: v for k, v in flags.items() if v is not True}).values(
-        "id",
         *sorted({*plain, *sorted_by}),
         *ranges,
         *[k for k, v in flags.items() if v is not True],
+        entry_pk=F("pk"),
     )
     cte_sql, params = cte.query.sql_with_params()
 
@@ -209,9 +210,19 @@ def count_matches(
             f"(t.name = '{name}'{' AND m.' + flag(name) if flag(name) else ''})"  # type: ignore[operator]
             for name in tagged
         )
+        table = SearchTag._meta.db_table
+        if connection.vendor == "postgresql":
+            # Each match's own tags through the tags' index (``OFFSET 0`` keeps the subquery a
+            # loop over the matches: joined, the planner hashed every tag of the kind).
+            tags = (
+                f"m CROSS JOIN LATERAL (SELECT name, value FROM {table} "  # noqa: S608
+                "WHERE entry_id = m.entry_pk OFFSET 0) t"
+            )
+        else:  # SQLite has no LATERAL
+            tags = f"{table} t JOIN m ON t.entry_id = m.entry_pk"
         parts.append(
-            f"SELECT t.name, t.value, COUNT(*) FROM {SearchTag._meta.db_table} t "  # noqa: S608
-            f"JOIN m ON t.entry_id = m.id WHERE {either} GROUP BY t.name, t.value"
+            f"SELECT t.name, t.value, COUNT(*) FROM {tags} "  # noqa: S608
+            f"WHERE {either} GROUP BY t.name, t.value"
         )
     by = ORDERS[order]
     parts.append(

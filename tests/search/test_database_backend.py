@@ -230,6 +230,57 @@ def test_one_pass_facets_count_as_one_group_by_each(three, monkeypatch, params):
     assert _search(**params).json() == one_pass
 
 
+def test_the_word_table_carries_its_entry_s_columns(three):
+    """A search with words reads the word table alone: each row holds its entry's columns, also
+    after a change (a cancellation reindexes the tender)."""
+    from search.models import IndexedColumns, SearchText
+
+    a, _b, _c = three
+    a.status = TenderStatus.CANCELLED
+    a.save(update_fields=["status"])
+    services.tender_reindex(tender_id=a.pk)
+    names = [f.attname for f in IndexedColumns._meta.fields] + ["category_id", "platform_id"]
+    entries = SearchEntry.objects.filter(kind="tenders")
+    assert entries.count() == 3
+    for entry in entries:
+        text = SearchText.objects.get(entry=entry)
+        assert {n: getattr(text, n) for n in names} == {n: getattr(entry, n) for n in names}
+    assert SearchText.objects.get(entry__object_id=a.pk).status == TenderStatus.CANCELLED
+
+
+@pytest.mark.postgres
+def test_a_search_is_planned_for_its_own_words_each_time(three):
+    """The connections prepare a statement run five times (the bid path's); a search's never is:
+    a plan made once for any words read every document for a word that matches few."""
+    from django.db import connection
+
+    def prepared(table: str) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                [f"%{table}%"],
+            )
+            return cursor.fetchone()[0]
+
+    for _ in range(8):  # the connection does prepare what it runs often
+        list(SearchEntry.objects.filter(kind="tenders", public=True).values_list("pk"))
+    assert prepared("search_searchentry") >= 1
+    backend = DatabaseBackend()
+    for _ in range(8):
+        assert backend.search(tender_query({"q": "дизель"}), user=None).total == 3
+        backend.suggest("tenders", "дизель", user=None)
+    assert prepared("search_searchtext") == 0
+
+
+@pytest.mark.postgres
+def test_connections_run_without_jit():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_filters_sorts_and_pages(three):
     a, _b, _c = three
     assert _titles(_search(q="дизель", sort="deadline")) == ["Дизель А", "Дизель Б", "Дизель В"]
