@@ -15,7 +15,8 @@ nothing twice and nothing back.
   writes no event, so the stage moves at the first of these.
 
 Invitations the buyer makes from the tender's own page (``tender.invited``) enter the funnel
-too, as verified suppliers."""
+too, as verified suppliers. An invitation taken back (``tender.uninvited``) marks its row
+(``withdrawn_at``) and moves no stage back; inviting the company again clears the mark."""
 
 from __future__ import annotations
 
@@ -194,12 +195,29 @@ def tender_invited(*, invitation_id: int, actor_id: int | None) -> None:
         except IntegrityError:  # made meanwhile
             pass
         return
-    if row.tender_invitation_id is None:
+    if row.tender_invitation_id is None or row.withdrawn_at is not None:
         row.tender_invitation = invitation
         row.tender_invited_at = row.tender_invited_at or at
         row.auto_invite_problem = ""
-        row.save(update_fields=["tender_invitation", "tender_invited_at", "auto_invite_problem"])
+        row.withdrawn_at = None
+        row.save(
+            update_fields=[
+                "tender_invitation",
+                "tender_invited_at",
+                "auto_invite_problem",
+                "withdrawn_at",
+            ]
+        )
     advance(SupplierInvitation.objects.filter(pk=row.pk), Stage.VERIFIED, at)
+
+
+def tender_uninvited(*, tender_id: int, supplier_id: int, at: datetime) -> None:
+    """The buyer took the tender's invitation of ``supplier_id`` back: its row is marked (once
+    invited again, ``tender_invited`` clears the mark; a redelivered event keeps the first
+    time)."""
+    SupplierInvitation.objects.filter(
+        tender_id=tender_id, company_id=supplier_id, withdrawn_at__isnull=True
+    ).update(withdrawn_at=at)
 
 
 def applied(*, tender_id: int, supplier_id: int, at: datetime) -> None:

@@ -39,6 +39,15 @@ def application_submitted(event) -> None:
     )
 
 
+@listener("tender.uninvited", name="sourcing.tender_uninvited")
+def tender_uninvited(event) -> None:
+    funnel.tender_uninvited(
+        tender_id=event.payload["tender"],
+        supplier_id=event.payload["supplier"],
+        at=event.occurred_at,
+    )
+
+
 @listener("lot.outbid", name="sourcing.lot_outbid")
 def lot_outbid(event) -> None:
     payload = event.payload

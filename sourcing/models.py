@@ -138,6 +138,9 @@ class SupplierInvitation(models.Model):
     # When the auction app's invitation was made (it stays set if the buyer takes it back, so
     # a prospect is invited automatically once only).
     tender_invited_at = models.DateTimeField(null=True, blank=True)
+    # When the buyer took the tender's invitation back (``tender.uninvited``); cleared when it
+    # invites the company again. The stages reached stay as they were.
+    withdrawn_at = models.DateTimeField(_("invitation taken back"), null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
     # Why the automatic tender invitation of a verified prospect could not be made (the
     # refusal's code), until it is made.

@@ -143,6 +143,11 @@ class SupplierInvitationSerializer(serializers.Serializer):
     tender_invited_at = serializers.DateTimeField(
         source="invitation.tender_invited_at", allow_null=True
     )
+    withdrawn_at = serializers.DateTimeField(
+        source="invitation.withdrawn_at",
+        allow_null=True,
+        help_text=_("When the buyer took the tender's invitation back (until it invites again)"),
+    )
     email_sent_at = serializers.DateTimeField(source="invitation.email_sent_at", allow_null=True)
     auto_invite_problem = serializers.CharField(
         source="invitation.auto_invite_problem",

@@ -219,6 +219,32 @@ def test_invitations_made_on_the_tenders_page_enter_the_funnel_once():
     assert other.invited_by == w.officer
 
 
+def test_an_invitation_taken_back_marks_its_row_until_the_company_is_invited_again():
+    w = Seed()
+    tender = w.invitation_tender()
+    row = invitations.supplier_invite(actor=w.officer, tender=tender, supplier=w.supplier)
+    row.refresh_from_db()
+    reached = (row.stage, stamps(row))
+    assert row.tender_invitation is not None and row.withdrawn_at is None
+    tender_invitations.tender_invitation_remove(actor=w.officer, invitation=row.tender_invitation)
+    row.refresh_from_db()
+    taken_back = row.withdrawn_at
+    assert taken_back is not None and row.tender_invitation is None
+    assert (row.stage, stamps(row)) == reached  # no stage moves back
+    redeliver_all()
+    row.refresh_from_db()
+    assert row.withdrawn_at == taken_back  # the first time kept
+    body = client(w.officer).get(api("sourcing-tender-funnel", tender_id=tender.pk)).json()
+    (shown,) = body["invitations"]
+    assert shown["withdrawn_at"] is not None and shown["tender_invitation"] is None
+    again = tender_invitations.tender_invitation_create(
+        actor=w.officer, tender=tender, supplier=w.supplier
+    )
+    row.refresh_from_db()
+    assert row.withdrawn_at is None and row.tender_invitation == again
+    assert SupplierInvitation.objects.count() == 1
+
+
 def test_a_later_stage_sets_the_earlier_ones_at_the_earliest_time_seen():
     w = Seed()
     tender = w.invitation_tender()

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from auctions.models import TenderInvitation
+from auctions.tenders import invitations as tender_invitations
 from search.services import supplier_reindex
 from sourcing import invitations, shortlists
 from sourcing.models import Shortlist, SupplierInvitation
@@ -221,7 +222,7 @@ def test_the_invite_page_is_the_tenders_managers(w):
     assert snapshot() == before
 
 
-def test_the_funnel_pages(w):
+def test_the_funnel_pages(w, django_capture_on_commit_callbacks):
     tender = w.invitation_tender()
     invitations.supplier_invite(actor=w.officer, tender=tender, supplier=w.supplier)
     invitations.prospect_invite(actor=w.officer, tender=tender, **prospect_data())
@@ -231,6 +232,14 @@ def test_the_funnel_pages(w):
     assert "TOV Steel Works" in html and "olena@steel-works.example" in html
     assert f'href="/suppliers/{w.supplier.pk}/"' in html
     assert "not registered when invited" in html and "registered supplier" in html
+    assert "Invitation taken back" not in html
+    row = SupplierInvitation.objects.get(company=w.supplier)
+    with django_capture_on_commit_callbacks(execute=True):  # tender.uninvited, delivered
+        tender_invitations.tender_invitation_remove(
+            actor=w.officer, invitation=row.tender_invitation
+        )
+    html = strict(browser(w.officer).get(url).content.decode())
+    assert "Invitation taken back on" in html and 'class="funnel-count">2<' in html
     reader = browser(w.buyer_bidder).get(url)
     assert reader.status_code == 200 and "Invite suppliers" not in reader.content.decode()
     for stranger in (w.supplier_admin, w.rival_officer, w.other_admin):
