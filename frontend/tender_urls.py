@@ -4,7 +4,7 @@ officer's tender pages (``tender_views``) and the supplier's apply and ask forms
 
 from django.urls import path
 
-from . import landed_views
+from . import award_views, landed_views
 from . import tender_apply_views as apply_views
 from . import tender_views as views
 
@@ -19,6 +19,11 @@ urlpatterns: list = [
     path("tenders/new/", views.tender_create, name="tender-create"),
     path("tenders/lots-template.xlsx", views.lots_import_template, name="lots-template"),
     path("tenders/<int:tender_id>/manage/", views.tender_manage, name="tender-manage"),
+    path(
+        "tenders/<int:tender_id>/award-scenarios/",
+        award_views.award_scenarios,
+        name="tender-award-scenarios",
+    ),
     path("tenders/<int:tender_id>/edit/", views.tender_edit, name="tender-edit"),
     path("tenders/<int:tender_id>/publish/", views.tender_publish, name="tender-publish"),
     path("tenders/<int:tender_id>/cancel/", views.tender_cancel, name="tender-cancel"),

@@ -244,6 +244,7 @@ def tender_manage(request, tender_id: int):
         "candidates": selectors.invitation_candidates(tender=tender) if invitation else [],
         "questions": selectors.question_list_visible(user=request.user, tender=tender),
         "LotStatus": LotStatus,
+        "has_closed_lots": any(lot.status == LotStatus.CLOSED for lot in lots),
     }
     return render(request, "frontend/tenders/manage.html", context)
 
