@@ -1,4 +1,5 @@
-"""Writing the search index: a tender's document after it changed, and a whole rebuild.
+"""Writing the search index: a tender's, a supplier's and its products' documents after they
+changed, and a whole rebuild.
 
 The database's index is always written, so that it can answer when Elasticsearch cannot; with
 ``ELASTICSEARCH_URL`` set, Elasticsearch's too."""
@@ -54,13 +55,16 @@ def supplier_reindex(*, company_id: int, to: list[Backend] | None = None) -> boo
     """The supplier's directory entry and every product of its catalogue, as they are now."""
     company = suppliers_for_index().filter(pk=company_id).first()
     document = supplier_document(company) if company is not None else None
+    # The products gone from its catalogue, as the database's index knows them: read before any
+    # target removes them (the database's first), so that every target removes them.
+    stale = getattr(database_backend(), "stale_supplier_products", None)
+    gone = stale(company_id) if stale is not None else []
     indexed = _reindex(Kind.SUPPLIERS, company_id, document, to)
     for product in products_for_index().filter(supplier_id=company_id):
         _reindex(Kind.PRODUCTS, product.pk, product_document(product), to)
-    gone = getattr(database_backend(), "stale_supplier_products", None)
-    if gone is not None:
+    if gone:
         for target in to or targets():
-            target.remove(Kind.PRODUCTS, gone(company_id))
+            target.remove(Kind.PRODUCTS, gone)
     return indexed
 
 

@@ -330,7 +330,7 @@ def category_facet(counter: Counter, chosen: list[Category], *, summed: bool) ->
     chosen_ids = {c.pk for c in chosen}
     buckets = [
         Bucket(str(by_path[p].pk), str(by_path[p].name), n, by_path[p].pk in chosen_ids)
-        for p, n in keys.most_common()
+        for p, n in sorted(keys.items(), key=lambda kv: (-kv[1], kv[0]))  # equal counts by path
         if p in by_path
     ]
     return Facet("category", _("Category"), buckets)

@@ -1,11 +1,14 @@
 """The Elasticsearch backend (``ELASTICSEARCH_URL``): the same documents, queries and results
 as the database backend, on a cluster (docs/search.md).
 
-Each kind lives in an index behind an alias (``<prefix>-tenders``); every read and write goes
-through the alias (writes with ``require_alias``, so a missing alias is never auto-created as
-an index). ``rebuild`` loads a new index (``<prefix>-tenders-<timestamp>``) and moves the alias
-to it in one atomic ``_aliases`` call, then deletes the old one: searches never see a half
-index. The analyzers and mapping are ``elastic_index``'s, the requests ``elastic_query``'s.
+Each kind (tenders, suppliers, products) lives in an index of its own behind an alias
+(``<prefix>-tenders``, ``<prefix>-suppliers``, ``<prefix>-products``); every read and write
+goes through the alias (writes with ``require_alias``, so a missing alias is never
+auto-created as an index). ``rebuild`` loads a new index of a kind
+(``<prefix>-<kind>-<timestamp>``) and moves the alias to it in one atomic ``_aliases`` call,
+then deletes the old one: searches never see a half index. The analyzers and mappings are
+``elastic_index``'s, the requests ``elastic_query``'s (tenders) and ``elastic_kinds``'s
+(suppliers, products).
 
 Whatever goes wrong on the way (the cluster down, a timeout, an error answer, an answer we
 cannot read) is ``BackendUnavailable``: the pages fall back to the database with a notice, the
@@ -16,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
@@ -32,14 +34,19 @@ from elasticsearch.dsl import Search
 from elasticsearch.helpers import BulkIndexError, bulk
 
 from auctions.models import TenderStatus
-from marketplace.categories.models import Category
 from marketplace.platforms.models import Platform
 
 from ..query import DEADLINE_RANGES, Kind, SearchQuery
-from ..readers import reader_of
+from ..readers import Reader, reader_of
 from ..results import Bucket, Facet, SearchResult
 from .base import BackendUnavailable
-from .elastic_index import index_body, tender_index
+from .elastic_index import index_body, kind_index
+from .elastic_kinds import (
+    agg_buckets,
+    catalogue_facets,
+    catalogue_search,
+    summed_category_facet,
+)
 from .elastic_query import (
     Categories,
     categories_of,
@@ -82,9 +89,9 @@ def _batches(items: Iterable[dict], size: int) -> Iterator[list[dict]]:
 
 class ElasticBackend:
     name = "elasticsearch"
-    # The kinds the cluster holds; the others are written and searched in the database only
-    # (search.selectors asks the database for them).
-    kinds: tuple[str, ...] = (Kind.TENDERS,)
+    # The kinds the cluster holds (a kind it did not hold would be written and searched in the
+    # database only: search.selectors asks the database for it).
+    kinds: tuple[str, ...] = (Kind.TENDERS, Kind.SUPPLIERS, Kind.PRODUCTS)
 
     def __init__(self, url: str, *, client: Elasticsearch | None = None):
         self.url = url
@@ -102,12 +109,13 @@ class ElasticBackend:
         refresh = str(settings.ELASTICSEARCH_REFRESH).lower()
         return {} if refresh in ("", "false") else {"refresh": refresh}
 
-    def _ensure_alias(self, alias: str) -> None:
-        """The alias and an index behind it, created on the first write to a cluster that
-        never had a rebuild (a fixed name, so that two workers create it once)."""
+    def _ensure_alias(self, kind: str) -> None:
+        """The kind's alias and an index behind it, created on the first write to a cluster
+        that never had a rebuild (a fixed name, so that two workers create it once)."""
+        alias = self.alias(kind)
         if self.client.indices.exists_alias(name=alias):
             return
-        index = tender_index(f"{alias}-initial")
+        index = kind_index(kind, f"{alias}-initial")
         index.aliases(**{alias: {}})
         try:
             index.create(using=self.client)
@@ -120,18 +128,18 @@ class ElasticBackend:
         return written
 
     def index(self, documents: Iterable[dict]) -> int:
-        by_alias: dict[str, list[dict]] = {}
+        by_kind: dict[str, list[dict]] = {}
         for document in documents:
             if document["kind"] not in self.kinds:
                 continue
-            by_alias.setdefault(self.alias(document["kind"]), []).append(document)
+            by_kind.setdefault(document["kind"], []).append(document)
         written = 0
         with _answering("index"):
-            for alias, docs in by_alias.items():
-                self._ensure_alias(alias)
+            for kind, docs in by_kind.items():
+                self._ensure_alias(kind)
                 written += self._bulk(
                     [
-                        {"_index": alias, "_id": str(d["id"]), "_source": index_body(d)}
+                        {"_index": self.alias(kind), "_id": str(d["id"]), "_source": index_body(d)}
                         for d in docs
                     ],
                     require_alias=True,
@@ -145,7 +153,7 @@ class ElasticBackend:
             return
         alias = self.alias(kind)
         with _answering("remove"):
-            self._ensure_alias(alias)
+            self._ensure_alias(kind)
             self._bulk(
                 [{"_op_type": "delete", "_index": alias, "_id": str(i)} for i in ids],
                 ignore_status=(404,),
@@ -174,7 +182,7 @@ class ElasticBackend:
         name = f"{alias}-{timezone.now():%Y%m%d%H%M%S%f}"
         written = 0
         with _answering("rebuild"):
-            tender_index(name, loading=True).create(using=self.client)
+            kind_index(kind, name, loading=True).create(using=self.client)
             try:
                 for batch in _batches(documents, BATCH):
                     written += self._bulk(
@@ -219,12 +227,20 @@ class ElasticBackend:
             return body
 
     def search(self, query: SearchQuery, *, user) -> SearchResult:
-        reader = reader_of(user)
+        tenders = query.kind == Kind.TENDERS
+        # Suppliers and products are public: no reader's ids to read.
+        reader = reader_of(user) if tenders else Reader()
         categories = categories_of(query)
-        body = self._run(query.kind, tender_search(query, reader, categories))
+
+        def request(typo: bool = False) -> Search:
+            if tenders:
+                return tender_search(query, reader, categories, typo=typo)
+            return catalogue_search(query, categories, typo=typo)
+
+        body = self._run(query.kind, request())
         notice = ""
         if body["hits"]["total"]["value"] == 0 and query_words_with_forms(query.text):
-            closest = self._run(query.kind, tender_search(query, reader, categories, typo=True))
+            closest = self._run(query.kind, request(typo=True))
             if closest["hits"]["total"]["value"]:
                 body = closest
                 notice = _("Nothing matched every word; these are the closest titles.")
@@ -232,7 +248,9 @@ class ElasticBackend:
             return SearchResult(
                 total=int(body["hits"]["total"]["value"]),
                 ids=[int(hit["_id"]) for hit in body["hits"]["hits"]],
-                facets=_facets(body.get("aggregations") or {}, query, categories),
+                facets=(_facets if tenders else catalogue_facets)(
+                    body.get("aggregations") or {}, query, categories
+                ),
                 backend=self.name,
                 notice=notice,
             )
@@ -241,15 +259,13 @@ class ElasticBackend:
 # --- facets -------------------------------------------------------------------------------------
 
 
-def _buckets(aggs: dict, name: str, inner: str = "values") -> list[dict]:
-    return list(aggs.get(name, {}).get(inner, {}).get("buckets", []))
-
-
 def _facets(aggs: dict, query: SearchQuery, categories: Categories) -> list[Facet]:
     f = query.filters
-    facets = [_category_facet(aggs, f, categories)]
+    facets = [summed_category_facet(aggs, categories)]
 
-    platforms = [(str(b["key"]), int(b["doc_count"])) for b in _buckets(aggs, "platform")]
+    platforms = [
+        (str(b["key"]), int(b["doc_count"])) for b in agg_buckets(aggs, "platform", "values")
+    ]
     names = dict(
         Platform.objects.filter(pk__in=[int(k) for k, _ in platforms if k.isdigit()]).values_list(
             "pk", "name"
@@ -276,7 +292,7 @@ def _facets(aggs: dict, query: SearchQuery, categories: Categories) -> list[Face
                     int(b["doc_count"]),
                     b["key"] in f.get("currency", ()),
                 )
-                for b in _buckets(aggs, "currency")
+                for b in agg_buckets(aggs, "currency", "values")
             ],
         )
     )
@@ -292,7 +308,7 @@ def _facets(aggs: dict, query: SearchQuery, categories: Categories) -> list[Face
                     int(b["doc_count"]),
                     b["key"] in f.get("status", ()),
                 )
-                for b in _buckets(aggs, "status")
+                for b in agg_buckets(aggs, "status", "values")
             ],
         )
     )
@@ -307,33 +323,13 @@ def _facets(aggs: dict, query: SearchQuery, categories: Categories) -> list[Face
                     int(b["doc_count"]),
                     b["key"] in f.get("region", ()),
                 )
-                for b in _buckets(aggs, "region")
+                for b in agg_buckets(aggs, "region", "values")
             ],
         )
     )
     facets.append(_deadline_facet(aggs, query))
     facets.append(_price_facet(aggs))
     return facets
-
-
-def _category_facet(aggs: dict, filters: dict, categories: Categories) -> Facet:
-    """One level below the chosen categories (each counting its subtree), and the chosen ones
-    themselves with the documents right in them, as the database backend counts."""
-    counts: Counter[str] = Counter()
-    for b in _buckets(aggs, "category", "children") + _buckets(aggs, "category", "chosen"):
-        counts[str(b["key"])] += int(b["doc_count"])
-    by_path = {c.path: c for c in Category.objects.filter(path__in=list(counts))}
-    chosen_ids = set(filters.get("category", ()))
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return Facet(
-        "category",
-        _("Category"),
-        [
-            Bucket(str(by_path[p].pk), str(by_path[p].name), n, str(by_path[p].pk) in chosen_ids)
-            for p, n in ranked
-            if p in by_path and n
-        ],
-    )
 
 
 def _deadline_facet(aggs: dict, query: SearchQuery) -> Facet:
@@ -363,7 +359,7 @@ def _price_facet(aggs: dict) -> Facet:
         _("1 to 10 million"),
         _("10 million and more"),
     ]
-    counts = {str(b["key"]): int(b["doc_count"]) for b in _buckets(aggs, "price", "ranges")}
+    counts = {str(b["key"]): int(b["doc_count"]) for b in agg_buckets(aggs, "price", "ranges")}
     buckets = [Bucket(str(i), str(label), counts.get(str(i), 0)) for i, label in enumerate(labels)]
     return Facet("price", _("Start price"), [b for b in buckets if b.count])
 

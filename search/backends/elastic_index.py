@@ -1,23 +1,26 @@
-"""The tender index on Elasticsearch: its analyzers and mapping (``elasticsearch.dsl``), and
-the body indexed for each ``search.documents`` dict. Only filters that a stock Elasticsearch 9
-has (no ICU, no plugin), so any cluster takes it.
+"""The indices on Elasticsearch, one per kind (tenders, suppliers, products): their analyzers
+and mappings (``elasticsearch.dsl``), and the body indexed for each ``search.documents`` dict.
+Only filters that a stock Elasticsearch 9 has (no ICU, no plugin), so any cluster takes it.
 
 * ``text`` and ``title_text``: the haystacks ``search.text`` makes (folded words, their Latin
   forms, ``unit:`` names), split on spaces and searched by word prefix (``index_prefixes``
   makes short prefixes cheap). They carry the match rule both backends share and the
   transliteration ("dizel" finds "дизель": the Latin forms are in the haystack).
-* ``title``, ``description``, ``lots``: the words as written, analysed three ways: folded
-  (``tf_folded``: ё as е, apostrophes dropped, lower case, ``asciifolding`` for Latin letters
-  with marks), Russian (``.ru``: the ``russian`` stop words and snowball stemmer) and Ukrainian
-  (``.uk``: a Ukrainian stop list and a light stem, the word less its last two letters as
-  ``search.text.stem`` cuts it; or the ``analysis-ukrainian`` plugin's ``ukrainian``
-  analyzer where the cluster has it: ``ELASTICSEARCH_UKRAINIAN_ANALYZER``). Each has the
-  units' synonyms (``tf_units``, from ``search.text.UNIT_SYNONYMS``): "т", "тонна" and "tonne"
-  are one token.
+* ``title``, ``description`` (and a tender's ``lots``): the words as written, analysed three
+  ways: folded (``tf_folded``: ё as е, apostrophes dropped, lower case, ``asciifolding`` for
+  Latin letters with marks), Russian (``.ru``: the ``russian`` stop words and snowball
+  stemmer) and Ukrainian (``.uk``: a Ukrainian stop list and a light stem, the word less its
+  last two letters as ``search.text.stem`` cuts it; or the ``analysis-ukrainian`` plugin's
+  ``ukrainian`` analyzer where the cluster has it: ``ELASTICSEARCH_UKRAINIAN_ANALYZER``).
+  Each has the units' synonyms (``tf_units``, from ``search.text.UNIT_SYNONYMS``): "т",
+  "тонна" and "tonne" are one token.
 * The filters, facets and sorts as keywords, numbers and dates; ``category_tree`` holds the
   category's path and every ancestor's, so that a category filter and the category facet are
   plain terms; who may read the tender (``public``, ``participation``, ``buyer``, ``invited``,
-  ``platform``, ``status``).
+  ``platform``, ``status``). A supplier's categories and regions are its ``tags`` (each
+  category with its ancestors, each subdivision with its country), its standing ``band``; a
+  product's category (with ``category_tree``), supplier, currency and prices. Suppliers and
+  products are public (``public``: everyone may read them).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from elasticsearch.dsl import (
     Keyword,
     Long,
     Mapping,
+    Object,
     ScaledFloat,
     Text,
     analyzer,
@@ -37,6 +41,7 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
+from ..query import Kind
 from ..text import UNIT_SYNONYMS, fold, haystack
 
 # Common Ukrainian function words (folded: no apostrophes), which the light stem would
@@ -123,45 +128,93 @@ def _haystack_field() -> Text:
     )
 
 
-def tender_mapping(*, ukrainian: str = "") -> Mapping:
-    """The tenders' mapping; ``ukrainian`` names a Ukrainian analyzer the cluster has (the
-    ``analysis-ukrainian`` plugin's ``ukrainian``) to use instead of the light stem."""
+def _common(ukrainian: str, words: tuple[str, ...]) -> Mapping:
+    """What every kind's index has: the id, the words fields and the haystacks, and who may
+    read the document (``public``)."""
     m = Mapping()
     m.meta("dynamic", False)  # a field documents add later is kept in _source, not mapped
     m.field("id", Long())
     m.field("kind", Keyword())
-    for name in ("title", "description", "lots"):
+    for name in words:
         m.field(name, _words_field(ukrainian))
     m.field("text", _haystack_field())
     m.field("title_text", _haystack_field())
-    m.field("category", Keyword())
-    m.field("category_path", Keyword())
-    m.field("category_tree", Keyword())
-    m.field("platform", Long())
-    m.field("currency", Keyword())
-    m.field("status", Keyword())
-    m.field("region", Keyword())
+    m.field("public", Boolean())
+    return m
+
+
+def _category_and_prices(m: Mapping) -> None:
+    """A tender's or a product's category (``category_tree``: its path and every ancestor's),
+    currency and lowest and highest price."""
+    for name in ("category", "category_path", "category_tree", "currency"):
+        m.field(name, Keyword())
     m.field("price_min", ScaledFloat(scaling_factor=100))
     m.field("price_max", ScaledFloat(scaling_factor=100))
+
+
+def tender_mapping(*, ukrainian: str = "") -> Mapping:
+    """The tenders' mapping; ``ukrainian`` names a Ukrainian analyzer the cluster has (the
+    ``analysis-ukrainian`` plugin's ``ukrainian``) to use instead of the light stem."""
+    m = _common(ukrainian, ("title", "description", "lots"))
+    _category_and_prices(m)
+    m.field("platform", Long())
+    m.field("status", Keyword())
+    m.field("region", Keyword())
     m.field("deadline", Date())
     m.field("published_at", Date())
-    m.field("public", Boolean())
     m.field("participation", Keyword())
     m.field("buyer", Long())
     m.field("invited", Long())
     return m
 
 
-def tender_index(name: str, *, loading: bool = False) -> Index:
-    """The index ``name`` as it is created (``loading``: no refresh until the bulk load is
-    done, as a rebuild wants)."""
+def supplier_mapping(*, ukrainian: str = "") -> Mapping:
+    """The supplier directory's mapping: the categories it serves as tags, each with its
+    ancestors (``tags.category``: a category counts a supplier once), the regions it serves,
+    each subdivision with its country (``tags.region``), its country (``region``), its
+    platform-wide standing band (``band``) and its verification (``status``)."""
+    m = _common(ukrainian, ("title", "description"))
+    m.field("tags", Object(properties={"category": Keyword(), "region": Keyword()}))
+    m.field("region", Keyword())
+    m.field("band", Keyword())
+    m.field("status", Keyword())
+    return m
+
+
+def product_mapping(*, ukrainian: str = "") -> Mapping:
+    """The catalogue's mapping: the category (with ``category_tree``, its path and every
+    ancestor's, as the tenders'), the supplier, the current price list's currency and its
+    lowest and highest price, the supplier's country (``region``) and the unit (``status``)."""
+    m = _common(ukrainian, ("title", "description"))
+    _category_and_prices(m)
+    m.field("supplier", Long())
+    m.field("region", Keyword())
+    m.field("status", Keyword())
+    return m
+
+
+MAPPINGS = {
+    Kind.TENDERS: tender_mapping,
+    Kind.SUPPLIERS: supplier_mapping,
+    Kind.PRODUCTS: product_mapping,
+}
+
+
+def kind_index(kind: str, name: str, *, loading: bool = False) -> Index:
+    """The index ``name`` of ``kind`` as it is created (``loading``: no refresh until the bulk
+    load is done, as a rebuild wants)."""
     index = Index(name)
     index.settings(
         number_of_shards=1,
         **({"refresh_interval": "-1"} if loading else {}),
     )
-    index.mapping(tender_mapping(ukrainian=settings.ELASTICSEARCH_UKRAINIAN_ANALYZER))
+    index.mapping(MAPPINGS[kind](ukrainian=settings.ELASTICSEARCH_UKRAINIAN_ANALYZER))
     return index
+
+
+def tender_index(name: str, *, loading: bool = False) -> Index:
+    """The tenders' index ``name`` (``kind_index``)."""
+    return kind_index(Kind.TENDERS, name, loading=loading)
 
 
 def index_body(document: dict) -> dict:

@@ -102,12 +102,13 @@ def _analysed(fields: tuple[str, ...], word: str) -> list[Query]:
     ]
 
 
-def word_query(word: str, forms: tuple[str, ...]) -> Query:
-    """One word: in the title (3) or anywhere (1)."""
+def word_query(
+    word: str, forms: tuple[str, ...], elsewhere: tuple[str, ...] = ("description", "lots")
+) -> Query:
+    """One word: in the title (3) or anywhere (1); ``elsewhere``: the kind's analysed fields
+    besides the title."""
     in_title = [Q("prefix", title_text={"value": f}) for f in forms] + _analysed(("title",), word)
-    anywhere = [Q("prefix", text={"value": f}) for f in forms] + _analysed(
-        ("description", "lots"), word
-    )
+    anywhere = [Q("prefix", text={"value": f}) for f in forms] + _analysed(elsewhere, word)
     return Q(
         "dis_max",
         queries=[
@@ -198,6 +199,14 @@ def facet_filters(query: SearchQuery, categories: Categories) -> dict[str, Query
             _ids(f[name]) if name == "platform" else _codes(f[name], upper=name != "status")
         )
         out[name] = Q("terms", **{name: values}) if values else Q("match_none")
+    out.update(price_and_deadline(query))
+    return out
+
+
+def price_and_deadline(query: SearchQuery) -> dict[str, Query]:
+    """The price range (the documents whose prices reach into it) and the deadline's range,
+    when chosen: filters of every kind (a document without the field matches neither)."""
+    out: dict[str, Query] = {}
     prices: list[Query] = []
     if query.price_min is not None:
         prices.append(Q("range", price_max={"gte": _price(query.price_min)}))
@@ -210,7 +219,7 @@ def facet_filters(query: SearchQuery, categories: Categories) -> dict[str, Query
     return out
 
 
-def _dates(query: SearchQuery) -> list[Query]:
+def date_filters(query: SearchQuery) -> list[Query]:
     """``deadline_from`` and ``deadline_to``, whole days in the site's time zone."""
     bounds: dict[str, Any] = {}
     if query.deadline_from:
@@ -222,13 +231,16 @@ def _dates(query: SearchQuery) -> list[Query]:
     return [Q("range", deadline={**bounds, "time_zone": settings.TIME_ZONE})]
 
 
-def _all_but(filters: dict[str, Query], name: str) -> Query:
+def all_but(filters: dict[str, Query], name: str) -> Query:
     others = [q for key, q in filters.items() if key != name]
     return Q("bool", filter=others) if others else Q("match_all")
 
 
-def _facet_aggs(search: Search, filters: dict[str, Query], categories: Categories) -> None:
-    cat = search.aggs.bucket("category", A("filter", filter=_all_but(filters, "category")))
+def category_aggs(search: Search, filters: dict[str, Query], categories: Categories) -> None:
+    """The category facet of documents with one category each: one level below the chosen
+    categories (``children``, each counting its subtree through ``category_tree``) and the
+    chosen ones themselves (``chosen``, the documents right in them)."""
+    cat = search.aggs.bucket("category", A("filter", filter=all_but(filters, "category")))
     cat.bucket(
         "children",
         "terms",
@@ -244,13 +256,10 @@ def _facet_aggs(search: Search, filters: dict[str, Query], categories: Categorie
             include=list(categories.chosen),
             size=len(categories.chosen),
         )
-    for name in ("platform", "currency", "status", "region"):
-        agg = search.aggs.bucket(name, A("filter", filter=_all_but(filters, name)))
-        agg.bucket("values", "terms", field=name, size=FACET_SIZE)
-    deadline = search.aggs.bucket("deadline", A("filter", filter=_all_but(filters, "deadline")))
-    deadline.bucket(
-        "ranges", "filters", filters={name: deadline_range(name) for name in DEADLINE_RANGES}
-    )
+
+
+def price_aggs(search: Search, filters: dict[str, Query]) -> None:
+    """The price facet: the lowest price in ``PRICE_EDGES``' ranges."""
     edges = [int(e) for e in PRICE_EDGES]
     ranges: list[dict[str, Any]] = []
     for i in range(len(edges) + 1):
@@ -260,8 +269,20 @@ def _facet_aggs(search: Search, filters: dict[str, Query], categories: Categorie
         if i < len(edges):
             bucket["to"] = edges[i]
         ranges.append(bucket)
-    price = search.aggs.bucket("price", A("filter", filter=_all_but(filters, "price")))
+    price = search.aggs.bucket("price", A("filter", filter=all_but(filters, "price")))
     price.bucket("ranges", "range", field="price_min", ranges=ranges)
+
+
+def _facet_aggs(search: Search, filters: dict[str, Query], categories: Categories) -> None:
+    category_aggs(search, filters, categories)
+    for name in ("platform", "currency", "status", "region"):
+        agg = search.aggs.bucket(name, A("filter", filter=all_but(filters, name)))
+        agg.bucket("values", "terms", field=name, size=FACET_SIZE)
+    deadline = search.aggs.bucket("deadline", A("filter", filter=all_but(filters, "deadline")))
+    deadline.bucket(
+        "ranges", "filters", filters={name: deadline_range(name) for name in DEADLINE_RANGES}
+    )
+    price_aggs(search, filters)
 
 
 def _sort(query: SearchQuery, relevance: bool) -> list[Any]:
@@ -289,14 +310,22 @@ def tender_search(
         must = [typo_query(pairs)]
     else:
         must = [word_query(word, forms) for word, forms in pairs]
-    main = Q("bool", must=must, filter=[visibility(reader), *_dates(query)])
+    # The landing page leaves the cancelled tenders out (``hide_cancelled``), as the database.
+    hidden = [~Q("term", status=TenderStatus.CANCELLED.value)] if query.hide_cancelled else []
+    main = Q("bool", must=must, filter=[visibility(reader), *hidden, *date_filters(query)])
     filters = facet_filters(query, categories)
     search = Search().query(main)
     if filters:
         search = search.post_filter(Q("bool", filter=list(filters.values())))
     _facet_aggs(search, filters, categories)
+    return paged(search, query, _sort(query, relevance=bool(pairs)))
+
+
+def paged(search: Search, query: SearchQuery, sort: list[Any]) -> Search:
+    """``search`` in ``sort``'s order, the query's page of ids (none past
+    ``MAX_RESULT_WINDOW``: the total and the facets only), the total counted exactly."""
     start, size = query.offset, query.page_size
     if start + size > MAX_RESULT_WINDOW:
         start, size = 0, 0
-    search = search.sort(*_sort(query, relevance=bool(pairs))).source(False)
+    search = search.sort(*sort).source(False)
     return search.extra(track_total_hits=True, **{"from": start, "size": size})

@@ -11,7 +11,10 @@ evaluated on the stored documents for the query clauses the backend sends (``boo
 ``filter`` / ``filters`` / ``terms`` / ``range`` aggregations, ``sort``, ``from`` and ``size``;
 anything else is answered with a 400 ``parsing_exception``, so a request the fake does not
 understand fails the test instead of passing unread. Analysis is approximated: a haystack field
-is split on spaces; the ``.ru``/``.uk`` fields compare ``search.text``'s light stems.
+is split on spaces; the ``.ru``/``.uk`` fields compare ``search.text``'s light stems. As on a
+cluster, only the mapped fields of an index with ``dynamic: false`` are searched (a query on
+another field matches nothing, a sort on one is a 400); an object's fields are read by their
+dotted path (``tags.category``).
 
 Every request is recorded (``requests``); ``fail_next`` answers the next requests with an
 error status, ``answer_next`` with a body of the test's, ``delay`` makes every answer late (timeouts).
@@ -346,11 +349,21 @@ class FakeElasticsearch:
         size, start = int(body.get("size", 10)), int(body.get("from", 0))
         if start + size > 10_000:
             raise error(400, "illegal_argument_exception", "Result window is too large")
-        docs = [
-            (doc_id, d)
-            for name in self._resolve(target)
+        names = self._resolve(target)
+        stored = {
+            doc_id: (d, searchable(d, self.indices[name].mappings))
+            for name in names
             for doc_id, d in self.indices[name].docs.items()
-        ]
+        }
+        docs = [(doc_id, seen) for doc_id, (_d, seen) in stored.items()]
+        for entry in body.get("sort", []):
+            field_name = entry if isinstance(entry, str) else next(iter(entry))
+            if field_name != "_score" and not any(
+                _mapped(self.indices[n].mappings, field_name) for n in names
+            ):
+                raise error(
+                    400, "query_shard_exception", f"No mapping found for [{field_name}] to sort on"
+                )
         query = body.get("query", {"match_all": {}})
         scored = [(doc_id, d, s) for doc_id, d in docs if (s := evaluate(query, d)) is not None]
         aggs = aggregate(body.get("aggs", {}), [d for _, d, _ in scored])
@@ -363,9 +376,9 @@ class FakeElasticsearch:
                 "_index": target,
                 "_id": doc_id,
                 "_score": s,
-                **({} if body.get("_source") is False else {"_source": d}),
+                **({} if body.get("_source") is False else {"_source": stored[doc_id][0]}),
             }
-            for doc_id, d, s in page
+            for doc_id, _d, s in page
         ]
         out: dict[str, Any] = {
             "took": 1,
@@ -385,8 +398,57 @@ class FakeElasticsearch:
 # --- the query evaluator ------------------------------------------------------------------------
 
 
+def _dynamic(mappings: dict) -> bool:
+    return not mappings or mappings.get("dynamic", True) not in (False, "false")
+
+
+def _mapped(mappings: dict, path: str) -> bool:
+    """Whether ``path`` (``tags.category``; ``title.ru``, a multi-field) is a field of the
+    index (any field is, in an index mapped dynamically)."""
+    if _dynamic(mappings):
+        return True
+    properties = mappings.get("properties", {})
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        spec = properties.get(part)
+        if spec is None:
+            return False
+        if "properties" in spec:
+            properties = spec["properties"]
+            continue
+        return i == len(parts) - 1 or ".".join(parts[i + 1 :]) in spec.get("fields", {})
+    return False
+
+
+def searchable(doc: dict, mappings: dict) -> dict:
+    """What a search sees of a stored document: its mapped fields (``dynamic: false`` keeps the
+    others in ``_source`` only)."""
+    if _dynamic(mappings):
+        return doc
+    return _project(doc, mappings.get("properties", {}))
+
+
+def _project(doc: dict, properties: dict) -> dict:
+    out = {}
+    for name, value in doc.items():
+        spec = properties.get(name)
+        if spec is None:
+            continue
+        if "properties" in spec and isinstance(value, dict):
+            out[name] = _project(value, spec["properties"])
+        else:
+            out[name] = value
+    return out
+
+
 def _values(doc: dict, path: str) -> list:
-    value = doc.get(path.split(".")[0])
+    """The values of ``path`` in ``doc``: an object's field by its dotted path; a multi-field
+    (``title.ru``) has its parent's value."""
+    value: Any = doc
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            break
+        value = value.get(part)
     if value is None:
         return []
     return list(value) if isinstance(value, list) else [value]
@@ -603,11 +665,13 @@ def aggregate(specs: dict, docs: list[dict]) -> dict:
 def sort(scored: list[tuple[str, dict, float]], spec: list) -> list[tuple[str, dict, float]]:
     rows = list(scored)
     for entry in reversed(spec):
+        missing_first = False
         if isinstance(entry, str):
             name, order = entry, "desc" if entry == "_score" else "asc"
         else:
             ((name, options),) = entry.items()
             order = options if isinstance(options, str) else options.get("order", "asc")
+            missing_first = isinstance(options, dict) and options.get("missing") == "_first"
         if name == "_score":
             rows.sort(key=lambda x: x[2], reverse=order == "desc")
             continue
@@ -616,7 +680,7 @@ def sort(scored: list[tuple[str, dict, float]], spec: list) -> list[tuple[str, d
         present.sort(
             key=lambda x: _comparable(name, _values(x[1], name)[0]), reverse=order == "desc"
         )
-        rows = present + missing  # missing last, either order
+        rows = missing + present if missing_first else present + missing  # by default last
     return rows
 
 

@@ -534,6 +534,23 @@ def test_facets_filters_sorts_and_pages_as_the_database_answers(world, cluster, 
         assert mine.facets == theirs.facets, params
 
 
+def test_the_landing_page_leaves_the_cancelled_tenders_out_as_the_database(world, cluster):
+    kept = _published(world, "Дизель відкритий")
+    cancelled = _published(world, "Дизель скасований")
+    drafting.tender_cancel(actor=world.officer, tender=cancelled, reason="Не потрібен")
+    services.tender_reindex(tender_id=cancelled.pk)
+    database, elastic = DatabaseBackend(), backend()
+    for params, hide, expected in (
+        ({"q": "дизель"}, True, [kept.pk]),
+        ({"q": "дизель"}, False, [kept.pk, cancelled.pk]),
+        ({"q": "дизель", "status": TenderStatus.CANCELLED}, True, [cancelled.pk]),
+    ):
+        query = tender_query(params, hide_cancelled=hide)
+        mine, theirs = elastic.search(query, user=None), database.search(query, user=None)
+        assert sorted(mine.ids) == sorted(expected), params
+        assert (mine.total, mine.ids, mine.facets) == (theirs.total, theirs.ids, theirs.facets)
+
+
 def test_a_removed_tender_is_deleted_from_the_index(world, es, fake):
     tender = _published(world, "Дизель")
     es.remove(Kind.TENDERS, [tender.pk, 999999])
@@ -551,7 +568,7 @@ def test_the_rebuild_loads_a_new_index_and_swaps_the_alias(world, es, fake):
     fake.requests.clear()
     seen: list[int] = []
     with override_settings(ELASTICSEARCH_URL=fake.url):
-        written = services.index_rebuild(to=es, progress=seen.append)
+        written = services.index_rebuild(to=es, progress=seen.append, kinds=(Kind.TENDERS,))
     assert written == 2 and seen == [2]
 
     steps = [(r.method, r.path) for r in fake.requests]
@@ -606,12 +623,13 @@ def test_the_command_rebuilds_both_indices_with_a_progress_bar(world, es, fake):
     with override_settings(ELASTICSEARCH_URL=fake.url):
         call_command("search_index", "--rebuild", stdout=out)
     assert "database" in out.getvalue() and "elasticsearch" in out.getvalue()
-    assert len(fake.calls("POST", "_aliases")) == 1
+    # One alias swap per kind (tenders, suppliers, products).
+    assert len(fake.calls("POST", "_aliases")) == 3
 
 
 def test_the_rebuild_works_on_a_real_or_fake_cluster_too(world, cluster):
     tender = _published(world, "Дизель")
-    assert services.index_rebuild(to=cluster) == 1
+    assert services.index_rebuild(to=cluster, kinds=(Kind.TENDERS,)) == 1
     assert cluster.search(tender_query({"q": "dizel"}), user=None).ids == [tender.pk]
     assert len(cluster._indices_of(cluster.alias(Kind.TENDERS))) == 1
 
