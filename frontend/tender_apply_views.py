@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from auctions import opendata
 from auctions.models import ApplicationStatus, LotStatus, Participation, Tender, TenderStatus
 from auctions.selectors import lot_viewer
 from auctions.tenders import applications, questions, selectors
@@ -96,8 +97,13 @@ def render_tender_page(
     visible = user.is_authenticated and (
         selectors.tender_list_visible(user=user).filter(pk=tender.pk).exists()
     )
+    try:
+        open_data = bool(opendata.published_tender(user=user, tender_id=tender.pk))
+    except NotFoundError:
+        open_data = False
     context = {
         "tender": tender,
+        "open_data": open_data,
         "lots": lots,
         "manager": selectors.user_may_manage_tender(user=user, tender=tender),
         "documents": selectors.document_list(tender=tender),
@@ -107,6 +113,7 @@ def render_tender_page(
         "question_form": question_form,
         "blocked": blocked,
         "ACTIVE": ACTIVE,
+        "FINISHED": opendata.FINISHED,
     }
     return render(request, "frontend/tender.html", context, status=status)
 

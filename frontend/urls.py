@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import auction_views, views
+from . import auction_views, opendata_views, views
 
 app_name = "frontend"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("tenders/<int:tender_id>/", views.tender_page, name="tender"),
     path("auctions/", views.workspace, name="workspace"),
     path("lots/<int:lot_id>/", auction_views.lot_room, name="lot-room"),
+    path("lots/<int:lot_id>/results/", opendata_views.lot_results, name="lot-results"),
     path("invitations/accept/", views.invitation_accept_page, name="invitation-accept"),
     # Onboarding (companies, colleagues, verification) and the platform admin's pages.
     path("", include("frontend.onboarding_urls")),

@@ -313,6 +313,13 @@ if ANYMAIL_ESP:
 # The site's address as people reach it, for the links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# --- Open data (OCDS 1.1 release packages of public tenders, auctions.opendata) -------------
+# The ocid prefix registered with the Open Contracting Partnership for this publisher
+# (https://standard.open-contracting.org/1.1/en/schema/identifiers/); the default marks test data.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-tf0000")
+OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default="Tradefloor")
+OCDS_LICENSE = env.str("OCDS_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("uk", _("Ukrainian"))]

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from .award_scenario_views import AwardScenariosApi
+from .opendata_views import LotResultsApi, ReleasePackageApi
 
 urlpatterns = [
     path("", include("auctions.api.tender_urls")),
@@ -11,4 +12,6 @@ urlpatterns = [
         AwardScenariosApi.as_view(),
         name="tender-award-scenarios",
     ),
+    path("tenders/<int:tender_id>/ocds/", ReleasePackageApi.as_view(), name="tender-ocds"),
+    path("lots/<int:lot_id>/results/", LotResultsApi.as_view(), name="lot-results"),
 ]

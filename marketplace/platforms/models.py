@@ -86,6 +86,14 @@ class Platform(models.Model):
     membership_requires_approval = models.BooleanField(
         _("participation needs the admins' approval"), default=True
     )
+    publishes_open_data = models.BooleanField(
+        _("publish public tenders' results and open data (OCDS)"),
+        default=True,
+        help_text=_(
+            "Anyone may read a public tender's finished lots' results, bidders anonymised, and "
+            "its OCDS release package"
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
