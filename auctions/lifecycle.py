@@ -88,6 +88,8 @@ def lot_start(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
             lot=lot, to=LotStatus.LIVE, actor=actor, payload={"ends_at": lot.ends_at}, at=now
         )
         for app in applications:
+            if not fmt.initial_offers:
+                break
             if app.initial_amount is None or app.current_amount is not None:
                 continue
             record_initial_offer(lot=lot, application=app, applications=applications, now=now)

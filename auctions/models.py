@@ -312,6 +312,21 @@ class Lot(models.Model):
     round_pause_seconds = models.PositiveIntegerField(
         _("pause between rounds, seconds"), default=120
     )
+    # The clock formats (Japanese, Dutch): how long each price level lasts, and the Dutch
+    # auction's opening price (the Japanese one's lowest level).
+    level_seconds = models.PositiveIntegerField(
+        _("each price level, seconds"),
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(3600)],
+    )
+    floor_price = MoneyAmountField(
+        _("floor price"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Dutch: the price the clock opens at and raises from; Japanese: the lowest level"
+        ),
+    )
     weighted = models.BooleanField(_("weighted (non-price criteria) ranking"), default=False)
     landed_cost = models.BooleanField(
         _("ranked by landed cost (price plus delivery)"),

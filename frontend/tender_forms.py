@@ -166,6 +166,7 @@ LOT_FIELDSETS = (
         _("Rounds format"),
         ("rounds", "turn_seconds", "first_pause_seconds", "round_pause_seconds"),
     ),
+    (_("Japanese and Dutch formats (a clock of prices)"), ("level_seconds", "floor_price")),
     (_("Weighted ranking (price and other criteria)"), ("weighted", "criteria")),
     (_("Ranking by landed cost (price plus delivery)"), ("landed_cost",)),
 )

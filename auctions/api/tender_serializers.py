@@ -298,6 +298,19 @@ class LotInputSerializer(serializers.Serializer):
     turn_seconds = serializers.IntegerField(min_value=10, required=False)
     first_pause_seconds = serializers.IntegerField(min_value=0, required=False)
     round_pause_seconds = serializers.IntegerField(min_value=0, required=False)
+    level_seconds = serializers.IntegerField(
+        min_value=5,
+        max_value=3600,
+        required=False,
+        help_text="Japanese and Dutch: how long each price level lasts",
+    )
+    floor_price = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        help_text="Dutch: the opening price; Japanese: the lowest level (default: one step)",
+    )
     weighted = serializers.BooleanField(required=False)
     landed_cost = serializers.BooleanField(
         required=False,

@@ -75,7 +75,13 @@ def record_bid(
         at=now,
         pending=writes.events,
     )
-    new_end = format_of(lot).extension(lot, now=now, rank=position)
+    fmt = format_of(lot)
+    if fmt.ends_on_bid:  # Dutch: the first acceptance ends the auction now
+        lot.ends_at = now
+        if own:
+            writes.flush()
+        return bid, False
+    new_end = fmt.extension(lot, now=now, rank=position)
     if new_end is not None:
         previous, lot.ends_at = lot.ends_at, new_end
         lot.extensions += 1

@@ -8,13 +8,15 @@ from __future__ import annotations
 from marketplace.platforms.models import AuctionFormat
 
 from ..models import Lot
-from . import english, rounds, sealed
+from . import dutch, english, japanese, rounds, sealed
 from .base import Format
 
 FORMATS: dict[str, Format] = {
     AuctionFormat.ENGLISH: english.FORMAT,
     AuctionFormat.ROUNDS: rounds.FORMAT,
     AuctionFormat.SEALED: sealed.FORMAT,
+    AuctionFormat.JAPANESE: japanese.FORMAT,
+    AuctionFormat.DUTCH: dutch.FORMAT,
 }
 
 

@@ -83,7 +83,10 @@ class Format:
     - ``closing(lot)``: the stages the close goes through first (sealed: the opening);
     - ``final_phase(lot)``: how long a lot that was live bids again after an outage;
     - ``sealed``: offers are kept sealed until the close (recorded as commitments);
-    - ``proxies``: proxy bids act after each bid."""
+    - ``proxies``: proxy bids act after each bid;
+    - ``initial_offers``: the applications' initial offers open the standing (not in the
+      clock formats, where the clock sets every price);
+    - ``ends_on_bid``: the first accepted bid ends the auction (Dutch)."""
 
     check_bid: Callable[..., None]
     schedule: Callable[[Lot, int, datetime], tuple[datetime, datetime]]
@@ -94,6 +97,8 @@ class Format:
     final_phase: Callable[[Lot], timedelta] = soft_close_phase
     sealed: bool = False
     proxies: bool = False
+    initial_offers: bool = True
+    ends_on_bid: bool = False
 
 
 def timed_schedule(lot: Lot, bidders: int, now: datetime) -> tuple[datetime, datetime]:

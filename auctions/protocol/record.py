@@ -227,8 +227,12 @@ def _rules(lot: Lot, currency: str, full: bool) -> list[tuple[str, str]]:
                 f"{lot.max_step_percent}%",
             )
         )
-    if lot.auction_format != AuctionFormat.ENGLISH:
+    if lot.auction_format == AuctionFormat.ROUNDS:
         rows.append((_("Rounds"), str(lot.rounds)))
+    if lot.auction_format in (AuctionFormat.JAPANESE, AuctionFormat.DUTCH):
+        rows.append((_("Each price level, seconds"), str(lot.level_seconds)))
+        if lot.floor_price is not None:
+            rows.append((_("Floor price"), money(lot.floor_price, currency)))
     if full and lot.reserve_price is not None:
         rows.append(
             (_("Reserve price (not shown to suppliers)"), money(lot.reserve_price, currency))
@@ -292,6 +296,23 @@ def _event_row(event: LotEvent, *, currency: str, full: bool, names: _Names, app
             "bidder": names(app) if app else "—",
             "amount": money(Decimal(str(p["amount"])) if p.get("amount") else None, currency),
         }
+    elif kind == "level_started":
+        text = _("Price level %(level)s: %(price)s, until %(end)s") % {
+            "level": p.get("level"),
+            "price": money(Decimal(str(p["price"])) if p.get("price") else None, currency),
+            "end": fmt_dt(_dt(p.get("ends_at"))),
+        }
+        if p.get("out"):
+            text += " · " + _("out: %(bidders)s") % {"bidders": _labels(p["out"], names, apps)}
+    elif kind == "clock_ended":
+        text = {
+            "last_standing": _("One supplier alone confirmed %(price)s: the clock stopped"),
+            "floor_reached": _("The clock reached its floor at %(price)s"),
+            "all_out": _("Nobody confirmed %(price)s: the clock stopped"),
+            "none_accepted": _("Nobody accepted a price up to %(price)s"),
+        }.get(p.get("why"), _("The clock stopped at %(price)s")) % {
+            "price": money(Decimal(str(p["price"])) if p.get("price") else None, currency)
+        }
     elif kind == "offers_opened":
         text = _("The sealed offers were opened (%(n)s)") % {"n": len(p.get("offers", []))}
     elif kind == "awaiting_direct_award":
@@ -307,6 +328,12 @@ def _event_row(event: LotEvent, *, currency: str, full: bool, names: _Names, app
         actor=actor,
         hash=event.hash,
     )
+
+
+def _labels(labels: list[int], names: _Names, apps: dict) -> str:
+    """Bidders by their labels, named as this version of the protocol names them."""
+    by_label = {a.label: a for a in apps.values()}
+    return ", ".join(names(by_label[n]) if n in by_label else f"#{n}" for n in labels)
 
 
 def _status_text(p: dict, *, currency: str, full: bool, names: _Names, apps: dict) -> str:

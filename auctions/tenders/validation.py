@@ -65,6 +65,8 @@ LOT_FIELDS = (
     "turn_seconds",
     "first_pause_seconds",
     "round_pause_seconds",
+    "level_seconds",
+    "floor_price",
     "weighted",
     "landed_cost",
 )
@@ -210,6 +212,8 @@ def lot_errors(lot: Lot, criteria: list[dict] | None) -> dict[str, list[str]]:
         )
     if window == 0 and (lot.soft_close_max_rank or lot.soft_close_max_extensions):
         add("soft_close_max_rank", _("These limits need a soft close window."))
+    for field, message in _clock_errors(lot):
+        add(field, message)
     rounds_format = lot.auction_format == AuctionFormat.ROUNDS
     if rounds_format and isinstance(lot.turn_seconds, int) and lot.turn_seconds < 10:
         add("turn_seconds", _("A turn lasts at least 10 seconds."))
@@ -222,6 +226,34 @@ def lot_errors(lot: Lot, criteria: list[dict] | None) -> dict[str, list[str]]:
         add(field, message)
     if lot.delivery_date and lot.delivery_date < timezone.localdate():
         add("delivery_date", _("The delivery date is in the past."))
+    return errors
+
+
+CLOCK_FORMATS = (AuctionFormat.JAPANESE, AuctionFormat.DUTCH)
+
+
+def _clock_errors(lot: Lot) -> list[tuple[str, str]]:
+    """The Japanese and Dutch formats: a clock of prices, by price alone."""
+    if lot.auction_format not in CLOCK_FORMATS:
+        if lot.floor_price is not None:
+            return [("floor_price", _("Only the Japanese and Dutch formats have a floor price."))]
+        return []
+    errors = []
+    if lot.weighted or lot.landed_cost:
+        errors.append(
+            (
+                "auction_format",
+                _(
+                    "The Japanese and Dutch formats rank by price alone: not with weighted "
+                    "criteria or landed cost."
+                ),
+            )
+        )
+    floor, start = lot.floor_price, lot.start_price
+    if isinstance(floor, Decimal) and floor <= 0:
+        errors.append(("floor_price", _("The floor price must be greater than zero.")))
+    elif isinstance(floor, Decimal) and isinstance(start, Decimal) and floor >= start:
+        errors.append(("floor_price", _("The floor price must be below the start price.")))
     return errors
 
 

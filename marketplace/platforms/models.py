@@ -19,6 +19,8 @@ class AuctionFormat(models.TextChoices):
     ENGLISH = "english", _("English reverse with soft close")
     ROUNDS = "rounds", _("Turn-based rounds")
     SEALED = "sealed", _("Sealed bid")
+    JAPANESE = "japanese", _("Japanese reverse: confirm each lower price to stay in")
+    DUTCH = "dutch", _("Dutch: the price rises until a supplier accepts it")
 
 
 class Visibility(models.TextChoices):
