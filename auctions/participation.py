@@ -189,11 +189,17 @@ def bidder_application(*, lot_id: int, user) -> Application:
     return application
 
 
+def user_may_run_lot(*, user, lot: Lot) -> bool:
+    """The buyer's managers (as for the tender itself) and platform admins run the auction:
+    pause, resume, surrogate bids, close, award. The buyer's other people only watch."""
+    return user_may_manage_tender(user=user, tender=lot.tender) or user_is_platform_admin(
+        user=user, platform=lot.tender.platform_id
+    )
+
+
 def require_buyer(*, user, lot: Lot) -> None:
-    """The buyer's managers (as for the tender itself) and platform admins run the auction."""
-    if user_may_manage_tender(user=user, tender=lot.tender):
-        return
-    if user_is_platform_admin(user=user, platform=lot.tender.platform_id):
+    """Refuses anyone but those who run the auction (``user_may_run_lot``)."""
+    if user_may_run_lot(user=user, lot=lot):
         return
     if user_company_ids(user=user) & {lot.tender.buyer_id}:
         raise PermissionDeniedError(

@@ -8,10 +8,20 @@ from django.utils.translation import gettext as _
 from marketplace.companies.models import Membership
 from marketplace.companies.selectors import user_company_ids
 from marketplace.core.exceptions import NotFoundError
+from marketplace.core.times import iso_utc
 from marketplace.platforms.selectors import user_is_platform_admin
 
 from . import rules
-from .models import Application, ApplicationStatus, Bid, Deal, Lot, LotEvent
+from .models import (
+    Application,
+    ApplicationStatus,
+    Award,
+    Bid,
+    Deal,
+    Lot,
+    LotEvent,
+    LotStatus,
+)
 from .participation import standing_of
 from .standing import Viewer
 
@@ -93,7 +103,7 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
                 if lot.weighted or lot.landed_cost
                 else None,
                 "delivery": str(s.delivery) if lot.landed_cost else None,
-                "at": s.at.isoformat(),
+                "at": iso_utc(s.at),
             }
         )
     best = standings and rules.rank(standings)[0].amount
@@ -124,8 +134,8 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
         "start_price": str(lot.start_price),
         "reserve_price": None if lot.reserve_price is None else str(lot.reserve_price),
         "step": str(step),
-        "starts_at": lot.starts_at.isoformat() if lot.starts_at else None,
-        "ends_at": lot.ends_at.isoformat() if lot.ends_at else None,
+        "starts_at": iso_utc(lot.starts_at),
+        "ends_at": iso_utc(lot.ends_at),
         "extensions": lot.extensions,
         "participants": len(applications),
         "bid_count": lot.bid_count,
@@ -135,6 +145,13 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
         "reveal_identities": lot.tender.reveal_identities,
         "turn_application": turn_app.pk if turn_app else None,
         "turn_label": turn_app.label if turn_app else None,
+        # Whom the lot was awarded to (an application id; only a supplier's own "won" or "did
+        # not win" reaches it): read only once the lot is awarded.
+        "awarded_application": Award.objects.filter(lot=lot)
+        .values_list("application_id", flat=True)
+        .first()
+        if lot.status == LotStatus.AWARDED
+        else None,
         "entries": entries,
         # String keys: the snapshot travels through the channel layer (msgpack, str keys).
         "own": {

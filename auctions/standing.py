@@ -117,6 +117,11 @@ def render(snapshot: dict, viewer: Viewer, *, ladder=ladder_entries) -> dict:
         "delivery": own.get("delivery") if snapshot["landed_cost"] else None,
         "landed": mine["weighted_display"] if mine and snapshot["landed_cost"] else None,
         "leading": bool(mine and mine["rank"] == 1 and not sealed),
+        # After the award: whether it went to the viewer (true) or not (false); None before.
+        # Only the viewer's own outcome: never whom it went to.
+        "won": None
+        if snapshot["status"] != "awarded"
+        else snapshot.get("awarded_application") == viewer.application_id,
         "max_bid": _max_bid(snapshot, {**own, **(mine or {})} if own else None),
         "my_turn": snapshot["turn_application"] == viewer.application_id
         if snapshot["format"] == "rounds"

@@ -388,7 +388,7 @@ class _History:
                 actor=self.officer, application=application, now=deadline - timedelta(days=1)
             )
         scheduling.lot_applications_close(lot_id=lot.pk, now=deadline + timedelta(minutes=1))
-        scheduling.lot_schedule(lot_id=lot.pk)
+        scheduling.lot_schedule(lot_id=lot.pk, now=deadline + timedelta(minutes=1))
         lifecycle.lot_start(lot_id=lot.pk, now=auction_at)
         for i, (key, amount) in enumerate(offers):
             place.bid_place(

@@ -15,9 +15,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from auctions.models import ApplicationStatus, BidKind, LotStatus
+from auctions.participation import user_may_run_lot
 from auctions.selectors import lot_get, lot_viewer
 from auctions.tenders.selectors import application_list_for_lot
 from marketplace.core.exceptions import NotFoundError
+from marketplace.core.money import money_parts
 from marketplace.standings.selectors import admission_standing, standing_text
 
 
@@ -31,6 +33,9 @@ def room_text() -> dict:
         "leading": _("You are leading"),
         "outbid": _("You have been outbid"),
         "no_bid_yet": _("You have not bid yet"),
+        "won": _("You won this lot"),
+        "not_won": _("You did not win this lot"),
+        "not_won_rank": _("You did not win this lot; your offer ranked %(rank)s"),
         "bid_one_step": _("One step"),
         "bid_two_steps": _("Two steps"),
         "sending": _("Sending"),
@@ -54,6 +59,7 @@ def room_text() -> dict:
         "landed": _("landed cost"),
         "mine": _("My price"),
         "bids": _("Bids"),
+        "time": _("Time"),
         "status": {value: str(label) for value, label in LotStatus.choices},
         "kind": {value: str(label) for value, label in BidKind.choices},
     }
@@ -79,6 +85,9 @@ def lot_room(request, lot_id: int):
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
     tender = lot.tender
+    # The buyer's people who may not run the auction (an account manager, a bidder) watch it:
+    # the console offers them no pause, surrogate bid or award.
+    may_run = viewer.role != "supplier" and user_may_run_lot(user=request.user, lot=lot)
     applications = []
     if viewer.role != "supplier":
         applications = [
@@ -99,8 +108,10 @@ def lot_room(request, lot_id: int):
     config = {
         "lot": lot.pk,
         "role": viewer.role,
+        "may_run": may_run,
         "ws_path": f"/ws/lots/{lot.pk}/",
         "currency": tender.currency,
+        "money": money_parts(tender.currency),
         "locale": get_language() or "en",
         "csrf_token": get_token(request),
         "applications": applications,
@@ -115,6 +126,7 @@ def lot_room(request, lot_id: int):
             "tender": tender,
             "role": viewer.role,
             "is_supplier": viewer.role == "supplier",
+            "may_run": may_run,
             "applications": applications,
             "room_config": config,
             "protocol_url": reverse("api:lot-protocol", kwargs={"lot_id": lot.pk}),

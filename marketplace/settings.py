@@ -377,6 +377,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        # The browsable API, its inline styles allowed on its own pages (marketplace/core).
+        "marketplace.core.renderers.CspBrowsableAPIRenderer",
+    ],
     "EXCEPTION_HANDLER": "marketplace.core.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

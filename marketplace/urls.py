@@ -2,6 +2,8 @@ from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -33,7 +35,15 @@ api_patterns = [
 # only theirs) widen the site's Content-Security-Policy for that. Their scripts stay 'self'.
 docs_csp = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})
 
+
+def favicon(request):
+    # At the request, not at import: the static files' manifest may not be read yet.
+    return HttpResponsePermanentRedirect(static_url("frontend/favicon.svg"))
+
+
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever a page links (the API's answers, files): the icon.
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.utils import timezone
 
 from marketplace.core.asyncdb import db_async
+from marketplace.core.times import now_iso
 
 from .services import unread_count, user_group
 
@@ -47,7 +47,7 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             except ValueError:
                 frame = None
         if isinstance(frame, dict) and frame.get("type") == "ping":
-            await self.send(json.dumps({"type": "pong", "server_time": timezone.now().isoformat()}))
+            await self.send(json.dumps({"type": "pong", "server_time": now_iso()}))
             return
         await self.send(
             json.dumps(

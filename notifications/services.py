@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from marketplace.core.exceptions import ApplicationError, NotFoundError
+from marketplace.core.times import iso_utc
 
 from . import kinds
 from .mail import email_instant, language_of
@@ -116,7 +117,7 @@ def _payload(n: Notification) -> dict:
         "title": n.title,
         "body": n.body,
         "url": n.url,
-        "created_at": n.created_at.isoformat(),
+        "created_at": iso_utc(n.created_at),
         "read": n.read_at is not None,
     }
 

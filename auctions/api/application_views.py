@@ -44,10 +44,10 @@ class LotApplicationListCreateApi(GenericAPIView):
         tags=TAGS,
         operation_id="lots_applications_list",
         summary="Applications to a lot (all for the buyer's side; my companies' own otherwise)",
-        responses={200: ApplicationOutputSerializer(many=True), 404: E404},
+        responses={200: ApplicationOutputSerializer(many=True), 403: E403, 404: E404},
     )
     def get(self, request, lot_id: int):
-        lot = selectors.lot_get_visible(user=request.user, lot_id=lot_id)
+        lot = selectors.lot_get_visible(user=request.user, lot_id=lot_id, explain=True)
         qs = selectors.application_list_for_lot(lot=lot)
         if not selectors.tender_is_buyer_side(user=request.user, tender=lot.tender):
             qs = qs.filter(supplier_id__in=user_company_ids(user=request.user))
@@ -62,7 +62,7 @@ class LotApplicationListCreateApi(GenericAPIView):
         responses={201: ApplicationOutputSerializer, 400: E400, 403: E403, 404: E404, 409: E409},
     )
     def post(self, request, lot_id: int):
-        lot = selectors.lot_get_visible(user=request.user, lot_id=lot_id)
+        lot = selectors.lot_get_visible(user=request.user, lot_id=lot_id, explain=True)
         data = ApplicationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)

@@ -6,7 +6,6 @@ websocket consumers call the same services and the same ``standing.render``.
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,6 +17,7 @@ from rest_framework.views import APIView
 from marketplace.core.exceptions import ConflictError, NotFoundError, PermissionDeniedError
 from marketplace.core.ids import IdField, PathIdsInRange
 from marketplace.core.serializers import ErrorResponseSerializer
+from marketplace.core.times import now_iso
 
 from .. import lifecycle, selectors
 from ..bidding import place, withdraw
@@ -166,7 +166,7 @@ def standing_for(*, lot_id: int, user) -> dict:
     lot = selectors.lot_get(lot_id=lot_id)
     viewer = selectors.lot_viewer(user=user, lot=lot)
     view = render(selectors.lot_snapshot(lot=lot), viewer)
-    view["server_time"] = timezone.now().isoformat()
+    view["server_time"] = now_iso()
     return view
 
 

@@ -29,10 +29,10 @@ class TenderDocumentListUploadApi(GenericAPIView):
         tags=TAGS,
         operation_id="tenders_documents_list",
         summary="A tender's documents",
-        responses={200: TenderDocumentOutputSerializer(many=True), 404: E404},
+        responses={200: TenderDocumentOutputSerializer(many=True), 403: E403, 404: E404},
     )
     def get(self, request, tender_id: int):
-        tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id)
+        tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id, explain=True)
         return Response(
             TenderDocumentOutputSerializer(selectors.document_list(tender=tender), many=True).data
         )
@@ -67,7 +67,7 @@ class TenderDocumentDetailApi(GenericAPIView):
         responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: E404},
     )
     def get(self, request, tender_id: int, document_id: int):
-        tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id)
+        tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id, explain=True)
         document = selectors.document_get(tender=tender, document_id=document_id)
         return private_file_response(
             name=document.storage_name,

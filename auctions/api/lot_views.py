@@ -36,10 +36,10 @@ class TenderLotListCreateApi(GenericAPIView):
         tags=TAGS,
         operation_id="tenders_lots_list",
         summary="A tender's lots",
-        responses={200: LotBuyerOutputSerializer(many=True), 404: E404},
+        responses={200: LotBuyerOutputSerializer(many=True), 403: E403, 404: E404},
     )
     def get(self, request, tender_id: int):
-        tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id)
+        tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id, explain=True)
         lots = selectors.lot_list_for_tender(tender=tender)
         serializer = (
             LotBuyerOutputSerializer
@@ -71,11 +71,13 @@ class LotDetailApi(GenericAPIView):
         tags=TAGS,
         operation_id="lots_retrieve",
         summary="A lot (the reserve price for the buyer's side only)",
-        responses={200: LotBuyerOutputSerializer, 404: E404},
+        responses={200: LotBuyerOutputSerializer, 403: E403, 404: E404},
     )
     def get(self, request, lot_id: int):
         return Response(
-            _lot_out(request, selectors.lot_get_visible(user=request.user, lot_id=lot_id))
+            _lot_out(
+                request, selectors.lot_get_visible(user=request.user, lot_id=lot_id, explain=True)
+            )
         )
 
     @extend_schema(

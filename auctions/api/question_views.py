@@ -30,10 +30,10 @@ class TenderQuestionListAskApi(GenericAPIView):
         tags=TAGS,
         operation_id="tenders_questions_list",
         summary="Answered questions (plus my companies' own); all of them for the buyer's side",
-        responses={200: QuestionOutputSerializer(many=True), 404: E404},
+        responses={200: QuestionOutputSerializer(many=True), 403: E403, 404: E404},
     )
     def get(self, request, tender_id: int):
-        tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id)
+        tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id, explain=True)
         page = self.paginate_queryset(
             selectors.question_list_visible(user=request.user, tender=tender)
         )
@@ -50,7 +50,7 @@ class TenderQuestionListAskApi(GenericAPIView):
         responses={201: QuestionOutputSerializer, 400: E400, 403: E403, 404: E404, 409: E409},
     )
     def post(self, request, tender_id: int):
-        tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id)
+        tender = selectors.tender_get_visible(user=request.user, tender_id=tender_id, explain=True)
         data = QuestionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)

@@ -133,12 +133,13 @@ class TenderDetailApi(GenericAPIView):
         tags=TAGS,
         operation_id="tenders_retrieve",
         summary="A tender with its lots and documents (reserve prices for the buyer's side only)",
-        responses={200: TenderBuyerDetailOutputSerializer, 404: E404},
+        responses={200: TenderBuyerDetailOutputSerializer, 403: E403, 404: E404},
     )
     def get(self, request, tender_id: int):
         return Response(
             _tender_out(
-                request, selectors.tender_get_visible(user=request.user, tender_id=tender_id)
+                request,
+                selectors.tender_get_visible(user=request.user, tender_id=tender_id, explain=True),
             )
         )
 

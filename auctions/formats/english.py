@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from marketplace.core.money import format_money, format_number
+
 from .. import rules
 from ..bidding.outcomes import BidRejected
 from ..models import Application, Lot, StepReference, TieRule
@@ -32,13 +34,18 @@ def check_bid(
     limit, reference, step = nominal_limit(lot, application, ranking)
     if amount > lot.start_price:
         raise BidRejected(
-            _("A bid may not exceed the start price of %(price)s.") % {"price": lot.start_price},
+            _("A bid may not exceed the start price of %(price)s.")
+            % {"price": format_money(lot.start_price, lot.tender.currency)},
             code="above_start_price",
         )
     if reference is not None and amount > limit:
         raise BidRejected(
             _("The bid must be at most %(limit)s: %(step)s (the minimum step) below %(reference)s.")
-            % {"limit": limit, "step": step, "reference": reference},
+            % {
+                "limit": format_money(limit, lot.tender.currency),
+                "step": format_money(step, lot.tender.currency),
+                "reference": format_money(reference, lot.tender.currency),
+            },
             code="step_too_small",
         )
     if lot.tie_rule == TieRule.REFUSE_EQUAL:
@@ -58,7 +65,11 @@ def check_bid(
                     "This bid is %(drop)s below %(reference)s, more than %(percent)s%%. "
                     "Please confirm it if it is not a typo."
                 )
-                % {"drop": drop, "reference": reference, "percent": lot.max_step_percent},
+                % {
+                    "drop": format_money(drop, lot.tender.currency),
+                    "reference": format_money(reference, lot.tender.currency),
+                    "percent": format_number(lot.max_step_percent),
+                },
                 code="confirmation_required",
             )
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from marketplace.core.money import format_money
 from marketplace.platforms.models import AuctionFormat
 
 from .. import rules
@@ -153,7 +154,11 @@ def check_bid(
     if amount > limit:
         raise BidRejected(
             _("The bid must be at most %(limit)s: your price %(own)s less the step %(step)s.")
-            % {"limit": limit, "own": start.amount, "step": lot_step},
+            % {
+                "limit": format_money(limit, lot.tender.currency),
+                "own": format_money(start.amount, lot.tender.currency),
+                "step": format_money(lot_step, lot.tender.currency),
+            },
             code="step_too_small",
         )
 

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from marketplace.core.money import format_money
+
 from .. import rules
 from ..bidding.outcomes import BidRejected
 from ..models import Application, Bid, Lot
@@ -31,7 +33,8 @@ def check_bid(
 ) -> None:
     if amount > lot.start_price:
         raise BidRejected(
-            _("An offer may not exceed the start price of %(price)s.") % {"price": lot.start_price},
+            _("An offer may not exceed the start price of %(price)s.")
+            % {"price": format_money(lot.start_price, lot.tender.currency)},
             code="above_start_price",
         )
 

@@ -17,11 +17,13 @@ from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from marketplace.core.asyncdb import db_async
 from marketplace.core.exceptions import ApplicationError
+from marketplace.core.times import iso_utc, now_iso
+from marketplace.core.ws_auth import socket_language
 from marketplace.verification.selectors import company_trade_block_reason
 
 from .. import selectors
@@ -54,7 +56,7 @@ def max_unacked() -> int:
 
 
 def _json(value) -> str:
-    return json.dumps(value, default=lambda v: str(v) if isinstance(v, Decimal) else v.isoformat())
+    return json.dumps(value, default=lambda v: str(v) if isinstance(v, Decimal) else iso_utc(v))
 
 
 _LADDER = "\x00ladder\x00"  # stands for the ladder in a frame's text (no stored text holds NUL)
@@ -123,7 +125,7 @@ def _own_bids(lot, viewer: Viewer) -> list[dict]:
             "id": b.pk,
             "amount": str(b.amount),
             "kind": b.kind,
-            "placed_at": b.placed_at.isoformat(),
+            "placed_at": iso_utc(b.placed_at),
             "client_bid_id": b.client_bid_id,
             "round": b.round,
         }
@@ -171,7 +173,7 @@ class LotConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.lot_id = int(self.scope["url_route"]["kwargs"]["lot_id"])
         user = self.scope.get("user")
-        self.language = getattr(user, "language", None) or settings.LANGUAGE_CODE
+        self.language = socket_language(self.scope, user)
         with translation.override(self.language):
             await self._connect(user)
 
@@ -255,7 +257,7 @@ class LotConsumer(AsyncWebsocketConsumer):
                 "protocol": PROTOCOL,
                 "reason": reason,
                 "seq": snapshot["seq"],
-                "server_time": timezone.now().isoformat(),
+                "server_time": now_iso(),
                 "role": viewer.role,
                 "view": view,
                 "bids": bids,
@@ -296,7 +298,7 @@ class LotConsumer(AsyncWebsocketConsumer):
                     "seq": snapshot["seq"],
                     "prev": prev,
                     "kinds": message.get("kinds", []),
-                    "server_time": timezone.now().isoformat(),
+                    "server_time": now_iso(),
                 },
                 snapshot,
                 viewer,
@@ -368,9 +370,7 @@ class LotConsumer(AsyncWebsocketConsumer):
             await self._error(request_id, "bad_frame", _("ack needs a count of frames read."))
 
     async def _ping(self, frame, request_id):
-        await self._emit(
-            {"type": "pong", "request_id": request_id, "server_time": timezone.now().isoformat()}
-        )
+        await self._emit({"type": "pong", "request_id": request_id, "server_time": now_iso()})
 
     async def _resync(self, frame, request_id):
         await self._send_snapshot(*await _snapshot(self.lot_id, self.viewer), reason="resync")
@@ -407,7 +407,7 @@ class LotConsumer(AsyncWebsocketConsumer):
                     "amount": str(bid.amount),
                     "kind": bid.kind,
                     "client_bid_id": bid.client_bid_id,
-                    "placed_at": bid.placed_at.isoformat(),
+                    "placed_at": iso_utc(bid.placed_at),
                 },
             }
         )

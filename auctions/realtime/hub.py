@@ -20,9 +20,9 @@ from collections.abc import Awaitable, Callable
 import redis.asyncio
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.utils import timezone
 
 from marketplace.core.asyncdb import db_async
+from marketplace.core.times import now_iso
 
 from ..models import Lot
 from ..outbox import lot_outbid
@@ -187,7 +187,7 @@ class Hub:
             await _guard(self._catch_up(lot_id, group))
             if since_tick + 1e-9 >= tick_seconds():
                 since_tick = 0.0
-                now = timezone.now().isoformat()
+                now = now_iso()
                 cache: dict = {}
                 for consumer in list(self.members.get(group, ())):
                     await _guard(consumer.tick(now, cache))

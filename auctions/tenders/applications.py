@@ -170,6 +170,7 @@ def application_withdraw(
                 kind="application_withdrawn",
                 actor=actor,
                 payload={"application": application.pk, "label": application.label},
+                at=now,
             )
             save_lot(lot)
     return application

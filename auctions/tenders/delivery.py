@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from marketplace.core.exceptions import ApplicationError, ConflictError, NotFoundError
+from marketplace.core.times import iso_utc
 
 from .. import rules
 from ..lock_objects import application_lock, lot_lock
@@ -81,7 +82,7 @@ def application_delivery_set(
         application.delivery_cost = rules.money(cost)
         application.delivery_basis = {
             **{k: basis[k] for k in BASIS_KEYS if k in basis},
-            "quoted_at": basis.get("quoted_at") or now.isoformat(),
+            "quoted_at": basis.get("quoted_at") or iso_utc(now),
         }
         application.save(update_fields=["delivery_cost", "delivery_basis"])
     return application

@@ -184,7 +184,7 @@ def tender_publish(*, actor, tender: Tender, now: datetime | None = None) -> Ten
         tender.published_at = now
         tender.save(update_fields=["status", "published_at"])
         for lot in lots:
-            lot_transition(lot=lot, to=LotStatus.PUBLISHED, actor=actor)
+            lot_transition(lot=lot, to=LotStatus.PUBLISHED, actor=actor, at=now)
             save_lot(lot, "status")
         outbox.tender_published(tender=tender, lots=lots, actor=actor)
         if tender.participation == Participation.INVITATION:

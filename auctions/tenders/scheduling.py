@@ -33,7 +33,9 @@ def lot_applications_close(*, lot_id: int, now: datetime | None = None, actor=No
             raise ConflictError(
                 _("Applications are open until the deadline."), code="applications_still_open"
             )
-        lot_transition(lot=lot, to=LotStatus.APPLICATIONS_CLOSED, actor=actor)
+        # At ``now``: the course of the auction is told in the chain's order, which must be the
+        # order of the times it shows (a lot closed for a past deadline, as the demo's history).
+        lot_transition(lot=lot, to=LotStatus.APPLICATIONS_CLOSED, actor=actor, at=now)
         save_lot(lot, "status")
     return lot
 
@@ -44,12 +46,13 @@ class ScheduleOutcome:
     AWAITING_DIRECT_AWARD = "awaiting_direct_award"
 
 
-def lot_schedule(*, lot_id: int, actor=None) -> tuple[Lot, str]:
+def lot_schedule(*, lot_id: int, actor=None, now: datetime | None = None) -> tuple[Lot, str]:
     """applications_closed -> auction_scheduled at the tender's auction start plus the stagger
     of the lots before it; or failed when too few suppliers were admitted. Exactly one admitted
     with ``allow_single_award`` leaves the lot applications_closed awaiting a direct award.
 
-    Returns the lot and the outcome (``ScheduleOutcome``)."""
+    Returns the lot and the outcome (``ScheduleOutcome``); its entry in the chain is at ``now``."""
+    now = current_time(now)
     with transaction.atomic():
         lot = lot_lock(lot_id=lot_id)
         tender = lot.tender
@@ -72,6 +75,7 @@ def lot_schedule(*, lot_id: int, actor=None) -> tuple[Lot, str]:
                     kind="awaiting_direct_award",
                     actor=actor,
                     payload={"admitted": admitted, "min_participants": lot.min_participants},
+                    at=now,
                 )
                 save_lot(lot)
                 return lot, ScheduleOutcome.AWAITING_DIRECT_AWARD
@@ -84,6 +88,7 @@ def lot_schedule(*, lot_id: int, actor=None) -> tuple[Lot, str]:
                 actor=actor,
                 reason=lot.failure_reason,
                 payload={"admitted": admitted, "min_participants": lot.min_participants},
+                at=now,
             )
             save_lot(lot, "status", "failure_reason")
             return lot, ScheduleOutcome.FAILED
@@ -99,6 +104,7 @@ def lot_schedule(*, lot_id: int, actor=None) -> tuple[Lot, str]:
             to=LotStatus.AUCTION_SCHEDULED,
             actor=actor,
             payload={"starts_at": lot.starts_at, "admitted": admitted},
+            at=now,
         )
         save_lot(lot, "status", "starts_at")
     return lot, ScheduleOutcome.SCHEDULED

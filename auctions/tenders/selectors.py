@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from marketplace.categories.selectors import category_ancestors
 from marketplace.companies.models import Company, MembershipRole, VerificationStatus
 from marketplace.companies.selectors import user_company_ids, user_has_company_role
-from marketplace.core.exceptions import NotFoundError
+from marketplace.core.exceptions import NotFoundError, PermissionDeniedError
 from marketplace.platforms.models import (
     ParticipationStatus,
     Platform,
@@ -162,11 +162,44 @@ def tender_get_for_page(*, user, tender_id: int) -> Tender:
     return tender
 
 
-def tender_get_visible(*, user, tender_id: int) -> Tender:
+def tender_get_visible(*, user, tender_id: int, explain: bool = False) -> Tender:
+    """The tender as a party sees it; 404 for anyone else. ``explain``: where a supplier reads
+    the tender or acts as one (its lots, questions, documents, applying), a public tender
+    answers the reason instead (``tender_public_refusal``)."""
     tender = tender_list_visible(user=user).filter(pk=tender_id).first()
     if tender is None:
-        raise NotFoundError(_("No such tender."), code="tender_not_found")
+        refusal = explain and tender_public_refusal(user=user, tender_id=tender_id)
+        raise refusal or NotFoundError(_("No such tender."), code="tender_not_found")
     return tender
+
+
+def tender_public_refusal(*, user, tender_id: int) -> PermissionDeniedError | None:
+    """Why a signed-in person may not act on a **public** tender (one anyone may read on the
+    site, so its existence is no secret): its company is not verified, not an accepted
+    participant of the platform, not a supplier; or the person has no company. A 403 naming
+    the reason (``company_not_verified``, ``not_platform_participant``, ``not_a_supplier``,
+    ``no_company``) instead of a bare 404. None for any other tender, which stays a 404 that
+    says nothing of it."""
+    if not user or not user.is_authenticated:
+        return None
+    tender = tender_list_public().filter(pk=tender_id).first()
+    if tender is None:
+        return None
+    companies = list(Company.objects.filter(pk__in=user_company_ids(user=user)).order_by("pk"))
+    if not companies:
+        return PermissionDeniedError(
+            _("Register your company and have it verified to take part in tenders."),
+            code="no_company",
+        )
+    reasons = [tender_supplier_block_reason(tender=tender, company=c) for c in companies]
+    # A supplier company's reason first: it is the one that could take part.
+    reason = next(
+        (r for c, r in zip(companies, reasons, strict=True) if r and c.is_supplier), None
+    ) or next((r for r in reasons if r), None)
+    if reason is None:
+        return None
+    code, message = reason
+    return PermissionDeniedError(message, code=code)
 
 
 def tender_supplier_ids_seeing(*, user, tender: Tender) -> set[int]:
@@ -225,7 +258,8 @@ def lot_list_for_tender(*, tender: Tender) -> QuerySet[Lot]:
     return tender.lots.prefetch_related("criteria").order_by("number")
 
 
-def lot_get_visible(*, user, lot_id: int) -> Lot:
+def lot_get_visible(*, user, lot_id: int, explain: bool = False) -> Lot:
+    """The lot as a party sees it; 404 for anyone else (``explain``: as ``tender_get_visible``)."""
     lot = (
         Lot.objects.select_related(
             "tender", "tender__platform", "tender__buyer", "tender__category"
@@ -234,7 +268,13 @@ def lot_get_visible(*, user, lot_id: int) -> Lot:
         .first()
     )
     if lot is None:
-        raise NotFoundError(_("No such lot."), code="lot_not_found")
+        tender_id = (
+            Lot.objects.filter(pk=lot_id).values_list("tender_id", flat=True).first()
+            if explain
+            else None
+        )
+        refusal = tender_id and tender_public_refusal(user=user, tender_id=tender_id)
+        raise refusal or NotFoundError(_("No such lot."), code="lot_not_found")
     return lot
 
 

@@ -1,10 +1,8 @@
 """Money in the pages: the amount in its currency, formatted for the reader's language."""
 
-from decimal import Decimal, InvalidOperation
-
-from babel.numbers import format_currency
 from django import template
-from django.utils.translation import get_language, to_locale
+
+from marketplace.core.money import format_money
 
 register = template.Library()
 
@@ -12,11 +10,6 @@ register = template.Library()
 @register.filter
 def money(amount, currency: str) -> str:
     """``{{ lot.start_price|money:tender.currency }}``: "6 240 000,00 ₴" in uk, "UAH 6,240,000.00"
-    in en. Empty for no amount."""
-    if amount is None or amount == "":
-        return "—"
-    try:
-        value = Decimal(str(amount))
-    except InvalidOperation:
-        return str(amount)
-    return format_currency(value, currency, locale=to_locale(get_language() or "en"))
+    in en (``marketplace.core.money``, the same as the auction room's script). "—" for no
+    amount."""
+    return format_money(amount, currency)

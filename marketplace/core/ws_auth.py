@@ -10,7 +10,10 @@ from urllib.parse import parse_qs
 
 from channels.auth import AuthMiddlewareStack
 from channels.middleware import BaseMiddleware
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils import translation
+from django.utils.translation import trans_real
 
 from marketplace.core.asyncdb import db_async
 
@@ -46,3 +49,25 @@ class TokenAuthMiddleware(BaseMiddleware):
 def AuthStack(inner):
     """Session authentication first, then a token, when given, overrides it."""
     return AuthMiddlewareStack(TokenAuthMiddleware(inner))
+
+
+def socket_language(scope, user) -> str:
+    """The language a socket's messages are written in: the page's, as Django's LocaleMiddleware
+    chose it for the page that opened the socket (the language cookie, then Accept-Language),
+    else the person's own (``user.language``, what a program's socket without either gets),
+    else the site's. The room in Ukrainian once got its refusals in the person's English."""
+    supported = dict(settings.LANGUAGES)
+    cookie = (scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in supported:
+        return cookie
+    headers = dict(scope.get("headers") or [])
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    for code, _quality in trans_real.parse_accept_lang_header(accept):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    own = getattr(user, "language", None)
+    return own if own in supported else settings.LANGUAGE_CODE

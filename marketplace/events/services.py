@@ -27,6 +27,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 
+from marketplace.core.times import iso_utc
+
 from . import catalogue, registry
 from .models import DeliveryStatus, Event, EventAudience, EventDelivery
 
@@ -58,7 +60,8 @@ def money(value: Decimal) -> str:
 
 
 def iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    """An instant as a payload writes it: UTC, ``Z`` (as the REST API writes its own)."""
+    return iso_utc(value)
 
 
 def _validator(event_type: str) -> Draft202012Validator:

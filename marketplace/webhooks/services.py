@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from marketplace.companies.models import MembershipRole
 from marketplace.companies.selectors import user_has_company_role
 from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from marketplace.core.times import iso_utc
 from marketplace.events import catalogue
 from marketplace.events.services import event_emit
 
@@ -197,7 +198,7 @@ def body_of(event) -> bytes:
         {
             "id": event.pk,
             "type": event.type,
-            "occurred_at": event.occurred_at.isoformat(),
+            "occurred_at": iso_utc(event.occurred_at),
             "company": event.company_id,
             "platform": event.platform_id,
             "payload": event.payload,

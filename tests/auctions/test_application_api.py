@@ -96,8 +96,9 @@ def test_bad_applications_change_nothing(w, client_for, body, status, code):
     ("who", "status", "code"),
     [
         ("uncovered_admin", 403, "category_not_covered"),
-        ("unverified_admin", 404, "lot_not_found"),
-        ("outsider_admin", 404, "lot_not_found"),
+        # The tender is public: who may not take part is told why (issue 22).
+        ("unverified_admin", 403, "company_not_verified"),
+        ("outsider_admin", 403, "not_platform_participant"),
         ("buyer_admin", 403, "not_supplier_bidder"),
     ],
 )

@@ -16,6 +16,7 @@ from auctions.events import chain_verify
 from auctions.models import Bid
 from auctions.realtime import bid_workers
 from auctions.realtime import hub as hub_module
+from marketplace.core.money import format_money
 from tests.waiting import async_wait_until
 
 from .engine_setup import Auction
@@ -69,7 +70,8 @@ async def test_a_worker_process_places_answers_and_broadcasts_the_bids(layer, wo
     assert refused["ok"] is False and refused["error"]["code"] == "above_start_price"
     with translation.override("uk"):  # the refusal in the bidder's own language
         expected = translation.gettext("A bid may not exceed the start price of %(price)s.")
-    assert refused["error"]["message"] == expected % {"price": a.lot.start_price}
+    price = format_money(a.lot.start_price, "UAH", "uk")  # "100 000,00 ₴"
+    assert refused["error"]["message"] == expected % {"price": price}
     assert expected != "A bid may not exceed the start price of %(price)s."
 
     # A resend is answered with the bid first placed, and writes nothing.

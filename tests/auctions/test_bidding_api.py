@@ -129,6 +129,43 @@ def test_rejections_carry_a_code_and_a_message_and_change_nothing():
     assert r.status_code == 201
 
 
+@pytest.mark.parametrize(
+    "language, limit, step, best, drop",
+    [
+        (
+            "en",
+            "UAH\u00a098,000.00",
+            "UAH\u00a01,000.00",
+            "UAH\u00a099,000.00",
+            "UAH\u00a019,000.00",
+        ),
+        (
+            "uk",
+            "98\u00a0000,00\u00a0₴",
+            "1\u00a0000,00\u00a0₴",
+            "99\u00a0000,00\u00a0₴",
+            "19\u00a0000,00\u00a0₴",
+        ),
+    ],
+)
+def test_refusals_write_amounts_as_money_in_the_readers_language(language, limit, step, best, drop):
+    # Once "must be at most 98000.00: 1000.00 (the minimum step) below 99000.00" in any language.
+    a = Auction(max_step_percent="5").start()
+    assert client(a.bidders[0]).post(url(a.lot, "bids"), {"amount": "99000"}).status_code == 201
+    c = client(a.bidders[1])
+    c.credentials(HTTP_ACCEPT_LANGUAGE=language)
+    refused = c.post(url(a.lot, "bids"), {"amount": "98500"}).json()["error"]
+    assert refused["code"] == "step_too_small"
+    assert limit in refused["message"] and step in refused["message"], refused
+    assert best in refused["message"] and "98000.00" not in refused["message"]
+    typo = c.post(url(a.lot, "bids"), {"amount": "80000"}).json()["error"]
+    assert typo["code"] == "confirmation_required"
+    assert drop in typo["message"] and best in typo["message"], typo
+    above = c.post(url(a.lot, "bids"), {"amount": "100000.01"}).json()["error"]
+    assert above["code"] == "above_start_price"
+    assert best.replace("99", "100", 1) in above["message"], above
+
+
 def test_surrogate_bid_pause_resume_over_the_api():
     a = Auction().start()
     buyer = client(a.officer)
@@ -189,6 +226,38 @@ def test_close_award_and_the_deal():
     assert a.lot.__class__.objects.get(pk=a.lot.pk).status == LotStatus.AWARDED
 
 
+@pytest.mark.parametrize("visibility", ["rank_only", "ladder"])
+def test_after_the_award_each_supplier_reads_its_own_outcome_only(visibility):
+    # The room said "Awarded" and "You are leading" to the winner; the view now says whether the
+    # award is the viewer's own (me.won), never whose it is. Awarded here to the second best.
+    a = Auction(suppliers=3, visibility=visibility).start()
+    for i, amount in enumerate(["99000", "98000", "97000"]):
+        assert client(a.bidders[i]).post(url(a.lot, "bids"), {"amount": amount}).status_code == 201
+    before = client(a.bidders[2]).get(url(a.lot, "standing")).json()["me"]
+    assert before["leading"] is True and before["won"] is None
+    Lot.objects.filter(pk=a.lot.pk).update(ends_at=timezone.now() - timedelta(seconds=1))
+    buyer = client(a.officer)
+    assert buyer.post(url(a.lot, "close")).json()["status"] == "closed"
+    assert client(a.bidders[0]).get(url(a.lot, "standing")).json()["me"]["won"] is None
+    r = buyer.post(
+        url(a.lot, "award"), {"application": a.applications[1].pk, "reason": "Better terms"}
+    )
+    assert r.status_code == 201, r.json()
+    outcomes = []
+    for i in range(3):
+        response = client(a.bidders[i]).get(url(a.lot, "standing"))
+        me = response.json()["me"]
+        outcomes.append((me["won"], me["rank"]))
+        assert_no_canary(response, competitors_names(a, i))
+        assert "awarded_application" not in response.json()
+        # A finished lot shows every amount, anonymised, whatever its visibility (the docs).
+        ladder = response.json()["ladder"]
+        assert [e["amount"] for e in ladder] == ["97000.00", "98000.00", "99000.00"]
+        assert all("supplier" not in e for e in ladder)
+    assert outcomes == [(False, 3), (True, 2), (False, 1)]
+    assert "won" not in buyer.get(url(a.lot, "standing")).json()
+
+
 @pytest.mark.parametrize("reveal", [False, True])
 def test_names_reach_suppliers_only_in_final_results_when_the_tender_says_so(reveal):
     a = Auction(visibility="rank_only").start()
@@ -229,7 +298,8 @@ def test_a_supplier_asks_what_score_and_rank_a_price_would_give():
     # this bidder's own terms, and a bid must be a step (1000) below it: refused.
     body = c.get(url(a.lot, "quote"), {"amount": "99999"}).json()
     assert body["rank"] == 1 and body["acceptable"] is False
-    assert body["refusal"]["code"] == "step_too_small" and "99000.00" in body["refusal"]["message"]
+    assert body["refusal"]["code"] == "step_too_small"
+    assert "UAH\u00a099,000.00" in body["refusal"]["message"]
     body = c.get(url(a.lot, "quote"), {"amount": "100000"}).json()
     assert body["weighted"] == "70000.00" and body["rank"] == 2
     assert Bid.objects.filter(lot=a.lot).count() == 1

@@ -63,7 +63,7 @@ def test_a_bid_must_beat_the_best_by_the_minimum_step():
     err = rejected(
         "step_too_small", bid_place, a, lot_id=a.lot.pk, user=a.bidders[1], amount="98500.01"
     )
-    assert "98000.00" in err.message
+    assert "UAH\u00a098,000.00" in err.message  # money, in the reader's language
     bid_place(lot_id=a.lot.pk, user=a.bidders[1], amount="98000")
     assert snapshot(a)[2] == Decimal("98000.00")
 
@@ -216,6 +216,34 @@ def test_equal_bids_rank_the_earlier_first_or_are_refused():
     b = Auction(step_reference="own", tie_rule="refuse_equal").start()
     bid_place(lot_id=b.lot.pk, user=b.bidders[0], amount="95000")
     rejected("equal_bid_refused", bid_place, b, lot_id=b.lot.pk, user=b.bidders[1], amount="95000")
+
+
+def test_where_ties_can_happen_as_docs_api_auctions_md_says():
+    # With the best price as the reference a bid during the auction is a step below the best,
+    # so it never equals it (not even a surrogate or a proxy's)...
+    a = Auction().start()
+    bid_place(lot_id=a.lot.pk, user=a.bidders[0], amount="95000")
+    rejected("step_too_small", bid_place, a, lot_id=a.lot.pk, user=a.bidders[1], amount="95000")
+    rejected(
+        "step_too_small",
+        surrogate_bid_place,
+        a,
+        lot_id=a.lot.pk,
+        user=a.officer,
+        application_id=a.applications[1].pk,
+        amount="95000",
+        reason="phoned",
+    )
+    # ... but equal initial offers made with the applications are not checked against each
+    # other (even with refuse_equal): the earlier application ranks first.
+    b = Auction(tie_rule="refuse_equal")
+    for app, minutes in zip(b.applications[:2], (2, 1), strict=True):
+        app.initial_amount = Decimal("97000")
+        app.created_at = timezone.now() - timedelta(minutes=minutes)
+        app.save(update_fields=["initial_amount", "created_at"])
+    b.start()
+    assert [app.current_amount for app in b.applications[:2]] == [Decimal("97000")] * 2
+    assert b.lot.best_application_id == b.applications[0].pk
 
 
 def test_proxy_bids_one_step_when_outbid_and_never_below_its_floor():

@@ -443,3 +443,48 @@ def test_a_sealed_lot_lists_the_offers_and_the_opening():
     assert [r.amount for r in p.ranking] == [Decimal("94000.50"), Decimal("95000.00")]
     assert any(e.kind == "offers_opened" and "(3)" in e.description for e in p.events)
     assert p.chain.ok
+
+
+def test_the_course_of_a_lot_run_at_past_times_is_in_time_order():
+    # As the demo's year of trading runs its lots (demo/history_demo.py): every step at the
+    # time it is given. The applications' close and the scheduling once took the server's
+    # clock instead, so a past lot's course read "applications closed" (today) before "the
+    # auction started" (months ago).
+    from auctions.lifecycle import lot_start
+    from auctions.tenders import applications, drafting, scheduling
+    from tests.auctions.factories import World, lot_data
+
+    w = World()
+    created = timezone.now() - timedelta(days=90)
+    deadline = created + timedelta(days=5)
+    kwargs = w.tender_kwargs(
+        questions_deadline=deadline - timedelta(days=1),
+        applications_deadline=deadline,
+        auction_start=deadline + timedelta(days=1),
+    )
+    kwargs["lots"] = [lot_data(title="Lot 1", reserve_price=None, delivery_date=None)]
+    tender = drafting.tender_create(actor=w.officer, now=created, **kwargs)
+    drafting.tender_publish(actor=w.officer, tender=tender, now=created)
+    lot = tender.lots.get()
+    for company in (w.supplier, w.other_supplier):
+        application = w.apply(lot, company, now=created + timedelta(days=1))
+        applications.application_admit(
+            actor=w.officer, application=application, now=deadline - timedelta(days=1)
+        )
+    scheduling.lot_applications_close(lot_id=lot.pk, now=deadline + timedelta(minutes=1))
+    scheduling.lot_schedule(lot_id=lot.pk, now=deadline + timedelta(minutes=1))
+    auction_at = deadline + timedelta(days=1)
+    lot_start(lot_id=lot.pk, now=auction_at)
+    bid_place(
+        lot_id=lot.pk, user=w.other_admin, amount="99000", now=auction_at + timedelta(minutes=3)
+    )
+    lot.refresh_from_db()
+    lot_close(lot_id=lot.pk, now=lot.ends_at + timedelta(seconds=1))
+    lot_award(lot_id=lot.pk, user=w.officer)
+
+    events = list(LotEvent.objects.filter(lot=lot).order_by("seq"))
+    times = [e.created_at for e in events]
+    assert times == sorted(times), [(e.seq, e.kind, e.created_at) for e in events]
+    course = protocol_build(lot_id=lot.pk).events
+    assert [e.at for e in course] == sorted(e.at for e in course)
+    assert course[0].at == created  # published when it was

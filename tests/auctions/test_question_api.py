@@ -96,8 +96,8 @@ def test_questions_close_at_the_deadline(w, client_for):
     ("who", "body", "status", "code"),
     [
         ("buyer_bidder", {}, 403, "not_supplier_bidder"),
-        ("outsider_admin", {}, 404, "tender_not_found"),
-        ("unverified_admin", {}, 404, "tender_not_found"),
+        ("outsider_admin", {}, 403, "not_platform_participant"),  # a public tender: why
+        ("unverified_admin", {}, 403, "company_not_verified"),
         ("supplier_admin", {"text": ""}, 400, "invalid"),
         ("supplier_admin", {"lot": 999999}, 400, "lot_not_found"),
     ],

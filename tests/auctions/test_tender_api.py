@@ -318,13 +318,11 @@ def test_documents_are_uploaded_and_downloaded_by_who_sees_the_tender(w, client_
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert response["Content-Disposition"].startswith("attachment")
 
+    # Not a participant of the platform: told so, the tender being public (issue 22).
     outsider = client_for(w.outsider_admin)
-    assert (
-        outsider.get(
-            url("tender-document-detail", tender_id=tender.pk, document_id=doc_id)
-        ).status_code
-        == 404
-    )
+    response = outsider.get(url("tender-document-detail", tender_id=tender.pk, document_id=doc_id))
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "not_platform_participant"
 
 
 @pytest.mark.parametrize(

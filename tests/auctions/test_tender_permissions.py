@@ -49,15 +49,16 @@ def client(w, who, client_for, api_client):
 # Reads: expected status per actor.
 READS = {
     # published open tender
+    # (a public tender: who may not take part is told why, issue 22, not a bare 404)
     "tender": {
         "officer": 200,
         "buyer_bidder": 200,
         "supplier_admin": 200,
-        "unverified_admin": 404,
-        "outsider_admin": 404,
+        "unverified_admin": 403,
+        "outsider_admin": 403,
         "uncovered_admin": 200,
         "platform_admin": 200,
-        "stranger": 404,
+        "stranger": 403,
     },
     "draft": {
         "officer": 200,
@@ -112,6 +113,17 @@ def test_read_matrix(w, client_for, api_client, who, what):
     assert response.status_code == READS[what][who], (who, what, response.content[:200])
     if response.status_code == 404:
         assert response.json()["error"]["code"].endswith("not_found")
+    if response.status_code == 403:
+        assert response.json()["error"]["code"] == PUBLIC_REFUSALS[who], response.json()
+
+
+# Why a person who may not take part in the public tender is refused (the tender is public: its
+# existence is no secret); any other tender stays a 404.
+PUBLIC_REFUSALS = {
+    "unverified_admin": "company_not_verified",
+    "outsider_admin": "not_platform_participant",
+    "stranger": "not_platform_participant",
+}
 
 
 def test_staff_see_everything(w, client_for):
@@ -264,3 +276,13 @@ def test_supplier_canary(w, client_for, django_capture_on_commit_callbacks):
     # the buyer does see the reserve price
     text = json.dumps(client_for(w.officer).get(url("lot-detail", lot_id=w.lot.pk)).json())
     assert reserve in text
+
+
+def test_a_person_without_a_company_is_told_to_register_one(w, client_for):
+    from tests.factories import UserFactory
+
+    response = client_for(UserFactory()).get(url("tender-detail", tender_id=w.tender.pk))
+    assert response.status_code == 403 and response.json()["error"]["code"] == "no_company"
+    # A tender that is not public says nothing of itself: 404 as before.
+    hidden = client_for(UserFactory()).get(url("tender-detail", tender_id=w.invitation_tender.pk))
+    assert hidden.status_code == 404

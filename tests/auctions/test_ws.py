@@ -170,6 +170,69 @@ async def test_token_authentication_and_the_snapshot(layer):
     await comm.disconnect()
 
 
+async def test_an_instant_reads_the_same_in_the_frames_and_the_rest_api(layer):
+    # The frames once wrote "+00:00" where the REST API writes "Z": one format, DRF's.
+    a = await make_auction(visibility="ladder")
+    comm, connected, _ = await connect(a.bidders[0], a.lot)
+    assert connected
+    frames = [await receive(comm)]
+    await comm.send_to(
+        text_data=json.dumps(
+            {"type": "bid", "request_id": "r1", "amount": "99000", "client_bid_id": "c1"}
+        )
+    )
+    result = await receive_until(comm, "bid_result", frames)
+    snapshot = frames[0]
+    for instant in (
+        snapshot["server_time"],
+        snapshot["view"]["ends_at"],
+        result["bid"]["placed_at"],
+    ):
+        assert instant.endswith("Z") and "+00:00" not in instant, instant
+
+    def rest():
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        client.force_authenticate(user=a.bidders[0])
+        return (
+            client.get(f"/api/lots/{a.lot.pk}/bids/").json(),
+            client.get(f"/api/lots/{a.lot.pk}/standing/").json(),
+        )
+
+    bids, standing = await sync_to_async(rest)()
+    assert bids[0]["placed_at"] == result["bid"]["placed_at"]  # the same instant, the same text
+    assert standing["ends_at"] == snapshot["view"]["ends_at"]
+    assert standing["ladder"][0]["at"] == bids[0]["placed_at"]
+    assert standing["server_time"].endswith("Z") and standing["starts_at"].endswith("Z")
+    await comm.disconnect()
+
+
+async def test_the_socket_speaks_the_language_of_the_page_that_opened_it(layer):
+    # The page is in the cookie's language; the person's own (English here) is the fallback.
+    a = await make_auction()
+    frames: list = []
+    for headers, expected in (
+        ([(b"cookie", b"django_language=uk")], "100\u00a0000,00\u00a0₴"),
+        ([(b"accept-language", b"ru-RU,ru;q=0.9")], "100\u00a0000,00\u00a0₴"),
+        ([], "UAH\u00a0100,000.00"),
+    ):
+        comm, connected, _ = await connect(a.bidders[0], a.lot, headers=headers)
+        assert connected
+        await receive(comm)
+        await comm.send_to(
+            text_data=json.dumps(
+                {"type": "bid", "request_id": "r", "amount": "100001", "client_bid_id": "x"}
+            )
+        )
+        refused = await receive_until(comm, "bid_result", frames)
+        assert refused["error"]["code"] == "above_start_price"
+        assert expected in refused["error"]["message"], (headers, refused)
+        if headers:
+            assert "start price" not in refused["error"]["message"]
+        await comm.disconnect()
+
+
 async def test_bids_over_the_socket_reach_every_viewer_as_its_own_view(layer):
     a = await make_auction(visibility="ladder")
     s1, _, _ = await connect(a.bidders[0], a.lot)

@@ -128,7 +128,7 @@ def test_the_weighted_pipeline_by_month_in_the_table_and_the_chart(client, ws):
     body = as_(client, ws.manager).get(f"/crm/{ws.id}/analytics/").content.decode()
     table = body.split('id="report"')[1].split("</table>")[0]
     # March: UAH 1000 (20 %) + 2500 (50 %) = 1450 weighted; EUR 400 (60 %) = 240, apart.
-    assert "UAH3,500.00" in table and "UAH1,450.00" in table
+    assert "UAH\u00a03,500.00" in table and "UAH\u00a01,450.00" in table
     assert "€400.00" in table and "€240.00" in table
     figures = chart(body)
     assert figures["labels"] == ["2026-03"] and figures["money"] is True
@@ -146,12 +146,12 @@ def test_the_weighted_pipeline_by_month_in_the_table_and_the_chart(client, ws):
 def test_plan_fact_win_rate_auctions_and_savings_show_their_figures(client, ws):
     as_(client, ws.officer)
     plan = client.get(page_url(ws, "plan-fact")).content.decode()
-    assert "UAH10,000.00" in plan and "UAH3,000.00" in plan and "30.00 %" in plan
+    assert "UAH\u00a010,000.00" in plan and "UAH\u00a03,000.00" in plan and "30.00 %" in plan
     rate = client.get(page_url(ws, "win-rate") + "?group=total").content.decode()
     assert chart(rate)["series"] == [{"label": "Win rate, %", "values": [50.0]}]
     auctions = client.get(page_url(ws, "auctions") + "?group=total").content.decode()
     table = auctions.split('id="report"')[1].split("</table>")[0]
-    assert "UAH1,500.00" in table  # the average gap to the winner
+    assert "UAH\u00a01,500.00" in table  # the average gap to the winner
     savings = client.get(page_url(ws, "savings")).content.decode()
     assert 'id="report-empty"' in savings  # this company bought nothing
 

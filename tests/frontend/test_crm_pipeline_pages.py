@@ -195,7 +195,7 @@ def test_the_board_shows_each_stage_with_its_count_and_totals_per_currency(clien
     head = body.split(f'id="head-{new.pk}"')[1].split("</header>")[0]
     assert 'data-count="3"' in head
     # UAH and EUR apart, never added; weighted by the stage's 10 %.
-    assert "UAH4,000.00" in head and "≈ UAH400.00" in head
+    assert "UAH\u00a04,000.00" in head and "≈ UAH\u00a0400.00" in head
     assert "€500.00" in head and "≈ €50.00" in head
     assert 'data-count="1"' in body.split(f'id="head-{qualified.pk}"')[1].split("</header>")[0]
     # Every stage is a column, the empty ones too, in the pipeline's order.
@@ -433,7 +433,7 @@ def test_the_detail_shows_the_stage_history_and_the_auction_outcome(client, crm)
     assert "New</strong>" in history and "New → <strong>Lost</strong>" in history
     assert crm.manager.full_name in history
     outcome = body.split('id="outcome"')[1].split("</dl>")[0]
-    assert "2 of 3" in outcome and "UAH1,500.00" in outcome
+    assert "2 of 3" in outcome and "UAH\u00a01,500.00" in outcome
     assert f'href="/lots/{lot.pk}/"' in body and f'href="/tenders/{lot.tender_id}/"' in body
     assert Lot.objects.filter(pk=lot.pk).exists()
 
@@ -627,7 +627,7 @@ def test_sales_targets_are_set_changed_and_refused_when_they_overlap(client, crm
     target = SalesTarget.objects.get(workspace=crm.ws)
     assert target.owner == crm.manager and target.amount == Decimal("500000")
     page = html(client.get(url))
-    assert "UAH500,000.00" in page and crm.manager.full_name in page
+    assert "UAH\u00a0500,000.00" in page and crm.manager.full_name in page
     before = snapshot()
     response = client.post(url, {**data, "period_start": "2026-03-01", "period_end": "2026-04-30"})
     assert response.status_code == 400

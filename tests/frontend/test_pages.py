@@ -12,6 +12,7 @@ from django.utils import translation
 from auctions.models import Participation, Tender, TenderStatus
 from frontend.templatetags.money import money
 from marketplace.companies.models import MembershipRole
+from marketplace.core.money import format_money, money_parts
 from marketplace.platforms.models import PlatformKind
 from search.services import index_rebuild
 from tests.auctions.engine_setup import Auction
@@ -139,6 +140,27 @@ def test_the_room_is_for_admitted_suppliers_and_the_buyer_only(client, auction):
     assert "Live console" in response.content.decode()
 
 
+def test_the_console_offers_only_what_the_readers_role_may_do(client, auction):
+    # An account manager of the buyer watches the console; only its procurement officers and
+    # admins (and platform admins) pause, enter surrogate bids and award (require_buyer).
+    room = f"/lots/{auction.lot.pk}/"
+    log_in(client, member(auction.buyer, MembershipRole.ACCOUNT_MANAGER))
+    response = client.get(room)
+    html = response.content.decode()
+    assert response.status_code == 200 and room_config(response)["may_run"] is False
+    for form in ("pause-form", "resume-form", "surrogate-form", "award-form"):
+        assert f'id="{form}"' not in html, form
+    assert 'id="watch-only"' in html
+    client.logout()
+    log_in(client, auction.officer)
+    response = client.get(room)
+    html = response.content.decode()
+    assert room_config(response)["may_run"] is True
+    for form in ("pause-form", "resume-form", "surrogate-form", "award-form"):
+        assert f'id="{form}"' in html, form
+    assert 'id="watch-only"' not in html
+
+
 def test_workspace_lists_the_lots_i_bid_in_and_my_tenders(client, auction):
     log_in(client, auction.bidders[1])
     response = client.get("/auctions/")
@@ -154,7 +176,7 @@ def test_workspace_lists_the_lots_i_bid_in_and_my_tenders(client, auction):
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "UAH6,240,000.00"),
+        ("en", "UAH\u00a06,240,000.00"),  # CLDR's currency spacing, as browsers write it
         ("uk", "6\u00a0240\u00a0000,00\u00a0₴"),
         ("ru", "6\u00a0240\u00a0000,00\u00a0₴"),
     ],
@@ -165,6 +187,21 @@ def test_money_in_the_currency_and_the_readers_language(language, expected):
     assert money(None, "UAH") == "—"
 
 
+def test_money_parts_make_what_the_filter_writes():
+    # The room's script joins these parts as format_money does (auction-room.js's money()).
+    parts = money_parts("UAH", "en")
+    assert (parts["prefix"], parts["suffix"], parts["group"], parts["decimal"]) == (
+        "UAH\u00a0",
+        "",
+        ",",
+        ".",
+    )
+    assert money_parts("USD", "en")["prefix"] == "$"  # a symbol: no space
+    assert money_parts("UAH", "uk")["suffix"] == "\u00a0₴"
+    assert format_money("-1234.565", "UAH", "en") == "-UAH\u00a01,234.57"
+    assert format_money("1234567", "JPY", "uk") == "1\u00a0234\u00a0567\u00a0¥"
+
+
 def test_pages_send_a_strict_content_security_policy(client, auction):
     for path in ("/", f"/tenders/{auction.tender.pk}/", "/accounts/login/"):
         policy = client.get(path)["Content-Security-Policy"]
@@ -172,6 +209,37 @@ def test_pages_send_a_strict_content_security_policy(client, auction):
         assert "frame-ancestors 'none'" in policy
     docs = client.get("/api/docs/")["Content-Security-Policy"]
     assert "script-src 'self'" in docs and "style-src 'self' 'unsafe-inline'" in docs
+
+
+def test_the_browsable_api_allows_its_inline_styles_and_json_stays_strict(client, auction):
+    log_in(client, auction.officer)
+    page = client.get("/api/companies/", HTTP_ACCEPT="text/html")
+    assert page["Content-Type"].startswith("text/html")
+    policy = page["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy
+    answer = client.get("/api/companies/", HTTP_ACCEPT="application/json")
+    assert "unsafe" not in answer["Content-Security-Policy"]
+
+
+def test_favicon_ico_is_the_sites_icon(client):
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain and response.redirect_chain[0][1] == 301
+    assert response["Content-Type"].startswith("image/svg+xml")
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+)
+@pytest.mark.parametrize(
+    ("language", "label"), [("uk", "Електронна пошта"), ("ru", "Электронная почта")]
+)
+def test_the_entrance_pages_name_the_email_field_in_the_readers_language(
+    client, path, language, label
+):
+    client.cookies["django_language"] = language
+    html = client.get(path).content.decode()
+    assert f">{label}:</label>" in html and ">Email:</label>" not in html
 
 
 def test_pages_speak_the_readers_language(client, auction):
@@ -189,6 +257,7 @@ def test_home_shows_the_lots_live_now_with_the_way_in_for_those_signed_in(client
     assert "Live now and starting soon" in html
     assert f'href="/lots/{auction.lot.pk}/"' not in html  # visitors are asked to log in
     assert "Log in to watch or bid" in html
+    assert "make run" not in html and "demo log-ins" not in html  # no developer's hint
     log_in(client, auction.bidders[0])
     assert f'href="/lots/{auction.lot.pk}/"' in client.get("/").content.decode()
 

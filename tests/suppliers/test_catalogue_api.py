@@ -137,6 +137,21 @@ class TestPriceLists:
         assert not PriceList.objects.exists()
         assert not PriceListItem.objects.exists()
 
+    def test_a_price_list_needs_its_valid_from(self, client_for, supplier_company, supplier_admin):
+        # As docs/api/suppliers.md says: required when made, kept when a change leaves it out.
+        client = client_for(supplier_admin)
+        body = {"name": "Retail", "kind": "retail", "currency": "UAH"}
+        response = client.post(lists_url(supplier_company), body, format="json")
+        assert response.status_code == 400
+        assert "valid_from" in response.data["error"]["fields"]
+        assert not PriceList.objects.exists()
+        body["valid_from"] = "2026-01-01"
+        created = client.post(lists_url(supplier_company), body, format="json")
+        assert created.status_code == 201
+        url = f"{lists_url(supplier_company)}{created.data['id']}/"
+        changed = client.patch(url, {"name": "Retail 2026"}, format="json")
+        assert changed.status_code == 200 and changed.data["valid_from"] == "2026-01-01"
+
     def test_minimum_quantity_left_out_is_one(self, client_for, supplier_company, supplier_admin):
         # The serializer's default once was the text "1", handed to the service as it is
         # (DRF does not convert a default): comparing it with 0 failed, a server error.

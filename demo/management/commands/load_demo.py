@@ -297,7 +297,7 @@ def demo_tender_create(
     )
     for lot in lots:
         scheduling.lot_applications_close(lot_id=lot.pk, now=now)
-        scheduling.lot_schedule(lot_id=lot.pk)
+        scheduling.lot_schedule(lot_id=lot.pk, now=now)
     return tender
 
 

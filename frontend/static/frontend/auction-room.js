@@ -15,11 +15,24 @@ const root = $("room");
 const isSupplier = config.role === "supplier";
 
 // --- Money and time ----------------------------------------------------------------------------
-const moneyFormat = new Intl.NumberFormat(config.locale, {
-  style: "currency",
-  currency: config.currency,
-});
-const money = (amount) => (amount == null ? "—" : moneyFormat.format(Number(amount)));
+// Amounts are written from the parts the server gives (config.money: the currency's symbol with
+// its spacing, the grouping and decimal marks of the page's language), as the pages and the
+// server's messages write them (marketplace/core/money.py), not with the browser's own Intl data,
+// which differs between browsers ("UAH 1.00" or "UAH1.00", "грн" or "₴").
+const M = config.money;
+const money = (amount) => {
+  if (amount == null || amount === "") return "—";
+  const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(String(amount).trim());
+  if (!match) return String(amount);
+  const [, minus, whole, frac = ""] = match;
+  // Round half up to the currency's decimals, on integers (no floats).
+  const scale = 10n ** BigInt(M.digits);
+  let units = BigInt(whole || "0") * scale + BigInt((frac + "0".repeat(M.digits)).slice(0, M.digits) || "0");
+  if (frac.length > M.digits && Number(frac[M.digits]) >= 5) units += 1n;
+  const wholeText = String(units / scale).replace(/\B(?=(\d{3})+(?!\d))/g, M.group);
+  const fracText = M.digits ? M.decimal + String(units % scale).padStart(M.digits, "0") : "";
+  return `${minus && units ? M.minus : ""}${M.prefix}${wholeText}${fracText}${M.suffix}`;
+};
 const axisFormat = new Intl.NumberFormat(config.locale, { notation: "compact", maximumFractionDigits: 3 });
 const timeFormat = new Intl.DateTimeFormat(config.locale, {
   hour: "2-digit",
@@ -266,6 +279,13 @@ function renderSupplier(v) {
     state.textContent = leading ? T.leading : T.outbid;
     state.className = leading ? "state leading" : "state outbid";
   }
+  // After the award: the viewer's own outcome (the view says whether the award is its own,
+  // never whose it is), with its rank when it lost.
+  if (v.status === "awarded" && me.won != null) {
+    if (me.won) state.textContent = T.won;
+    else state.textContent = me.rank ? T.not_won_rank.replace("%(rank)s", me.rank) : T.not_won;
+    state.className = me.won ? "state won" : "state lost";
+  }
   if (live && wasLeading === true && !leading && me.amount != null) outbidSignal();
   if (leading) clearOutbidSignal();
   wasLeading = me.amount == null ? null : leading;
@@ -452,6 +472,7 @@ function onResult(frame) {
 }
 
 function askConfirm(message, amount) {
+  say(""); // nothing is being sent while the room asks: the "Sending …" of the first try goes
   text("confirm-text", message);
   $("confirm-yes").dataset.amount = amount;
   show("confirm-panel", true);
@@ -585,6 +606,8 @@ function renderPresence(ids) {
 }
 
 function wireConsole() {
+  renderPresence([]);
+  if (!config.may_run) return; // watching only: the page has no pause, surrogate or award form
   const run = (form, method, path, bodyOf) => {
     $(form).addEventListener("submit", async (e) => {
       e.preventDefault();
@@ -612,7 +635,6 @@ function wireConsole() {
       ? { application: Number(application), reason: $("award-reason").value }
       : {};
   });
-  renderPresence([]);
 }
 
 // --- The chart (uPlot, from npm) -----------------------------------------------------------------
@@ -656,8 +678,11 @@ function drawChart() {
     {
       width: el.clientWidth || 600,
       height: 220,
+      // The time axis and legend in the page's language and clock (uPlot's own say "Time" and
+      // "1:05pm" whatever the language); a single point is shown with a minute either side.
+      scales: { x: { time: true, range: (u, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) } },
       series: [
-        {},
+        { label: T.time, value: (u, t) => (t == null ? "—" : timeFormat.format(new Date(t * 1000))) },
         { label: T.best, stroke: "#1f6feb", width: 2, spanGaps: true },
         { label: T.mine, stroke: "#d2691e", width: 2, spanGaps: true, show: isSupplier },
         {
@@ -665,7 +690,14 @@ function drawChart() {
           paths: () => null, points: { show: true, size: 6, fill: "#57606a" },
         },
       ],
-      axes: [{}, { values: (u, ticks) => ticks.map((x) => axisFormat.format(x)), size: 70 }],
+      axes: [
+        {
+          // Whole seconds at least (the labels are hh:mm:ss), up to a day.
+          incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400],
+          values: (u, ticks) => ticks.map((t) => timeFormat.format(new Date(t * 1000))),
+        },
+        { values: (u, ticks) => ticks.map((x) => axisFormat.format(x)), size: 70 },
+      ],
     },
     data,
     el,
