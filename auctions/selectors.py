@@ -12,6 +12,7 @@ from marketplace.core.times import iso_utc
 from marketplace.platforms.selectors import user_is_platform_admin
 
 from . import rules
+from .formats import dutch, japanese
 from .models import (
     Application,
     ApplicationStatus,
@@ -67,6 +68,27 @@ def lot_get(*, lot_id: int) -> Lot:
     if lot is None:
         raise NotFoundError(_("No such lot."), code="lot_not_found")
     return lot
+
+
+CLOCKS = {"japanese": japanese, "dutch": dutch}
+
+
+def _clock(lot: Lot) -> dict | None:
+    """A clock format's level: its number and price, the next level's price, and (Japanese)
+    the applications still in."""
+    module = CLOCKS.get(lot.auction_format)
+    if module is None or lot.current_round < 1:
+        return None
+    level = lot.current_round
+    more = level < module.levels(lot)
+    return {
+        "level": level,
+        "price": str(module.level_price(lot, level)),
+        "next_price": str(module.level_price(lot, level + 1)) if more else None,
+        "still_in": [str(pk) for pk in lot.turn_order]
+        if lot.auction_format == "japanese"
+        else None,
+    }
 
 
 def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> dict:
@@ -145,6 +167,7 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
         "reveal_identities": lot.tender.reveal_identities,
         "turn_application": turn_app.pk if turn_app else None,
         "turn_label": turn_app.label if turn_app else None,
+        "clock": _clock(lot),
         # Whom the lot was awarded to (an application id; only a supplier's own "won" or "did
         # not win" reaches it): read only once the lot is awarded.
         "awarded_application": Award.objects.filter(lot=lot)

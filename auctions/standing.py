@@ -98,6 +98,18 @@ def render(snapshot: dict, viewer: Viewer, *, ladder=ladder_entries) -> dict:
     sealed = snapshot["format"] == "sealed" and not finished
     if snapshot["format"] == "rounds":
         view["turn_label"] = snapshot["turn_label"]
+    clock = snapshot.get("clock")
+    if clock is not None:
+        view["clock"] = {
+            "level": clock["level"],
+            "price": clock["price"],
+            "next_price": clock["next_price"],
+        }
+        # How many are still in (Japanese): a number, never who; not under rank_only.
+        if clock["still_in"] is not None and (
+            viewer.role in ("buyer", "admin") or snapshot["visibility"] != "rank_only"
+        ):
+            view["clock"]["in"] = len(clock["still_in"])
     if viewer.role in ("buyer", "admin"):
         view["reserve_price"] = snapshot["reserve_price"]
         if sealed:  # offers stay sealed from everyone, the buyer included, until the opening
@@ -125,6 +137,13 @@ def render(snapshot: dict, viewer: Viewer, *, ladder=ladder_entries) -> dict:
         "max_bid": _max_bid(snapshot, {**own, **(mine or {})} if own else None),
         "my_turn": snapshot["turn_application"] == viewer.application_id
         if snapshot["format"] == "rounds"
+        else None,
+        # Japanese: whether the viewer is still in, and has confirmed the level's price.
+        "still_in": str(viewer.application_id) in clock["still_in"]
+        if clock is not None and clock["still_in"] is not None
+        else None,
+        "confirmed": bool(mine and mine["amount"] == clock["price"])
+        if clock is not None and clock["still_in"] is not None
         else None,
     }
     if sealed:

@@ -87,8 +87,21 @@ def decide(view: dict, *, floor: Decimal, steps_lower: int = 0, bid_turn=None) -
 
     English: when not leading, ``max_bid`` less ``steps_lower`` steps, not below ``floor``.
     Rounds: in its own turn (``bid_turn`` is the (round, turn) it already bid in), when not
-    leading, the best price less ``steps_lower + 1`` steps, at most its own price less a step."""
+    leading, the best price less ``steps_lower + 1`` steps, at most its own price less a step.
+    Japanese: the level's price while still in and not yet confirmed, down to ``floor``.
+    Dutch: the level's price once it has risen to ``floor``."""
     me = view.get("me") or {}
+    clock = view.get("clock")
+    if view.get("status") == "live" and clock:
+        # Japanese: confirm each level down to its floor; Dutch: accept once the price has
+        # risen to its floor.
+        price = _dec(clock["price"])
+        if price is None:
+            return None
+        if view.get("format") == "japanese":
+            stays = me.get("still_in") and not me.get("confirmed")
+            return price if stays and price >= floor else None
+        return price if price >= floor else None
     if view.get("status") != "live" or me.get("leading"):
         return None
     step = _dec(view.get("step")) or CENT

@@ -91,7 +91,7 @@ def test_demo_has_an_english_lot_going_live_within_two_minutes_and_a_rounds_lot_
     call_command("load_demo", "--lean", stdout=out)
     tender = _demo_tender()
     assert tender is not None and tender.buyer.is_buyer
-    english, rounds, landed = tender.lots.order_by("number")
+    english, rounds, landed, japanese = tender.lots.order_by("number")
     now = timezone.now()
     assert english.status == LotStatus.AUCTION_SCHEDULED
     assert now < english.starts_at <= now + timedelta(minutes=2)
@@ -102,7 +102,13 @@ def test_demo_has_an_english_lot_going_live_within_two_minutes_and_a_rounds_lot_
     assert rounds.status == LotStatus.AUCTION_SCHEDULED
     assert rounds.auction_format == AuctionFormat.ROUNDS
     assert rounds.starts_at >= english.starts_at + timedelta(seconds=english.duration_seconds)
-    for lot in (english, rounds, landed):
+    # The Japanese lot: a clock of prices starting with the rounds and landed-cost lots.
+    assert (japanese.auction_format, japanese.starts_at) == (
+        AuctionFormat.JAPANESE,
+        rounds.starts_at,
+    )
+    assert japanese.floor_price < japanese.start_price and japanese.level_seconds > 0
+    for lot in (english, rounds, landed, japanese):
         admitted = set(
             lot.applications.filter(status=ApplicationStatus.ADMITTED).values_list(
                 "supplier__memberships__user__email", flat=True
@@ -144,7 +150,7 @@ def test_demo_rerun_keeps_an_upcoming_auction_and_replaces_a_stale_one():
     first = _demo_tender()
     call_command("load_demo", "--lean", stdout=StringIO())
     assert _demo_tender() == first  # still to come: kept, nothing duplicated
-    assert Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).count() == 3
+    assert Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).count() == 4
 
     # The demo was loaded long ago and nobody ran the scheduler: the start is stale.
     Lot.objects.filter(tender=first).update(starts_at=timezone.now() - timedelta(minutes=10))
@@ -182,9 +188,9 @@ def test_demo_timing_options_shape_a_short_auction_for_the_browser_tests():
         "--fresh",
         stdout=StringIO(),
     )
-    english, rounds, _landed = Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).order_by(
-        "number"
-    )
+    english, rounds, _landed, _japanese = Lot.objects.filter(
+        tender__title=DEMO_TENDER_TITLE
+    ).order_by("number")
     assert (
         before + timedelta(seconds=4) <= english.starts_at <= timezone.now() + timedelta(seconds=6)
     )
@@ -232,7 +238,7 @@ def test_demo_has_a_lived_in_crm_whose_auction_opportunities_follow_the_demo_auc
     # The demo auction wrote itself in: the admitted suppliers' opportunities on its lots,
     # and the timeline of the buyer's account of each admitted supplier.
     linked = Opportunity.objects.filter(workspace=steel, lot__tender__title=DEMO_TENDER_TITLE)
-    assert linked.count() == 3 and {o.stage.name for o in linked} == {"Admitted"}
+    assert linked.count() == 4 and {o.stage.name for o in linked} == {"Admitted"}
     # The trading history's lots (demo/history_demo.py) wrote themselves in the same way, to
     # their results: steel won two and lost one.
     past = Opportunity.objects.filter(workspace=steel).exclude(lot=None).exclude(pk__in=linked)

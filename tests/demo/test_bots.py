@@ -63,6 +63,27 @@ def test_rounds_bot_bids_once_in_its_own_turn_below_the_best():
     assert decide({**view, "me": {**view["me"], "my_turn": False}}, floor=Decimal(0)) is None
 
 
+def test_clock_bots_confirm_down_to_their_floor_or_accept_once_the_price_reaches_it():
+    def clock(fmt, price, **me):
+        return {
+            "status": "live",
+            "format": fmt,
+            "step": "1000.00",
+            "clock": {"level": 3, "price": price, "next_price": None},
+            "me": me,
+        }
+
+    floor = Decimal("95000")
+    assert decide(clock("japanese", "97000.00", still_in=True, confirmed=False), floor=floor) == (
+        Decimal("97000.00")
+    )
+    assert decide(clock("japanese", "97000.00", still_in=True, confirmed=True), floor=floor) is None
+    assert decide(clock("japanese", "97000.00", still_in=False), floor=floor) is None
+    assert decide(clock("japanese", "94000.00", still_in=True), floor=floor) is None  # below
+    assert decide(clock("dutch", "94000.00"), floor=floor) is None  # not yet worth it
+    assert decide(clock("dutch", "96000.00"), floor=floor) == Decimal("96000.00")
+
+
 @pytest.mark.django_db
 def test_the_demo_bots_are_steel_and_fuel_on_each_open_demo_lot_never_baltic():
     from io import StringIO
@@ -74,7 +95,7 @@ def test_the_demo_bots_are_steel_and_fuel_on_each_open_demo_lot_never_baltic():
 
     call_command("load_demo", stdout=StringIO())
     lots = demo_lots_open()
-    assert len(lots) == 3  # English, rounds, and English ranked by landed cost
+    assert len(lots) == 4  # English, rounds, English ranked by landed cost, Japanese
     configs = bot_configs(
         lots=lots, host="127.0.0.1", port=8000, origin="http://127.0.0.1", pace=(4, 15)
     )

@@ -120,7 +120,8 @@ ROUNDS_INITIAL = {
 
 def demo_lots(*, duration: int = 600, stagger: int = 720, turn: int = 30) -> list[dict]:
     """The English lot (``duration`` seconds) and, ``stagger`` seconds after its start, the
-    rounds lot (turns of ``turn`` seconds, a first pause of two turns, pauses of one)."""
+    rounds lot (turns of ``turn`` seconds, a first pause of two turns, pauses of one), the
+    landed-cost lot and the Japanese one (levels of ``turn`` seconds)."""
     delivery = timezone.localdate() + timedelta(days=30)
     common = {
         "delivery_place": "Полтавська обл., Машівка, склад ПММ ТОВ «Агро Закупівлі»",
@@ -179,8 +180,22 @@ def demo_lots(*, duration: int = 600, stagger: int = 720, turn: int = 30) -> lis
         "duration_seconds": duration,
         "soft_close_window_seconds": min(60, duration // 3),
         "soft_close_extension_seconds": min(60, duration // 3),
+        "stagger_seconds": 0,  # the Japanese lot starts with it
     }
-    return [english, rounds, landed]
+    # The Japanese reverse auction: the price falls by a step at each level (``turn`` seconds);
+    # each supplier confirms it to stay in, and the last one standing wins.
+    japanese = {
+        **common,
+        "title": "Мастило моторне М-10Г2к (японський аукціон)",
+        "quantity": Decimal("5"),
+        "unit": "т",
+        "start_price": Decimal("480000.00"),
+        "step_value": Decimal("8000.00"),
+        "auction_format": AuctionFormat.JAPANESE,
+        "level_seconds": turn,
+        "floor_price": Decimal("400000.00"),
+    }
+    return [english, rounds, landed, japanese]
 
 
 def _demo_tenders():

@@ -211,6 +211,11 @@ function apply(next) {
   show("pause-banner", next.status === "paused");
   text("pause-text", next.pause_reason || "");
   if (next.format === "rounds") text("round-turn", roundText(next));
+  if (next.clock) {
+    let line = T.clock_price.replace("%(price)s", money(next.clock.price)).replace("%(level)s", next.clock.level);
+    if (next.clock.in != null) line += " · " + T.clock_in.replace("%(n)s", next.clock.in);
+    text("clock-level", line);
+  }
   renderLadder(next);
   if (isSupplier) renderSupplier(next);
   else renderBuyer(next);
@@ -302,6 +307,7 @@ function renderSupplier(v) {
     const input = $("bid-amount");
     if (!input.value) input.placeholder = maxBid;
   }
+  if (v.clock) renderClock(v, me, live);
   // In the rounds format one bids only in one's own turn (the server refuses otherwise).
   setBidding(v.format === "rounds" ? live && Boolean(me.my_turn) : live);
   show("quick-bids", Boolean(maxBid) && live);
@@ -309,6 +315,32 @@ function renderSupplier(v) {
   show("withdraw", v.format === "rounds" && Boolean(me.my_turn));
   if (v.format === "rounds") text("my-turn", me.my_turn ? T.your_turn : T.not_your_turn);
   show("results-panel", ["closed", "awarded"].includes(v.status));
+}
+
+// The clock formats: the price is the clock's; the one action is to confirm it (Japanese, to
+// stay in) or accept it (Dutch, to win at it).
+function renderClock(v, me, live) {
+  const c = v.clock;
+  let line = T.clock_price.replace("%(price)s", money(c.price)).replace("%(level)s", c.level);
+  if (c.next_price) line += " · " + T.clock_next.replace("%(price)s", money(c.next_price));
+  if (c.in != null) line += " · " + T.clock_in.replace("%(n)s", c.in);
+  const act = $("clock-act");
+  act.dataset.amount = c.price;
+  let can = live;
+  if (v.format === "japanese") {
+    act.textContent = T.clock_confirm.replace("%(price)s", money(c.price));
+    if (me.still_in === false) {
+      can = false;
+      line += " — " + T.clock_out;
+    } else if (me.confirmed) {
+      can = false;
+      line += " — " + T.clock_confirmed;
+    }
+  } else {
+    act.textContent = T.clock_accept.replace("%(price)s", money(c.price));
+  }
+  text("clock-text", line);
+  act.hidden = !can;
 }
 
 function setBidding(on) {
@@ -508,6 +540,9 @@ function drawOwnBids() {
 
 function wireSupplier() {
   $("bid-one").addEventListener("click", (e) => placeBid(e.currentTarget.dataset.amount));
+  if ($("clock-act")) {
+    $("clock-act").addEventListener("click", (e) => placeBid(e.currentTarget.dataset.amount, true));
+  }
   $("bid-two").addEventListener("click", (e) => placeBid(e.currentTarget.dataset.amount));
   $("bid-form").addEventListener("submit", (e) => {
     e.preventDefault();
