@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import auction_views, opendata_views, views
+from . import auction_views, opendata_views, signals_views, views
 
 app_name = "frontend"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("auctions/", views.workspace, name="workspace"),
     path("lots/<int:lot_id>/", auction_views.lot_room, name="lot-room"),
     path("lots/<int:lot_id>/results/", opendata_views.lot_results, name="lot-results"),
+    path("signals/", signals_views.signals_page, name="signals"),  # collusion signals
     path("invitations/accept/", views.invitation_accept_page, name="invitation-accept"),
     # Onboarding (companies, colleagues, verification) and the platform admin's pages.
     path("", include("frontend.onboarding_urls")),

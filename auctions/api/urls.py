@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from .award_scenario_views import AwardScenariosApi
 from .opendata_views import LotResultsApi, ReleasePackageApi
+from .signal_views import LotSignalsApi, SignalsApi
 
 urlpatterns = [
     path("", include("auctions.api.tender_urls")),
@@ -14,4 +15,6 @@ urlpatterns = [
     ),
     path("tenders/<int:tender_id>/ocds/", ReleasePackageApi.as_view(), name="tender-ocds"),
     path("lots/<int:lot_id>/results/", LotResultsApi.as_view(), name="lot-results"),
+    path("lots/<int:lot_id>/signals/", LotSignalsApi.as_view(), name="lot-signals"),
+    path("signals/", SignalsApi.as_view(), name="signals"),
 ]
