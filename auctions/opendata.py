@@ -44,12 +44,12 @@ EXTENSIONS = [
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json",
 ]
 FINISHED = {LotStatus.CLOSED, LotStatus.AWARDED, LotStatus.FAILED}
-TENDER_STATUS = {
+TENDER_STATUS: dict[str, str] = {
     TenderStatus.PUBLISHED: "active",
     TenderStatus.COMPLETE: "complete",
     TenderStatus.CANCELLED: "cancelled",
 }
-LOT_STATUS = {
+LOT_STATUS: dict[str, str] = {
     LotStatus.AWARDED: "complete",
     LotStatus.FAILED: "unsuccessful",
     LotStatus.CANCELLED: "cancelled",

@@ -21,6 +21,7 @@ from auctions.tenders.selectors import application_list_for_lot
 from marketplace.core.exceptions import NotFoundError
 from marketplace.core.money import money_parts
 from marketplace.standings.selectors import admission_standing, standing_text
+from practice.engine import PRACTISED
 
 
 def room_text() -> dict:
@@ -134,6 +135,7 @@ def lot_room(request, lot_id: int):
             "role": viewer.role,
             "is_supplier": viewer.role == "supplier",
             "clock": lot.auction_format in ("japanese", "dutch"),
+            "practicable": lot.auction_format in PRACTISED,
             "may_run": may_run,
             "applications": applications,
             "room_config": config,

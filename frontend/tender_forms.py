@@ -290,6 +290,8 @@ class LotForm(ServiceErrorsMixin, forms.Form):
                 overrides["widget"] = forms.Textarea(attrs={"rows": 2})
             elif name == "delivery_date":
                 overrides["widget"] = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            elif name == "level_seconds":  # the clock formats' only; left empty, the default
+                overrides["required"] = False
             self.fields[name] = _from_model(Lot, name, **overrides)
 
     def fieldsets(self):
@@ -302,6 +304,8 @@ class LotForm(ServiceErrorsMixin, forms.Form):
         for name in ("reserve_price", "delivery_date"):
             if data.get(name) in ("",):
                 data[name] = None
+        if data.get("level_seconds") is None:
+            data.pop("level_seconds", None)
         criteria = data.pop("criteria", None) or None
         data["criteria"] = criteria if data.get("weighted") or criteria else None
         if data.get("weighted") and criteria is None:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import auction_views, opendata_views, signals_views, views
+from . import auction_views, opendata_views, practice_views, signals_views, views
 
 app_name = "frontend"
 
@@ -9,8 +9,10 @@ urlpatterns = [
     path("tenders/<int:tender_id>/", views.tender_page, name="tender"),
     path("auctions/", views.workspace, name="workspace"),
     path("lots/<int:lot_id>/", auction_views.lot_room, name="lot-room"),
-    path("lots/<int:lot_id>/results/", opendata_views.lot_results, name="lot-results"),
     path("signals/", signals_views.signals_page, name="signals"),  # collusion signals
+    path("lots/<int:lot_id>/results/", opendata_views.lot_results, name="lot-results"),
+    path("lots/<int:lot_id>/practice/", practice_views.practice_start, name="practice-start"),
+    path("practice/<int:session_id>/", practice_views.practice_page, name="practice"),
     path("invitations/accept/", views.invitation_accept_page, name="invitation-accept"),
     # Onboarding (companies, colleagues, verification) and the platform admin's pages.
     path("", include("frontend.onboarding_urls")),

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "ratings",
     "search",
     "sourcing",
+    "practice",
     "notifications",
     "frontend",
     "demo",

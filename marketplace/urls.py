@@ -29,6 +29,7 @@ api_patterns = [
     path("", include("ratings.api.urls")),
     path("", include("search.api.urls")),
     path("", include("sourcing.api.urls")),
+    path("", include("practice.api.urls")),
 ]
 
 # Swagger UI and Redoc style themselves inline and Redoc runs a blob: worker; their pages (and

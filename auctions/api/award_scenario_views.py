@@ -4,6 +4,7 @@ tender's closed lots, then apply one (docs/api/auctions.md, "Award scenarios")."
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,7 +19,7 @@ from ..awarding import scenarios
 from .bidding_views import DealOutputSerializer
 
 ERR = ErrorResponseSerializer
-MONEY = {"max_digits": 20, "decimal_places": 2, "coerce_to_string": True}
+MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 2, "coerce_to_string": True}
 
 
 class ParamsSerializer(serializers.Serializer):
@@ -84,7 +85,7 @@ class ComparisonSerializer(serializers.Serializer):
     left_out = serializers.SerializerMethodField()
 
     def get_left_out(self, comparison) -> list[dict]:
-        return LeftOutSerializer(
+        return LeftOutSerializer(  # type: ignore[return-value]
             [
                 {"lot": lot.pk, "lot_number": lot.number, "why": why}
                 for lot, why in comparison.left_out

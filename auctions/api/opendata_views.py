@@ -4,6 +4,8 @@ open data (docs/api/auctions.md, "Open data")."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,7 +20,7 @@ from marketplace.core.serializers import ErrorResponseSerializer
 from .. import opendata
 
 ERR = ErrorResponseSerializer
-MONEY = {"max_digits": 20, "decimal_places": 2, "coerce_to_string": True}
+MONEY: dict[str, Any] = {"max_digits": 20, "decimal_places": 2, "coerce_to_string": True}
 
 
 class ReleasePackageApi(PathIdsInRange, APIView):

@@ -61,7 +61,7 @@ def _level_started(lot: Lot, level: int, ends_at: datetime, still_in: list[Appli
             "level": level,
             "price": level_price(lot, level),
             "ends_at": ends_at,
-            "in": sorted(a.label for a in still_in),
+            "in": sorted(a.label or 0 for a in still_in),
         },
     )
 
@@ -95,7 +95,9 @@ def advance(lot: Lot, applications: list[Application], now: datetime) -> Advance
     """At a level's end: the next level with those who confirmed it, or the end."""
     level = lot.current_round
     stayed = confirmed(lot, applications, level)
-    out = sorted(a.label for a in applications if a.pk in set(lot.turn_order) and a not in stayed)
+    out = sorted(
+        a.label or 0 for a in applications if a.pk in set(lot.turn_order) and a not in stayed
+    )
     state = Advance(
         ends_at=live_end(lot),
         current_round=level,

@@ -15,24 +15,9 @@ const root = $("room");
 const isSupplier = config.role === "supplier";
 
 // --- Money and time ----------------------------------------------------------------------------
-// Amounts are written from the parts the server gives (config.money: the currency's symbol with
-// its spacing, the grouping and decimal marks of the page's language), as the pages and the
-// server's messages write them (marketplace/core/money.py), not with the browser's own Intl data,
-// which differs between browsers ("UAH 1.00" or "UAH1.00", "грн" or "₴").
+// Amounts as the pages and the server's messages write them (money.js, from config.money).
 const M = config.money;
-const money = (amount) => {
-  if (amount == null || amount === "") return "—";
-  const match = /^(-?)(\d*)(?:\.(\d*))?$/.exec(String(amount).trim());
-  if (!match) return String(amount);
-  const [, minus, whole, frac = ""] = match;
-  // Round half up to the currency's decimals, on integers (no floats).
-  const scale = 10n ** BigInt(M.digits);
-  let units = BigInt(whole || "0") * scale + BigInt((frac + "0".repeat(M.digits)).slice(0, M.digits) || "0");
-  if (frac.length > M.digits && Number(frac[M.digits]) >= 5) units += 1n;
-  const wholeText = String(units / scale).replace(/\B(?=(\d{3})+(?!\d))/g, M.group);
-  const fracText = M.digits ? M.decimal + String(units % scale).padStart(M.digits, "0") : "";
-  return `${minus && units ? M.minus : ""}${M.prefix}${wholeText}${fracText}${M.suffix}`;
-};
+const money = window.tfMoney(M);
 const axisFormat = new Intl.NumberFormat(config.locale, { notation: "compact", maximumFractionDigits: 3 });
 const timeFormat = new Intl.DateTimeFormat(config.locale, {
   hour: "2-digit",

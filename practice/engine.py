@@ -1,0 +1,343 @@
+"""A practice auction: a private copy of a lot's rules run against bots on a fast clock, in
+memory. Pure: a session's whole state is one JSON-able dict, and each function takes it with the
+moment of the wall clock and returns it changed; nothing here reads or writes the database.
+
+The rules are the lot's own format module's (``auctions.formats``): the bid checks, the soft
+close and the clock's levels are asked of it on unsaved ``Lot`` and ``Application`` objects
+made from the state, so a practice answers exactly as the real lot would. The English,
+Japanese and Dutch formats can be practised (the rounds and sealed ones not yet).
+
+Time runs ``speed`` times faster than the wall clock: a 30-minute auction takes 3 minutes at
+10x. The bots (``practice.bots``) act at their own paces on that clock, each down to (or, Dutch,
+up to) its own hidden price. The person practising is bidder 1."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.utils.dateparse import parse_datetime
+
+from auctions import rules
+from auctions.bidding.outcomes import BidRejected
+from auctions.formats import FORMATS
+from auctions.models import Application, ApplicationStatus, Lot, Tender
+from marketplace.core.times import iso_utc
+
+from .bots import decide
+
+PRACTISED = ("english", "japanese", "dutch")
+ME = 1  # the person practising is bidder 1
+RULES = (
+    "start_price",
+    "step_kind",
+    "step_value",
+    "step_bands",
+    "step_reference",
+    "tie_rule",
+    "max_step_percent",
+    "duration_seconds",
+    "soft_close_window_seconds",
+    "soft_close_extension_seconds",
+    "soft_close_max_rank",
+    "soft_close_max_extensions",
+    "level_seconds",
+    "floor_price",
+    "visibility",
+)
+MONEY_RULES = ("start_price", "step_value", "max_step_percent", "floor_price")
+
+
+def _dt(value: str | None) -> datetime | None:
+    return parse_datetime(value) if value else None
+
+
+def _at(value: str) -> datetime:
+    """A moment the state always holds."""
+    moment = parse_datetime(value)
+    if moment is None:
+        raise ValueError(f"not a moment: {value!r}")
+    return moment
+
+
+def _money(value) -> str | None:
+    return None if value is None else str(Decimal(value).quantize(rules.CENT))
+
+
+# --- the state as the format modules read it ---------------------------------------------------
+
+
+def lot_of(state: dict) -> Lot:
+    """An unsaved lot with the practice's rules and clock."""
+    r = state["rules"]
+    lot = Lot(
+        tender=Tender(currency=state["currency"]),
+        auction_format=state["format"],
+        **{k: (Decimal(v) if k in MONEY_RULES and v is not None else v) for k, v in r.items()},
+    )
+    lot.ends_at = _dt(state["ends_at"])
+    lot.extensions = state["extensions"]
+    lot.current_round = state["level"]
+    lot.turn_order = list(state["still_in"])
+    lot.best_application_id = state["winner"] if state["format"] == "dutch" else None
+    return lot
+
+
+def applications_of(state: dict) -> list[Application]:
+    """Unsaved applications: each bidder's label as its id, its last price as its standing."""
+    latest: dict[int, dict] = {}
+    for bid in state["bids"]:
+        latest[bid["label"]] = bid
+    out = []
+    for label in state["labels"]:
+        last = latest.get(label)
+        out.append(
+            Application(
+                pk=label,
+                label=label,
+                status=ApplicationStatus.ADMITTED,
+                current_amount=Decimal(last["amount"]) if last else None,
+                current_at=_dt(last["at"]) if last else None,
+            )
+        )
+    return out
+
+
+def ranking(state: dict) -> list[rules.Standing]:
+    from auctions.participation import standings
+
+    return rules.rank(standings(applications_of(state)))
+
+
+# --- starting ----------------------------------------------------------------------------------
+
+
+def start(lot: Lot, *, bots: int, speed: int, now: datetime, seed: int | None = None) -> dict:
+    """A practice of ``lot``'s rules against ``bots`` bots, ``speed`` times faster, from now."""
+    if lot.auction_format not in PRACTISED:
+        raise BidRejected(
+            "The rounds and sealed formats cannot be practised yet.", code="practice_not_available"
+        )
+    rng = random.Random(seed)  # noqa: S311 (bots' whims, not secrets)
+    state = {
+        "format": lot.auction_format,
+        "currency": lot.tender.currency,
+        "title": lot.title,
+        "rules": {
+            k: (_money(getattr(lot, k)) if k in MONEY_RULES else getattr(lot, k)) for k in RULES
+        },
+        "speed": speed,
+        "started": iso_utc(now),
+        "clock": iso_utc(now),  # the practice's own time, run so far
+        "ends_at": None,
+        "extensions": 0,
+        "level": 0,
+        "still_in": [],
+        "labels": list(range(1, bots + 2)),
+        "bids": [],
+        "status": "live",
+        "winner": None,
+        "log": [],
+        "bots": {},
+    }
+    start_price = Decimal(state["rules"]["start_price"])
+    for label in state["labels"][1:]:
+        # Each bot's hidden price: English and Japanese, the lowest it goes to; Dutch, the
+        # least it accepts.
+        share = Decimal(rng.randint(70, 95)) / 100
+        # On a clock a bot looks at least twice a level (or it would miss levels and drop).
+        if lot.auction_format in ("japanese", "dutch"):
+            pace = [1, max(2, lot.level_seconds // 2)]
+        else:
+            pace = [rng.randint(5, 20), rng.randint(25, 60)]
+        state["bots"][str(label)] = {
+            "price": _money(start_price * share),
+            "pace": pace,
+            "next": iso_utc(now + timedelta(seconds=rng.randint(3, 20))),
+            "seed": rng.randint(0, 2**31),
+        }
+    fmt = FORMATS[lot.auction_format]
+    practice_lot = lot_of(state)
+    ends_at, _original = fmt.schedule(practice_lot, len(state["labels"]), now)
+    state["ends_at"] = iso_utc(ends_at)
+    practice_lot.ends_at = ends_at
+    first = fmt.begin(practice_lot, []) if lot.auction_format == "dutch" else None
+    if lot.auction_format == "japanese":
+        from auctions.formats.japanese import begin_with
+
+        first = begin_with(practice_lot, applications_of(state))
+    if first is not None:
+        _carry(state, first)
+    return state
+
+
+def _carry(state: dict, advance) -> None:
+    state["ends_at"] = iso_utc(advance.ends_at)
+    state["level"] = advance.current_round
+    state["still_in"] = list(advance.turn_order)
+    for stage in advance.stages:
+        state["log"].append({"kind": stage.kind, "at": state["clock"], **_jsonable(stage.payload)})
+
+
+def _jsonable(payload: dict) -> dict:
+    out = {}
+    for key, value in payload.items():
+        if isinstance(value, datetime):
+            value = iso_utc(value)
+        elif isinstance(value, Decimal):
+            value = _money(value)
+        out[key] = value
+    return out
+
+
+# --- the clock ----------------------------------------------------------------------------------
+
+
+def practice_now(state: dict, wall: datetime) -> datetime:
+    """Where the practice's clock stands at the wall clock's ``wall``."""
+    started = _at(state["started"])
+    return started + (wall - started) * state["speed"]
+
+
+def step(state: dict, wall: datetime) -> dict:
+    """Run the practice up to the wall clock's ``wall``: the bots' moves and the lot's deadlines,
+    in their order."""
+    target = practice_now(state, wall)
+    while state["status"] == "live":
+        bot_label, bot_at = _next_bot(state)
+        end = _dt(state["ends_at"])
+        moment = min(m for m in (bot_at, end) if m is not None)
+        if moment > target:
+            break
+        state["clock"] = iso_utc(moment)
+        if end is not None and moment >= end:
+            _deadline(state, end)
+        else:
+            _bot_moves(state, bot_label, moment)
+    if state["status"] == "live" and _at(state["clock"]) < target:
+        state["clock"] = iso_utc(target)
+    return state
+
+
+def _next_bot(state: dict):
+    moves = [(_dt(b["next"]), int(label)) for label, b in state["bots"].items()]
+    if not moves:
+        return None, None
+    at, label = min(moves)
+    return label, at
+
+
+def _deadline(state: dict, end: datetime) -> None:
+    lot, applications = lot_of(state), applications_of(state)
+    advance = FORMATS[state["format"]].advance(lot, applications, end)
+    if advance is not None:
+        _carry(state, advance)
+        if not advance.over:
+            return
+    ranked = ranking(state)
+    state["status"] = "closed" if ranked else "failed"
+    state["winner"] = ranked[0].key if ranked else None
+    state["log"].append({"kind": "closed", "at": iso_utc(end), "winner": state["winner"]})
+
+
+def _bot_moves(state: dict, label: int, moment: datetime) -> None:
+    bot = state["bots"][str(label)]
+    rng = random.Random(bot["seed"])  # noqa: S311
+    bot["seed"] = rng.randint(0, 2**31)
+    bot["next"] = iso_utc(moment + timedelta(seconds=rng.randint(*bot["pace"])))
+    amount = decide(view(state, label=label), price=Decimal(bot["price"]))
+    if amount is None:
+        return
+    # Refused when the view moved under it: it looks again at its next move.
+    with contextlib.suppress(BidRejected):
+        _place(state, label, amount, moment, confirm=True)
+
+
+# --- bidding ----------------------------------------------------------------------------------
+
+
+def bid(state: dict, amount: Decimal, wall: datetime, *, confirm: bool = False) -> dict:
+    """The person's bid, at the practice's time now; ``BidRejected`` as the lot would."""
+    step(state, wall)
+    if state["status"] != "live":
+        raise BidRejected("The practice auction has ended.", code="auction_closed")
+    _place(state, ME, amount, _at(state["clock"]), confirm=confirm)
+    return state
+
+
+def _place(state: dict, label: int, amount: Decimal, moment: datetime, *, confirm: bool) -> None:
+    lot, applications = lot_of(state), applications_of(state)
+    mine = next(a for a in applications if a.pk == label)
+    fmt = FORMATS[state["format"]]
+    fmt.check_bid(
+        lot=lot, application=mine, applications=applications, amount=amount, confirm=confirm
+    )
+    state["bids"].append({"label": label, "amount": _money(amount), "at": iso_utc(moment)})
+    if state["format"] == "dutch":  # the first acceptance ends it
+        state["winner"] = label
+        state["ends_at"] = iso_utc(moment)
+        return
+    ranked = ranking(state)
+    rank = next(i for i, s in enumerate(ranked, 1) if s.key == label)
+    new_end = fmt.extension(lot, now=moment, rank=rank)
+    if new_end is not None:
+        state["ends_at"] = iso_utc(new_end)
+        state["extensions"] += 1
+
+
+# --- what the person sees ---------------------------------------------------------------------
+
+
+def view(state: dict, *, label: int = ME) -> dict:
+    """The practice as bidder ``label`` sees it (the person: bidder 1): the lot's visibility
+    rules, bots as 'Bidder N'."""
+    ranked = ranking(state)
+    mine = next((i for i, s in enumerate(ranked, 1) if s.key == label), None)
+    own = ranked[mine - 1] if mine else None
+    lot = lot_of(state)
+    fmt = state["format"]
+    out = {
+        "status": state["status"],
+        "format": fmt,
+        "currency": state["currency"],
+        "title": state["title"],
+        "speed": state["speed"],
+        "now": state["clock"],
+        "ends_at": state["ends_at"],
+        "start_price": state["rules"]["start_price"],
+        "bids": len(state["bids"]),
+        "me": {
+            "label": label,
+            "rank": mine,
+            "amount": _money(own.amount) if own else None,
+            "leading": mine == 1,
+            "max_bid": None,
+        },
+        "best": _money(ranked[0].amount) if ranked else None,
+        "ladder": [
+            {"rank": i, "label": s.key, "amount": _money(s.amount), "me": s.key == label}
+            for i, s in enumerate(ranked, 1)
+        ]
+        if state["rules"]["visibility"] == "ladder" or state["status"] != "live"
+        else None,
+        "winner": state["winner"] if state["status"] != "live" else None,
+    }
+    if state["rules"]["visibility"] == "rank_only" and state["status"] == "live":
+        out["best"] = None
+    if fmt == "english" and state["status"] == "live":
+        from auctions.formats.base import nominal_limit
+
+        application = next(a for a in applications_of(state) if a.pk == label)
+        limit, _reference, _step = nominal_limit(lot, application, ranked)
+        out["me"]["max_bid"] = _money(min(limit, Decimal(state["rules"]["start_price"])))
+    if fmt in ("japanese", "dutch") and state["level"]:
+        module = __import__(f"auctions.formats.{fmt}", fromlist=["level_price"])
+        price = module.level_price(lot, state["level"])
+        out["clock"] = {"level": state["level"], "price": _money(price)}
+        if fmt == "japanese":
+            out["clock"]["in"] = len(state["still_in"])
+            out["me"]["still_in"] = label in state["still_in"]
+            out["me"]["confirmed"] = bool(own and own.amount == price)
+    return out
