@@ -60,6 +60,8 @@ class Tender(models.Model):
     reveal_identities = models.BooleanField(
         _("reveal bidders' names to suppliers in the final results"), default=False
     )
+    # A public tender of a platform that publishes open data: anyone may watch (auctions.opendata).
+    public_live = models.BooleanField(_("anyone may watch its auctions live"), default=False)
     status = models.CharField(
         _("status"),
         max_length=16,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.core.exceptions import NotFoundError
 from marketplace.core.times import iso_utc
+from marketplace.platforms.models import AuctionFormat
 
 from .models import (
     Application,
@@ -44,6 +45,7 @@ EXTENSIONS = [
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json",
 ]
 FINISHED = {LotStatus.CLOSED, LotStatus.AWARDED, LotStatus.FAILED}
+LIVE_STATUSES = {LotStatus.LIVE, LotStatus.PAUSED}
 TENDER_STATUS: dict[str, str] = {
     TenderStatus.PUBLISHED: "active",
     TenderStatus.COMPLETE: "complete",
@@ -95,11 +97,21 @@ def published_lot(*, user, lot_id: int) -> Lot:
         published_tender(user=user, tender_id=lot.tender_id)
     except NotFoundError:
         raise NotFoundError(_("No such lot."), code="lot_not_found") from None
-    if lot.status not in FINISHED:
+    if lot.status not in FINISHED and not watchable_live(lot):
         raise NotFoundError(
             _("The lot's results are public once its auction is over."), code="lot_not_finished"
         )
     return lot
+
+
+def watchable_live(lot: Lot) -> bool:
+    """Anyone may watch the lot's auction as it runs: its tender says so (``public_live``), and
+    its offers are not sealed."""
+    return (
+        lot.tender.public_live
+        and lot.status in LIVE_STATUSES
+        and lot.auction_format != AuctionFormat.SEALED
+    )
 
 
 # --- the parties -------------------------------------------------------------------------------
@@ -294,11 +306,11 @@ def release_package(tender: Tender, *, uri: str) -> dict:
 
 
 def lot_results(lot: Lot) -> dict:
-    """A finished lot's public results: each bidder's final offer and rank, by label (or name
-    when the tender reveals identities), the award, how many bids, and the course of the
-    auction (every bid by label and time)."""
+    """A lot's public results: each bidder's offer (final, or current while the auction runs
+    and may be watched) and rank, by label (or name when the tender reveals identities, once
+    finished), the award, and the course of the auction (every bid by label and time)."""
     tender = lot.tender
-    reveal = tender.reveal_identities
+    reveal = tender.reveal_identities and lot.status in FINISHED
     applications = {
         a.pk: a
         for a in Application.objects.filter(
@@ -326,6 +338,8 @@ def lot_results(lot: Lot) -> dict:
     return {
         "lot": lot,
         "tender": tender,
+        "live": lot.status in LIVE_STATUSES,
+        "ends_at": lot.ends_at,
         "currency": tender.currency,
         "offers": [
             {

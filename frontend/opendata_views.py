@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from auctions import opendata
@@ -18,4 +19,6 @@ def lot_results(request, lot_id: int):
         lot = opendata.published_lot(user=request.user, lot_id=lot_id)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
-    return render(request, "frontend/lot_results.html", opendata.lot_results(lot))
+    results = opendata.lot_results(lot)
+    results["watch_config"] = {"api": reverse("api:lot-results", kwargs={"lot_id": lot.pk})}
+    return render(request, "frontend/lot_results.html", results)

@@ -114,6 +114,9 @@ def render_tender_page(
         "blocked": blocked,
         "ACTIVE": ACTIVE,
         "FINISHED": opendata.FINISHED,
+        "watchable": {row["lot"].pk for row in lots if opendata.watchable_live(row["lot"])}
+        if open_data
+        else set(),
     }
     return render(request, "frontend/tender.html", context, status=status)
 

@@ -86,6 +86,7 @@ class TenderForm(ServiceErrorsMixin, forms.Form):
     auction_start = UTCDateTimeField(label=_("Auction start (UTC)"))
     participation = _from_model(Tender, "participation")
     reveal_identities = _from_model(Tender, "reveal_identities")
+    public_live = _from_model(Tender, "public_live")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

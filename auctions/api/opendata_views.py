@@ -73,6 +73,8 @@ class LotResultsSerializer(serializers.Serializer):
     title = serializers.CharField(source="lot.title")
     tender = serializers.IntegerField(source="tender.pk")
     status = serializers.CharField(source="lot.status")
+    live = serializers.BooleanField(help_text="the auction runs (the tender lets anyone watch)")
+    ends_at = serializers.DateTimeField(allow_null=True)
     currency = serializers.CharField()
     start_price = serializers.DecimalField(source="lot.start_price", **MONEY)
     offers = PublicOfferSerializer(many=True)

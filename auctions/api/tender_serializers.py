@@ -133,6 +133,7 @@ class TenderListOutputSerializer(serializers.ModelSerializer):
             "applications_deadline",
             "auction_start",
             "reveal_identities",
+            "public_live",
             "status",
             "published_at",
             "created_at",
@@ -332,6 +333,11 @@ class TenderFieldsInputSerializer(serializers.Serializer):
     auction_start = serializers.DateTimeField()
     participation = serializers.ChoiceField(choices=Participation.choices, required=False)
     reveal_identities = serializers.BooleanField(required=False)
+    public_live = serializers.BooleanField(
+        required=False,
+        help_text="anyone may watch the lots' auctions live, bidders anonymised (a public "
+        "tender of a platform that publishes open data)",
+    )
 
 
 class TenderCreateInputSerializer(TenderFieldsInputSerializer):

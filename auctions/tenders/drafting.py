@@ -92,6 +92,7 @@ def tender_create(
     currency: str | None = None,
     participation: str = Participation.OPEN,
     reveal_identities: bool = False,
+    public_live: bool = False,
     lots: list[dict] | None = None,
     now: datetime | None = None,
 ) -> Tender:
@@ -111,6 +112,7 @@ def tender_create(
         applications_deadline=applications_deadline,
         auction_start=auction_start,
         reveal_identities=reveal_identities,
+        public_live=public_live,
     )
     errors = tender_errors(tender, now=current_time(now))
     if errors:

@@ -30,6 +30,7 @@ TENDER_FIELDS = (
     "auction_start",
     "participation",
     "reveal_identities",
+    "public_live",
 )
 LOT_FIELDS = (
     "title",

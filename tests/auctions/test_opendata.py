@@ -191,3 +191,40 @@ def test_the_public_pages_link_the_results_and_the_open_data(tender):
     text = results.content.decode()
     assert 'id="winner"' in text and "Bidder " in text and "Canary Supplier" not in text
     assert page.get(f"/lots/{tender.running.pk}/results/").status_code == 404
+
+
+def test_a_tender_that_lets_anyone_watch_shows_its_running_lots_live(tender):
+    """With public_live, a running (not sealed) lot's page and API follow the auction, bidders
+    anonymised, names never (even where the tender reveals them at the end)."""
+    from auctions.bidding.place import bid_place as place
+
+    running = tender.running
+    Application.objects.create(
+        lot=running,
+        supplier=tender.companies[0],
+        submitted_by=tender.bidders[0],
+        status=ApplicationStatus.ADMITTED,
+        terms_accepted_at=timezone.now(),
+        label=1,
+    )
+    place(lot_id=running.pk, user=tender.bidders[0], amount="77000")
+    client = APIClient()
+    assert client.get(f"/api/lots/{running.pk}/results/").status_code == 404
+    tender.tender.public_live = True
+    tender.tender.reveal_identities = True
+    tender.tender.save(update_fields=["public_live", "reveal_identities"])
+    body = client.get(f"/api/lots/{running.pk}/results/").json()
+    assert body["live"] is True and body["award"] is None
+    assert [(o["bidder"], o["amount"]) for o in body["offers"]] == [("Bidder 1, lot 2", "77000.00")]
+    assert "Canary" not in json.dumps(body)
+    page = Client()
+    assert (
+        f'href="/lots/{running.pk}/results/"'
+        in page.get(f"/tenders/{tender.tender.pk}/").content.decode()
+    )
+    html = page.get(f"/lots/{running.pk}/results/").content.decode()
+    assert 'id="watching"' in html and "public-lot.js" in html
+    # A sealed lot is never watched live: nothing before its opening.
+    running.auction_format = "sealed"
+    running.save(update_fields=["auction_format"])
+    assert client.get(f"/api/lots/{running.pk}/results/").status_code == 404
