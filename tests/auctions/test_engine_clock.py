@@ -247,3 +247,34 @@ def test_the_protocol_tells_the_clock_s_course_without_naming_competitors():
     text = protocol_render_csv(mine).decode("utf-8-sig")
     assert "Canary Supplier 2" not in text and "Canary Supplier 3" not in text
     assert "Canary Supplier 1" in text  # its own name
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_japanese_confirmations_in_the_same_instant_are_each_taken_once():
+    """Everyone confirms level 1 at once, one supplier twice: three confirmations, and the
+    second of the twice-sent one refused under the lot's lock."""
+    a = japanese_auction()
+    start = threading.Barrier(4)
+    outcomes: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def confirm(index: int) -> None:
+        bidder = index % 3
+        start.wait()
+        try:
+            bid_place(lot_id=a.lot.pk, user=a.bidders[bidder], amount="100000")
+            outcome = "accepted"
+        except ApplicationError as exc:
+            outcome = exc.code
+        finally:
+            connection.close()
+        with lock:
+            outcomes.append((bidder, outcome))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(confirm, range(4)))
+    close_old_connections()
+    assert sorted(o for _b, o in outcomes) == ["accepted"] * 3 + ["already_confirmed"]
+    assert Bid.objects.filter(lot=a.lot).count() == 3
+    assert Bid.objects.filter(lot=a.lot, application=a.applications[0]).count() == 1
