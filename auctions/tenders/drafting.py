@@ -32,6 +32,7 @@ from ._common import (
 from .validation import (
     LOT_FIELDS,
     TENDER_FIELDS,
+    dutch_serial_errors,
     lot_build,
     lot_errors,
     normalise_bands,
@@ -179,7 +180,7 @@ def tender_publish(*, actor, tender: Tender, now: datetime | None = None) -> Ten
         lots = tender_lots_lock(tender_id=tender.pk)
         if not lots:
             raise ConflictError(_("Add at least one lot before publishing."), code="no_lots")
-        errors = tender_errors(tender, now=now)
+        errors = tender_errors(tender, now=now) | dutch_serial_errors(lots)
         if errors:
             raise invalid("invalid_tender", errors)
         tender.status = TenderStatus.PUBLISHED

@@ -233,6 +233,34 @@ def lot_errors(lot: Lot, criteria: list[dict] | None) -> dict[str, list[str]]:
 CLOCK_FORMATS = (AuctionFormat.JAPANESE, AuctionFormat.DUTCH)
 
 
+def dutch_serial_errors(lots: list[Lot]) -> dict[str, list[str]]:
+    """A Dutch lot runs alone (serial lots only): it does not start with the lot before it,
+    and its whole clock ends before the next lot starts (``stagger_seconds``: the time from a
+    lot's start to the next one's)."""
+    from ..formats import dutch
+
+    errors: dict[str, list[str]] = {}
+    ordered = sorted(lots, key=lambda lot: lot.number)
+    for i, lot in enumerate(ordered):
+        if lot.auction_format != AuctionFormat.DUTCH:
+            continue
+        clock = dutch.levels(lot) * lot.level_seconds
+        if i > 0 and not ordered[i - 1].stagger_seconds:
+            errors.setdefault(f"lots.{i - 1}.stagger_seconds", []).append(
+                _("Lot %(number)s is Dutch: it must not start with the lot before it.")
+                % {"number": lot.number}
+            )
+        if i < len(ordered) - 1 and lot.stagger_seconds < clock:
+            errors.setdefault(f"lots.{i}.stagger_seconds", []).append(
+                _(
+                    "Lot %(number)s is Dutch and runs alone: the next lot may start %(seconds)s "
+                    "seconds after it at the earliest (its whole clock)."
+                )
+                % {"number": lot.number, "seconds": clock}
+            )
+    return errors
+
+
 def _clock_errors(lot: Lot) -> list[tuple[str, str]]:
     """The Japanese and Dutch formats: a clock of prices, by price alone."""
     if lot.auction_format not in CLOCK_FORMATS:

@@ -278,3 +278,28 @@ def test_japanese_confirmations_in_the_same_instant_are_each_taken_once():
     assert sorted(o for _b, o in outcomes) == ["accepted"] * 3 + ["already_confirmed"]
     assert Bid.objects.filter(lot=a.lot).count() == 3
     assert Bid.objects.filter(lot=a.lot, application=a.applications[0]).count() == 1
+
+
+def test_a_dutch_lot_runs_alone_or_the_tender_is_not_published():
+    from auctions.tenders import drafting
+    from tests.auctions.factories import World, lot_data
+
+    w = World()
+    dutch_lot = lot_data(
+        title="Dutch",
+        auction_format="dutch",
+        floor_price=Decimal("90000"),
+        start_price=Decimal("100000"),
+        step_kind="amount",
+        step_value=Decimal("1000"),
+        level_seconds=60,
+        stagger_seconds=60,  # its clock runs 11 levels of a minute: the next lot comes too soon
+        reserve_price=None,
+    )
+    tender = drafting.tender_create(
+        actor=w.officer, **w.tender_kwargs(lots=[lot_data(title="First"), dutch_lot, lot_data()])
+    )
+    with pytest.raises(ApplicationError) as err:
+        drafting.tender_publish(actor=w.officer, tender=tender)
+    assert set(err.value.fields) == {"lots.1.stagger_seconds"}
+    assert "runs alone" in " ".join(err.value.fields["lots.1.stagger_seconds"])
