@@ -301,5 +301,7 @@ def test_a_dutch_lot_runs_alone_or_the_tender_is_not_published():
     )
     with pytest.raises(ApplicationError) as err:
         drafting.tender_publish(actor=w.officer, tender=tender)
-    assert set(err.value.fields) == {"lots.1.stagger_seconds"}
-    assert "runs alone" in " ".join(err.value.fields["lots.1.stagger_seconds"])
+    # It starts with the first lot (whose stagger is 0), and the third comes too soon.
+    assert set(err.value.fields) == {"lots.0.stagger_seconds", "lots.1.stagger_seconds"}
+    assert "must not start with the lot before" in err.value.fields["lots.0.stagger_seconds"][0]
+    assert "runs alone" in err.value.fields["lots.1.stagger_seconds"][0]
