@@ -231,7 +231,7 @@ def test_the_engine_ranks_by_landed_cost_and_each_bidder_beats_it_in_its_own_ter
     with pytest.raises(ApplicationError) as exc:
         bid_place(lot_id=a.lot.pk, user=a.bidders[1], amount="88000.00")
     assert exc.value.code == "step_too_small"
-    assert "84000" in exc.value.message  # 90,000 - 5,000 - 1,000
+    assert "84,000.00" in exc.value.message  # 90,000 - 5,000 - 1,000
     bid_place(lot_id=a.lot.pk, user=a.bidders[1], amount="84000.00")
     a.refresh()
     assert a.lot.best_application_id == far.pk  # 89,000 landed
