@@ -22,30 +22,26 @@ from marketplace.core.money import format_money
 from .. import rules
 from ..bidding.outcomes import BidRejected
 from ..models import Application, Lot
-from .base import Advance, Format, Stage, live_end, step
-
-
-def _step(lot: Lot) -> Decimal:
-    return step(lot, lot.start_price)
+from .base import Advance, Format, Stage, live_end
+from .clock import current_level, level_step, next_level_end, schedule_levels
 
 
 def opening(lot: Lot) -> Decimal:
     """The first level's price: the floor price, or one step."""
-    return lot.floor_price if lot.floor_price is not None else _step(lot)
+    return lot.floor_price if lot.floor_price is not None else level_step(lot)
 
 
 def level_price(lot: Lot, level: int) -> Decimal:
-    return (opening(lot) + (level - 1) * _step(lot)).quantize(rules.CENT)
+    return (opening(lot) + (level - 1) * level_step(lot)).quantize(rules.CENT)
 
 
 def levels(lot: Lot) -> int:
     """How many levels the clock can run: up to the start price."""
-    return int((lot.start_price - opening(lot)) // _step(lot)) + 1
+    return int((lot.start_price - opening(lot)) // level_step(lot)) + 1
 
 
 def schedule(lot: Lot, bidders: int, now: datetime) -> tuple[datetime, datetime]:
-    level = timedelta(seconds=lot.level_seconds)
-    return now + level, now + level * levels(lot)
+    return schedule_levels(lot, levels(lot), now)
 
 
 def _level_started(lot: Lot, level: int, ends_at: datetime) -> Stage:
@@ -80,7 +76,7 @@ def advance(lot: Lot, applications: list[Application], now: datetime) -> Advance
     if lot.best_application_id is not None:
         return replace(state, over=True)
     if level < levels(lot):
-        ends_at = max(state.ends_at, now) + timedelta(seconds=lot.level_seconds)
+        ends_at = next_level_end(lot, state.ends_at, now)
         return replace(
             state,
             ends_at=ends_at,
@@ -101,9 +97,7 @@ def check_bid(
     amount: Decimal,
     confirm: bool,
 ) -> None:
-    level = lot.current_round
-    if level < 1:
-        raise BidRejected(_("The clock has not started yet."), code="not_started")
+    level = current_level(lot)
     if lot.best_application_id is not None:
         raise BidRejected(
             _("Another supplier has already accepted a price: the auction is over."),

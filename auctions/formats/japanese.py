@@ -27,31 +27,27 @@ from marketplace.core.money import format_money
 from .. import rules
 from ..bidding.outcomes import BidRejected
 from ..models import Application, Lot
-from .base import Advance, Format, Stage, live_end, step
-
-
-def _step(lot: Lot) -> Decimal:
-    return step(lot, lot.start_price)
+from .base import Advance, Format, Stage, live_end
+from .clock import current_level, level_step, next_level_end, schedule_levels
 
 
 def floor(lot: Lot) -> Decimal:
     """The lowest level's price: the floor price, or one step."""
-    return lot.floor_price if lot.floor_price is not None else _step(lot)
+    return lot.floor_price if lot.floor_price is not None else level_step(lot)
 
 
 def level_price(lot: Lot, level: int) -> Decimal:
-    return (lot.start_price - (level - 1) * _step(lot)).quantize(rules.CENT)
+    return (lot.start_price - (level - 1) * level_step(lot)).quantize(rules.CENT)
 
 
 def levels(lot: Lot) -> int:
     """How many levels the clock can run: down to the floor."""
-    return int((lot.start_price - floor(lot)) // _step(lot)) + 1
+    return int((lot.start_price - floor(lot)) // level_step(lot)) + 1
 
 
 def schedule(lot: Lot, bidders: int, now: datetime) -> tuple[datetime, datetime]:
     """The first level's end, and the end if the clock ran down to the floor."""
-    level = timedelta(seconds=lot.level_seconds)
-    return now + level, now + level * levels(lot)
+    return schedule_levels(lot, levels(lot), now)
 
 
 def _level_started(lot: Lot, level: int, ends_at: datetime, still_in: list[Application]) -> Stage:
@@ -107,7 +103,7 @@ def advance(lot: Lot, applications: list[Application], now: datetime) -> Advance
     )
     if len(stayed) >= 2 and level < levels(lot):
         # A late scheduler still gives the next level its whole time.
-        ends_at = max(state.ends_at, now) + timedelta(seconds=lot.level_seconds)
+        ends_at = next_level_end(lot, state.ends_at, now)
         started = _level_started(lot, level + 1, ends_at, stayed)
         started.payload["out"] = out
         return replace(
@@ -138,9 +134,7 @@ def check_bid(
     amount: Decimal,
     confirm: bool,
 ) -> None:
-    level = lot.current_round
-    if level < 1:
-        raise BidRejected(_("The clock has not started yet."), code="not_started")
+    level = current_level(lot)
     if application.pk not in set(lot.turn_order):
         raise BidRejected(
             _("You are out of this auction: you did not confirm an earlier price."),
