@@ -1,5 +1,5 @@
 """Writing the search index: a tender's, a supplier's and its products' documents after they
-changed, and a whole rebuild.
+changed, a whole rebuild, and the deployment's rebuild of what changed (``index_if_needed``).
 
 The database's index is always written, so that it can answer when Elasticsearch cannot; with
 ``ELASTICSEARCH_URL`` set, Elasticsearch's too."""
@@ -7,6 +7,7 @@ The database's index is always written, so that it can answer when Elasticsearch
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 from .backends import Backend, backend, database_backend
 from .documents import (
@@ -96,12 +97,17 @@ DOCUMENTS = {
 }
 
 
-def document_count() -> int:
-    """How many rows a rebuild reads (tenders, supplier companies, products): its progress
-    bar's end."""
-    return (
-        tenders_for_index().count() + suppliers_for_index().count() + products_for_index().count()
-    )
+ROWS = {
+    Kind.TENDERS: lambda: tenders_for_index().count(),
+    Kind.SUPPLIERS: lambda: suppliers_for_index().count(),
+    Kind.PRODUCTS: lambda: products_for_index().count(),
+}
+
+
+def document_count(kinds: tuple[str, ...] = tuple(ROWS)) -> int:
+    """How many rows a rebuild of ``kinds`` reads (tenders, supplier companies, products): its
+    progress bar's end."""
+    return sum(ROWS[kind]() for kind in kinds)
 
 
 def index_rebuild(
@@ -118,6 +124,31 @@ def index_rebuild(
     for kind in kinds:
         written += _rebuild_kind(target, kind, progress)
     return written
+
+
+def index_if_needed(
+    *,
+    to: Backend | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, tuple[str, int]]:
+    """The deployment's step (``search_index --if-needed``): on a backend that keeps an index
+    per kind (Elasticsearch), each kind whose index is missing, was made with another body
+    (mapping, analysis, settings) or by a first write (only what was written since) is
+    rebuilt, the others left as they are. Each kind's state as found (``missing``,
+    ``changed``, ``partial``, ``current``) and the documents written; nothing on the database
+    (``progress`` hears each batch: its kind and size)."""
+    target = to or backend()
+    state_of = getattr(target, "index_state", None)
+    if state_of is None:
+        return {}
+    out: dict[str, tuple[str, int]] = {}
+    for kind in getattr(target, "kinds", tuple(DOCUMENTS)):
+        state = state_of(kind)
+        written = 0
+        if state != "current":
+            written = _rebuild_kind(target, kind, partial(progress, kind) if progress else None)
+        out[kind] = (state, written)
+    return out
 
 
 def _rebuild_kind(target: Backend, kind: str, progress) -> int:

@@ -5,6 +5,9 @@ PostgreSQL when it finds one; SQLite otherwise). Tests marked ``postgres`` need 
 skip on SQLite with a reason; with ``REQUIRE_SERVICES=1`` such a skip is an error instead. So do
 the tests marked ``redis`` (``REDIS_URL``) and ``stripe`` (``STRIPE_API_BASE``: the fake Stripe
 API, localstripe, that ``make test`` starts).
+
+With ``ELASTICSEARCH_URL`` set the suite searches on that cluster, each test on indices of its
+own, deleted afterwards (``tests/search/isolation.py``; docs/search.md, Tests).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ HAS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 HAS_REDIS = bool(settings.REDIS_URL)
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 HAS_STRIPE = bool(STRIPE_API_BASE)
+ELASTICSEARCH_URL = settings.ELASTICSEARCH_URL
 
 
 def pytest_report_header(config):
@@ -34,7 +38,7 @@ def pytest_report_header(config):
     return (
         f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''}:{db.get('PORT') or ''}; "
         f"redis: {settings.REDIS_URL or 'none'}; stripe: {STRIPE_API_BASE or 'none'}; "
-        f"REQUIRE_SERVICES={int(REQUIRE_SERVICES)}"
+        f"elasticsearch: {ELASTICSEARCH_URL or 'none'}; REQUIRE_SERVICES={int(REQUIRE_SERVICES)}"
     )
 
 
@@ -78,6 +82,33 @@ def _services_required():
             "is not configured",
             returncode=3,
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _elasticsearch_run():
+    """On a cluster: the run's index prefix for the processes the tests start, and every index
+    of the run deleted at its end."""
+    if not ELASTICSEARCH_URL:
+        yield
+        return
+    from tests.search.isolation import run_environment
+
+    with run_environment(ELASTICSEARCH_URL):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _elasticsearch_per_test(settings):
+    """On a cluster: the test's own index prefix, its writes visible at once, its indices
+    deleted afterwards (a test that pins ``ELASTICSEARCH_URL=""`` or its own cluster and prefix
+    overrides these)."""
+    if not settings.ELASTICSEARCH_URL:
+        yield
+        return
+    from tests.search.isolation import own_indices
+
+    with own_indices(settings):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,10 @@ Each kind (tenders, suppliers, products) lives in an index of its own behind an 
 goes through the alias (writes with ``require_alias``, so a missing alias is never
 auto-created as an index). ``rebuild`` loads a new index of a kind
 (``<prefix>-<kind>-<timestamp>``) and moves the alias to it in one atomic ``_aliases`` call,
-then deletes the old one: searches never see a half index. The analyzers and mappings are
-``elastic_index``'s, the requests ``elastic_query``'s (tenders) and ``elastic_kinds``'s
-(suppliers, products).
+then deletes the old one: searches never see a half index. ``index_state`` says whether a
+kind's index is missing, was made with another body or holds only what was written since a
+first write made it (``search_index --if-needed``, the release step, rebuilds those). The analyzers and mappings are ``elastic_index``'s, the
+requests ``elastic_query``'s (tenders) and ``elastic_kinds``'s (suppliers, products).
 
 Whatever goes wrong on the way (the cluster down, a timeout, an error answer, an answer we
 cannot read) is ``BackendUnavailable``: the pages fall back to the database with a notice, the
@@ -40,7 +41,7 @@ from ..query import DEADLINE_RANGES, Kind, SearchQuery
 from ..readers import Reader, reader_of
 from ..results import Bucket, Facet, SearchResult
 from .base import BackendUnavailable
-from .elastic_index import index_body, kind_index
+from .elastic_index import body_hash, built_with, index_body, kind_index
 from .elastic_kinds import (
     agg_buckets,
     catalogue_facets,
@@ -57,6 +58,8 @@ from .elastic_query import (
 log = logging.getLogger(__name__)
 
 BATCH = 500
+# A kind's index as ``index_state`` finds it.
+MISSING, CHANGED, PARTIAL, CURRENT = "missing", "changed", "partial", "current"
 
 
 @functools.lru_cache(maxsize=16)
@@ -211,6 +214,21 @@ class ElasticBackend:
                 self.client.indices.delete(index=o, ignore_unavailable=True)
         log.info("search: %s now points at %s (%d documents)", alias, name, written)
         return written
+
+    def index_state(self, kind: str) -> str:
+        """``missing`` (no alias); ``changed`` (its index was made with another body than
+        ``kind_index`` makes now: another mapping, analysis or settings, or before the body's
+        hash was kept); ``partial`` (made by a first write, ``_ensure_alias``: only the documents
+        written since are in it); else ``current``."""
+        alias = self.alias(kind)
+        with _answering("index state"):
+            if not self.client.indices.exists_alias(name=alias):
+                return MISSING
+            built = self.client.indices.get_mapping(index=alias).body
+            made = [built_with(b.get("mappings") or {}) for b in built.values()]
+        if not made or any(digest != body_hash(kind) for digest, _rebuilt in made):
+            return CHANGED
+        return CURRENT if all(rebuilt for _digest, rebuilt in made) else PARTIAL
 
     def refresh(self, kind: str) -> None:
         """Make every write so far visible (the tests; a cluster refreshes each second)."""

@@ -21,9 +21,16 @@ Only filters that a stock Elasticsearch 9 has (no ICU, no plugin), so any cluste
   category with its ancestors, each subdivision with its country), its standing ``band``; a
   product's category (with ``category_tree``), supplier, currency and prices. Suppliers and
   products are public (``public``: everyone may read them).
+* Each index keeps the hash of the body it was made with (settings, analysis, mapping) in its
+  ``_meta`` (``body_hash``), and whether a rebuild made it: ``search_index --if-needed``
+  rebuilds a kind whose hash is not the one this code makes, or whose index a first write made
+  (holding only what was written since).
 """
 
 from __future__ import annotations
+
+import hashlib
+import json
 
 from django.conf import settings
 from elasticsearch.dsl import (
@@ -193,6 +200,10 @@ def product_mapping(*, ukrainian: str = "") -> Mapping:
     return m
 
 
+# In an index's ``_meta`` (``kind_index``): the hash of its body, and whether a rebuild made it.
+BODY_HASH = "tradefloor_body_sha256"
+REBUILT = "tradefloor_rebuilt"
+
 MAPPINGS = {
     Kind.TENDERS: tender_mapping,
     Kind.SUPPLIERS: supplier_mapping,
@@ -200,16 +211,43 @@ MAPPINGS = {
 }
 
 
+def _mapping(kind: str) -> Mapping:
+    return MAPPINGS[kind](ukrainian=settings.ELASTICSEARCH_UKRAINIAN_ANALYZER)
+
+
+def body_hash(kind: str) -> str:
+    """The hash of what ``kind``'s index is made with (its settings, analysis and mapping, as
+    this code and these settings make them), kept in the index's ``_meta``: an index whose hash
+    is another was made by other code or settings, and wants a rebuild (``search_index
+    --if-needed``)."""
+    index = Index("-")
+    index.settings(number_of_shards=1)
+    index.mapping(_mapping(kind))
+    body = json.dumps(index.to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
 def kind_index(kind: str, name: str, *, loading: bool = False) -> Index:
-    """The index ``name`` of ``kind`` as it is created (``loading``: no refresh until the bulk
-    load is done, as a rebuild wants)."""
+    """The index ``name`` of ``kind`` as it is created (``loading``: a rebuild's, to be loaded
+    with every document: no refresh until the bulk load is done), its body's hash and whether
+    it is a rebuild's in its ``_meta`` (``BODY_HASH``, ``REBUILT``)."""
     index = Index(name)
     index.settings(
         number_of_shards=1,
         **({"refresh_interval": "-1"} if loading else {}),
     )
-    index.mapping(MAPPINGS[kind](ukrainian=settings.ELASTICSEARCH_UKRAINIAN_ANALYZER))
+    mapping = _mapping(kind)
+    mapping.meta("_meta", {BODY_HASH: body_hash(kind), REBUILT: loading})
+    index.mapping(mapping)
     return index
+
+
+def built_with(mappings: dict) -> tuple[str, bool]:
+    """The body's hash an index was made with (empty: made before the hash was kept), and
+    whether a rebuild made it (else a first write did, with the documents written since), from
+    its mapping (``GET <index>/_mapping``)."""
+    meta = mappings.get("_meta") or {}
+    return str(meta.get(BODY_HASH) or ""), meta.get(REBUILT) is True
 
 
 def tender_index(name: str, *, loading: bool = False) -> Index:

@@ -5,10 +5,11 @@ product ``SearchQuery`` and the facets of its answer, with the database backend'
 * **Words** and **pages** as the tenders' (``elastic_query``): every word must match its
   haystack prefix or the Russian/Ukrainian analyses of the title and the description; 3 in the
   title, 1 elsewhere.
-* **Typos**: when nothing matches, each word may also be a haystack word within AUTO edits of
-  it (in its script or in Latin; the first letter right); every word must still match, ranked
-  as any search (3 in the title, 1 elsewhere): the database's rule, with its closest indexed
-  words (``SearchWord``) as Elasticsearch's fuzzy terms.
+* **Typos**: as the tenders' (``elastic_query.typo_word_query``): when nothing matches, each
+  word may also be a haystack word within AUTO edits of it (in its script or in Latin; the
+  first letter right); every word must still match, ranked as any search (3 in the title, 1
+  elsewhere): the database's rule, with its closest indexed words (``SearchWord``) as
+  Elasticsearch's fuzzy terms.
 * **Who may read**: everyone reads the public documents, and every supplier and product
   document is public (only verified suppliers' are indexed: ``search.documents``).
 * **Filters**: a supplier's category and region are its tags (``tags.category``, each
@@ -40,14 +41,10 @@ from marketplace.categories.models import Category
 
 from ..query import Kind, SearchQuery, Sort
 from ..results import Bucket, Facet
-from ..text import latin
 from .database import _codes, _ids
 from .database_facets import COLUMNS, Counts, facets_of
 from .elastic_query import (
-    ELSEWHERE,
     FACET_SIZE,
-    MAX_WORD,
-    TITLE,
     Categories,
     all_but,
     category_aggs,
@@ -56,6 +53,7 @@ from .elastic_query import (
     price_aggs,
     price_and_deadline,
     query_words_with_forms,
+    typo_word_query,
     word_query,
 )
 
@@ -142,33 +140,6 @@ def _sort(query: SearchQuery, relevance: bool) -> list[Any]:
     if query.sort == Sort.RELEVANCE and relevance:
         return [{"_score": {"order": "desc"}}, last_first]
     return [last_first]
-
-
-def typo_word_query(word: str, forms: tuple[str, ...]) -> Query:
-    """One word of a search with typos: its own prefixes, or a word within AUTO edits of it as
-    typed or in Latin (a unit's name: its unit only), in the title (3) or anywhere (1)."""
-    fuzzy = [] if forms[0].startswith("unit:") else [word, latin(word)[:MAX_WORD]]
-
-    def any_of(field: str) -> Query:
-        return Q(
-            "bool",
-            should=[
-                *(Q("prefix", **{field: {"value": f}}) for f in forms),
-                *(
-                    Q("match", **{field: {"query": s, "fuzziness": "AUTO", "prefix_length": 1}})
-                    for s in dict.fromkeys(fuzzy)
-                    if s
-                ),
-            ],
-        )
-
-    return Q(
-        "dis_max",
-        queries=[
-            Q("constant_score", filter=any_of("title_text"), boost=TITLE),
-            Q("constant_score", filter=any_of("text"), boost=ELSEWHERE),
-        ],
-    )
 
 
 def catalogue_search(query: SearchQuery, categories: Categories, *, typo: bool = False) -> Search:

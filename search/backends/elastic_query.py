@@ -6,8 +6,8 @@ body of a ``SearchQuery`` (``elasticsearch.dsl``), with the database backend's s
   Russian and Ukrainian analyses of the title, description and lots count as a match too. A
   word scores 3 when it is in the title, else 1 (each a ``constant_score``, the word's best of
   them by ``dis_max``), as the database ranks; the newest first among equals.
-* **Typos**: when nothing matches, the words fuzzily (``fuzziness: AUTO``), at least half of
-  them.
+* **Typos**: when nothing matches, each word may also be a haystack word within AUTO edits of
+  it (``typo_word_query``, every kind's); every word must still match, as on the database.
 * **Filters** are the ``post_filter``; each facet is a ``filter`` aggregation with every filter
   but its own (disjunctive facets), so choosing a currency still counts the others.
 * **Who may read** is a ``filter`` of the query, from the indexed visibility fields, with the
@@ -118,26 +118,33 @@ def word_query(
     )
 
 
-def typo_query(pairs: list[tuple[str, tuple[str, ...]]]) -> Query:
-    """The words within AUTO edits of a haystack word (in their script or in Latin), at least
-    half of them."""
-    clauses = []
-    for word, _forms in pairs:
-        spellings = dict.fromkeys([word, latin(word)[:MAX_WORD]])
-        clauses.append(
-            Q(
-                "bool",
-                should=[
-                    Q(
-                        "match",
-                        text={"query": s, "fuzziness": "AUTO", "prefix_length": 1},
-                    )
-                    for s in spellings
+def typo_word_query(word: str, forms: tuple[str, ...]) -> Query:
+    """One word of a search with typos (every kind): its own prefixes, or a haystack word within
+    AUTO edits of it as typed or in Latin (the first letter right; a unit's name: its unit
+    only), in the title (3) or anywhere (1). Every word must still match: the database's rule,
+    with its closest indexed words (``SearchWord``) as Elasticsearch's fuzzy terms."""
+    fuzzy = [] if forms[0].startswith("unit:") else [word, latin(word)[:MAX_WORD]]
+
+    def any_of(field: str) -> Query:
+        return Q(
+            "bool",
+            should=[
+                *(Q("prefix", **{field: {"value": f}}) for f in forms),
+                *(
+                    Q("match", **{field: {"query": s, "fuzziness": "AUTO", "prefix_length": 1}})
+                    for s in dict.fromkeys(fuzzy)
                     if s
-                ],
-            )
+                ),
+            ],
         )
-    return Q("bool", should=clauses, minimum_should_match=max(1, (len(clauses) + 1) // 2))
+
+    return Q(
+        "dis_max",
+        queries=[
+            Q("constant_score", filter=any_of("title_text"), boost=TITLE),
+            Q("constant_score", filter=any_of("text"), boost=ELSEWHERE),
+        ],
+    )
 
 
 # --- filters ----------------------------------------------------------------------------------
@@ -307,7 +314,7 @@ def tender_search(
     """The search of ``query`` as ``reader`` may read it (``typo``: the words fuzzily)."""
     pairs = query_words_with_forms(query.text)
     if pairs and typo:
-        must = [typo_query(pairs)]
+        must = [typo_word_query(word, forms) for word, forms in pairs]
     else:
         must = [word_query(word, forms) for word, forms in pairs]
     # The landing page leaves the cancelled tenders out (``hide_cancelled``), as the database.

@@ -101,6 +101,11 @@ class LiveStack:
             "DJANGO_DEBUG": "1",
             "PYTHONUNBUFFERED": "1",
         }
+        if self.env.get("ELASTICSEARCH_URL"):
+            # The suite on a cluster (tests/conftest.py): this stack's own indices, under the
+            # run's prefix (deleted at the run's end), built from its database as it starts.
+            run = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "tradefloor")
+            self.env["ELASTICSEARCH_INDEX_PREFIX"] = f"{run}-stack-{self.port}"
         if stripe_api_base:
             # Cards through Stripe, at this Stripe-compatible server (its Stripe.js shim too).
             # Without it the stack is as before: the offline provider (bank transfers).
@@ -142,6 +147,8 @@ class LiveStack:
             "--fresh",
             *self.demo_args,
         )
+        if self.env.get("ELASTICSEARCH_URL"):  # as a deployment's release step does
+            self.manage("search_index", "--if-needed")
         self.lots = [
             int(line.split()[1].rstrip(":"))
             for line in out.splitlines()

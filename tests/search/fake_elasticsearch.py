@@ -3,21 +3,22 @@ tests (no Elasticsearch server can be installed on these machines).
 
 It keeps indices, aliases and documents in memory and answers the APIs the backend calls: the
 cluster's root (with ``X-Elastic-Product: Elasticsearch`` on every answer, the header the
-client checks on its first request), index create / exists / delete / settings / refresh,
-``_alias`` and ``_aliases``, ``_bulk`` (ndjson, ``require_alias``) and ``_search``. A search is
-evaluated on the stored documents for the query clauses the backend sends (``bool``, ``term``,
-``terms``, ``range`` with ``now`` date math, ``prefix``, ``match`` with ``fuzziness``,
-``constant_score``, ``dis_max``, ``match_all``, ``match_none``) with ``post_filter``,
-``filter`` / ``filters`` / ``terms`` / ``range`` aggregations, ``sort``, ``from`` and ``size``;
-anything else is answered with a 400 ``parsing_exception``, so a request the fake does not
-understand fails the test instead of passing unread. Analysis is approximated: a haystack field
-is split on spaces; the ``.ru``/``.uk`` fields compare ``search.text``'s light stems. As on a
-cluster, only the mapped fields of an index with ``dynamic: false`` are searched (a query on
-another field matches nothing, a sort on one is a 400); an object's fields are read by their
-dotted path (``tags.category``).
+client checks on its first request), index create / exists / delete / settings / mapping /
+refresh, ``_alias`` and ``_aliases``, ``_bulk`` (ndjson, ``require_alias``) and ``_search``. A
+search is evaluated on the stored documents for the query clauses the backend sends (``bool``,
+``term``, ``terms``, ``range`` with ``now`` date math, ``prefix``, ``match`` with
+``fuzziness``, ``constant_score``, ``dis_max``, ``match_all``, ``match_none``) with
+``post_filter``, ``filter`` / ``filters`` / ``terms`` / ``range`` aggregations, ``sort``,
+``from`` and ``size``; anything else is answered with a 400 ``parsing_exception``, so a request
+the fake does not understand fails the test instead of passing unread. Analysis is
+approximated: a haystack field is split on spaces; the ``.ru``/``.uk`` fields compare
+``search.text``'s light stems. As on a cluster, only the mapped fields of an index with
+``dynamic: false`` are searched (a query on another field matches nothing, a sort on one is a
+400); an object's fields are read by their dotted path (``tags.category``).
 
 Every request is recorded (``requests``); ``fail_next`` answers the next requests with an
-error status, ``answer_next`` with a body of the test's, ``delay`` makes every answer late (timeouts).
+error status, ``answer_next`` with a body of the test's, ``delay`` makes every answer late
+(timeouts). ``serve_fake_elasticsearch`` runs it as a process of its own.
 """
 
 from __future__ import annotations
@@ -81,11 +82,12 @@ class FakeElasticsearch:
         self.delay = 0.0
         self.product = "Elasticsearch"  # the X-Elastic-Product header ("": another product)
         self.lock = threading.RLock()
+        self.record = True  # keep every request (a long-running one does not: serve_fake_*)
         self._server: ThreadingHTTPServer | None = None
 
     # --- running ------------------------------------------------------------------------------
 
-    def start(self) -> FakeElasticsearch:
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> FakeElasticsearch:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -116,7 +118,7 @@ class FakeElasticsearch:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer((host, port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
@@ -167,7 +169,8 @@ class FakeElasticsearch:
                 body = json.loads(text)
         record = Recorded(method, split.path, params, headers, body)
         with self.lock:
-            self.requests.append(record)
+            if self.record:
+                self.requests.append(record)
             if self.canned:
                 return self.canned.pop(0)
             try:
@@ -196,6 +199,8 @@ class FakeElasticsearch:
             return 200, self._bulk(r, p[0])
         if len(p) == 2 and p[1] == "_search":
             return 200, self._search(p[0], r.body or {})
+        if len(p) == 2 and p[1] == "_mapping" and m == "GET":
+            return 200, {n: {"mappings": self.indices[n].mappings} for n in self._resolve(p[0])}
         if len(p) == 2 and p[1] == "_refresh":
             self._resolve(p[0])
             return 200, {"_shards": {"total": 1, "successful": 1, "failed": 0}}

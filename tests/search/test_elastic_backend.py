@@ -1,25 +1,23 @@
 """The Elasticsearch backend: (a) the request bodies it builds, compared with the JSON we mean;
 (b) the whole path through a local server that answers as Elasticsearch 9 does
-(``fake_elasticsearch``): indexing, searching into a ``SearchResult``, the alias rebuild;
+(``fake_elasticsearch``): indexing, searching into a ``SearchResult``, typos as the database;
 (c) the cluster away (down, 500, timeout): ``BackendUnavailable``, the API's 503, the pages'
 fallback to the database; (d) hostile input: a valid body, never an error.
 
-The tests marked ``cluster`` run against the fake, and also against a real cluster when
-``SEARCH_TEST_REAL_ELASTICSEARCH=1`` and ``ELASTICSEARCH_URL`` are set (docs/search.md).
+The tests that take ``cluster`` run against the fake, and also against the cluster the suite
+runs against when ``ELASTICSEARCH_URL`` is set (docs/search.md). The rebuild and
+``search_index`` are ``test_elastic_rebuild.py``'s.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import socket
-import uuid
 from datetime import timedelta
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -47,8 +45,8 @@ from .fake_elasticsearch import FakeElasticsearch
 pytestmark = pytest.mark.django_db
 
 URL = "/api/search/tenders/"
-REAL_URL = os.environ.get("ELASTICSEARCH_URL", "")
-REAL = os.environ.get("SEARCH_TEST_REAL_ELASTICSEARCH") == "1" and bool(REAL_URL)
+# The suite run against a cluster (ELASTICSEARCH_URL; tests/conftest.py, docs/search.md).
+REAL = bool(settings.ELASTICSEARCH_URL)
 
 
 @pytest.fixture
@@ -65,34 +63,33 @@ def world():
 
 @pytest.fixture
 def es(fake):
-    """Elasticsearch configured at the fake server."""
-    with override_settings(ELASTICSEARCH_URL=fake.url, ELASTICSEARCH_INDEX_PREFIX="tf"):
+    """Elasticsearch configured at the fake server (its own prefix; no refresh asked), whose
+    recorded requests the test reads."""
+    with override_settings(
+        ELASTICSEARCH_URL=fake.url, ELASTICSEARCH_INDEX_PREFIX="tf", ELASTICSEARCH_REFRESH="false"
+    ):
         yield ElasticBackend(fake.url)
 
 
-# The whole-path cases run against the fake server, and also against a real cluster when one is
-# named (SEARCH_TEST_REAL_ELASTICSEARCH=1 and ELASTICSEARCH_URL; docs/search.md): an opt-in,
-# since no Elasticsearch can be installed on the CI machines.
+# The whole-path cases run against the fake server, and also against the cluster the suite runs
+# against when there is one (ELASTICSEARCH_URL: no Elasticsearch can be installed on the CI
+# machines).
 @pytest.fixture(params=["fake", "real"] if REAL else ["fake"])
 def cluster(request):
-    """Elasticsearch configured at the fake server, or at a real cluster (its own index
-    prefix, every write visible at once, the indices deleted afterwards)."""
-    if request.param == "fake":
-        server = FakeElasticsearch().start()
-        url, prefix = server.url, "tf"
-    else:
-        server, url, prefix = None, REAL_URL, f"tf-test-{uuid.uuid4().hex[:8]}"
+    """Elasticsearch configured at the fake server, or at the suite's cluster (with the test's
+    own index prefix, every write visible at once, the indices deleted afterwards:
+    tests/conftest.py)."""
+    if request.param == "real":
+        yield ElasticBackend(settings.ELASTICSEARCH_URL)
+        return
+    server = FakeElasticsearch().start()
     with override_settings(
-        ELASTICSEARCH_URL=url, ELASTICSEARCH_INDEX_PREFIX=prefix, ELASTICSEARCH_REFRESH="wait_for"
+        ELASTICSEARCH_URL=server.url,
+        ELASTICSEARCH_INDEX_PREFIX="tf",
+        ELASTICSEARCH_REFRESH="wait_for",
     ):
-        engine = ElasticBackend(url)
-        yield engine
-        if server is None:  # by name: a cluster refuses wildcard deletes by default
-            names = list(engine.client.indices.get(index=f"{prefix}-*").body)
-            if names:
-                engine.client.indices.delete(index=",".join(names))
-    if server is not None:
-        server.stop()
+        yield ElasticBackend(server.url)
+    server.stop()
 
 
 def _published(world, title, *, lots=None, **overrides):
@@ -431,6 +428,31 @@ def test_a_typo_answers_the_closest_with_the_databases_notice(world, cluster):
     assert _titles(_api(q="зззззз")) == []
 
 
+def test_typos_in_tenders_follow_the_databases_rule(world, cluster):
+    """One rule on both backends: every word must match, a mistyped word also by the indexed
+    words close to it; a word with nothing close finds nothing, whatever the others find."""
+    diesel = _published(world, "Дизельне паливо", description="Постачання автоцистернами")
+    petrol = _published(world, "Бензин А-95", lots=[lot_data(title="Бензин", unit="л")])
+    cement = _published(world, "Цемент М500", description="Доставка дизельним транспортом")
+    expected = {
+        "дизельнк палво": [diesel.pk],
+        "dizelne palvo": [diesel.pk],
+        "бнзин": [petrol.pk],
+        "цмент доставка": [cement.pk],
+        "зззззз дизель": [],  # half the words used to be enough on Elasticsearch
+        "палво бензин": [],  # no tender holds both
+        "зззззз": [],
+    }
+    database, elastic = DatabaseBackend(), backend()
+    for q, ids in expected.items():
+        query = tender_query({"q": q})
+        mine, theirs = elastic.search(query, user=None), database.search(query, user=None)
+        assert mine.ids == ids, q
+        assert (mine.total, mine.ids, mine.notice) == (theirs.total, theirs.ids, theirs.notice), q
+        assert mine.facets == theirs.facets, q
+        assert bool(mine.notice) == bool(ids), q
+
+
 def test_readers_see_what_the_tenders_rule_lets_them(world, cluster):
     dedicated = PlatformFactory(kind=PlatformKind.DEDICATED, owner=world.buyer)
     PlatformMembershipFactory(platform=dedicated, company=world.buyer)
@@ -560,78 +582,6 @@ def test_a_removed_tender_is_deleted_from_the_index(world, es, fake):
         {"delete": {"_index": "tf-tenders", "_id": "999999"}},
     ]
     assert es.search(SearchQuery(kind=Kind.TENDERS, text="дизель"), user=None).ids == []
-
-
-def test_the_rebuild_loads_a_new_index_and_swaps_the_alias(world, es, fake):
-    first = _published(world, "Дизель перший")
-    second = _published(world, "Дизель другий")
-    fake.requests.clear()
-    seen: list[int] = []
-    with override_settings(ELASTICSEARCH_URL=fake.url):
-        written = services.index_rebuild(to=es, progress=seen.append, kinds=(Kind.TENDERS,))
-    assert written == 2 and seen == [2]
-
-    steps = [(r.method, r.path) for r in fake.requests]
-    new = steps[0][1].lstrip("/")
-    assert new.startswith("tf-tenders-2") and new != "tf-tenders-initial"
-    assert steps == [
-        ("PUT", f"/{new}"),
-        ("PUT", "/_bulk"),
-        ("PUT", f"/{new}/_settings"),
-        ("POST", f"/{new}/_refresh"),
-        ("GET", "/_alias/tf-tenders"),
-        ("POST", "/_aliases"),
-        ("DELETE", "/tf-tenders-initial"),
-    ]
-    create, load, settle, _refresh, _get, swap, _delete = fake.requests
-    assert create.body["settings"]["refresh_interval"] == "-1"
-    assert [a["index"]["_index"] for a in load.body[::2]] == [new, new]
-    assert sorted(a["index"]["_id"] for a in load.body[::2]) == sorted(
-        [str(first.pk), str(second.pk)]
-    )
-    assert settle.body == {"index": {"refresh_interval": None}}  # back to the default
-    assert swap.body == {
-        "actions": [
-            {"remove": {"index": "tf-tenders-initial", "alias": "tf-tenders"}},
-            {"add": {"index": new, "alias": "tf-tenders"}},
-        ]
-    }
-    assert fake.aliases == {"tf-tenders": {new}} and set(fake.indices) == {new}
-    assert sorted(es.search(tender_query({"q": "дизель"}), user=None).ids) == sorted(
-        [first.pk, second.pk]
-    )
-
-
-def test_a_failed_rebuild_leaves_the_alias_where_it_was(world, es, fake):
-    _published(world, "Дизель")
-    fake.requests.clear()
-
-    def broken():
-        yield {"kind": "tenders", "id": 1, "title": "x", "text": " x "}
-        raise RuntimeError("the database went away")
-
-    with pytest.raises(RuntimeError):
-        es.rebuild(Kind.TENDERS, broken())
-    assert fake.requests[-1].method == "DELETE"
-    assert fake.aliases == {"tf-tenders": {"tf-tenders-initial"}}
-    assert set(fake.indices) == {"tf-tenders-initial"}
-
-
-def test_the_command_rebuilds_both_indices_with_a_progress_bar(world, es, fake):
-    _published(world, "Дизель")
-    out = StringIO()
-    with override_settings(ELASTICSEARCH_URL=fake.url):
-        call_command("search_index", "--rebuild", stdout=out)
-    assert "database" in out.getvalue() and "elasticsearch" in out.getvalue()
-    # One alias swap per kind (tenders, suppliers, products).
-    assert len(fake.calls("POST", "_aliases")) == 3
-
-
-def test_the_rebuild_works_on_a_real_or_fake_cluster_too(world, cluster):
-    tender = _published(world, "Дизель")
-    assert services.index_rebuild(to=cluster, kinds=(Kind.TENDERS,)) == 1
-    assert cluster.search(tender_query({"q": "dizel"}), user=None).ids == [tender.pk]
-    assert len(cluster._indices_of(cluster.alias(Kind.TENDERS))) == 1
 
 
 # --- (c) the cluster away ---------------------------------------------------------------------

@@ -5,8 +5,8 @@ backend (ids, totals, facets, notices) for words, Latin, typos, every filter, th
 sorts and the pages, the listeners' writes, the rebuild of the new aliases; (c) the cluster
 away: the pages fall back to the database, the API answers 503.
 
-The tests that take ``cluster`` run against the fake, and also against a real cluster when
-``SEARCH_TEST_REAL_ELASTICSEARCH=1`` and ``ELASTICSEARCH_URL`` are set (docs/search.md).
+The tests that take ``cluster`` run against the fake, and also against the cluster the suite
+runs against when ``ELASTICSEARCH_URL`` is set (docs/search.md).
 """
 
 from __future__ import annotations
