@@ -215,8 +215,12 @@ def test_the_browsable_api_allows_its_inline_styles_and_json_stays_strict(client
     log_in(client, auction.officer)
     page = client.get("/api/companies/", HTTP_ACCEPT="text/html")
     assert page["Content-Type"].startswith("text/html")
-    policy = page["Content-Security-Policy"]
-    assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy
+    # The directives in whatever order the header lists them: scripts stay 'self' alone.
+    directives = {
+        d.strip().split(" ", 1)[0]: d.strip() for d in page["Content-Security-Policy"].split(";")
+    }
+    assert directives["style-src"] == "style-src 'self' 'unsafe-inline'"
+    assert directives["script-src"] == "script-src 'self'"
     answer = client.get("/api/companies/", HTTP_ACCEPT="application/json")
     assert "unsafe" not in answer["Content-Security-Policy"]
 
