@@ -22,8 +22,11 @@ from django.utils.dateparse import parse_datetime
 
 from auctions import rules
 from auctions.bidding.outcomes import BidRejected
-from auctions.formats import FORMATS
+from auctions.formats import FORMATS, japanese
+from auctions.formats.base import nominal_limit
 from auctions.models import Application, ApplicationStatus, Lot, Tender
+from auctions.participation import standings
+from auctions.selectors import CLOCKS
 from marketplace.core.times import iso_utc
 
 from .bots import decide
@@ -106,8 +109,6 @@ def applications_of(state: dict) -> list[Application]:
 
 
 def ranking(state: dict) -> list[rules.Standing]:
-    from auctions.participation import standings
-
     return rules.rank(standings(applications_of(state)))
 
 
@@ -165,9 +166,7 @@ def start(lot: Lot, *, bots: int, speed: int, now: datetime, seed: int | None = 
     practice_lot.ends_at = ends_at
     first = fmt.begin(practice_lot, []) if lot.auction_format == "dutch" else None
     if lot.auction_format == "japanese":
-        from auctions.formats.japanese import begin_with
-
-        first = begin_with(practice_lot, applications_of(state))
+        first = japanese.begin_with(practice_lot, applications_of(state))
     if first is not None:
         _carry(state, first)
     return state
@@ -327,14 +326,11 @@ def view(state: dict, *, label: int = ME) -> dict:
     if state["rules"]["visibility"] == "rank_only" and state["status"] == "live":
         out["best"] = None
     if fmt == "english" and state["status"] == "live":
-        from auctions.formats.base import nominal_limit
-
         application = next(a for a in applications_of(state) if a.pk == label)
         limit, _reference, _step = nominal_limit(lot, application, ranked)
         out["me"]["max_bid"] = _money(min(limit, Decimal(state["rules"]["start_price"])))
     if fmt in ("japanese", "dutch") and state["level"]:
-        module = __import__(f"auctions.formats.{fmt}", fromlist=["level_price"])
-        price = module.level_price(lot, state["level"])
+        price = CLOCKS[fmt].level_price(lot, state["level"])
         out["clock"] = {"level": state["level"], "price": _money(price)}
         if fmt == "japanese":
             out["clock"]["in"] = len(state["still_in"])
