@@ -229,3 +229,17 @@ def _stop(proc: subprocess.Popen | None) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(10)
+
+
+@contextlib.contextmanager
+def soon_after_the_english_lot(workdir: Path):
+    """The demo with its later lots soon (the rounds, landed-cost and Japanese lots start 15 s
+    after loading, turns and clock levels of 10 s), running for the ``with`` block."""
+    live = LiveStack(
+        workdir, live_in=5, duration=45, demo_args=("--stagger", "10", "--turn-seconds", "10")
+    )
+    try:
+        live.start()
+        yield live
+    finally:
+        live.stop()

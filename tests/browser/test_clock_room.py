@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .stack import LiveStack
+from .stack import soon_after_the_english_lot
 
 pytestmark = pytest.mark.browser
 
@@ -15,17 +15,8 @@ pytestmark = pytest.mark.browser
 def stack(playwright_browser, tmp_path_factory):
     """The demo with its Japanese lot soon: it starts with the rounds lot, 15 s after loading,
     each level lasting 10 s (no bots run: the other suppliers stay silent)."""
-    live = LiveStack(
-        tmp_path_factory.mktemp("clock"),
-        live_in=5,
-        duration=45,
-        demo_args=("--stagger", "10", "--turn-seconds", "10"),
-    )
-    try:
-        live.start()
+    with soon_after_the_english_lot(tmp_path_factory.mktemp("clock")) as live:
         yield live
-    finally:
-        live.stop()
 
 
 def test_a_supplier_confirms_the_clock_s_price_and_outlasts_the_silent(stack, new_page, artifacts):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .stack import LiveStack
+from .stack import soon_after_the_english_lot
 
 pytestmark = pytest.mark.browser
 
@@ -15,17 +15,8 @@ pytestmark = pytest.mark.browser
 def stack(playwright_browser, tmp_path_factory):
     """The demo with its rounds lot soon: it starts 15 s after loading, pauses two turns
     (20 s), then turns of 10 s each."""
-    live = LiveStack(
-        tmp_path_factory.mktemp("rounds"),
-        live_in=5,
-        duration=45,
-        demo_args=("--stagger", "10", "--turn-seconds", "10"),
-    )
-    try:
-        live.start()
+    with soon_after_the_english_lot(tmp_path_factory.mktemp("rounds")) as live:
         yield live
-    finally:
-        live.stop()
 
 
 def test_a_supplier_bids_in_its_own_turn(stack, new_page, artifacts):
