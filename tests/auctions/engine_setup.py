@@ -13,6 +13,24 @@ from marketplace.companies.models import MembershipRole
 from tests.factories import CategoryFactory, CompanyFactory, PlatformFactory, member
 
 
+def running_tender(*, platform, buyer, officer, title: str, ago: timedelta = timedelta(0)):
+    """A published tender whose applications closed and whose auctions began ``ago`` before
+    now (its lots are the caller's)."""
+    now = timezone.now() - ago
+    return Tender.objects.create(
+        platform=platform,
+        buyer=buyer,
+        created_by=officer,
+        title=title,
+        category=CategoryFactory(),
+        currency="UAH",
+        questions_deadline=now - timedelta(days=3),
+        applications_deadline=now - timedelta(days=2),
+        auction_start=now - timedelta(minutes=1),
+        status=TenderStatus.PUBLISHED,
+    )
+
+
 class Auction:
     """A tender with one lot, its buyer's officer, and ``suppliers`` admitted bidders."""
 
@@ -30,17 +48,8 @@ class Auction:
         self.platform = PlatformFactory()
         self.buyer = CompanyFactory(legal_name="Buyer Canary Ltd", is_supplier=False)
         self.officer = member(self.buyer, MembershipRole.PROCUREMENT_OFFICER)
-        self.tender = Tender.objects.create(
-            platform=self.platform,
-            buyer=self.buyer,
-            created_by=self.officer,
-            title="Diesel fuel",
-            category=CategoryFactory(),
-            currency="UAH",
-            questions_deadline=now - timedelta(days=3),
-            applications_deadline=now - timedelta(days=2),
-            auction_start=now - timedelta(minutes=1),
-            status=TenderStatus.PUBLISHED,
+        self.tender = running_tender(
+            platform=self.platform, buyer=self.buyer, officer=self.officer, title="Diesel fuel"
         )
         defaults = {
             "step_kind": "amount",

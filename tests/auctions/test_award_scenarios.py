@@ -25,11 +25,10 @@ from auctions.models import (
     Deal,
     Lot,
     LotStatus,
-    Tender,
-    TenderStatus,
 )
 from marketplace.companies.models import MembershipRole
-from tests.factories import CategoryFactory, CompanyFactory, PlatformFactory, member
+from tests.auctions.engine_setup import running_tender
+from tests.factories import CompanyFactory, PlatformFactory, member
 
 # --- the solver -----------------------------------------------------------------------------
 
@@ -121,17 +120,11 @@ class Closed:
         self.buyer = CompanyFactory(legal_name="Buyer Canary Ltd", is_supplier=False)
         self.officer = member(self.buyer, MembershipRole.PROCUREMENT_OFFICER)
         self.watcher = member(self.buyer, MembershipRole.BIDDER)
-        self.tender = Tender.objects.create(
+        self.tender = running_tender(
             platform=self.platform,
             buyer=self.buyer,
-            created_by=self.officer,
+            officer=self.officer,
             title="Fuel for the winter",
-            category=CategoryFactory(),
-            currency="UAH",
-            questions_deadline=now - timedelta(days=3),
-            applications_deadline=now - timedelta(days=2),
-            auction_start=now - timedelta(minutes=1),
-            status=TenderStatus.PUBLISHED,
         )
         self.suppliers = [
             CompanyFactory(legal_name=f"Canary Supplier {i + 1}", is_buyer=False) for i in range(3)

@@ -27,14 +27,12 @@ from auctions.models import (
     Bid,
     Lot,
     LotStatus,
-    Tender,
-    TenderStatus,
 )
 from auctions.selectors import lot_snapshot, lot_viewer
 from auctions.standing import render
 from marketplace.companies.models import MembershipRole
+from tests.auctions.engine_setup import running_tender
 from tests.factories import (
-    CategoryFactory,
     CompanyFactory,
     PlatformAdminFactory,
     PlatformFactory,
@@ -419,7 +417,6 @@ class Ring:
     (sealed) suppliers 1 and 2 offer exactly the same amount."""
 
     def __init__(self, *, shadow_lots: int = 6):
-        now = timezone.now()
         self.platform = PlatformFactory()
         self.buyer = CompanyFactory(legal_name="Buyer Canary Ltd", is_supplier=False)
         self.officer = member(self.buyer, MembershipRole.PROCUREMENT_OFFICER)
@@ -429,17 +426,12 @@ class Ring:
             CompanyFactory(legal_name=f"Canary Supplier {i}", is_buyer=False) for i in range(3)
         ]
         self.bidders = [member(c, MembershipRole.BIDDER) for c in self.suppliers]
-        self.tender = Tender.objects.create(
+        self.tender = running_tender(
             platform=self.platform,
             buyer=self.buyer,
-            created_by=self.officer,
+            officer=self.officer,
             title="Fuel for the winter",
-            category=CategoryFactory(),
-            currency="UAH",
-            questions_deadline=now - timedelta(days=30),
-            applications_deadline=now - timedelta(days=29),
-            auction_start=now - timedelta(days=28),
-            status=TenderStatus.PUBLISHED,
+            ago=timedelta(days=27),
         )
         self.lots = []
         for n in range(1, shadow_lots + 1):
