@@ -93,7 +93,7 @@ def lot_start(*, lot_id: int, now: datetime | None = None, actor=None) -> Lot:
             if app.initial_amount is None or app.current_amount is not None:
                 continue
             record_initial_offer(lot=lot, application=app, applications=applications, now=now)
-        first = fmt.begin(lot, best_refresh(lot, applications))
+        first = fmt.begin(lot, best_refresh(lot, applications), applications)
         if first is not None:
             _advance(lot, first, now)
         lot_save(

@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 
 from auctions import rules
 from auctions.bidding.outcomes import BidRejected
-from auctions.formats import FORMATS, japanese
+from auctions.formats import FORMATS
 from auctions.formats.base import nominal_limit
 from auctions.models import Application, ApplicationStatus, Lot, Tender
 from auctions.participation import standings
@@ -164,9 +164,7 @@ def start(lot: Lot, *, bots: int, speed: int, now: datetime, seed: int | None = 
     ends_at, _original = fmt.schedule(practice_lot, len(state["labels"]), now)
     state["ends_at"] = iso_utc(ends_at)
     practice_lot.ends_at = ends_at
-    first = fmt.begin(practice_lot, []) if lot.auction_format == "dutch" else None
-    if lot.auction_format == "japanese":
-        first = japanese.begin_with(practice_lot, applications_of(state))
+    first = fmt.begin(practice_lot, [], applications_of(state))
     if first is not None:
         _carry(state, first)
     return state

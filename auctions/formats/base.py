@@ -44,7 +44,9 @@ def live_end(lot: Lot) -> datetime:
     return lot.ends_at
 
 
-def no_begin(lot: Lot, ranking: list[rules.Standing]) -> Advance | None:
+def no_begin(
+    lot: Lot, ranking: list[rules.Standing], applications: list[Application]
+) -> Advance | None:
     return None
 
 
@@ -77,7 +79,8 @@ class Format:
     - ``check_bid(lot=, application=, applications=, amount=, confirm=)``: raise ``BidRejected``
       unless the rules accept the bid now (the lot is live, the bidder may trade);
     - ``schedule(lot, bidders, now)``: the end and the original end as the lot starts;
-    - ``begin(lot, ranking)``: the first stage after the initial offers (rounds: round one);
+    - ``begin(lot, ranking, applications)``: the first stage after the initial offers (rounds:
+      round one; Japanese: level 1 with every admitted application);
     - ``advance(lot, applications, now)``: at a deadline, the next stage, or None to close;
     - ``extension(lot, now=, rank=)``: a later end for a bid of ``rank`` now, or None;
     - ``closing(lot)``: the stages the close goes through first (sealed: the opening);
@@ -90,7 +93,7 @@ class Format:
 
     check_bid: Callable[..., None]
     schedule: Callable[[Lot, int, datetime], tuple[datetime, datetime]]
-    begin: Callable[[Lot, list[rules.Standing]], Advance | None] = no_begin
+    begin: Callable[[Lot, list[rules.Standing], list[Application]], Advance | None] = no_begin
     advance: Callable[[Lot, list[Application], datetime], Advance | None] = no_advance
     extension: Callable[..., datetime | None] = no_extension
     closing: Callable[[Lot], list[Stage]] = no_stages

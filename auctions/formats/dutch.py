@@ -51,7 +51,7 @@ def _level_started(lot: Lot, level: int, ends_at: datetime) -> Stage:
     )
 
 
-def begin(lot: Lot, ranking: list[rules.Standing]) -> Advance:
+def begin(lot: Lot, ranking: list[rules.Standing], applications: list[Application]) -> Advance:
     ends_at = live_end(lot)
     return Advance(
         ends_at=ends_at,

@@ -62,7 +62,7 @@ def _level_started(lot: Lot, level: int, ends_at: datetime, still_in: list[Appli
     )
 
 
-def begin_with(lot: Lot, applications: list[Application]) -> Advance:
+def begin(lot: Lot, ranking: list[rules.Standing], applications: list[Application]) -> Advance:
     """Level 1, the start price, open to every admitted supplier."""
     ends_at = live_end(lot)
     return Advance(
@@ -72,12 +72,6 @@ def begin_with(lot: Lot, applications: list[Application]) -> Advance:
         turn_order=sorted(a.pk for a in applications),
         stages=[_level_started(lot, 1, ends_at, applications)],
     )
-
-
-def begin(lot: Lot, ranking: list[rules.Standing]) -> Advance:
-    from ..participation import admitted
-
-    return begin_with(lot, admitted(lot))
 
 
 def confirmed(lot: Lot, applications: list[Application], level: int) -> list[Application]:

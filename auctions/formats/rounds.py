@@ -41,7 +41,7 @@ def _round_started(order: list[rules.Standing], *, round_number: int, pause_ends
     )
 
 
-def begin(lot: Lot, ranking: list[rules.Standing]) -> Advance:
+def begin(lot: Lot, ranking: list[rules.Standing], applications: list[Application]) -> Advance:
     """Round one, with its pause, in the order of the initial offers; fixed for the round."""
     order = rules.turn_order(ranking)
     ends_at = live_end(lot)

@@ -83,7 +83,7 @@ def test_rounds_round_one_follows_the_initial_offers():
             rules.Standing(key=2, amount=Decimal("95"), at=T0, label=2),
         ]
     )
-    first = rounds.begin(lot, ranking)
+    first = rounds.begin(lot, ranking, [])
     assert first.turn_order == [2, 1]  # the highest price bids first
     assert first.stages[0].kind == "round_started" and first.stages[0].payload["round"] == 1
 
