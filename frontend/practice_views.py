@@ -53,6 +53,17 @@ def practice_page(request, session_id: int):
             "confirmed": _("You confirmed this price; wait for the next one."),
             "ended": _("The practice has ended."),
             "price_now": _("Price now: %(price)s (level %(level)s)"),
+            "round": _("Round %(round)s of %(rounds)s"),
+            "pause": _("a pause; the turns follow"),
+            "your_turn": _("your turn: bid at most %(price)s"),
+            "their_turn": _("Bidder #%(label)s's turn"),
+            "sealed": _("Make one sealed offer; you may replace it until the close."),
+            "sealed_mine": _("Your sealed offer: %(price)s. The offers are opened at the close."),
+            "status": {
+                "live": _("live"),
+                "closed": _("closed"),
+                "failed": _("failed"),
+            },
         },
     }
     return render(request, "frontend/practice.html", {"view": view, "practice_config": config})

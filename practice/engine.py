@@ -3,9 +3,10 @@ memory. Pure: a session's whole state is one JSON-able dict, and each function t
 moment of the wall clock and returns it changed; nothing here reads or writes the database.
 
 The rules are the lot's own format module's (``auctions.formats``): the bid checks, the soft
-close and the clock's levels are asked of it on unsaved ``Lot`` and ``Application`` objects
-made from the state, so a practice answers exactly as the real lot would. The English,
-Japanese and Dutch formats can be practised (the rounds and sealed ones not yet).
+close, the rounds' turns and the clock's levels are asked of it on unsaved ``Lot`` and
+``Application`` objects made from the state, so a practice answers exactly as the real lot
+would. Every format can be practised: English, rounds (with initial offers: the person's is the
+start price), sealed (the offers opened at the close), Japanese and Dutch.
 
 Time runs ``speed`` times faster than the wall clock: a 30-minute auction takes 3 minutes at
 10x. The bots (``practice.bots``) act at their own paces on that clock, each down to (or, Dutch,
@@ -19,10 +20,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from auctions import rules
 from auctions.bidding.outcomes import BidRejected
 from auctions.formats import FORMATS
+from auctions.formats import rounds as rounds_format
 from auctions.formats.base import nominal_limit
 from auctions.models import Application, ApplicationStatus, Lot, Tender
 from auctions.participation import standings
@@ -31,7 +34,7 @@ from marketplace.core.times import iso_utc
 
 from .bots import decide
 
-PRACTISED = ("english", "japanese", "dutch")
+PRACTISED = ("english", "rounds", "sealed", "japanese", "dutch")
 ME = 1  # the person practising is bidder 1
 RULES = (
     "start_price",
@@ -48,6 +51,10 @@ RULES = (
     "soft_close_max_extensions",
     "level_seconds",
     "floor_price",
+    "rounds",
+    "first_pause_seconds",
+    "round_pause_seconds",
+    "turn_seconds",
     "visibility",
 )
 MONEY_RULES = ("start_price", "step_value", "max_step_percent", "floor_price")
@@ -83,7 +90,8 @@ def lot_of(state: dict) -> Lot:
     lot.ends_at = _dt(state["ends_at"])
     lot.extensions = state["extensions"]
     lot.current_round = state["level"]
-    lot.turn_order = list(state["still_in"])
+    lot.current_turn = state["turn"]
+    lot.turn_order = list(state["order"])
     lot.best_application_id = state["winner"] if state["format"] == "dutch" else None
     return lot
 
@@ -118,9 +126,7 @@ def ranking(state: dict) -> list[rules.Standing]:
 def start(lot: Lot, *, bots: int, speed: int, now: datetime, seed: int | None = None) -> dict:
     """A practice of ``lot``'s rules against ``bots`` bots, ``speed`` times faster, from now."""
     if lot.auction_format not in PRACTISED:
-        raise BidRejected(
-            "The rounds and sealed formats cannot be practised yet.", code="practice_not_available"
-        )
+        raise BidRejected(_("This format cannot be practised yet."), code="practice_not_available")
     rng = random.Random(seed)  # noqa: S311 (bots' whims, not secrets)
     state = {
         "format": lot.auction_format,
@@ -134,8 +140,9 @@ def start(lot: Lot, *, bots: int, speed: int, now: datetime, seed: int | None = 
         "clock": iso_utc(now),  # the practice's own time, run so far
         "ends_at": None,
         "extensions": 0,
-        "level": 0,
-        "still_in": [],
+        "level": 0,  # the clock's level, or the round
+        "turn": 0,  # rounds: the turn in the round (0: its pause)
+        "order": [],  # rounds: the round's turn order; Japanese: who is still in
         "labels": list(range(1, bots + 2)),
         "bids": [],
         "status": "live",
@@ -143,37 +150,56 @@ def start(lot: Lot, *, bots: int, speed: int, now: datetime, seed: int | None = 
         "log": [],
         "bots": {},
     }
-    start_price = Decimal(state["rules"]["start_price"])
-    for label in state["labels"][1:]:
-        # Each bot's hidden price: English and Japanese, the lowest it goes to; Dutch, the
-        # least it accepts.
-        share = Decimal(rng.randint(70, 95)) / 100
-        # On a clock a bot looks at least twice a level (or it would miss levels and drop).
-        if lot.auction_format in ("japanese", "dutch"):
-            pace = [1, max(2, lot.level_seconds // 2)]
-        else:
-            pace = [rng.randint(5, 20), rng.randint(25, 60)]
-        state["bots"][str(label)] = {
-            "price": _money(start_price * share),
-            "pace": pace,
-            "next": iso_utc(now + timedelta(seconds=rng.randint(3, 20))),
-            "seed": rng.randint(0, 2**31),
-        }
     fmt = FORMATS[lot.auction_format]
     practice_lot = lot_of(state)
     ends_at, _original = fmt.schedule(practice_lot, len(state["labels"]), now)
     state["ends_at"] = iso_utc(ends_at)
     practice_lot.ends_at = ends_at
-    first = fmt.begin(practice_lot, [], applications_of(state))
+    start_price = Decimal(state["rules"]["start_price"])
+    for label in state["labels"][1:]:
+        state["bots"][str(label)] = _bot(lot, rng, start_price=start_price, now=now, end=ends_at)
+    if lot.auction_format == "rounds":
+        # The initial offers open the rounds: the person's at the start price, each bot's a
+        # little below it.
+        for label in state["labels"]:
+            share = Decimal(1) if label == ME else Decimal(rng.randint(96, 99)) / 100
+            _record(state, label, start_price * share, now)
+    first = fmt.begin(practice_lot, ranking(state), applications_of(state))
     if first is not None:
         _carry(state, first)
     return state
 
 
+def _bot(lot: Lot, rng: random.Random, *, start_price: Decimal, now: datetime, end) -> dict:
+    """A bot: its hidden price (English, rounds, sealed and Japanese: the lowest it goes to;
+    Dutch: the least it accepts), its pace in practice seconds and its first move."""
+    share = Decimal(rng.randint(70, 95)) / 100
+    first = now + timedelta(seconds=rng.randint(3, 20))
+    if lot.auction_format in ("japanese", "dutch"):
+        # On a clock a bot looks at least twice a level (or it would miss levels and drop).
+        pace = [1, max(2, lot.level_seconds // 2)]
+    elif lot.auction_format == "rounds":
+        pace = [1, max(2, lot.turn_seconds // 3)]  # it looks often enough not to miss its turn
+    elif lot.auction_format == "sealed":
+        # One offer, some time in the auction's first nine tenths.
+        span = int((end - now).total_seconds())
+        first = now + timedelta(seconds=rng.randint(1, max(2, span * 9 // 10)))
+        pace = [span, span]
+    else:
+        pace = [rng.randint(5, 20), rng.randint(25, 60)]
+    return {
+        "price": _money(start_price * share),
+        "pace": pace,
+        "next": iso_utc(first),
+        "seed": rng.randint(0, 2**31),
+    }
+
+
 def _carry(state: dict, advance) -> None:
     state["ends_at"] = iso_utc(advance.ends_at)
     state["level"] = advance.current_round
-    state["still_in"] = list(advance.turn_order)
+    state["turn"] = advance.current_turn
+    state["order"] = list(advance.turn_order)
     for stage in advance.stages:
         state["log"].append({"kind": stage.kind, "at": state["clock"], **_jsonable(stage.payload)})
 
@@ -233,6 +259,8 @@ def _deadline(state: dict, end: datetime) -> None:
         _carry(state, advance)
         if not advance.over:
             return
+    if FORMATS[state["format"]].sealed:  # the opening: every offer, in the order made
+        state["log"].append({"kind": "offers_opened", "at": iso_utc(end), "offers": state["bids"]})
     ranked = ranking(state)
     state["status"] = "closed" if ranked else "failed"
     state["winner"] = ranked[0].key if ranked else None
@@ -268,11 +296,15 @@ def _place(state: dict, label: int, amount: Decimal, moment: datetime, *, confir
     lot, applications = lot_of(state), applications_of(state)
     mine = next(a for a in applications if a.pk == label)
     fmt = FORMATS[state["format"]]
-    fmt.check_bid(
-        lot=lot, application=mine, applications=applications, amount=amount, confirm=confirm
-    )
-    state["bids"].append({"label": label, "amount": _money(amount), "at": iso_utc(moment)})
-    if state["format"] == "dutch":  # the first acceptance ends it
+    if state["format"] == "rounds":  # the turn's price from the practice's own bids
+        rounds_format.check_turn(lot=lot, application=mine)
+        rounds_format.check_step(lot=lot, amount=amount, start_amount=turn_start(state, label))
+    else:
+        fmt.check_bid(
+            lot=lot, application=mine, applications=applications, amount=amount, confirm=confirm
+        )
+    _record(state, label, amount, moment)
+    if fmt.ends_on_bid:  # Dutch: the first acceptance ends it
         state["winner"] = label
         state["ends_at"] = iso_utc(moment)
         return
@@ -284,17 +316,32 @@ def _place(state: dict, label: int, amount: Decimal, moment: datetime, *, confir
         state["extensions"] += 1
 
 
+def _record(state: dict, label: int, amount: Decimal, moment: datetime) -> None:
+    state["bids"].append(
+        {"label": label, "amount": _money(amount), "at": iso_utc(moment), "round": state["level"]}
+    )
+
+
+def turn_start(state: dict, label: int) -> Decimal | None:
+    """Rounds: the bidder's price as its turn began (its latest bid of an earlier round)."""
+    earlier = [b for b in state["bids"] if b["label"] == label and b["round"] != state["level"]]
+    return Decimal(earlier[-1]["amount"]) if earlier else None
+
+
 # --- what the person sees ---------------------------------------------------------------------
 
 
 def view(state: dict, *, label: int = ME) -> dict:
     """The practice as bidder ``label`` sees it (the person: bidder 1): the lot's visibility
-    rules, bots as 'Bidder N'."""
+    rules (sealed: nothing of the others until the close), bots as 'Bidder N'."""
     ranked = ranking(state)
     mine = next((i for i, s in enumerate(ranked, 1) if s.key == label), None)
     own = ranked[mine - 1] if mine else None
     lot = lot_of(state)
     fmt = state["format"]
+    live = state["status"] == "live"
+    sealed = fmt == "sealed" and live
+    visibility = state["rules"]["visibility"]
     out = {
         "status": state["status"],
         "format": fmt,
@@ -304,34 +351,50 @@ def view(state: dict, *, label: int = ME) -> dict:
         "now": state["clock"],
         "ends_at": state["ends_at"],
         "start_price": state["rules"]["start_price"],
-        "bids": len(state["bids"]),
+        "bids": None if sealed else len(state["bids"]),
         "me": {
             "label": label,
-            "rank": mine,
+            "rank": None if sealed else mine,
             "amount": _money(own.amount) if own else None,
-            "leading": mine == 1,
+            "leading": mine == 1 and not sealed,
             "max_bid": None,
         },
-        "best": _money(ranked[0].amount) if ranked else None,
+        "best": _money(ranked[0].amount) if ranked and not sealed else None,
         "ladder": [
             {"rank": i, "label": s.key, "amount": _money(s.amount), "me": s.key == label}
             for i, s in enumerate(ranked, 1)
         ]
-        if state["rules"]["visibility"] == "ladder" or state["status"] != "live"
+        if (visibility == "ladder" and not sealed) or not live
         else None,
-        "winner": state["winner"] if state["status"] != "live" else None,
+        "winner": None if live else state["winner"],
     }
-    if state["rules"]["visibility"] == "rank_only" and state["status"] == "live":
+    if visibility == "rank_only" and live:
         out["best"] = None
-    if fmt == "english" and state["status"] == "live":
+    if fmt == "english" and live:
         application = next(a for a in applications_of(state) if a.pk == label)
         limit, _reference, _step = nominal_limit(lot, application, ranked)
         out["me"]["max_bid"] = _money(min(limit, Decimal(state["rules"]["start_price"])))
+    if fmt == "sealed" and live:
+        out["me"]["max_bid"] = state["rules"]["start_price"]
+    if fmt == "rounds" and state["level"]:
+        owner = rounds_format.turn_owner(lot)
+        out["turn"] = {
+            "round": state["level"],
+            "rounds": state["rules"]["rounds"],
+            "turn": state["turn"],
+            "label": owner,
+            "order": list(state["order"]),
+        }
+        out["me"]["my_turn"] = live and owner == label
+        started = turn_start(state, label)
+        if out["me"]["my_turn"] and started is not None:
+            out["me"]["max_bid"] = _money(rounds_format.turn_limit(lot, started)[0])
     if fmt in ("japanese", "dutch") and state["level"]:
         price = CLOCKS[fmt].level_price(lot, state["level"])
         out["clock"] = {"level": state["level"], "price": _money(price)}
         if fmt == "japanese":
-            out["clock"]["in"] = len(state["still_in"])
-            out["me"]["still_in"] = label in state["still_in"]
+            if visibility != "rank_only":  # how many are still in, as the room shows it
+                out["clock"]["in"] = len(state["order"])
+            out["me"]["still_in"] = label in state["order"]
             out["me"]["confirmed"] = bool(own and own.amount == price)
     return out

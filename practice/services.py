@@ -32,11 +32,6 @@ def practice_start(*, user, lot_id: int, bots: int = 2, speed: int = 10) -> Prac
             _("Practise against 1 to 5 bots, at 1 to 60 times the real speed."),
             code="invalid",
         )
-    if lot.auction_format not in engine.PRACTISED:
-        raise ApplicationError(
-            _("The rounds and sealed formats cannot be practised yet."),
-            code="practice_not_available",
-        )
     state = engine.start(lot, bots=bots, speed=speed, now=timezone.now())
     with transaction.atomic():
         session = PracticeSession.objects.create(user=user, lot=lot, state=state)

@@ -121,14 +121,8 @@ def turn_start_bid(*, lot: Lot, application: Application) -> Bid | None:
     )
 
 
-def check_bid(
-    *,
-    lot: Lot,
-    application: Application,
-    applications: list[Application],
-    amount: Decimal,
-    confirm: bool,
-) -> None:
+def check_turn(*, lot: Lot, application: Application) -> None:
+    """Refused unless it is ``application``'s turn."""
     owner = turn_owner(lot)
     if owner is None:
         raise BidRejected(
@@ -142,25 +136,47 @@ def check_bid(
             code="not_your_turn",
             status_code=409,
         )
-    start = turn_start_bid(lot=lot, application=application)
-    if start is None:
+
+
+def turn_limit(lot: Lot, start_amount: Decimal) -> tuple[Decimal, Decimal]:
+    """The highest bid allowed in a turn that began at ``start_amount``, and the step."""
+    lot_step = step(lot, start_amount)
+    return rules.max_allowed(own_amount=start_amount, step=lot_step), lot_step
+
+
+def check_step(*, lot: Lot, amount: Decimal, start_amount: Decimal | None) -> None:
+    """Refused unless ``amount`` is at least a step below the price the turn began at
+    (``start_amount``; None: the bidder made no initial offer)."""
+    if start_amount is None:
         raise BidRejected(
             _("Your company made no initial offer, so it has no turn."),
             code="not_admitted",
             status_code=403,
         )
-    lot_step = step(lot, start.amount)
-    limit = rules.max_allowed(own_amount=start.amount, step=lot_step)
+    limit, lot_step = turn_limit(lot, start_amount)
     if amount > limit:
         raise BidRejected(
             _("The bid must be at most %(limit)s: your price %(own)s less the step %(step)s.")
             % {
                 "limit": format_money(limit, lot.tender.currency),
-                "own": format_money(start.amount, lot.tender.currency),
+                "own": format_money(start_amount, lot.tender.currency),
                 "step": format_money(lot_step, lot.tender.currency),
             },
             code="step_too_small",
         )
+
+
+def check_bid(
+    *,
+    lot: Lot,
+    application: Application,
+    applications: list[Application],
+    amount: Decimal,
+    confirm: bool,
+) -> None:
+    check_turn(lot=lot, application=application)
+    start = turn_start_bid(lot=lot, application=application)
+    check_step(lot=lot, amount=amount, start_amount=start.amount if start else None)
 
 
 def final_phase(lot: Lot) -> timedelta:

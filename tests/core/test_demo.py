@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from auctions.formats import japanese as japanese_format
 from auctions.models import ApplicationStatus, Lot, LotStatus, TenderStatus
 from crm.models import Account, Activity, Contact, Opportunity, Stage, TimelineEntry
-from demo.management.commands.load_demo import DEMO_SUPPLIERS, DEMO_TENDER_TITLE
+from demo.management.commands.load_demo import DEMO_SUPPLIERS, DEMO_TENDER_TITLE, demo_lots
 from marketplace.companies.identifiers import normalise
 from marketplace.companies.models import Company, Membership
 from marketplace.platforms.models import (
@@ -91,7 +92,7 @@ def test_demo_has_an_english_lot_going_live_within_two_minutes_and_a_rounds_lot_
     call_command("load_demo", "--lean", stdout=out)
     tender = _demo_tender()
     assert tender is not None and tender.buyer.is_buyer
-    english, rounds, landed, japanese = tender.lots.order_by("number")
+    english, rounds, landed, japanese, dutch = tender.lots.order_by("number")
     now = timezone.now()
     assert english.status == LotStatus.AUCTION_SCHEDULED
     assert now < english.starts_at <= now + timedelta(minutes=2)
@@ -108,7 +109,12 @@ def test_demo_has_an_english_lot_going_live_within_two_minutes_and_a_rounds_lot_
         rounds.starts_at,
     )
     assert japanese.floor_price < japanese.start_price and japanese.level_seconds > 0
-    for lot in (english, rounds, landed, japanese):
+    # The Dutch lot runs alone: it starts once the Japanese clock's every level is over.
+    japanese_clock = japanese_format.levels(japanese) * japanese.level_seconds
+    assert dutch.auction_format == AuctionFormat.DUTCH
+    assert dutch.starts_at >= japanese.starts_at + timedelta(seconds=japanese_clock)
+    assert dutch.floor_price < dutch.start_price
+    for lot in (english, rounds, landed, japanese, dutch):
         admitted = set(
             lot.applications.filter(status=ApplicationStatus.ADMITTED).values_list(
                 "supplier__memberships__user__email", flat=True
@@ -150,7 +156,7 @@ def test_demo_rerun_keeps_an_upcoming_auction_and_replaces_a_stale_one():
     first = _demo_tender()
     call_command("load_demo", "--lean", stdout=StringIO())
     assert _demo_tender() == first  # still to come: kept, nothing duplicated
-    assert Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).count() == 4
+    assert Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).count() == len(demo_lots())
 
     # The demo was loaded long ago and nobody ran the scheduler: the start is stale.
     Lot.objects.filter(tender=first).update(starts_at=timezone.now() - timedelta(minutes=10))
@@ -188,9 +194,9 @@ def test_demo_timing_options_shape_a_short_auction_for_the_browser_tests():
         "--fresh",
         stdout=StringIO(),
     )
-    english, rounds, _landed, _japanese = Lot.objects.filter(
-        tender__title=DEMO_TENDER_TITLE
-    ).order_by("number")
+    english, rounds, *_later = Lot.objects.filter(tender__title=DEMO_TENDER_TITLE).order_by(
+        "number"
+    )
     assert (
         before + timedelta(seconds=4) <= english.starts_at <= timezone.now() + timedelta(seconds=6)
     )
@@ -240,7 +246,7 @@ def test_demo_has_a_lived_in_crm_whose_auction_opportunities_follow_the_demo_auc
     # The demo auction wrote itself in: the admitted suppliers' opportunities on its lots,
     # and the timeline of the buyer's account of each admitted supplier.
     linked = Opportunity.objects.filter(workspace=steel, lot__tender__title=DEMO_TENDER_TITLE)
-    assert linked.count() == 4 and {o.stage.name for o in linked} == {"Admitted"}
+    assert linked.count() == len(demo_lots()) and {o.stage.name for o in linked} == {"Admitted"}
     # The trading history's lots (demo/history_demo.py) wrote themselves in the same way, to
     # their results: steel won two and lost one.
     past = Opportunity.objects.filter(workspace=steel).exclude(lot=None).exclude(pk__in=linked)

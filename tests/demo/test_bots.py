@@ -95,7 +95,7 @@ def test_the_demo_bots_are_steel_and_fuel_on_each_open_demo_lot_never_baltic():
 
     call_command("load_demo", stdout=StringIO())
     lots = demo_lots_open()
-    assert len(lots) == 4  # English, rounds, English ranked by landed cost, Japanese
+    assert len(lots) == 5  # English, rounds, English ranked by landed cost, Japanese, Dutch
     configs = bot_configs(
         lots=lots, host="127.0.0.1", port=8000, origin="http://127.0.0.1", pace=(4, 15)
     )

@@ -115,10 +115,86 @@ def test_dutch_practice_the_first_to_accept_wins():
     assert (state["status"], state["winner"]) == ("closed", engine.ME)
 
 
-def test_rounds_and_sealed_lots_cannot_be_practised_yet():
-    lot = english_lot()
+def rounds_lot(**rules_) -> Lot:
+    lot = english_lot(rounds=3, first_pause_seconds=30, round_pause_seconds=20, turn_seconds=60)
     lot.auction_format = "rounds"
-    refused("practice_not_available", engine.start, lot, bots=1, speed=10, now=timezone.now())
+    for key, value in rules_.items():
+        setattr(lot, key, value)
+    return lot
+
+
+def test_rounds_practice_takes_bids_in_turns_from_the_turn_s_price():
+    now = timezone.now()
+    state = engine.start(rounds_lot(), bots=2, speed=10, now=now, seed=11)
+    # The initial offers: the person's at the start price, the bots' below it; round one's
+    # order is the standings', highest first, so the person (the start price) goes first.
+    initial = {b["label"]: Decimal(b["amount"]) for b in state["bids"]}
+    assert initial[engine.ME] == Decimal("100000") and max(initial.values()) == Decimal("100000")
+    view = engine.view(state)
+    assert view["turn"]["round"] == 1 and view["turn"]["turn"] == 0  # the first pause
+    assert view["turn"]["order"][0] == engine.ME
+    refused("not_your_turn", engine.bid, state, Decimal("90000"), now)
+    # The pause (30 practice seconds) is 3 wall seconds: then the person's turn.
+    wall = now + timedelta(seconds=4)
+    engine.step(state, wall)
+    view = engine.view(state)
+    assert view["turn"]["label"] == engine.ME and view["me"]["my_turn"] is True
+    assert view["me"]["max_bid"] == "99000.00"  # its price as the turn began, less the step
+    refused("step_too_small", engine.bid, state, Decimal("99000.01"), wall)
+    engine.bid(state, Decimal("95000"), wall)
+    # A second bid in the same turn is measured from the turn's price, not the first bid's.
+    engine.bid(state, Decimal("98000"), wall)
+    assert engine.view(state)["me"]["amount"] == "98000.00"
+    # The turn passes (6 wall seconds): it is a bot's turn, not the person's.
+    wall += timedelta(seconds=7)
+    engine.step(state, wall)
+    assert engine.view(state)["turn"]["label"] != engine.ME
+    refused("not_your_turn", engine.bid, state, Decimal("90000"), wall)
+    engine.step(state, now + timedelta(hours=1))
+    assert state["status"] == "closed"
+    # Every bot bid was made in its own turn, a step or more below its price as it began.
+    for bid in state["bids"]:
+        if bid["round"] and bid["label"] != engine.ME:
+            start = max(
+                Decimal(b["amount"])
+                for b in state["bids"]
+                if b["label"] == bid["label"] and b["round"] < bid["round"]
+            )
+            assert Decimal(bid["amount"]) <= start - Decimal("1000")
+    rounds_seen = {e["round"] for e in state["log"] if e["kind"] == "round_started"}
+    assert rounds_seen == {1, 2, 3}
+    final = engine.view(state)
+    assert final["winner"] == final["ladder"][0]["label"]
+
+
+def test_sealed_practice_shows_nothing_of_the_others_until_the_opening():
+    now = timezone.now()
+    lot = english_lot()
+    lot.auction_format = "sealed"
+    state = engine.start(lot, bots=2, speed=10, now=now, seed=4)
+    engine.bid(state, Decimal("97000"), now)
+    engine.bid(state, Decimal("96000"), now)  # a later offer replaces the earlier one
+    wall = now + timedelta(seconds=55)  # 550 of 600 practice seconds: the bots have offered
+    engine.step(state, wall)
+    assert {b["label"] for b in state["bids"]} == {1, 2, 3}
+    view = engine.view(state)
+    assert view["me"]["amount"] == "96000.00"
+    assert (view["best"], view["ladder"], view["bids"], view["me"]["rank"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert view["me"]["leading"] is False
+    refused("above_start_price", engine.bid, state, Decimal("100000.01"), wall)
+    engine.step(state, now + timedelta(minutes=2))
+    assert state["status"] == "closed"
+    opened = next(e for e in state["log"] if e["kind"] == "offers_opened")
+    assert len(opened["offers"]) == 4
+    final = engine.view(state)
+    lowest = min(Decimal(b["price"]) for b in state["bots"].values())
+    assert Decimal(final["best"]) == min(lowest, Decimal("96000"))
+    assert final["ladder"][0]["label"] == final["winner"]
 
 
 # --- through the API -----------------------------------------------------------------------
@@ -195,3 +271,17 @@ def test_bots_keep_to_their_prices():
     view = {"status": "live", "format": "english", "me": {"leading": False, "max_bid": "90000"}}
     assert decide(view, price=Decimal("85000")) == Decimal("90000")
     assert decide(view, price=Decimal("95000")) is None
+    turn = {
+        "status": "live",
+        "format": "rounds",
+        "best": "93000",
+        "me": {"my_turn": True, "leading": False, "amount": "100000", "max_bid": "99000"},
+    }
+    assert decide(turn, price=Decimal("80000")) == Decimal("92000")  # a step below the best
+    assert decide(turn, price=Decimal("95000")) == Decimal("95000")  # not below its price
+    assert decide(turn, price=Decimal("99500")) is None
+    assert decide({**turn, "me": {**turn["me"], "amount": "95000"}}, price=Decimal(1)) is None
+    assert decide({**turn, "me": {**turn["me"], "my_turn": False}}, price=Decimal(1)) is None
+    sealed = {"status": "live", "format": "sealed", "me": {"amount": None}}
+    assert decide(sealed, price=Decimal("88000")) == Decimal("88000")
+    assert decide({**sealed, "me": {"amount": "88000"}}, price=Decimal("88000")) is None

@@ -121,7 +121,8 @@ ROUNDS_INITIAL = {
 def demo_lots(*, duration: int = 600, stagger: int = 720, turn: int = 30) -> list[dict]:
     """The English lot (``duration`` seconds) and, ``stagger`` seconds after its start, the
     rounds lot (turns of ``turn`` seconds, a first pause of two turns, pauses of one), the
-    landed-cost lot and the Japanese one (levels of ``turn`` seconds)."""
+    landed-cost lot and the Japanese one (levels of ``turn`` seconds); once the Japanese clock
+    has run out, the Dutch lot (levels of ``turn`` seconds), which runs alone."""
     delivery = timezone.localdate() + timedelta(days=30)
     common = {
         "delivery_place": "Полтавська обл., Машівка, склад ПММ ТОВ «Агро Закупівлі»",
@@ -194,8 +195,23 @@ def demo_lots(*, duration: int = 600, stagger: int = 720, turn: int = 30) -> lis
         "auction_format": AuctionFormat.JAPANESE,
         "level_seconds": turn,
         "floor_price": Decimal("400000.00"),
+        # The Dutch lot after it runs alone: it starts once this clock's 11 levels are over.
+        "stagger_seconds": 12 * turn,
     }
-    return [english, rounds, landed, japanese]
+    # The Dutch auction (a reverse one): the price rises from the floor by a step at each level
+    # (``turn`` seconds) until a supplier accepts it; the first to accept wins at that price.
+    dutch = {
+        **common,
+        "title": "Газ скраплений пропан-бутан (голландський аукціон)",
+        "quantity": Decimal("10"),
+        "unit": "т",
+        "start_price": Decimal("300000.00"),
+        "step_value": Decimal("12000.00"),
+        "auction_format": AuctionFormat.DUTCH,
+        "level_seconds": turn,
+        "floor_price": Decimal("180000.00"),
+    }
+    return [english, rounds, landed, japanese, dutch]
 
 
 def _demo_tenders():

@@ -17,19 +17,21 @@ const money = window.tfMoney(C.money);
 function render(v) {
   view = v;
   $("practice").dataset.status = v.status;
-  $("p-status").textContent = v.status;
+  $("p-status").textContent = T.status[v.status] || v.status;
   $("p-best").textContent = money(v.best);
   $("p-mine").textContent = money(v.me.amount);
   $("p-rank").textContent = v.me.rank ?? "—";
   const live = v.status === "live";
   const state = $("p-state");
   if (!live) state.textContent = v.winner === v.me.label ? T.won : T.lost;
+  else if (v.format === "sealed") state.textContent = v.me.amount != null ? T.sealed_mine.replace("%(price)s", money(v.me.amount)) : T.sealed;
   else if (v.me.amount != null) state.textContent = v.me.leading ? T.leading : T.outbid;
   else state.textContent = "";
+  renderTurn(v, live);
   const left = Math.max(0, (new Date(v.ends_at) - new Date(v.now)) / 1000 / v.speed);
   $("p-left").textContent = live ? `${Math.ceil(left)} s` : "—";
   const clock = v.clock;
-  $("p-form").hidden = Boolean(clock) || !live;
+  $("p-form").hidden = Boolean(clock) || !live || (v.turn !== undefined && !v.me.my_turn);
   $("p-clock").hidden = !clock;
   const act = $("p-act");
   act.hidden = !clock || !live;
@@ -41,7 +43,7 @@ function render(v) {
       act.hidden = true;
       $("p-clock").textContent += " — " + (v.me.still_in === false ? T.out : T.confirmed);
     }
-  } else if (live && v.me.max_bid && !$("p-amount").value) {
+  } else if (live && v.me.max_bid) {
     $("p-amount").placeholder = v.me.max_bid;
   }
   const body = $("p-ladder").querySelector("tbody");
@@ -61,6 +63,21 @@ function render(v) {
     timer = null;
     $("p-message").textContent = T.ended;
   }
+}
+
+// Rounds: whose turn it is; the person's own turn as a banner, with the highest bid it allows.
+function renderTurn(v, live) {
+  const box = $("p-turn");
+  const turn = v.turn;
+  box.hidden = !turn || !live;
+  box.classList.toggle("mine", Boolean(v.me.my_turn));
+  if (!turn || !live) return;
+  const round = T.round.replace("%(round)s", turn.round).replace("%(rounds)s", turn.rounds);
+  let what;
+  if (v.me.my_turn) what = T.your_turn.replace("%(price)s", money(v.me.max_bid));
+  else if (!turn.turn) what = T.pause;
+  else what = T.their_turn.replace("%(label)s", turn.label);
+  box.textContent = `${round}: ${what}`;
 }
 
 async function call(method, path, body) {
