@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.core.exceptions import NotFoundError
 from marketplace.core.times import iso_utc
-from marketplace.platforms.models import AuctionFormat
+from marketplace.platforms.models import AuctionFormat, Visibility
 
 from .models import (
     Application,
@@ -112,6 +112,18 @@ def watchable_live(lot: Lot) -> bool:
         and lot.status in LIVE_STATUSES
         and lot.auction_format != AuctionFormat.SEALED
     )
+
+
+def lot_watchable_by(*, user, lot: Lot) -> bool:
+    """``user`` (anyone, logged in or not) may follow ``lot``'s auction live as an observer:
+    it may read the tender's open data, and the lot may be watched now."""
+    if not watchable_live(lot):
+        return False
+    try:
+        published_tender(user=user, tender_id=lot.tender_id)
+    except NotFoundError:
+        return False
+    return True
 
 
 # --- the parties -------------------------------------------------------------------------------
@@ -335,22 +347,31 @@ def lot_results(lot: Lot) -> dict:
         .order_by("placed_at", "pk")
         if b.application_id in applications
     ]
+    live = lot.status in LIVE_STATUSES
+    offers = [
+        {
+            "rank": row["rank"],
+            "bidder": name(applications[row["application"]]),
+            "amount": row["amount"],
+            "won": award is not None and award.application_id == row["application"],
+        }
+        for row in ranking
+        if row["application"] in applications
+    ]
+    best = offers[0]["amount"] if offers else None
+    # While it runs the public sees what the lot's visibility mode shows its bidders: the
+    # ladder (every offer by label), the best price only, or neither.
+    shown = lot.visibility if live else Visibility.LADDER
     return {
         "lot": lot,
         "tender": tender,
-        "live": lot.status in LIVE_STATUSES,
+        "live": live,
+        "visibility": shown,
+        "bid_count": len(bids),
+        "best": best if shown != Visibility.RANK_ONLY else None,
         "ends_at": lot.ends_at,
         "currency": tender.currency,
-        "offers": [
-            {
-                "rank": row["rank"],
-                "bidder": name(applications[row["application"]]),
-                "amount": row["amount"],
-                "won": award is not None and award.application_id == row["application"],
-            }
-            for row in ranking
-            if row["application"] in applications
-        ],
+        "offers": offers if shown == Visibility.LADDER else [],
         "award": None
         if award is None
         else {
@@ -359,5 +380,5 @@ def lot_results(lot: Lot) -> dict:
             "at": award.awarded_at,
             "savings": lot.start_price - award.amount,
         },
-        "bids": bids,
+        "bids": bids if shown == Visibility.LADDER else [],
     }

@@ -8,6 +8,8 @@ use this same function, so the rules of visibility live in exactly one place:
 * a supplier always sees its own bids' standing (rank, amount) and, by the lot's visibility mode,
   ``rank_only``: nothing more; ``rank_and_best``: the best price; ``ladder``: every bidder's
   current price under a stable anonymous label ("Bidder #N");
+* an observer (anyone, when the tender lets the public watch its auctions live) sees what every
+  bidder of the lot sees, by the same visibility mode, with nothing of its own;
 * supplier names reach suppliers only in the final results of a closed lot whose tender says so;
 * the reserve price and the suppliers' ids never reach a supplier.
 """
@@ -25,7 +27,7 @@ FINISHED = {"closed", "awarded", "failed"}
 
 @dataclass(frozen=True)
 class Viewer:
-    role: str  # "buyer", "admin" or "supplier"
+    role: str  # "buyer", "admin", "supplier" or "observer" (the public, watching live)
     application_id: int | None = None
 
 
@@ -118,6 +120,8 @@ def render(snapshot: dict, viewer: Viewer, *, ladder=ladder_entries) -> dict:
         view["best"] = _public_entry(entries[0], names=True) if entries else None
         view["ladder"] = ladder(entries, names=True, me=None)
         return view
+    if viewer.role == "observer":
+        return _seen_by_bidders(view, snapshot, sealed=sealed, ladder=ladder, me=None)
 
     mine = next((e for e in entries if e["application"] == viewer.application_id), None)
     own = snapshot["own"].get(str(viewer.application_id), {})
@@ -146,6 +150,15 @@ def render(snapshot: dict, viewer: Viewer, *, ladder=ladder_entries) -> dict:
         if clock is not None and clock["still_in"] is not None
         else None,
     }
+    return _seen_by_bidders(view, snapshot, sealed=sealed, ladder=ladder, me=viewer.application_id)
+
+
+def _seen_by_bidders(view: dict, snapshot: dict, *, sealed: bool, ladder, me: int | None) -> dict:
+    """What the lot's visibility mode shows every bidder (and the watching public): the best
+    price, the ladder; nothing of a sealed lot until the opening; names only in the final
+    results of a tender that reveals them."""
+    entries = snapshot["entries"]
+    finished = snapshot["status"] in FINISHED
     if sealed:
         view.pop("bid_count")
         return view
@@ -157,7 +170,7 @@ def render(snapshot: dict, viewer: Viewer, *, ladder=ladder_entries) -> dict:
             else None
         )
     if snapshot["visibility"] == "ladder" or finished:
-        view["ladder"] = ladder(entries, names=names, me=viewer.application_id)
+        view["ladder"] = ladder(entries, names=names, me=me)
     return view
 
 

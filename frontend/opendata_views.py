@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from auctions import opendata
+from auctions.models import LotStatus
 from marketplace.core.exceptions import NotFoundError
+from marketplace.core.money import money_parts
 
 
 @require_GET
@@ -20,5 +23,16 @@ def lot_results(request, lot_id: int):
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
     results = opendata.lot_results(lot)
-    results["watch_config"] = {"api": reverse("api:lot-results", kwargs={"lot_id": lot.pk})}
+    results["watch_config"] = {
+        "ws_path": f"/ws/lots/{lot.pk}/",
+        "money": money_parts(results["currency"]),
+        "locale": get_language() or "en",
+        "text": {
+            "bidder": _("Bidder %(label)s, lot %(lot)s")
+            % {"label": "%(label)s", "lot": lot.number},
+            "status": dict(LotStatus.choices),
+            "connected": _("Following live."),
+            "reconnecting": _("Reconnecting…"),
+        },
+    }
     return render(request, "frontend/lot_results.html", results)

@@ -77,6 +77,13 @@ class LotResultsSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField(allow_null=True)
     currency = serializers.CharField()
     start_price = serializers.DecimalField(source="lot.start_price", **MONEY)
+    visibility = serializers.CharField(
+        help_text="what the public sees while the auction runs, as the lot's bidders do: "
+        "`ladder` (every offer), `rank_and_best` (the best price only), `rank_only` (neither); "
+        "`ladder` once it is over"
+    )
+    bid_count = serializers.IntegerField()
+    best = serializers.DecimalField(allow_null=True, **MONEY)
     offers = PublicOfferSerializer(many=True)
     award = PublicAwardSerializer(allow_null=True)
     bids = PublicBidSerializer(many=True)

@@ -21,12 +21,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from marketplace.core.asyncdb import db_async
-from marketplace.core.exceptions import ApplicationError
+from marketplace.core.exceptions import ApplicationError, NotFoundError
 from marketplace.core.times import iso_utc, now_iso
 from marketplace.core.ws_auth import socket_language
 from marketplace.verification.selectors import company_trade_block_reason
 
-from .. import selectors
+from .. import opendata, selectors
 from ..bidding.outcomes import BidRequest
 from ..bidding.proxy import proxy_clear, proxy_set
 from ..bidding.withdraw import bid_withdraw
@@ -104,9 +104,16 @@ def _snapshot(lot_id: int, viewer: Viewer) -> tuple[dict, list[dict]]:
 
 @db_async
 def _access(user, lot_id: int):
-    """(viewer, supplier company id or None) for a user allowed to watch the lot."""
+    """(viewer, supplier company id or None) for a user allowed to watch the lot: its buyer,
+    its platform's admins and its admitted suppliers, or anyone (an observer) while the
+    tender lets the public watch the auction live."""
     lot = selectors.lot_get(lot_id=lot_id)
-    viewer = selectors.lot_viewer(user=user, lot=lot)
+    try:
+        viewer = selectors.lot_viewer(user=user, lot=lot)
+    except NotFoundError:
+        if not opendata.lot_watchable_by(user=user, lot=lot):
+            raise
+        return Viewer(role="observer"), None
     company_id = None
     if viewer.role == "supplier" and viewer.application_id is not None:  # a supplier's is set
         application = Application.objects.select_related("supplier").get(pk=viewer.application_id)
@@ -179,14 +186,14 @@ class LotConsumer(AsyncWebsocketConsumer):
 
     async def _connect(self, user):
         subprotocol = SUBPROTOCOL if SUBPROTOCOL in self.scope.get("subprotocols", []) else None
-        if not user or not user.is_authenticated:
-            await self.accept(subprotocol)
-            await self._refuse(CLOSE_UNAUTHENTICATED, "not_authenticated", _("Log in first."))
-            return
+        anonymous = not user or not user.is_authenticated
         try:
             viewer, self.company_id = await _access(user, self.lot_id)
         except ApplicationError as exc:
             await self.accept(subprotocol)
+            if anonymous:  # not a lot the public may watch: log in first
+                await self._refuse(CLOSE_UNAUTHENTICATED, "not_authenticated", _("Log in first."))
+                return
             code = CLOSE_NOT_FOUND if exc.status_code == 404 else CLOSE_FORBIDDEN
             await self._refuse(code, exc.code, exc.message)
             return
@@ -208,7 +215,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         if self.held is not None:
             held, self.held = self.held, None
             await self.lot_changed(held)
-        if self.viewer.role != "supplier":
+        if self.viewer.role in ("buyer", "admin"):
             await self.presence_changed({})
 
     async def _refuse(self, code: int, error: str, message: str):
@@ -309,8 +316,8 @@ class LotConsumer(AsyncWebsocketConsumer):
         await self._emit(text)
 
     async def presence_changed(self, message: dict):
-        if not self.ready or self._connected_viewer().role == "supplier":
-            return
+        if not self.ready or self._connected_viewer().role not in ("buyer", "admin"):
+            return  # who is connected is the buyer's side's to see
         connected = await hub().presence_connected(self.lot_id)
         await self._emit({"type": "presence", "connected": connected})
 

@@ -213,8 +213,24 @@ def test_a_tender_that_lets_anyone_watch_shows_its_running_lots_live(tender):
     tender.tender.public_live = True
     tender.tender.reveal_identities = True
     tender.tender.save(update_fields=["public_live", "reveal_identities"])
+    # The public sees what the lot's bidders see: under the default visibility (rank and best)
+    # the best price only, no offers, no bids; under rank_only not even that.
     body = client.get(f"/api/lots/{running.pk}/results/").json()
     assert body["live"] is True and body["award"] is None
+    assert (body["visibility"], body["best"], body["bid_count"]) == (
+        "rank_and_best",
+        "77000.00",
+        1,
+    )
+    assert body["offers"] == [] and body["bids"] == []
+    running.visibility = "rank_only"
+    running.save(update_fields=["visibility"])
+    body = client.get(f"/api/lots/{running.pk}/results/").json()
+    assert (body["best"], body["offers"], body["bids"]) == (None, [], [])
+    assert "77000" not in client.get(f"/lots/{running.pk}/results/").content.decode()
+    running.visibility = "ladder"
+    running.save(update_fields=["visibility"])
+    body = client.get(f"/api/lots/{running.pk}/results/").json()
     assert [(o["bidder"], o["amount"]) for o in body["offers"]] == [("Bidder 1, lot 2", "77000.00")]
     assert "Canary" not in json.dumps(body)
     page = Client()

@@ -35,7 +35,7 @@ def test_standing_text_is_the_json_of_render_for_every_viewer():
     for i, amount in ((0, "99000"), (2, "98000"), (1, "97000")):  # supplier 4 has not bid
         bid_place(lot_id=a.lot.pk, user=a.bidders[i], amount=amount)
     a.lot.refresh_from_db()
-    viewers = [Viewer(role="buyer"), Viewer(role="admin")] + [
+    viewers = [Viewer(role="buyer"), Viewer(role="admin"), Viewer(role="observer")] + [
         Viewer(role="supplier", application_id=app.pk) for app in a.applications
     ]
     checked = 0

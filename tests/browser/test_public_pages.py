@@ -1,10 +1,17 @@
-"""The public pages in a browser: the open tenders, the language switch, and the auction room
-in Ukrainian on a tablet."""
+"""The public pages in a browser: the open tenders, the language switch, the auction room in
+Ukrainian on a tablet, and a visitor watching a public lot live."""
 
 from __future__ import annotations
 
+import time
+import urllib.error
+from decimal import Decimal
+
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
+
+from marketplace.core.money import format_money
 
 pytestmark = pytest.mark.browser
 
@@ -54,4 +61,44 @@ def test_the_auction_room_on_a_tablet_in_ukrainian(stack, new_page, artifacts):
     # Nothing wider than the screen: no sideways scrolling on a tablet.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=artifacts / "auction-room-tablet-uk.png", full_page=True)
+    assert page.problems == []
+
+
+def test_a_visitor_watches_a_public_live_lot_follow_each_bid(stack, new_page, artifacts):
+    """With the tender open to watching live, a visitor (not logged in) follows the English lot
+    on its public page over the websocket: a supplier's bid appears in the offers and in the
+    course of the auction without a reload, under the bidder's anonymous label."""
+    lot = stack.lots[0]
+    stack.manage(
+        "shell",
+        "-c",
+        "from auctions.models import Lot; "
+        f"t = Lot.objects.get(pk={lot}).tender; t.public_live = True; "
+        "t.save(update_fields=['public_live'])",
+    )
+    deadline = time.monotonic() + 60
+    while True:  # the lot goes live 15 s after the stack started
+        try:
+            if stack.api("GET", f"/api/lots/{lot}/results/")["live"]:
+                break
+        except urllib.error.HTTPError:
+            pass
+        assert time.monotonic() < deadline, "the demo lot never went live"
+        time.sleep(0.5)
+    page = new_page()
+    page.goto(f"{stack.base_url}/lots/{lot}/results/")
+    expect(page.locator("#watch-connection")).to_have_text("Following live.")
+    before = page.locator("#course tbody tr").count()
+    token = stack.token("steel@demo.tradefloor.local", "tradefloor-demo")
+    best = stack.api("GET", f"/api/lots/{lot}/standing/", token=token).get("best")
+    amount = Decimal(best["amount"] if best else "6240000") - Decimal("20000")
+    stack.api("POST", f"/api/lots/{lot}/bids/", token=token, body={"amount": str(amount)})
+    with translation.override("en"):
+        shown = format_money(amount, "UAH")  # the server's writing, which money.js shares
+    expect(page.locator("#offers tbody tr").first).to_contain_text(shown)
+    expect(page.locator("#offers tbody tr").first).to_contain_text("Bidder")
+    expect(page.locator("#course tbody tr")).to_have_count(before + 1)
+    expect(page.locator("#course tbody tr").last).to_contain_text(shown)
+    expect(page.locator("#bid-count")).to_have_text(str(before + 1))
+    page.screenshot(path=artifacts / "public-live-lot.png", full_page=True)
     assert page.problems == []
