@@ -12,7 +12,7 @@ from marketplace.core.times import iso_utc
 from marketplace.platforms.selectors import user_is_platform_admin
 
 from . import rules
-from .formats import dutch, japanese
+from .formats import dutch, japanese, rounds
 from .models import (
     Application,
     ApplicationStatus,
@@ -130,8 +130,12 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
         )
     best = standings and rules.rank(standings)[0].amount
     turn_app = None
+    turn_max_bid = None
     if lot.auction_format == "rounds" and 0 < lot.current_turn <= len(lot.turn_order):
         turn_app = by_id.get(lot.turn_order[lot.current_turn - 1])
+        started = turn_app and rounds.turn_start_bid(lot=lot, application=turn_app)
+        if started:  # the highest bid the turn's owner may make: its turn's price less a step
+            turn_max_bid = str(rounds.turn_limit(lot, started.amount)[0])
     step = rules.min_step(
         step_kind=lot.step_kind,
         step_value=lot.step_value,
@@ -167,6 +171,7 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
         "reveal_identities": lot.tender.reveal_identities,
         "turn_application": turn_app.pk if turn_app else None,
         "turn_label": turn_app.label if turn_app else None,
+        "turn_max_bid": turn_max_bid,
         "clock": _clock(lot),
         # Whom the lot was awarded to (an application id; only a supplier's own "won" or "did
         # not win" reaches it): read only once the lot is awarded.

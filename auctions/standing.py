@@ -59,6 +59,14 @@ def _max_bid(snapshot: dict, mine: dict | None) -> str | None:
     return _money(min(start, limit))
 
 
+def _turn_max_bid(snapshot: dict, viewer: Viewer) -> str | None:
+    """The rounds format: in the viewer's own turn, the highest bid it may make (its price as
+    the turn began, less a step); None out of it."""
+    if snapshot["status"] != "live" or snapshot["turn_application"] != viewer.application_id:
+        return None
+    return snapshot.get("turn_max_bid")
+
+
 def ladder_entries(entries: list[dict], *, names: bool, me: int | None) -> list[dict]:
     """The ladder as a viewer sees it: for a supplier (``me``: its application id) each entry
     says whether it is its own; for the buyer's side (``me`` None) there is no such flag."""
@@ -138,7 +146,9 @@ def render(snapshot: dict, viewer: Viewer, *, ladder=ladder_entries) -> dict:
         "won": None
         if snapshot["status"] != "awarded"
         else snapshot.get("awarded_application") == viewer.application_id,
-        "max_bid": _max_bid(snapshot, {**own, **(mine or {})} if own else None),
+        "max_bid": _turn_max_bid(snapshot, viewer)
+        if snapshot["format"] == "rounds"
+        else _max_bid(snapshot, {**own, **(mine or {})} if own else None),
         "my_turn": snapshot["turn_application"] == viewer.application_id
         if snapshot["format"] == "rounds"
         else None,

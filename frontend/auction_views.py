@@ -48,6 +48,10 @@ def room_text() -> dict:
         "ends_in": _("Ends in"),
         "starts_in": _("Starts in"),
         "your_turn": _("Your turn"),
+        "your_turn_max": _("Your turn: bid at most %(price)s"),
+        "already_first": _(
+            "You are already first at %(price)s. Lower your own price to %(amount)s anyway?"
+        ),
         "clock_price": _("Price now: %(price)s (level %(level)s)"),
         "clock_next": _("next: %(price)s"),
         "clock_in": _("%(n)s still in"),

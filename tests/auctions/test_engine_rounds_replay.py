@@ -181,3 +181,42 @@ def test_bids_in_the_pause_are_refused():
             lot_id=a.lot.pk, user=a.bidders[0], amount="400000", now=T0 + timedelta(seconds=5)
         )
     assert err.value.code == "not_your_turn"
+
+
+def test_the_turn_s_owner_is_told_the_highest_bid_it_may_make_and_no_one_else():
+    """``me.max_bid`` in the rounds format: in the owner's turn its price as the turn began less
+    the step, the same after a bid in the turn (bids are measured from the turn's price); for
+    the others, and in the pause, none. The rule ``bid_place`` checks: one cent more is refused."""
+    from auctions.selectors import lot_get, lot_snapshot
+    from auctions.standing import Viewer, render
+
+    data = load("openprocurement.auction.worker__robot_scripted_max_bids")
+    a, _by_bidder = build(data)
+    lot_start(lot_id=a.lot.pk, now=T0)
+    a.refresh()
+
+    def max_bids():
+        snapshot = lot_snapshot(lot=lot_get(lot_id=a.lot.pk))
+        return {
+            app.pk: render(snapshot, Viewer(role="supplier", application_id=app.pk))["me"][
+                "max_bid"
+            ]
+            for app in a.applications
+        }
+
+    assert set(max_bids().values()) == {None}  # the first pause
+    lot_close(lot_id=a.lot.pk, now=a.lot.ends_at)  # the pause is over: the first turn
+    a.refresh()
+    owner = next(app for app in a.applications if app.pk == a.lot.turn_order[0])
+    user = a.bidders[a.applications.index(owner)]
+    step = Decimal(str(data["rules"].get("minimal_step", {}).get("amount") or 15000))
+    highest = owner.current_amount - step
+    assert max_bids() == {
+        app.pk: (f"{highest:.2f}" if app.pk == owner.pk else None) for app in a.applications
+    }
+    now = a.lot.ends_at - timedelta(seconds=60)
+    with pytest.raises(ApplicationError) as err:
+        bid_place(lot_id=a.lot.pk, user=user, amount=str(highest + Decimal("0.01")), now=now)
+    assert err.value.code == "step_too_small"
+    bid_place(lot_id=a.lot.pk, user=user, amount=str(highest - 5 * step), now=now)
+    assert max_bids()[owner.pk] == f"{highest:.2f}"

@@ -1,6 +1,7 @@
 """What issue 22 found wrong in the auction pages, in a browser against the live stack: money
 written one way in the pages and in the room (and in the reader's language), the room's chart in
-the reader's language and clock, the typo guard's panel, what a watching account manager is
+the reader's language and clock, "What happened" rebuilt after a reload, the typo guard's panel,
+the leader asked before it lowers its own price, what a watching account manager is
 offered, the CSV protocol's link, the winner's and a loser's room after the award; and around
 them the entrance pages in Ukrainian, the home page without developer hints, the favicon and the
 browsable API inside the Content-Security-Policy."""
@@ -12,8 +13,10 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
+from auctions.models import LotStatus
 from marketplace.core.money import format_money
 
 from .conftest import PASSWORD
@@ -99,6 +102,13 @@ def test_the_room_writes_money_time_and_outcomes_as_its_reader_reads_them(
     )
     expect(supplier.locator("#my-rank")).to_have_text("2")
 
+    # A reload mid-auction rebuilds "What happened" from the snapshot: the start, at its time.
+    supplier.reload()
+    with translation.override("uk"):
+        started = str(LotStatus.LIVE.label)
+    expect(supplier.locator("#feed li").first).to_contain_text(started)
+    expect(supplier.locator("#my-rank")).to_have_text("2")
+
     # The chart speaks Ukrainian and a 24-hour clock (uPlot's own legend said "Time", "1:05pm").
     supplier.hover("#chart .u-over")
     legend = supplier.locator("#chart .u-legend")
@@ -116,6 +126,15 @@ def test_the_room_writes_money_time_and_outcomes_as_its_reader_reads_them(
     supplier.click("#confirm-yes")
     expect(supplier.locator("#confirm-panel")).to_be_hidden()
     expect(supplier.locator("#my-rank")).to_have_text("1")
+
+    # Already first: lowering its own winning price is asked about; "Cancel" sends nothing.
+    own = standing(SUPPLIER)["me"]["amount"]
+    supplier.click("#bid-one")
+    expect(supplier.locator("#confirm-panel")).to_be_visible()
+    expect(supplier.locator("#confirm-text")).to_contain_text(format_money(own, "UAH", "uk"))
+    supplier.click("#confirm-no")
+    expect(supplier.locator("#confirm-panel")).to_be_hidden()
+    assert standing(SUPPLIER)["me"]["amount"] == own
 
     # The close; the CSV protocol beside the PDF and XLSX.
     expect(buyer.locator("#status")).to_have_text("Closed", timeout=90_000)

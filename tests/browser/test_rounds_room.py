@@ -1,10 +1,17 @@
 """The auction room in the rounds format (Prozorro's turns): the round and turn on screen, the
-countdown to the turn's end, bidding only in one's own turn."""
+countdown to the turn's end, bidding only in one's own turn, announced by a banner with the
+highest bid allowed and quick bids."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
+
+from marketplace.core.money import format_money
 
 from .stack import soon_after_the_english_lot
 
@@ -30,8 +37,17 @@ def test_a_supplier_bids_in_its_own_turn(stack, new_page, artifacts):
     expect(page.locator("#my-turn")).to_have_text("Waiting for your turn")
     expect(page.locator("#bid-submit")).to_be_disabled()
 
-    # Its turn: the countdown is the turn's, bidding opens; a bid under the best is taken.
-    expect(page.locator("#my-turn")).to_have_text("Your turn", timeout=60_000)
+    # Its turn: unmissable (a green banner with the highest bid allowed: its initial offer of
+    # 2,190,000 less the 10,000 step; the page's title), the countdown is the turn's, bidding
+    # opens with quick bids; a bid under the best is taken.
+    with translation.override("en"):
+        highest = format_money(Decimal("2180000"), "UAH")
+    turn = page.locator("#my-turn")
+    expect(turn).to_have_text(f"Your turn: bid at most {highest}", timeout=60_000)
+    expect(turn).to_have_class(re.compile(r"\bmine\b"))
+    expect(page).to_have_title(re.compile(r"^▶ Your turn"))
+    expect(page.locator("#bid-one")).to_be_visible()
+    expect(page.locator("#bid-one")).to_contain_text(highest)
     expect(page.locator("#countdown-label")).to_have_text("Turn ends in")
     expect(page.locator("#round-turn")).to_contain_text("Bidder #3")  # baltic is Bidder #3
     expect(page.locator("#bid-submit")).to_be_enabled()
@@ -41,9 +57,12 @@ def test_a_supplier_bids_in_its_own_turn(stack, new_page, artifacts):
     expect(page.locator("#my-rank")).to_have_text("1")
     page.screenshot(path=artifacts / "auction-room-rounds.png", full_page=True)
 
-    # The turn passes to the next bidder.
+    # The turn passes to the next bidder: the banner and the title calm down.
     expect(page.locator("#my-turn")).to_have_text("Waiting for your turn", timeout=20_000)
+    expect(turn).not_to_have_class(re.compile(r"\bmine\b"))
+    expect(page).not_to_have_title(re.compile(r"^▶"))
     expect(page.locator("#bid-submit")).to_be_disabled()
+    expect(page.locator("#bid-one")).to_be_hidden()
     # The turns as they passed, in the feed (told from the views, however they arrived).
     expect(page.locator("#feed")).to_contain_text("Round 1, turn 2")
     assert page.problems == []

@@ -53,6 +53,7 @@ let seq = null; // the seq of the last frame this connection delivered
 let frames = 0; // frames read on this connection, for `ack`
 let view = null;
 let wasLeading = null;
+let wasMyTurn = false; // the rounds format: the last view was in the person's own turn
 let requestCounter = 0;
 const pending = new Map(); // request_id -> {amount, confirm}
 let chart = null;
@@ -113,7 +114,7 @@ function handle(frame) {
       syncClock(frame.server_time);
       seq = frame.seq;
       setConnected(true);
-      if (isSupplier) renderOwnBids(frame.bids || []);
+      if (isSupplier) renderOwnBids(frame.bids || [], frame.view);
       apply(frame.view);
       break;
     case "standing":
@@ -298,8 +299,25 @@ function renderSupplier(v) {
   show("quick-bids", Boolean(maxBid) && live);
   show("proxy-panel", v.format === "english" && !["closed", "awarded", "failed"].includes(v.status));
   show("withdraw", v.format === "rounds" && Boolean(me.my_turn));
-  if (v.format === "rounds") text("my-turn", me.my_turn ? T.your_turn : T.not_your_turn);
+  if (v.format === "rounds") renderTurn(me, live);
   show("results-panel", ["closed", "awarded"].includes(v.status));
+}
+
+// The rounds format: the person's own turn is unmissable: a green banner with the highest bid
+// it allows, the page's title, and a tone as it begins.
+function renderTurn(me, live) {
+  const mine = live && Boolean(me.my_turn);
+  const box = $("my-turn");
+  box.classList.toggle("mine", mine);
+  if (mine) box.textContent = me.max_bid ? T.your_turn_max.replace("%(price)s", money(me.max_bid)) : T.your_turn;
+  else box.textContent = live ? T.not_your_turn : "";
+  if (mine && !wasMyTurn) {
+    document.title = `▶ ${T.your_turn} — ${baseTitle}`;
+    tone(660);
+  } else if (!mine && wasMyTurn) {
+    document.title = baseTitle;
+  }
+  wasMyTurn = mine;
 }
 
 // The clock formats: the price is the clock's; the one action is to confirm it (Japanese, to
@@ -356,7 +374,11 @@ function renderBuyer(v) {
 // What happened, told from the difference between two views (so it holds whichever way the
 // change arrived: a broadcast, a coalesced one, or a resync after a missed frame).
 function noteKinds(previous, next) {
-  if (!previous || previous.lot !== next.lot) return;
+  if (!previous) {
+    seedFeed(next);
+    return;
+  }
+  if (previous.lot !== next.lot) return;
   const notes = [];
   if (next.status !== previous.status) {
     if (next.status === "paused") notes.push(`${T.status.paused}: ${next.pause_reason || ""}`);
@@ -372,11 +394,20 @@ function noteKinds(previous, next) {
   for (const note of notes) feed(note);
 }
 
-function feed(message) {
+// A page opened (or reloaded) mid-auction: what the first view tells of the way here.
+function seedFeed(v) {
+  if (!v.starts_at || ["draft", "published", "applications_closed", "auction_scheduled"].includes(v.status)) return;
+  feed(T.status.live, Date.parse(v.starts_at));
+  if (v.extensions > 0 && v.ends_at) feed(`${T.extended} ${timeFormat.format(new Date(v.ends_at))} (×${v.extensions})`);
+  if (v.format === "rounds" && v.round) feed(roundText(v));
+  if (v.status !== "live") feed(v.status === "paused" ? `${T.status.paused}: ${v.pause_reason || ""}` : statusText(v));
+}
+
+function feed(message, at = null) {
   const list = $("feed");
   if (!list || !message) return;
   const li = document.createElement("li");
-  li.textContent = `${timeFormat.format(new Date(serverNow()))} ${message}`;
+  li.textContent = `${timeFormat.format(new Date(at ?? serverNow()))} ${message}`;
   list.prepend(li);
   while (list.children.length > 50) list.lastChild.remove();
 }
@@ -426,11 +457,15 @@ function outbidSignal() {
   document.title = `⚠ ${T.outbid} — ${baseTitle}`;
   root.dataset.outbid = "1";
   feed(T.outbid);
+  tone(880);
+}
+
+function tone(frequency) {
   try {
     audio = audio || new AudioContext();
     const osc = audio.createOscillator();
     const gain = audio.createGain();
-    osc.frequency.value = 880;
+    osc.frequency.value = frequency;
     gain.gain.value = 0.08;
     osc.connect(gain).connect(audio.destination);
     osc.start();
@@ -452,6 +487,12 @@ function nextId(prefix) {
 
 function placeBid(amount, confirm = false) {
   if (!amount) return;
+  const me = (view && view.me) || {};
+  if (!confirm && me.leading && view.status === "live" && !view.clock) {
+    // Already first: lowering one's own winning price is asked about before it is sent.
+    askConfirm(T.already_first.replace("%(price)s", money(me.amount)).replace("%(amount)s", money(amount)), amount);
+    return;
+  }
   if (!audio) {
     try {
       audio = new AudioContext(); // a click lets the page play the outbid tone later
@@ -499,10 +540,32 @@ function hideConfirm() {
 }
 
 const ownBids = [];
-function renderOwnBids(bids) {
+function renderOwnBids(bids, v) {
   ownBids.splice(0, ownBids.length, ...bids);
   drawOwnBids();
-  chartHistory(bids.map((bid) => ({ t: Date.parse(bid.placed_at) / 1000, mine: Number(bid.amount) })));
+  // The best price over time from what this supplier may know: its own bids and, where the
+  // lot shows a ladder, the others' current offers with their times.
+  const known = bids.map((bid) => ({ t: Date.parse(bid.placed_at) / 1000, amount: Number(bid.amount) }));
+  for (const entry of v.ladder || []) {
+    if (!entry.me && entry.at) known.push({ t: Date.parse(entry.at) / 1000, amount: Number(entry.amount) });
+  }
+  chartHistory([
+    ...bids.map((bid) => ({ t: Date.parse(bid.placed_at) / 1000, mine: Number(bid.amount) })),
+    ...bestLine(known, v),
+  ]);
+}
+
+// The running best price at each known bid (by price: not for weighted or landed-cost lots,
+// whose best is not the lowest price).
+function bestLine(known, v) {
+  if (v.weighted || v.landed_cost) return [];
+  let best = Infinity;
+  return [...known]
+    .sort((a, b) => a.t - b.t)
+    .map((p) => {
+      best = Math.min(best, p.amount);
+      return { t: p.t, best };
+    });
 }
 function addOwnBid(bid) {
   if (!ownBids.some((b) => b.id === bid.id)) ownBids.push(bid);
@@ -592,7 +655,10 @@ async function loadBids() {
 }
 
 function drawAllBids(bids) {
-  chartHistory(bids.map((bid) => ({ t: Date.parse(bid.placed_at) / 1000, bid: Number(bid.amount) })));
+  const points = bids.map((bid) => ({ t: Date.parse(bid.placed_at) / 1000, bid: Number(bid.amount) }));
+  const standing = bids.filter((bid) => !bid.withdrawn);
+  const known = standing.map((bid) => ({ t: Date.parse(bid.placed_at) / 1000, amount: Number(bid.amount) }));
+  chartHistory([...points, ...(view ? bestLine(known, view) : [])]);
   const body = $("all-bids-body");
   const rows = [...bids].reverse().map((bid) => {
     const tr = document.createElement("tr");
