@@ -39,7 +39,8 @@ demo: migrate
 # with it.
 run: demo
 	@echo "Serving Tradefloor on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	@$(PY) manage.py run_scheduler --interval 0.5 & scheduler=$$!; \
+	@export TASKS_IN_BACKGROUND=1; \
+	$(PY) manage.py run_scheduler --interval 0.5 & scheduler=$$!; \
 	$(PY) manage.py run_demo_bots --port $(PORT) & bots=$$!; \
 	trap 'kill $$scheduler $$bots 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/daphne -b $(HOST) -p $(PORT) marketplace.asgi:application

@@ -47,6 +47,7 @@ def room_text() -> dict:
         "saved": _("Done."),
         "ends_in": _("Ends in"),
         "starts_in": _("Starts in"),
+        "working": _("Working…"),
         "your_turn": _("Your turn"),
         "your_turn_max": _("Your turn: bid at most %(price)s"),
         "already_first": _(

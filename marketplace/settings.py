@@ -210,6 +210,11 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a broker a task runs eagerly, inside the request that sent it. With this set (``make
+# run`` sets it), the slow ones sent after a commit (the PDF protocol after an award) run in one
+# background thread of the process instead, so the person does not wait for them
+# (``marketplace.core.background``).
+TASKS_IN_BACKGROUND = env.bool("TASKS_IN_BACKGROUND", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"

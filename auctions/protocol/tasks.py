@@ -7,7 +7,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.db import transaction
+
+from marketplace.core.background import task_on_commit
 
 from .storage import protocol_store
 
@@ -16,8 +17,9 @@ logger = logging.getLogger(__name__)
 
 def protocol_schedule(lot_id: int) -> None:
     """Enqueue ``protocol_generate`` for ``lot_id`` when the current transaction commits (at
-    once outside a transaction). Call it from the service that closed or awarded the lot."""
-    transaction.on_commit(lambda: protocol_generate.delay(lot_id))
+    once outside a transaction; under the embedded default in the background, not in the
+    request). Call it from the service that closed or awarded the lot."""
+    task_on_commit(protocol_generate, lot_id)
 
 
 # The explicit name is the one the task had when it lived in ``auctions/protocol_tasks.py``:

@@ -100,6 +100,7 @@ class LiveStack:
             "STATIC_ROOT": str(workdir / "static"),
             "DJANGO_DEBUG": "1",
             "PYTHONUNBUFFERED": "1",
+            "TASKS_IN_BACKGROUND": "1",  # as `make run` serves: slow tasks off the request
         }
         if self.env.get("ELASTICSEARCH_URL"):
             # The suite on a cluster (tests/conftest.py): this stack's own indices, under the

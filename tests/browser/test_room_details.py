@@ -143,9 +143,20 @@ def test_the_room_writes_money_time_and_outcomes_as_its_reader_reads_them(
         supplier.click("#protocol-csv")
     assert download.value.suggested_filename.endswith(".csv")
 
-    # The award: the winner reads "won", the other its own rank; no one reads "leading".
+    # The award: one refused first (not the best ranked, no reason); its error goes once the
+    # best ranked is awarded, and the answer says so at once (the PDF protocol is made in the
+    # background, as `make run` serves).
+    rival_label = standing(RIVAL)["me"]["label"]
+    option = buyer.locator("#award-application option", has_text=f"#{rival_label} ·")
+    buyer.select_option("#award-application", value=option.get_attribute("value"))
+    buyer.click("#award-submit")
+    expect(buyer.locator("#message")).to_have_class(re.compile(r"\berror\b"))
+    buyer.select_option("#award-application", value="")
     buyer.click("#award-submit")
     expect(buyer.locator("#status")).to_have_text("Awarded")
+    expect(buyer.locator("#message")).to_have_text("Done.")
+    expect(buyer.locator("#message")).not_to_have_class(re.compile(r"\berror\b"))
+    # The winner reads "won", the other its own rank; no one reads "leading".
     expect(supplier.locator("#my-state")).to_have_text("Ви виграли цей лот")
     expect(rival.locator("#my-state")).to_have_text("You did not win this lot; your offer ranked 2")
     supplier.screenshot(path=artifacts / "auction-room-won-uk.png", full_page=True)

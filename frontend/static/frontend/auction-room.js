@@ -694,15 +694,22 @@ function renderPresence(ids) {
 function wireConsole() {
   renderPresence([]);
   if (!config.may_run) return; // watching only: the page has no pause, surrogate or award form
+  // One request at a time per form; while it runs, the room says so (no earlier error stays on
+  // screen meanwhile) and the form's button waits.
   const run = (form, method, path, bodyOf) => {
     $(form).addEventListener("submit", async (e) => {
       e.preventDefault();
+      const button = e.target.querySelector("button[type=submit]");
+      if (button) button.disabled = true;
+      say(T.working);
       try {
         await api(method, path, bodyOf ? bodyOf() : {});
         say(T.saved, "ok");
         e.target.reset();
       } catch (error) {
         say(error.message, "error");
+      } finally {
+        if (button) button.disabled = !connected;
       }
     });
   };
