@@ -12,13 +12,13 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.core.exceptions import ApplicationError, NotFoundError
 
-from .access import workspace_require
+from .access import workspace_ids, workspace_require
 from .models import Activity
 
 
@@ -100,3 +100,45 @@ def activity_list(
     if filters.opportunity_id is not None:
         qs = qs.filter(opportunity_id=filters.opportunity_id)
     return qs.order_by(F("due_at").asc(nulls_last=True), "pk")
+
+
+@dataclass(frozen=True)
+class MyDay:
+    """One workspace's figures on its reader's home page: the reader's activities due today
+    (done or not) and overdue, as the activities page's "today" and "overdue" tabs list them."""
+
+    workspace_id: int
+    today: int
+    overdue: int
+
+
+def activity_counts_mine(
+    *, user, zone: ZoneInfo | None = None, now: datetime | None = None
+) -> list[MyDay]:
+    """The CRM's "today" for ``user`` in every workspace it reads (ordered by id; a workspace
+    with nothing due is there with zeros): ``activity_list``'s ``mine`` with ``today``, and with
+    ``overdue``, by the same rules and the same default zone. One query beside the
+    workspaces'."""
+    ids = workspace_ids(user=user)
+    if not ids:
+        return []
+    now = now or timezone.now()
+    start, end = day_bounds(zone=zone or zone_get(name=None), now=now)
+    found = {
+        row["workspace_id"]: row
+        for row in Activity.objects.filter(workspace_id__in=ids, assignee=user)
+        .values("workspace_id")
+        .annotate(
+            today=Count("pk", filter=Q(due_at__gte=start, due_at__lt=end)),
+            overdue=Count("pk", filter=Q(done_at__isnull=True, due_at__lt=now)),
+        )
+        .order_by()
+    }
+    return [
+        MyDay(
+            workspace_id=ws,
+            today=found.get(ws, {}).get("today", 0),
+            overdue=found.get(ws, {}).get("overdue", 0),
+        )
+        for ws in sorted(ids)
+    ]

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -126,6 +127,7 @@ def lot_room(request, lot_id: int):
         "currency": tender.currency,
         "money": money_parts(tender.currency),
         "locale": get_language() or "en",
+        "time_zone": timezone.get_current_timezone_name(),
         "csrf_token": get_token(request),
         "applications": applications,
         "api": api,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -27,6 +28,7 @@ def lot_results(request, lot_id: int):
         "ws_path": f"/ws/lots/{lot.pk}/",
         "money": money_parts(results["currency"]),
         "locale": get_language() or "en",
+        "time_zone": timezone.get_current_timezone_name(),
         "text": {
             "bidder": _("Bidder %(label)s, lot %(lot)s")
             % {"label": "%(label)s", "lot": lot.number},

@@ -5,7 +5,7 @@ limits are the models'."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from django import forms
@@ -20,8 +20,9 @@ from marketplace.core.spreadsheets import parse_decimal
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
-class UTCDateTimeField(forms.DateTimeField):
-    """A ``datetime-local`` input read and shown in UTC, whatever the reader's time zone."""
+class ZonedDateTimeField(forms.DateTimeField):
+    """A ``datetime-local`` input read and shown in the reader's time zone (the one its profile
+    sets, activated by ``marketplace.users.middleware``; UTC for anyone without one)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
@@ -29,13 +30,9 @@ class UTCDateTimeField(forms.DateTimeField):
         )
         super().__init__(**kwargs)
 
-    def to_python(self, value):
-        with timezone.override(UTC):
-            return super().to_python(value)
-
     def prepare_value(self, value):
         if isinstance(value, datetime) and timezone.is_aware(value):
-            return value.astimezone(UTC).replace(tzinfo=None)
+            return timezone.localtime(value).replace(tzinfo=None)
         return value
 
 
@@ -81,9 +78,9 @@ class TenderForm(ServiceErrorsMixin, forms.Form):
         queryset=Category.objects.order_by("path"), label=_("Category")
     )
     currency = _from_model(Tender, "currency")
-    questions_deadline = UTCDateTimeField(label=_("Questions deadline (UTC)"))
-    applications_deadline = UTCDateTimeField(label=_("Applications deadline (UTC)"))
-    auction_start = UTCDateTimeField(label=_("Auction start (UTC)"))
+    questions_deadline = ZonedDateTimeField(label=_("Questions deadline"))
+    applications_deadline = ZonedDateTimeField(label=_("Applications deadline"))
+    auction_start = ZonedDateTimeField(label=_("Auction start"))
     participation = _from_model(Tender, "participation")
     reveal_identities = _from_model(Tender, "reveal_identities")
     public_live = _from_model(Tender, "public_live")

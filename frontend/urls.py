@@ -1,19 +1,36 @@
 from django.urls import include, path
 
-from . import auction_views, opendata_views, practice_views, signals_views, views
+from . import (
+    auction_views,
+    calendar_views,
+    dashboard_views,
+    opendata_views,
+    practice_views,
+    profile_views,
+    signals_views,
+    views,
+)
 
 app_name = "frontend"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("home/", dashboard_views.dashboard, name="dashboard"),  # my home after log-in
     path("tenders/<int:tender_id>/", views.tender_page, name="tender"),
     path("auctions/", views.workspace, name="workspace"),
+    path("auctions/calendar/", calendar_views.auction_calendar, name="auction-calendar"),
+    path(
+        "auctions/calendar.ics",
+        calendar_views.auction_calendar_ics_file,
+        name="auction-calendar-ics",
+    ),
     path("lots/<int:lot_id>/", auction_views.lot_room, name="lot-room"),
     path("signals/", signals_views.signals_page, name="signals"),  # collusion signals
     path("lots/<int:lot_id>/results/", opendata_views.lot_results, name="lot-results"),
     path("lots/<int:lot_id>/practice/", practice_views.practice_start, name="practice-start"),
     path("practice/<int:session_id>/", practice_views.practice_page, name="practice"),
     path("invitations/accept/", views.invitation_accept_page, name="invitation-accept"),
+    path("profile/", profile_views.profile_page, name="profile"),
     # Onboarding (companies, colleagues, verification) and the platform admin's pages.
     path("", include("frontend.onboarding_urls")),
     # The procurement officer's tender pages and the supplier's apply and ask pages.

@@ -120,6 +120,12 @@ def _supplier_visible_q(supplier_ids: set[int]) -> Q:
     return ~Q(status=TenderStatus.DRAFT) & (open_q | invitation_q)
 
 
+def tender_list_seen_by_suppliers(*, supplier_ids: set[int]) -> QuerySet[Tender]:
+    """The published tenders one of ``supplier_ids`` (trading supplier companies) sees as a
+    supplier: open ones of its platforms, invitation-only ones it is invited to."""
+    return Tender.objects.filter(_supplier_visible_q(supplier_ids))
+
+
 def tender_list_visible(*, user) -> QuerySet[Tender]:
     qs = Tender.objects.select_related("platform", "buyer", "category")
     if not user or not user.is_authenticated:
@@ -367,17 +373,29 @@ def question_get_visible(*, user, question_id: int) -> Question:
     raise NotFoundError(_("No such question."), code="question_not_found")
 
 
+def lot_workspace_filters(*, company_ids: Iterable[int]) -> tuple[Q, Q]:
+    """The two sets of lots the people of ``company_ids`` work on, as filters of ``Lot``:
+    ``bidding`` (one of the companies is an admitted supplier) and ``buying`` (the lots of
+    the companies' tenders). "My auctions" and the calendar of my auctions read both."""
+    ids = list(company_ids)
+    bidding = Q(
+        Exists(
+            Application.objects.filter(
+                lot_id=OuterRef("pk"), supplier_id__in=ids, status=ApplicationStatus.ADMITTED
+            )
+        )
+    )
+    return bidding, Q(tender__buyer_id__in=ids)
+
+
 def lot_list_for_workspace(*, user) -> dict[str, list[Lot]]:
     """The lots a person works on, newest first: ``bidding`` (lots where one of the user's
     companies is an admitted supplier) and ``buying`` (lots of the user's companies' tenders),
     drafts left out."""
-    companies = user_company_ids(user=user)
+    bidding_q, buying_q = lot_workspace_filters(company_ids=user_company_ids(user=user))
     lots = Lot.objects.select_related("tender", "tender__buyer").exclude(status=LotStatus.DRAFT)
-    bidding = lots.filter(
-        applications__supplier_id__in=companies,
-        applications__status=ApplicationStatus.ADMITTED,
-    ).distinct()
-    buying = lots.filter(tender__buyer_id__in=companies)
+    bidding = lots.filter(bidding_q)
+    buying = lots.filter(buying_q)
     order = ("-tender__auction_start", "tender_id", "number")
     return {
         "bidding": list(bidding.order_by(*order)[:100]),

@@ -6,7 +6,7 @@ their company's nor on a platform they administer, is simply not in the queryset
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from marketplace.companies.models import Company, MembershipRole
 from marketplace.companies.selectors import user_company_ids
@@ -124,3 +124,19 @@ def platform_participants(*, platform: Platform | int) -> QuerySet[Company]:
 
 def user_admin_company_ids(*, user) -> set[int]:
     return user_company_ids(user=user, roles=[MembershipRole.COMPANY_ADMIN])
+
+
+def membership_requests_waiting(*, user) -> tuple[int, int | None]:
+    """The membership requests (applied, not decided) on the platforms ``user`` administers
+    (every platform for staff): their number and, when they are all on one platform, its id
+    (the home page links straight to it). One query."""
+    ids = administered_platform_ids(user=user)
+    qs = PlatformMembership.objects.filter(status=ParticipationStatus.APPLIED)
+    if ids is not None:
+        if not ids:
+            return 0, None
+        qs = qs.filter(platform_id__in=ids)
+    found = qs.aggregate(
+        n=Count("pk"), platforms=Count("platform_id", distinct=True), one=Min("platform_id")
+    )
+    return found["n"], found["one"] if found["platforms"] == 1 else None

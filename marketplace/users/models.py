@@ -1,13 +1,21 @@
 from typing import ClassVar
+from zoneinfo import available_timezones
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The languages a person may read the site in, each named in itself.
 LANGUAGE_CHOICES = [("en", "English"), ("ru", "Русский"), ("uk", "Українська")]
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone a person may choose, by name ("Europe/Kyiv")."""
+    zones = sorted(z for z in available_timezones() if "/" in z or z == "UTC")
+    return [(z, z.replace("_", " ")) for z in zones]
 
 
 class UserManager(BaseUserManager["User"]):
@@ -51,6 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=LANGUAGE_CHOICES,
         default="en",
     )
+    # The zone the person reads times in (an IANA name, e.g. "Europe/Kyiv"): the pages and the
+    # auction room show times in it; the API and the websocket speak UTC.
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("platform admin"),
@@ -75,3 +86,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if self.time_zone not in available_timezones():
+            raise ValidationError(
+                {"time_zone": _("Choose a time zone from the list, e.g. Europe/Kyiv.")}
+            )

@@ -12,11 +12,11 @@ from marketplace.core.exceptions import ApplicationError
 
 from .models import User
 
-PROFILE_FIELDS = ("full_name", "phone", "language")
+PROFILE_FIELDS = ("full_name", "phone", "language", "time_zone")
 
 
 def user_update_profile(*, user: User, data: dict) -> User:
-    """Change the editable parts of a person's profile (full name, phone, language)."""
+    """Change the editable parts of a person's profile (full name, phone, language, time zone)."""
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ApplicationError(

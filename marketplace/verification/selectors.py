@@ -150,6 +150,16 @@ def documents_expired(*, on: date) -> QuerySet[VerificationDocument]:
     return documents_of_verified_companies().filter(expiry_date__lt=on)
 
 
+def documents_expiring_count(*, on: date, days: int) -> int:
+    """How many current documents of verified companies expire within ``days`` of ``on`` (and
+    have not expired yet), their admins warned or not: the platform admin's home page."""
+    return (
+        documents_of_verified_companies()
+        .filter(expiry_date__gte=on, expiry_date__lte=on + timedelta(days=days))
+        .count()
+    )
+
+
 def company_expired_document(*, company: Company, on: date | None = None):
     """The first expired document the company's current verification rests on, or None."""
     on = on or today()
@@ -164,6 +174,11 @@ def review_submission_list() -> QuerySet[VerificationSubmission]:
     return VerificationSubmission.objects.select_related("company", "submitted_by").order_by(
         "submitted_at", "pk"
     )
+
+
+def review_queue_count() -> int:
+    """The submissions waiting for a reviewer (pending): what the review queue lists first."""
+    return VerificationSubmission.objects.filter(status=SubmissionStatus.PENDING).count()
 
 
 def review_submission_get(*, submission_id: int) -> VerificationSubmission:

@@ -27,11 +27,13 @@ def pdf(name: str) -> dict:
 
 def sign_up(page, stack, email: str) -> None:
     page.goto(f"{stack.base_url}/accounts/signup/")
+    page.fill("input[name=full_name]", "Iryna Bondar")
     page.fill("input[name=email]", email)
     page.fill("input[name=password1]", "a-long-newcomer-password-42")
     page.fill("input[name=password2]", "a-long-newcomer-password-42")
     page.click("main form button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/signup/" not in url)
+    # A newcomer lands on its home, which says how to register a company.
+    page.wait_for_url(lambda url: url.endswith("/home/"))
 
 
 def upload(page, name: str) -> None:

@@ -276,3 +276,22 @@ def test_the_pages_of_the_tender_list_keep_the_search(client, auction):
     html = client.get("/?q=diesel").content.decode()
     assert 'href="?q=diesel&amp;page=2"' in html
     assert len(client.get("/?q=diesel&page=2").context["page"].object_list) == 6
+
+
+@pytest.mark.django_db
+def test_sign_up_asks_the_name_and_lands_on_the_newcomer_s_home(client):
+    from marketplace.users.models import User
+
+    page = client.get("/accounts/signup/").content.decode()
+    assert 'id="signup-form"' in page and 'name="full_name"' in page
+    assert page.index('name="full_name"') < page.index('name="email"')
+    client.cookies["django_language"] = "uk"
+    data = {"email": "new@example.com", "password1": "a-long-pass-42x", "password2": ""}
+    refused = client.post("/accounts/signup/", {**data, "full_name": ""})
+    assert refused.status_code == 200 and "field-error" in refused.content.decode()
+    assert not User.objects.filter(email="new@example.com").exists()
+    data["password2"] = data["password1"]
+    response = client.post("/accounts/signup/", {**data, "full_name": " Iryna Bondar "})
+    assert response.status_code == 302 and response["Location"] == "/home/"
+    user = User.objects.get(email="new@example.com")
+    assert (user.full_name, user.language) == ("Iryna Bondar", "uk")

@@ -224,7 +224,7 @@ def test_create_a_draft_tender_in_utc_and_edit_it(client, world):
     assert tender.currency == world.platform.default_currency
     assert tender.auction_start == start  # read as UTC
     page = html(client.get(f"/tenders/{tender.pk}/edit/"))
-    assert f'value="{local(start)}"' in page and "(UTC)" in page
+    assert f'value="{local(start)}"' in page and "in your time zone, UTC" in page
 
     data = tender_post(world, title="Winter diesel, grade C", currency="EUR")
     for key in ("buyer", "platform"):

@@ -19,10 +19,12 @@ const isSupplier = config.role === "supplier";
 const M = config.money;
 const money = window.tfMoney(M);
 const axisFormat = new Intl.NumberFormat(config.locale, { notation: "compact", maximumFractionDigits: 3 });
+// Times in the person's time zone (its profile's), as the server's pages show them.
 const timeFormat = new Intl.DateTimeFormat(config.locale, {
   hour: "2-digit",
   minute: "2-digit",
   second: "2-digit",
+  timeZone: config.time_zone || undefined,
 });
 
 // Decimal strings to integer minor units and back, for the two-step quick bid (no floats).

@@ -17,7 +17,7 @@ function bidder(label) {
 }
 
 function when(at) {
-  return new Date(at).toLocaleString(C.locale, { timeZone: "UTC", dateStyle: "medium", timeStyle: "medium" });
+  return new Date(at).toLocaleString(C.locale, { timeZone: C.time_zone, dateStyle: "medium", timeStyle: "medium" });
 }
 
 function row(cells) {

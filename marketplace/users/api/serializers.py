@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import LANGUAGE_CHOICES, User
+from ..models import LANGUAGE_CHOICES, User, time_zone_choices
 
 
 class TokenObtainInputSerializer(serializers.Serializer):
@@ -25,7 +25,16 @@ class MeOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "phone", "language", "date_joined", "memberships"]
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "phone",
+            "language",
+            "time_zone",
+            "date_joined",
+            "memberships",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(MembershipSummarySerializer(many=True))
@@ -39,3 +48,8 @@ class MeUpdateInputSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
+    time_zone = serializers.ChoiceField(
+        choices=time_zone_choices(),
+        required=False,
+        help_text=_("An IANA time zone, e.g. Europe/Kyiv: the pages show times in it."),
+    )

@@ -1,0 +1,43 @@
+"""The signed-in person's time zone and language on the pages.
+
+Pages show times in the person's time zone (``User.time_zone``): Django's ``date`` and ``time``
+filters and the forms' date-time fields follow the zone activated here. The API speaks UTC, so
+``/api/`` is left in UTC. Until the person picks a language in the page's selector (the language
+cookie), the pages speak the one of its profile."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+API_PREFIX = "/api/"
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+class PersonZoneMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.path.startswith(API_PREFIX) or user is None or not user.is_authenticated:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone(user.time_zone))
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and user.language:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
