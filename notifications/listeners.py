@@ -5,7 +5,7 @@ never who won."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from auctions.models import Application, ApplicationStatus, Lot, LotEvent, Question, Tender
 from marketplace.companies.models import Company
+from marketplace.core.times import local_text
 from marketplace.events.registry import listener
 from marketplace.verification.models import VerificationDecision, VerificationDocument
 
@@ -45,11 +46,11 @@ def tender_invited(event) -> None:
         subject = _("Invitation to tender: %(title)s") % {"title": tender.title}
         body = _(
             '%(buyer)s invites your company to the tender "%(title)s". Applications are '
-            "accepted until %(deadline)s (UTC)."
+            "accepted until %(deadline)s."
         ) % {
             "buyer": tender.buyer.legal_name,
             "title": tender.title,
-            "deadline": tender.applications_deadline.strftime("%Y-%m-%d %H:%M"),
+            "deadline": local_text(tender.applications_deadline),
         }
         return subject, body
 
@@ -308,13 +309,13 @@ def tender_match(event) -> None:
                 _("New tender: %(title)s") % {"title": tender.title},
                 _(
                     'The tender "%(title)s" of %(buyer)s matches your subscription '
-                    '"%(name)s". Applications are accepted until %(deadline)s (UTC).'
+                    '"%(name)s". Applications are accepted until %(deadline)s.'
                 )
                 % {
                     "title": tender.title,
                     "buyer": tender.buyer.legal_name,
                     "name": '", "'.join(names),
-                    "deadline": tender.applications_deadline.strftime("%Y-%m-%d %H:%M"),
+                    "deadline": local_text(tender.applications_deadline),
                 },
             )
 
@@ -365,10 +366,8 @@ def crm_activity_reminder(event) -> None:
         title = _("Reminder: %(subject)s") % names
         body = _('"%(subject)s" (%(account)s) is assigned to you.') % names
         if when:
-            at = datetime.fromisoformat(when).astimezone(UTC)
-            body += " " + _("It is due at %(time)s (UTC).") % {
-                "time": at.strftime("%Y-%m-%d %H:%M")
-            }
+            at = datetime.fromisoformat(when)
+            body += " " + _("It is due at %(time)s.") % {"time": local_text(at)}
         return title, body
 
     notify(

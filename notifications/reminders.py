@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auctions.models import Application, ApplicationStatus, Lot, LotStatus
+from marketplace.core.times import local_text
 
 from .models import Kind
 from .people import company_people
@@ -45,13 +46,13 @@ def auction_reminders_send(*, now: datetime | None = None) -> int:
                 _("The auction for %(lot)s starts in %(minutes)d minutes")
                 % {"lot": lot.title, "minutes": minutes},
                 _(
-                    'The auction for lot "%(lot)s" of the tender "%(title)s" starts at %(time)s '
-                    "(UTC). Open the auction page to take part."
+                    'The auction for lot "%(lot)s" of the tender "%(title)s" starts at %(time)s. '
+                    "Open the auction page to take part."
                 )
                 % {
                     "lot": lot.title,
                     "title": lot.tender.title,
-                    "time": starts.strftime("%Y-%m-%d %H:%M"),
+                    "time": local_text(starts),
                 },
             )
 

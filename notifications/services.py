@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from marketplace.core.exceptions import ApplicationError, NotFoundError
-from marketplace.core.times import iso_utc
+from marketplace.core.times import iso_utc, zone
 
 from . import kinds
 from .mail import email_instant, language_of
@@ -69,7 +69,8 @@ def notify(
         email = modes[(user_id, Channel.EMAIL)] if user.email else Mode.OFF
         if not in_app and email == Mode.OFF:
             continue
-        with translation.override(language_of(user)):
+        # In the person's language, and its time zone for any time the message names.
+        with translation.override(language_of(user)), timezone.override(zone(user.time_zone)):
             title, body = build()
         rows.append(
             Notification(

@@ -9,6 +9,8 @@ hand goes through ``iso_utc``."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
 
@@ -24,3 +26,19 @@ def iso_utc(value: datetime | None) -> str | None:
 def now_iso() -> str:
     """The server's clock now, as ``iso_utc`` writes it (the frames' ``server_time``)."""
     return iso_utc(timezone.now()) or ""
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> ZoneInfo:
+    """The time zone of that IANA name (a person's ``time_zone``); UTC for a name not known."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_text(value: datetime) -> str:
+    """``value`` in the active time zone as a message to a person writes it, with the zone's
+    abbreviation: ``2026-12-05 16:30 EET`` (``2026-12-05 14:30 UTC`` where none is active)."""
+    local = timezone.localtime(value)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"

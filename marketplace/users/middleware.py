@@ -7,21 +7,12 @@ cookie), the pages speak the one of its profile."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from django.conf import settings
 from django.utils import timezone, translation
 
+from marketplace.core.times import zone
+
 API_PREFIX = "/api/"
-
-
-@lru_cache(maxsize=64)
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 class PersonZoneMiddleware:

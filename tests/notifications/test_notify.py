@@ -3,8 +3,9 @@ by the channels it chose; a losing supplier hears its own rank and never who won
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -155,9 +156,15 @@ def test_an_auction_about_to_start_is_told_once_to_its_buyer_and_admitted_suppli
     Lot.objects.filter(pk=lot.pk).update(
         status=LotStatus.AUCTION_SCHEDULED, starts_at=now + timedelta(minutes=10)
     )
+    w.officer.time_zone = "Europe/Kyiv"  # the officer reads times in Kyiv's, the rest in UTC
+    w.officer.save(update_fields=["time_zone"])
     assert reminders.auction_reminders_send(now=now) > 0
-    assert told(w.supplier_bidder, Kind.AUCTION_SOON)
-    assert told(w.officer, Kind.AUCTION_SOON)
+    (supplier_told,) = told(w.supplier_bidder, Kind.AUCTION_SOON)
+    (officer_told,) = told(w.officer, Kind.AUCTION_SOON)
+    starts = now + timedelta(minutes=10)
+    assert f"{starts.astimezone(UTC):%Y-%m-%d %H:%M} UTC" in supplier_told.body
+    kyiv = starts.astimezone(ZoneInfo("Europe/Kyiv"))
+    assert f"{kyiv:%Y-%m-%d %H:%M} {kyiv.tzname()}" in officer_told.body
     assert not told(w.other_admin, Kind.AUCTION_SOON)
     assert reminders.auction_reminders_send(now=now + timedelta(minutes=1)) == 0
     # Rescheduled: told again about the new time.
