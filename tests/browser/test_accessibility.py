@@ -76,8 +76,11 @@ def too_wide_on_a_phone(page) -> list[str]:
                 for (const el of document.querySelectorAll("body *")) {
                     const r = el.getBoundingClientRect();
                     if (r.right > window.innerWidth + 1 && r.width > 0) {
-                        const box = el.closest(".table-box, .chart");
-                        if (box && box !== el) continue;  // scrolls inside its own box
+                        let inside = false;  // in a box that scrolls (or clips) by itself
+                        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+                            if (getComputedStyle(a).overflowX !== "visible") { inside = true; break; }
+                        }
+                        if (inside) continue;
                         out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
                                  (el.className && typeof el.className === "string"
                                     ? "." + el.className.trim().split(/\s+/).join(".") : ""));
