@@ -1,11 +1,12 @@
 """Pages of this area (included by frontend/urls.py, in the frontend namespace): the procurement
-officer's tender pages (``tender_views``) and the supplier's apply and ask forms
-(``tender_apply_views``)."""
+officer's tender pages (``tender_views``, ``tender_publish_views``) and the supplier's apply and
+ask forms (``tender_apply_views``)."""
 
 from django.urls import path
 
 from . import award_views, landed_views
 from . import tender_apply_views as apply_views
+from . import tender_publish_views as publish_views
 from . import tender_views as views
 
 urlpatterns: list = [
@@ -25,7 +26,7 @@ urlpatterns: list = [
         name="tender-award-scenarios",
     ),
     path("tenders/<int:tender_id>/edit/", views.tender_edit, name="tender-edit"),
-    path("tenders/<int:tender_id>/publish/", views.tender_publish, name="tender-publish"),
+    path("tenders/<int:tender_id>/publish/", publish_views.tender_publish, name="tender-publish"),
     path("tenders/<int:tender_id>/cancel/", views.tender_cancel, name="tender-cancel"),
     path("tenders/<int:tender_id>/delete/", views.tender_delete, name="tender-delete"),
     path("tenders/<int:tender_id>/lots/new/", views.lot_create, name="lot-create"),

@@ -1,6 +1,7 @@
 """The procurement officer's tender pages: create and edit a draft tender, its lots (by hand or
-from an XLSX file), documents, invitations, publishing, and the manage page with applications,
-questions, closing applications and scheduling.
+from an XLSX file), documents, invitations, cancelling, and the manage page with applications,
+questions, closing applications and scheduling (publishing, after its summary, is
+``tender_publish_views``).
 
 Thin views: Django forms parse the input, the services of ``auctions.tenders`` decide and write,
 and an ``ApplicationError`` comes back as messages next to the fields. Every object is found
@@ -36,14 +37,10 @@ from auctions.tenders import (
 from marketplace.companies.models import Company
 from marketplace.core.exceptions import ApplicationError, NotFoundError
 from marketplace.core.files import private_file_response
+from marketplace.core.money import money_parts
 
-from .tender_forms import (
-    DocumentForm,
-    ImportForm,
-    LotForm,
-    TenderCreateForm,
-    TenderForm,
-)
+from .lot_forms import LotForm
+from .tender_forms import DocumentForm, ImportForm, TenderCreateForm, TenderForm
 
 FORM_STATUS = 400
 
@@ -251,19 +248,6 @@ def tender_manage(request, tender_id: int):
 
 @login_required
 @require_POST
-def tender_publish(request, tender_id: int):
-    tender = _managed_tender(request, tender_id)
-    return _act(
-        request,
-        tender.pk,
-        drafting.tender_publish,
-        tender=tender,
-        done=_("The tender is published: its lots take applications."),
-    )
-
-
-@login_required
-@require_POST
 def tender_cancel(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
     return _act(
@@ -299,6 +283,11 @@ def _lot_form(request, *, tender, lot, form, write, saved):
         "form": form,
         "form_template": "frontend/tenders/_lot_form.html",
         "form_id": "lot-form",
+        # lot-form.js: the step's amount written as the pages write money.
+        "lot_form_config": {
+            "money": money_parts(tender.currency),
+            "text": {"per_step": _("= %(amount)s per step"), "amount": _("= %(amount)s")},
+        },
     }
     return _checked_form(
         request, "frontend/tenders/lot_form.html", context, write=write, saved=saved
@@ -311,8 +300,8 @@ def lot_create(request, tender_id: int):
     tender = _managed_tender(request, tender_id)
     if (back := _not_a_draft(request, tender)) is not None:
         return back
-    initial = validation.lot_defaults_from_platform(tender.platform)
-    form = LotForm(request.POST or None, initial=initial)
+    defaults = validation.lot_defaults_from_platform(tender.platform)
+    form = LotForm(request.POST or None, initial=defaults, defaults=defaults)
 
     def saved(lot):
         messages.success(request, _("Lot %(number)s is added.") % {"number": lot.number})
@@ -335,7 +324,11 @@ def lot_edit(request, lot_id: int):
     tender = lot.tender
     if (back := _not_a_draft(request, tender)) is not None:
         return back
-    form = LotForm(request.POST or None, initial=LotForm.initial_for(lot))
+    form = LotForm(
+        request.POST or None,
+        initial=LotForm.initial_for(lot),
+        defaults=validation.lot_defaults_from_platform(tender.platform),
+    )
 
     def saved(_lot):
         messages.success(request, _("Lot %(number)s is saved.") % {"number": lot.number})

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django.utils.formats import date_format
 from openpyxl import Workbook, load_workbook
 
 from auctions.models import (
@@ -67,29 +68,41 @@ def tender_post(world, **overrides) -> dict:
 
 
 def lot_post(world, tender, **overrides) -> dict:
-    """The lot form as the page fills it: the platform's defaults plus the item."""
+    """The lot form as the page fills it: the platform's defaults (durations in minutes) plus
+    the item; the tables' rows left empty."""
+    defaults = validation.lot_defaults_from_platform(tender.platform)
     data = {
-        k: ("" if v is None else v)
-        for k, v in validation.lot_defaults_from_platform(tender.platform).items()
+        "auction_format": defaults["auction_format"],
+        "step_kind": defaults["step_kind"],
+        "step_value": defaults["step_value"],
+        "duration_minutes": defaults["duration_seconds"] // 60,
+        "soft_close_window_minutes": defaults["soft_close_window_seconds"] // 60,
+        "soft_close_extension_minutes": defaults["soft_close_extension_seconds"] // 60,
+        "visibility": defaults["visibility"],
+        "min_participants": defaults["min_participants"],
+        "title": "Diesel EN 590",
+        "quantity": "100",
+        "unit": "t",
+        "start_price": "100000.00",
+        "reserve_price": "",
+        "delivery_place": "Kyiv",
+        "delivery_date": "",
+        "incoterms": "DAP",
+        "step_reference": "best",
+        "tie_rule": "earlier_first",
+        "stagger_minutes": "0",
+        "rounds": "3",
+        "turn_seconds": "120",
+        "first_pause_minutes": "5",
+        "round_pause_minutes": "2",
+        "allow_single_award": "on",
+        "bands-0-below": "",
+        "bands-0-step": "",
+        "criteria-0-code": "",
+        "criteria-0-title": "",
+        "criteria-0-options-0-title": "",
+        "criteria-0-options-0-value": "",
     }
-    data.update(
-        title="Diesel EN 590",
-        quantity="100",
-        unit="t",
-        start_price="100000.00",
-        reserve_price="",
-        delivery_place="Kyiv",
-        delivery_date="",
-        incoterms="DAP",
-        step_reference="best",
-        tie_rule="earlier_first",
-        stagger_seconds="0",
-        rounds="3",
-        turn_seconds="120",
-        first_pause_seconds="300",
-        round_pause_seconds="120",
-        allow_single_award="on",
-    )
     data.update(overrides)
     return data
 
@@ -246,7 +259,8 @@ def test_the_lot_form_validates_with_the_lot_rules_and_writes_nothing(client, wo
     log_in(client, world.officer)
     page = html(client.get(f"/tenders/{tender.pk}/lots/new/"))
     defaults = validation.lot_defaults_from_platform(tender.platform)
-    assert f'value="{defaults["duration_seconds"]}"' in page  # the platform's defaults
+    minutes = defaults["duration_seconds"] // 60  # the platform's defaults, in minutes
+    assert f'name="duration_minutes" value="{minutes}"' in page
     before = snapshot()
     url = f"/tenders/{tender.pk}/lots/new/"
     response = client.post(url, lot_post(world, tender, reserve_price="200000"), **HTMX)
@@ -254,10 +268,12 @@ def test_the_lot_form_validates_with_the_lot_rules_and_writes_nothing(client, wo
     assert "The reserve price must not exceed the start price." in html(response)
     response = client.post(
         url,
-        lot_post(world, tender, soft_close_window_seconds="60", soft_close_extension_seconds="0"),
+        lot_post(world, tender, soft_close_window_minutes="1", soft_close_extension_minutes="0"),
         **HTMX,
     )
+    # The service's message about a seconds field, next to the form's minutes field.
     assert "The soft close needs both a window and an extension" in html(response)
+    assert '<div class="errors" id="id_soft_close_extension_minutes_errors"' in html(response)
     response = client.post(url, lot_post(world, tender, step_value="60"), **HTMX)
     assert "A step of 50% of the start price or more is not a step." in html(response)
     # The service's message about a field left empty stays while the form is filled in.
@@ -266,8 +282,8 @@ def test_the_lot_form_validates_with_the_lot_rules_and_writes_nothing(client, wo
         lot_post(
             world,
             tender,
-            soft_close_window_seconds="0",
-            soft_close_extension_seconds="0",
+            soft_close_window_minutes="0",
+            soft_close_extension_minutes="0",
             soft_close_max_extensions="2",
         ),
         **HTMX,
@@ -296,9 +312,9 @@ def test_add_edit_and_delete_lots(client, world):
             auction_format="english",
             step_kind="amount",
             step_value="500",
-            duration_seconds="900",
-            soft_close_window_seconds="120",
-            soft_close_extension_seconds="60",
+            duration_minutes="15",
+            soft_close_window_minutes="2",
+            soft_close_extension_minutes="1",
             visibility="rank_only",
             min_participants="1",
         ),
@@ -401,8 +417,13 @@ def test_the_template_downloads_for_anyone(client):
 def test_publish_needs_a_lot_and_then_opens_the_lots(client, world):
     tender = world.draft(lots=0)
     log_in(client, world.officer)
+    publish = f"/tenders/{tender.pk}/publish/"
     before = snapshot()
-    response = client.post(f"/tenders/{tender.pk}/publish/", follow=True)
+    # The summary says what publishing would refuse, and offers no "Publish".
+    page = html(client.get(publish))
+    assert "Add at least one lot before publishing." in page
+    assert 'id="publish-confirm"' not in page and 'id="back-to-editing"' in page
+    response = client.post(publish, {"confirm": "1"}, follow=True)
     assert "Add at least one lot before publishing." in messages_of(response)
     assert snapshot() == before
     drafting.lot_create(
@@ -413,17 +434,104 @@ def test_publish_needs_a_lot_and_then_opens_the_lots(client, world):
         unit="t",
         start_price=Decimal(1000),
     )
-    response = client.post(f"/tenders/{tender.pk}/publish/", follow=True)
+    # The manage page links to the summary; only the summary's POST publishes.
+    assert f'id="publish" href="{publish}"' in html(client.get(f"/tenders/{tender.pk}/manage/"))
+    assert 'id="publish-confirm"' in html(client.get(publish))
+    response = client.post(publish)  # not from the summary: the summary
+    assert (response.status_code, response["Location"]) == (302, publish)
+    assert Tender.objects.get(pk=tender.pk).status == TenderStatus.DRAFT
+    response = client.post(publish, {"confirm": "1"}, follow=True)
+    assert "The tender is published: its lots take applications." in messages_of(response)
     tender.refresh_from_db()
     assert tender.status == TenderStatus.PUBLISHED
     assert set(tender.lots.values_list("status", flat=True)) == {LotStatus.PUBLISHED}
     lot = tender.lots.get()
     assert f"/lots/{lot.pk}/" in html(response)  # the live console, per lot
     assert f"/tenders/{tender.pk}/edit/" not in html(response)
+    response = client.get(publish, follow=True)  # published: no summary to confirm
+    assert "only a draft can be changed" in " ".join(messages_of(response))
     manage_link = f'href="/tenders/{tender.pk}/manage/"'
     assert manage_link in html(client.get(f"/tenders/{tender.pk}/"))
     log_in(client, world.supplier_admin)
     assert manage_link not in html(client.get(f"/tenders/{tender.pk}/"))
+
+
+def test_the_publish_summary_says_each_lot_in_plain_words_and_writes_nothing(client, world):
+    tender = world.draft(lots=0, participation=Participation.INVITATION)
+    common = {"quantity": 10, "unit": "t", "start_price": Decimal(100000)}
+    drafting.lot_create(
+        actor=world.officer,
+        tender=tender,
+        title="Open bidding",
+        step_kind="percent",
+        step_value=Decimal("0.5"),
+        step_bands=[{"below": "50000", "step": "0.25"}],
+        soft_close_window_seconds=120,
+        soft_close_extension_seconds=90,
+        soft_close_max_extensions=4,
+        duration_seconds=1800,
+        weighted=True,
+        criteria=[
+            {
+                "code": "delivery",
+                "title": "Delivery time",
+                "options": [
+                    {"title": "10 days", "value": "0.05"},
+                    {"title": "later", "value": "0"},
+                ],
+            }
+        ],
+        **common,
+    )
+    drafting.lot_create(
+        actor=world.officer,
+        tender=tender,
+        title="In turns",
+        auction_format="rounds",
+        step_kind="amount",
+        step_value=Decimal(250),
+        turn_seconds=45,
+        stagger_seconds=600,
+        **common,
+    )
+    drafting.lot_create(
+        actor=world.officer,
+        tender=tender,
+        title="By the clock",
+        auction_format="japanese",
+        floor_price=Decimal(60000),
+        level_seconds=30,
+        **common,
+    )
+    log_in(client, world.officer)
+    before = snapshot()
+    response = client.get(f"/tenders/{tender.pk}/publish/")
+    assert response.status_code == 200
+    page = html(response).replace("\xa0", " ")  # (money's non-breaking space)
+    assert snapshot() == before  # nothing published, nothing written
+    assert "By invitation only" in page and "0 suppliers invited" in page
+    auction = date_format(timezone.localtime(tender.auction_start), "DATETIME_FORMAT")
+    assert f"{auction} UTC" in page  # in the reader's time zone
+    english, rounds, japanese = (
+        page[page.index(f'id="lot-summary-{lot.pk}"') :] for lot in tender.lots.order_by("number")
+    )
+    english = english[: english.index("</section>")]
+    rounds = rounds[: rounds.index("</section>")]
+    japanese = japanese[: japanese.index("</section>")]
+    assert "English reverse with soft close." in english
+    assert "0.5% of the start price: UAH 500.00 a step" in english
+    assert "below UAH 50,000.00: 0.25% of the start price: UAH 250.00 a step" in english
+    assert (
+        "a bid in the last 2 min extends the auction by 1 min 30 s; at most 4 extensions" in english
+    )
+    assert "30 min" in english and "Delivery time (delivery): 10 days = 0.05; later = 0" in english
+    assert "Rounds" not in english and "Floor price" not in english
+    assert "Turn-based rounds." in rounds and "UAH 250.00 a step" in rounds
+    assert "3 rounds, a turn of 45 s each, a first pause of 5 min and 2 min between" in rounds
+    assert "10 min after the previous lot" in rounds
+    assert "Soft close" not in rounds and "Duration" not in rounds
+    assert "UAH 60,000.00" in japanese and "30 s" in japanese and "Soft close" not in japanese
+    assert 'id="publish-confirm"' in page
 
 
 def test_documents_upload_and_download(client, world):
@@ -654,27 +762,65 @@ def test_close_applications_and_schedule(client, world):
     assert Lot.objects.filter(pk=lot.pk, status=LotStatus.AUCTION_SCHEDULED).exists()
 
 
-# --- Weighted lots and step bands ------------------------------------------------------------
-
-CRITERIA = "delivery | Delivery time | within 10 days = 0.05; within 20 days = 0.02; later = 0"
+# --- The lot form guided by the format: minutes, rows -----------------------------------------
 
 
-def test_step_bands_and_weighted_criteria_typed_as_text(client, world):
+def test_the_lot_form_starts_with_the_format_and_marks_each_group_with_its_formats(client, world):
+    tender = world.draft(lots=0)
+    log_in(client, world.officer)
+    page = html(client.get(f"/tenders/{tender.pk}/lots/new/"))
+    assert page.index('type="radio" name="auction_format"') < page.index('name="title"')
+    for fmt in ("english", "rounds", "sealed", "japanese", "dutch"):
+        assert f'type="radio" name="auction_format" value="{fmt}"' in page
+    assert "the last one standing wins" in page  # each format explained in a line
+    for group, formats in (
+        ("step", "english rounds japanese dutch"),
+        ("bidding", "english"),
+        ("duration", "english sealed"),
+        ("soft_close", "english"),
+        ("rounds", "rounds"),
+        ("clock", "japanese dutch"),
+        ("weighted", "english rounds sealed"),
+        ("item", "english rounds sealed japanese dutch"),
+    ):
+        assert f'id="lot-group-{group}" class="lot-group" data-formats="{formats}"' in page
+    assert "frontend/lot-form.js" in page and "frontend/money.js" in page
+    assert '"per_step": "= %(amount)s per step"' in page and '"digits": 2' in page
+    # Without the script: the tables offer empty rows, the buttons wait for it.
+    assert 'name="bands-1-below" value=""' in page and 'name="criteria-0-options-2-value"' in page
+    assert '<template id="band-row-template">' in page and 'name="bands-__i__-step"' in page
+    assert 'id="band-add" data-add-row="band-row-template" data-rows="band-rows" hidden' in page
+
+
+def test_every_lot_rule_of_the_service_is_on_the_form_once():
+    from frontend.lot_forms import LOT_FORM_FIELDS, SERVICE_NAMES
+
+    names = [SERVICE_NAMES.get(name, name) for name in LOT_FORM_FIELDS]
+    assert len(names) == len(set(names))
+    assert set(names) - {"criteria"} == set(validation.LOT_FIELDS) - {"security_percent"}
+
+
+def test_durations_are_typed_in_minutes_and_kept_in_seconds(client, world):
     tender = world.draft(lots=0)
     log_in(client, world.officer)
     url = f"/tenders/{tender.pk}/lots/new/"
     before = snapshot()
-    response = client.post(url, lot_post(world, tender, weighted="on"))
+    response = client.post(url, lot_post(world, tender, duration_minutes="1.01"))
     assert response.status_code == 400
-    assert "A weighted lot needs at least one criterion." in html(response)
-    response = client.post(url, lot_post(world, tender, weighted="on", criteria="delivery | x"))
-    assert "Line 1: write code | title | option = value; option = value." in html(response)
-    response = client.post(
-        url, lot_post(world, tender, weighted="on", criteria="a | A | yes = 0.6\nb | B | yes = 0.5")
+    assert "1.01 minutes is not a whole number of seconds: write minutes and seconds" in html(
+        response
     )
-    assert "The criteria&#x27;s largest values must add up to less than 1." in html(response)
-    response = client.post(url, lot_post(world, tender, step_bands="50000 500"))
-    assert "Line 1: write the bound and the step" in html(response)
+    # Checked as typed: each field's messages out of band, under the minutes field.
+    response = client.post(url, lot_post(world, tender, duration_minutes="soon"), **HTMX)
+    assert (
+        '<div class="errors" id="id_duration_minutes_errors" aria-live="polite" '
+        'hx-swap-oob="true"><p class="field-error">Write minutes, e.g. 30, or minutes and '
+        "seconds, e.g. 2:30.</p></div>"
+    ) in html(response)
+    response = client.post(url, lot_post(world, tender, duration_minutes="0:05"), **HTMX)
+    assert "At least 10 s." in html(response)  # the model's bounds, said in time
+    response = client.post(url, lot_post(world, tender, duration_minutes="10081"), **HTMX)
+    assert "At most 168 h." in html(response)
     assert snapshot() == before
 
     response = client.post(
@@ -682,26 +828,248 @@ def test_step_bands_and_weighted_criteria_typed_as_text(client, world):
         lot_post(
             world,
             tender,
-            weighted="on",
-            criteria=CRITERIA,
-            step_bands="50000; 500\n10000; 100",
-            step_kind="amount",
-            step_value="1000",
+            duration_minutes="2:30",
+            soft_close_window_minutes="1.5",
+            soft_close_extension_minutes="0,5",
+            stagger_minutes="1",
         ),
     )
     assert response.status_code == 302, html(response)
     lot = tender.lots.get()
-    assert lot.weighted and lot.step_bands == [
-        {"below": "50000", "step": "500"},
-        {"below": "10000", "step": "100"},
-    ]
-    (criterion,) = lot.criteria.all()
-    assert (criterion.code, criterion.title) == ("delivery", "Delivery time")
-    assert [o["value"] for o in criterion.options] == ["0.05", "0.02", "0"]
-    # The edit form shows them as they were typed.
+    assert (lot.duration_seconds, lot.stagger_seconds) == (150, 60)
+    assert (lot.soft_close_window_seconds, lot.soft_close_extension_seconds) == (90, 30)
     page = html(client.get(f"/lots/{lot.pk}/edit/"))
-    assert "within 10 days = 0.05; within 20 days = 0.02; later = 0" in page
-    assert "50000; 500" in page
+    assert 'name="duration_minutes" value="2:30"' in page
+    assert 'name="soft_close_window_minutes" value="1:30"' in page
+    assert 'name="stagger_minutes" value="1"' in page
+    assert 'name="turn_seconds" value="120"' in page  # a turn is short: in seconds
+
+
+def test_what_the_chosen_format_does_not_use_is_ignored(client, world):
+    tender = world.draft(lots=0)
+    log_in(client, world.officer)
+    url = f"/tenders/{tender.pk}/lots/new/"
+    # English: the rounds' and the clock's fields, hidden, do not block it even when wrong.
+    leftovers = {
+        "turn_seconds": "soon",
+        "first_pause_minutes": "x",
+        "rounds": "99",
+        "level_seconds": "1",
+        "floor_price": "5",
+    }
+    response = client.post(url, lot_post(world, tender, **leftovers), **HTMX)
+    assert "No problems found so far." in html(response)
+    assert 'id="id_turn_seconds_errors" aria-live="polite" hx-swap-oob="true"></div>' in html(
+        response
+    )
+    response = client.post(url, lot_post(world, tender, **leftovers))
+    assert response.status_code == 302, html(response)
+    lot = tender.lots.get()
+    assert (lot.floor_price, lot.rounds, lot.turn_seconds, lot.level_seconds) == (None, 3, 120, 60)
+
+    # Rounds: no duration and no soft close of its own (off), no English bidding rules.
+    edit = f"/lots/{lot.pk}/edit/"
+    response = client.post(
+        edit,
+        lot_post(
+            world,
+            tender,
+            auction_format="rounds",
+            turn_seconds="30",
+            soft_close_window_minutes="x",
+            soft_close_extension_minutes="",
+            duration_minutes="1",
+            step_reference="own",
+        ),
+    )
+    assert response.status_code == 302, html(response)
+    lot.refresh_from_db()
+    assert (lot.auction_format, lot.turn_seconds, lot.step_reference) == ("rounds", 30, "best")
+    assert (lot.soft_close_window_seconds, lot.soft_close_extension_seconds) == (0, 0)
+    assert (
+        lot.duration_seconds
+        == validation.lot_defaults_from_platform(tender.platform)["duration_seconds"]
+    )
+
+    # Sealed: no step at all, whatever the hidden step fields hold.
+    response = client.post(
+        edit,
+        lot_post(
+            world,
+            tender,
+            auction_format="sealed",
+            step_kind="amount",
+            step_value="999999",
+            **{"bands-0-below": "ten", "bands-0-step": "1"},
+        ),
+    )
+    assert response.status_code == 302, html(response)
+    lot.refresh_from_db()
+    assert (lot.step_kind, lot.step_bands) == ("percent", [])
+
+    # A weighted lot made Japanese: the clock ranks by price alone, the weighting goes.
+    weighted = {"weighted": "on", **criterion_rows(0, "delivery", "Delivery", ("fast", "0.05"))}
+    assert client.post(edit, lot_post(world, tender, **weighted)).status_code == 302
+    assert Lot.objects.get(pk=lot.pk).criteria.count() == 1
+    response = client.post(
+        edit,
+        lot_post(
+            world,
+            tender,
+            auction_format="japanese",
+            floor_price="60000",
+            level_seconds="30",
+            **weighted,
+        ),
+    )
+    assert response.status_code == 302, html(response)
+    lot.refresh_from_db()
+    assert (lot.auction_format, lot.floor_price, lot.level_seconds) == (
+        "japanese",
+        Decimal(60000),
+        30,
+    )
+    assert not lot.weighted and not lot.criteria.exists()
+
+
+def test_step_bands_are_rows_each_with_its_problem(client, world):
+    tender = world.draft(lots=0)
+    log_in(client, world.officer)
+    url = f"/tenders/{tender.pk}/lots/new/"
+    before = snapshot()
+    rows = {
+        "bands-0-below": "50000",
+        "bands-0-step": "500",
+        "bands-1-below": "",
+        "bands-1-step": "",
+        "bands-4-below": "ten",  # added by the script: numbered after the others
+        "bands-4-step": "100",
+        "bands-5-below": "20000",
+        "bands-5-step": "",
+    }
+    data = lot_post(world, tender, step_kind="amount", step_value="1000", **rows)
+    response = client.post(url, data)
+    assert response.status_code == 400
+    page = html(response)
+    assert (
+        '<div class="errors" id="bands-4-errors" aria-live="polite"><p class="field-error">'
+        "“ten” is not a number.</p></div>"
+    ) in page
+    assert (
+        'id="bands-5-errors" aria-live="polite"><p class="field-error">'
+        "Give both the price and the step.</p>"
+    ) in page
+    assert 'id="bands-0-errors" aria-live="polite"></div>' in page
+    assert "Put right the rows marked above." in page
+    # What was typed stays, row by row; the next row the script adds is number 6.
+    assert 'name="bands-4-below" value="ten"' in page and 'name="bands-0-step" value="500"' in page
+    assert 'name="bands-1-below" value=""' in page and 'id="band-rows" data-next="6"' in page
+    # Checked as typed: each row's messages out of band; a half-typed row says nothing yet.
+    page = html(client.post(url, data, **HTMX))
+    assert (
+        '<div class="errors" id="bands-5-errors" aria-live="polite" hx-swap-oob="true"></div>'
+        in (page)
+    )
+    assert (
+        'id="bands-4-errors" aria-live="polite" hx-swap-oob="true"><p class="field-error">'
+        "“ten” is not a number."
+    ) in page
+    assert "No problems found so far." not in page
+    # The service's rules about the bands together, under the table.
+    response = client.post(
+        url,
+        lot_post(
+            world,
+            tender,
+            **{
+                "bands-0-below": "5",
+                "bands-0-step": "1",
+                "bands-3-below": "5",
+                "bands-3-step": "2",
+            },
+        ),
+    )
+    assert (
+        '<div class="errors" id="id_step_bands_errors" aria-live="polite"><p class="field-error">'
+        "Two bands have the same bound.</p>"
+    ) in html(response)
+    assert snapshot() == before
+
+    rows = {"bands-0-below": "50000", "bands-0-step": "500", "bands-2-below": "10 000"}
+    rows["bands-2-step"] = "100"
+    response = client.post(
+        url, lot_post(world, tender, step_kind="amount", step_value="1000", **rows)
+    )
+    assert response.status_code == 302, html(response)
+    lot = tender.lots.get()
+    assert lot.step_bands == [{"below": "50000", "step": "500"}, {"below": "10000", "step": "100"}]
+    page = html(client.get(f"/lots/{lot.pk}/edit/"))
+    assert (
+        'name="bands-0-below" value="50000"' in page and 'name="bands-1-step" value="100"' in page
+    )
+    assert 'name="bands-3-below" value=""' in page and 'name="bands-4-below"' not in page
+
+
+def criterion_rows(number: int, code: str, title: str, *options: tuple[str, str]) -> dict:
+    """A criterion's cells as the form posts them: its code, title and option rows."""
+    data = {f"criteria-{number}-code": code, f"criteria-{number}-title": title}
+    for j, (option, value) in enumerate(options):
+        data[f"criteria-{number}-options-{j}-title"] = option
+        data[f"criteria-{number}-options-{j}-value"] = value
+    return data
+
+
+DELIVERY = ("delivery", "Delivery time")
+DELIVERY_OPTIONS = (("within 10 days", "0.05"), ("within 20 days", "0.02"), ("later", "0"))
+
+
+def test_weighted_criteria_are_rows_of_options(client, world):
+    tender = world.draft(lots=0)
+    log_in(client, world.officer)
+    url = f"/tenders/{tender.pk}/lots/new/"
+    before = snapshot()
+    response = client.post(url, lot_post(world, tender, weighted="on"))
+    assert response.status_code == 400
+    assert "A weighted lot needs at least one criterion." in html(response)
+    half = criterion_rows(0, "delivery", "", ("within 10 days", "0.05"), ("later", ""))
+    page = html(client.post(url, lot_post(world, tender, weighted="on", **half)))
+    assert (
+        'id="criteria-0-errors" aria-live="polite"><p class="field-error">Give the criterion a title.'
+        in (page)
+    )
+    assert (
+        'id="criteria-0-options-1-errors" aria-live="polite"><p class="field-error">Give the option a value.'
+        in (page)
+    )
+    assert 'id="criteria-0-options-0-errors" aria-live="polite"></div>' in page
+    assert 'name="criteria-0-options-0-title" value="within 10 days"' in page  # kept
+    too_much = {
+        **criterion_rows(0, "a", "A", ("yes", "0.6")),
+        **criterion_rows(3, "b", "B", ("yes", "0.5")),
+    }
+    response = client.post(url, lot_post(world, tender, weighted="on", **too_much))
+    assert "The criteria&#x27;s largest values must add up to less than 1." in html(response)
+    assert snapshot() == before
+
+    rows = {
+        **criterion_rows(0, *DELIVERY, *DELIVERY_OPTIONS, ("", "")),
+        **criterion_rows(1, "", "", ("", ""), ("", "")),  # left empty: left out
+    }
+    data = lot_post(world, tender, weighted="on", step_kind="amount", step_value="1000", **rows)
+    response = client.post(url, data)
+    assert response.status_code == 302, html(response)
+    lot = tender.lots.get()
+    assert lot.weighted
+    (criterion,) = lot.criteria.all()
+    assert (criterion.code, criterion.title) == DELIVERY
+    assert [o["value"] for o in criterion.options] == ["0.05", "0.02", "0"]
+    # The edit form shows them as rows, with an empty option and an empty criterion to fill.
+    page = html(client.get(f"/lots/{lot.pk}/edit/"))
+    assert 'name="criteria-0-code" value="delivery"' in page
+    assert 'name="criteria-0-options-2-title" value="later"' in page
+    assert 'name="criteria-0-options-2-value" value="0"' in page
+    assert 'name="criteria-0-options-3-title" value=""' in page
+    assert 'name="criteria-1-code" value=""' in page
 
     # A supplier chooses one option per criterion when applying.
     drafting.tender_publish(actor=world.officer, tender=tender)
