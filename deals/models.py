@@ -394,3 +394,122 @@ class BidSecurity(models.Model):
 
     def __str__(self) -> str:
         return f"security of application {self.application_id}: {self.state}"
+
+
+# --- Bank reconciliation: the platform's bank statements and their lines -----------------------
+
+
+class StatementFormat(models.TextChoices):
+    CAMT053 = "camt053", "ISO 20022 camt.053"
+    MT940 = "mt940", "SWIFT MT940"
+    ONEC = "1c", "1CClientBankExchange"
+
+
+class BankStatement(ImmutableModel):
+    """A statement of the platform's bank account, uploaded by a platform admin: the account,
+    its currency and period, the file's SHA-256. The same file for the same account and period
+    is stored once (``deals/banking/services.py``); the statement itself never changes, its
+    lines are worked."""
+
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(_("format"), max_length=8, choices=StatementFormat.choices)
+    account = models.CharField(_("account"), max_length=64, help_text="an IBAN, or the bank's own")
+    currency = CurrencyField(_("currency"))
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    sha256 = models.CharField(max_length=64)
+    filename = models.CharField(_("file"), max_length=200, blank=True)
+    lines_total = models.PositiveIntegerField(default=0, help_text="the file's lines")
+    lines_known = models.PositiveIntegerField(
+        default=0, help_text="of them, already imported with an earlier statement"
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "account", "period_start", "period_end", "sha256"],
+                name="deals_statement_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.period_start}–{self.period_end}"
+
+
+class LineDirection(models.TextChoices):
+    CREDIT = "credit", pgettext_lazy("bank line", "Incoming")
+    DEBIT = "debit", pgettext_lazy("bank line", "Outgoing")
+
+
+class LineStatus(models.TextChoices):
+    UNMATCHED = "unmatched", pgettext_lazy("bank line", "Not matched yet")
+    MATCHED = "matched", pgettext_lazy("bank line", "Paid an invoice")
+    IGNORED = "ignored", pgettext_lazy("bank line", "Not ours")
+    OUTGOING = "outgoing", pgettext_lazy("bank line", "Outgoing")
+
+
+class AccountCheck(models.TextChoices):
+    NONE = "", pgettext_lazy("account check", "No account")
+    IBAN = "iban", pgettext_lazy("account check", "Valid IBAN")
+    INVALID_IBAN = "invalid_iban", pgettext_lazy("account check", "Invalid IBAN")
+    DOMESTIC = "domestic", pgettext_lazy("account check", "Domestic account number")
+
+
+class BankLine(models.Model):
+    """One booked line of a statement. An incoming line pays at most one invoice, confirmed by
+    a platform admin (``status`` matched, ``invoice``), or is set aside as not ours with a
+    reason; until then it waits. ``key`` is the bank's reference for the line, or a hash of the
+    line when it has none: the same line in a later statement of the account is not taken
+    twice."""
+
+    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="lines")
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, related_name="+")
+    account = models.CharField(max_length=64)
+    key = models.CharField(max_length=100)
+    position = models.PositiveIntegerField()
+    booked_on = models.DateField(_("date"))
+    direction = models.CharField(_("direction"), max_length=8, choices=LineDirection.choices)
+    amount = MoneyAmountField(_("amount"))
+    currency = CurrencyField(_("currency"))
+    counterparty_name = models.CharField(_("counterparty"), max_length=300, blank=True)
+    counterparty_account = models.CharField(_("counterparty's account"), max_length=64, blank=True)
+    account_check = models.CharField(
+        max_length=16, choices=AccountCheck.choices, blank=True, default=AccountCheck.NONE
+    )
+    counterparty_identifier = models.CharField(
+        _("counterparty's identifier"), max_length=40, blank=True
+    )
+    purpose = models.TextField(_("payment purpose"), blank=True)
+    reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=LineStatus.choices)
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="bank_lines"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["statement", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "account", "key"], name="deals_bank_line_once"
+            ),
+            # A line pays one invoice; an invoice is paid by one line.
+            models.UniqueConstraint(
+                fields=["invoice"],
+                condition=models.Q(invoice__isnull=False),
+                name="deals_bank_line_one_per_invoice",
+            ),
+        ]
+        indexes = [models.Index(fields=["platform", "status"], name="deals_bank_line_status")]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} #{self.position}: {self.direction} {self.amount}"

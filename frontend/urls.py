@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("frontend.orders_urls")),
     path("", include("frontend.shipment_urls")),  # shipments, acceptance, public tracking
     path("", include("frontend.security_urls")),  # bid security: the supplier's, the buyer's
+    path("", include("frontend.banking_urls")),  # bank statements reconciled by platform admins
     path("", include("frontend.ratings_urls")),  # supplier ratings: scorecards, reviews
     # Logistics: the shipping calculator, places, carriers and their rate cards.
     path("", include("frontend.logistics_urls")),
@@ -55,4 +56,5 @@ urlpatterns = [
     path("", include("frontend.search_urls")),
     # Attracting suppliers: the buyer's shortlists, inviting suppliers to a tender, the funnels.
     path("", include("frontend.sourcing_urls")),
+    path("", include("frontend.planning_urls")),  # procurement plans, plan versus fact
 ]

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "ratings",
     "search",
     "sourcing",
+    "planning",
     "practice",
     "notifications",
     "frontend",

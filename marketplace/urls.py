@@ -29,6 +29,7 @@ api_patterns = [
     path("", include("ratings.api.urls")),
     path("", include("search.api.urls")),
     path("", include("sourcing.api.urls")),
+    path("", include("planning.api.urls")),
     path("", include("practice.api.urls")),
 ]
 

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from . import banking_views as b
 from . import payments_views as p
 from . import views as v
 
@@ -36,6 +37,23 @@ urlpatterns = [
         "payments/securities/<int:security_id>/document/",
         p.SecurityDocumentApi.as_view(),
         name="security-document",
+    ),
+    # Bank reconciliation: the platform's statements, their lines matched to invoices.
+    path("payments/bank/statements/", b.StatementListApi.as_view(), name="bank-statements"),
+    path(
+        "payments/bank/statements/<int:statement_id>/",
+        b.StatementDetailApi.as_view(),
+        name="bank-statement",
+    ),
+    path(
+        "payments/bank/lines/<int:line_id>/confirm/",
+        b.LineConfirmApi.as_view(),
+        name="bank-line-confirm",
+    ),
+    path(
+        "payments/bank/lines/<int:line_id>/ignore/",
+        b.LineIgnoreApi.as_view(),
+        name="bank-line-ignore",
     ),
     path("orders/", v.OrderListApi.as_view(), name="orders"),
     path("orders/<int:order_id>/", v.OrderDetailApi.as_view(), name="order"),

@@ -191,9 +191,16 @@ def invoice_paid(
     return True
 
 
+def user_records_transfers(user) -> bool:
+    """Who records the bank transfers that pay invoices, refunds them, and reconciles the
+    platform's bank statements (``deals/banking``): the operator's staff, whom
+    ``platforms.selectors.user_is_platform_admin`` takes as every platform's admins."""
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
 def invoice_mark_paid(*, user, invoice_id: int, reference: str) -> Invoice:
     """A platform admin records a bank transfer that paid the invoice."""
-    if not (user and user.is_authenticated and user.is_staff):
+    if not user_records_transfers(user):
         raise PermissionDeniedError(
             _("Only the platform's admins record transfers."), code="not_platform_admin"
         )
@@ -235,7 +242,7 @@ def invoice_refund(*, user, invoice_id: int, reason: str, reference: str = "") -
     """A platform admin refunds a paid invoice in full: a card payment through the provider
     (once: the refund's key is the invoice's), a bank transfer by recording the reference of
     the transfer back. Refunded on the company's ledger."""
-    if not (user and user.is_authenticated and user.is_staff):
+    if not user_records_transfers(user):
         raise PermissionDeniedError(
             _("Only the platform's admins refund invoices."), code="not_platform_admin"
         )

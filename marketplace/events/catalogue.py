@@ -411,6 +411,30 @@ _TYPES = [
             identifier=TEXT,
         ),
     ),
+    EventType(
+        "plan.published",
+        "A buyer published its procurement plan for a year (its lines' budgets per currency); "
+        "a published plan is no longer edited, tenders are linked to its lines as they come.",
+        "every signed-in user (a published plan is public)",
+        _object(
+            plan=ID,
+            buyer=ID,
+            year={"type": "integer", "minimum": 2000, "maximum": 2100},
+            title=TEXT,
+            lines={"type": "integer", "minimum": 1},
+            budgets={
+                "type": "array",
+                "items": _object(currency=CURRENCY, amount=MONEY),
+            },
+        ),
+    ),
+    EventType(
+        "plan_line.linked",
+        "A buyer linked one of its tenders (or one lot of it, ``lot``; null: every lot) to a "
+        "line of its procurement plan: the lot's award counts toward the line's fact.",
+        "the buyer",
+        _object(plan=ID, line=ID, tender=ID, lot=OPTIONAL_ID),
+    ),
 ]
 
 TYPES: dict[str, EventType] = {t.name: t for t in _TYPES}

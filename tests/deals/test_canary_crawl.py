@@ -17,9 +17,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from deals import models as deals
+from deals.banking.services import statement_import
 from deals.payments import security as securities
 from deals.payments.invoices import commission_for_order
 from tests.auctions.factories import World
+from tests.deals.bank_factories import upload
 from tests.deals.factories import awarded_order
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +55,8 @@ def counts() -> dict[str, int]:
             deals.LedgerEntry,
             deals.BidSecurity,
             deals.ProviderEvent,
+            deals.BankStatement,
+            deals.BankLine,
         )
     }
 
@@ -79,7 +83,11 @@ def test_a_losing_supplier_and_a_stranger_learn_nothing_of_the_winners_order_and
         "security": alpha_security.pk,
         "company": w.supplier.pk,
     }
-    secrets = [order.number, invoice.number, alpha_security.document_sha256]
+    # The platform's bank statement (a platform admin's): its lines are no company's.
+    bank = statement_import(actor=w.staff, platform=w.platform, file=upload("camt053.xml"))
+    ids["statement"] = bank.statement.pk
+    ids["line"] = bank.statement.lines.get(position=1).pk
+    secrets = [order.number, invoice.number, alpha_security.document_sha256, "CAMT-0001"]
 
     found = routes()
     assert len(found) >= 12, found

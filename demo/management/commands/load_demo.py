@@ -24,6 +24,7 @@ from demo.catalogue_demo import catalogue_demo_load
 from demo.crm_demo import crm_demo_load
 from demo.history_demo import history_demo_load
 from demo.logistics_demo import DELIVERY, logistics_demo_load
+from demo.planning_demo import planning_demo_load
 from logistics.landed import delivery_quote_for_application
 from marketplace.categories.models import Category
 from marketplace.companies.identifiers import normalise
@@ -425,6 +426,10 @@ class Command(BaseCommand):
                 f"  The suppliers' ratings with agro: http://127.0.0.1:{port}"
                 f"{history['ratings_path']} (as {DEMO_BUYER})"
             )
+        self.stdout.write(
+            f"Procurement plan with its fact: http://127.0.0.1:{port}{self.planning['path']} "
+            f"(as {DEMO_BUYER})"
+        )
         c = self.catalogue
         if c:
             self.stdout.write(
@@ -585,6 +590,10 @@ class Command(BaseCommand):
                 now=now, platform=public, companies=companies, people=people, admin=admin
             )
 
+        # The buyer's procurement plan for the year, its past tenders linked: plan versus fact.
+        self.planning = planning_demo_load(
+            now=now, buyer=companies["agro"], officer=people[DEMO_BUYER][0]
+        )
         key_of = {company.pk: key for key, company in companies.items()}
         shipping = {email: warehouses[key_of[people[email][1].pk]] for email in DEMO_SUPPLIERS}
 
