@@ -34,7 +34,11 @@ def key_from_mail(pattern: str) -> str:
 
 
 def test_signup_creates_user_sends_confirmation_and_logs_in(browser):
-    res = post(browser, "/auth/signup", {"email": "New.Person@Example.com", "password": PASSWORD})
+    res = post(
+        browser,
+        "/auth/signup",
+        {"email": "New.Person@Example.com", "password": PASSWORD, "full_name": "New Person"},
+    )
     assert res.status_code == 200, res.content
     body = res.json()
     assert body["meta"]["is_authenticated"] is True
@@ -53,10 +57,16 @@ def test_signup_creates_user_sends_confirmation_and_logs_in(browser):
 
 def test_signup_refuses_a_taken_email_and_weak_password(browser):
     UserFactory(email="taken@example.com")
-    res = post(browser, "/auth/signup", {"email": "TAKEN@example.com", "password": PASSWORD})
+    res = post(
+        browser,
+        "/auth/signup",
+        {"email": "TAKEN@example.com", "password": PASSWORD, "full_name": "T"},
+    )
     assert res.status_code == 400
     assert any(e.get("param") == "email" for e in res.json()["errors"])
-    res = post(browser, "/auth/signup", {"email": "weak@example.com", "password": "123"})
+    res = post(
+        browser, "/auth/signup", {"email": "weak@example.com", "password": "123", "full_name": "W"}
+    )
     assert res.status_code == 400
     assert any(e.get("param") == "password" for e in res.json()["errors"])
     assert User.objects.count() == 1
@@ -109,19 +119,27 @@ def test_password_reset_for_unknown_email_reveals_nothing_and_sends_no_key(brows
 
 def test_mandatory_verification_blocks_login_until_confirmed(browser, settings):
     settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-    res = post(browser, "/auth/signup", {"email": "strict@example.com", "password": PASSWORD})
+    res = post(
+        browser,
+        "/auth/signup",
+        {"email": "strict@example.com", "password": PASSWORD, "full_name": "S"},
+    )
     assert res.status_code == 401
     flows = {f["id"]: f for f in res.json()["data"]["flows"]}
     assert flows["verify_email"].get("is_pending") is True
     key = key_from_mail(r"/accounts/confirm-email/([^/\s]+)/")
 
     # Neither a browser log-in nor an API token before the address is confirmed.
-    res = post(Client(), "/auth/login", {"email": "strict@example.com", "password": PASSWORD})
+    res = post(
+        Client(),
+        "/auth/login",
+        {"email": "strict@example.com", "password": PASSWORD, "full_name": "S"},
+    )
     assert res.status_code == 401
     assert res.json()["meta"]["is_authenticated"] is False
     res = Client().post(
         "/api/auth/token/",
-        {"email": "strict@example.com", "password": PASSWORD},
+        {"email": "strict@example.com", "password": PASSWORD, "full_name": "S"},
         content_type="application/json",
     )
     assert res.status_code == 400
@@ -131,11 +149,15 @@ def test_mandatory_verification_blocks_login_until_confirmed(browser, settings):
     assert res.status_code in (200, 401), res.content
     assert EmailAddress.objects.get(email="strict@example.com").verified
 
-    res = post(Client(), "/auth/login", {"email": "strict@example.com", "password": PASSWORD})
+    res = post(
+        Client(),
+        "/auth/login",
+        {"email": "strict@example.com", "password": PASSWORD, "full_name": "S"},
+    )
     assert res.status_code == 200, res.content
     res = Client().post(
         "/api/auth/token/",
-        {"email": "strict@example.com", "password": PASSWORD},
+        {"email": "strict@example.com", "password": PASSWORD, "full_name": "S"},
         content_type="application/json",
     )
     assert res.status_code == 200, res.content
