@@ -21,6 +21,7 @@ from marketplace.core.exceptions import (
     NotFoundError,
     PermissionDeniedError,
 )
+from marketplace.core.money import format_money
 from marketplace.platforms.models import Platform
 
 from ..models import (
@@ -187,14 +188,12 @@ def line_confirm(*, actor, line_id: int, invoice_id: int) -> BankLine:
         if (line.amount, line.currency) != (invoice.amount, invoice.currency):
             raise ConflictError(
                 _(
-                    "The line's amount, %(line)s %(line_currency)s, is not the invoice's, "
-                    "%(invoice)s %(invoice_currency)s: an invoice is paid in full, by one line."
+                    "The line's amount, %(line)s, is not the invoice's, %(invoice)s: an invoice "
+                    "is paid in full, by one line."
                 )
                 % {
-                    "line": line.amount,
-                    "line_currency": line.currency,
-                    "invoice": invoice.amount,
-                    "invoice_currency": invoice.currency,
+                    "line": format_money(line.amount, line.currency),
+                    "invoice": format_money(invoice.amount, invoice.currency),
                 },
                 code="amount_mismatch",
             )

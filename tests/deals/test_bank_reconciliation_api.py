@@ -189,7 +189,8 @@ def test_a_wrong_amount_is_refused_and_nothing_changes():
     assert answer.status_code == 409
     error = answer.json()["error"]
     assert error["code"] == "amount_mismatch"
-    assert "900.00" in error["message"] and "1470.00" in error["message"]
+    # Written as money in the reader's language (English here), as every refusal writes it.
+    assert "900.00" in error["message"] and "1,470.00" in error["message"]
     assert counts() == before
     assert Invoice.objects.get(pk=bank.a.pk).status == InvoiceStatus.OPEN
 
