@@ -1,14 +1,13 @@
-"""The signed-in person's time zone and language on the pages.
+"""The signed-in person's time zone on the pages.
 
 Pages show times in the person's time zone (``User.time_zone``): Django's ``date`` and ``time``
 filters and the forms' date-time fields follow the zone activated here. The API speaks UTC, so
-``/api/`` is left in UTC. Until the person picks a language in the page's selector (the language
-cookie), the pages speak the one of its profile."""
+``/api/`` is left in UTC. (The language is the page's own: the selector's cookie, which the
+profile page sets too, or the browser's.)"""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from marketplace.core.times import zone
 
@@ -25,9 +24,6 @@ class PersonZoneMiddleware:
             timezone.deactivate()
         else:
             timezone.activate(zone(user.time_zone))
-            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and user.language:
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language
         try:
             return self.get_response(request)
         finally:

@@ -47,11 +47,14 @@ def test_the_profile_page_saves_name_language_and_zone(client):
     assert (user.full_name, user.time_zone) == ("Olena Koval", "Europe/Kyiv")
 
 
-def test_without_a_language_cookie_the_pages_speak_the_profile_s_language(client):
-    user = UserFactory(language="ru")
+def test_the_browser_s_language_wins_over_the_profile_s_default(client):
+    """A person who never chose a language (the profile's default, English) reads the pages in
+    its browser's; the profile page's choice sets the language cookie (above)."""
+    user = UserFactory(language="en")
     log_in(client, user)
     client.cookies.pop("django_language", None)
-    assert 'lang="ru"' in client.get("/profile/").content.decode()
+    page = client.get("/profile/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert 'lang="uk"' in page
 
 
 def test_deadlines_are_typed_and_shown_in_the_officer_s_zone_and_stored_in_utc(client):
