@@ -199,3 +199,25 @@ def test_loading_the_demo_again_adds_no_history_and_prints_the_same_tracking_pag
     url = re.compile(rf"http://127\.0\.0\.1:{PORT}/track/[\w-]+/")
     assert url.findall(first) == url.findall(second) and len(url.findall(first)) == 1
     assert "slow@demo.tradefloor.local" in second  # the fourth supplier's log-in
+
+
+def test_the_demo_s_bank_statement_paid_one_invoice_proposes_another_and_keeps_one_line():
+    """demo/banking_demo.py: the platform's statement (1CClientBankExchange) imported by the
+    platform admin; the line with the oldest open invoice's number confirmed (the invoice paid
+    as a card payment pays it); the next invoice proposed by its payer and amount; a payment no
+    invoice fits kept for later. A second load imports nothing again."""
+    from deals.banking.selectors import statement_lines
+    from deals.models import BankLine, BankStatement, InvoiceStatus, LineStatus
+
+    printed = load()
+    statement = BankStatement.objects.get()
+    assert f"/platforms/bank/{statement.pk}/" in printed
+    paid, proposed, kept = BankLine.objects.filter(statement=statement).order_by("position")
+    assert paid.status == LineStatus.MATCHED and paid.invoice.status == InvoiceStatus.PAID
+    assert paid.invoice.number in paid.purpose
+    assert proposed.status == kept.status == LineStatus.UNMATCHED
+    worked = {row["line"].pk: row["proposals"] for row in statement_lines(statement=statement)}
+    assert [p.proposal.rule for p in worked[proposed.pk]][:1] == ["payer"]
+    assert worked[kept.pk] == []
+    load()
+    assert BankStatement.objects.count() == 1 and BankLine.objects.count() == 3

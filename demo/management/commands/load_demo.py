@@ -20,6 +20,7 @@ from auctions.models import LotStatus, StepKind, Tender, TenderStatus
 from auctions.states import TERMINAL, can_transition
 from auctions.tenders import applications, drafting, scheduling
 from deals.models import Payer, PlatformFee
+from demo.banking_demo import banking_demo_load
 from demo.catalogue_demo import catalogue_demo_load
 from demo.crm_demo import crm_demo_load
 from demo.history_demo import history_demo_load
@@ -430,6 +431,11 @@ class Command(BaseCommand):
             f"Procurement plan with its fact: http://127.0.0.1:{port}{self.planning['path']} "
             f"(as {DEMO_BUYER})"
         )
+        if self.banking.get("path"):
+            self.stdout.write(
+                f"A reconciled bank statement: http://127.0.0.1:{port}{self.banking['path']} "
+                "(as admin@demo.tradefloor.local)"
+            )
         c = self.catalogue
         if c:
             self.stdout.write(
@@ -590,6 +596,10 @@ class Command(BaseCommand):
                 now=now, platform=public, companies=companies, people=people, admin=admin
             )
 
+        # The platform's bank statement: one invoice paid by it, one proposed, one line unmatched.
+        self.banking = (
+            banking_demo_load(now=now, platform=public, admin=admin) if self.history else {}
+        )
         # The buyer's procurement plan for the year, its past tenders linked: plan versus fact.
         self.planning = planning_demo_load(
             now=now, buyer=companies["agro"], officer=people[DEMO_BUYER][0]
