@@ -38,6 +38,20 @@ def _refused(request, exc: ApplicationError) -> None:
     messages.error(request, " ".join([exc.message, *details]))
 
 
+def _then_back(request, plan, call, success: str):
+    """Run ``call`` (one service); tell its refusal, or ``success``; back to the plan's page.
+    An object the service does not find is a 404, as the page's own lookups answer."""
+    try:
+        call()
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    except ApplicationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect("frontend:planning-plan", plan.pk)
+
+
 def _plan(request, plan_id: int) -> ProcurementPlan:
     try:
         return selectors.plan_get(user=request.user, plan_id=plan_id)
@@ -203,26 +217,24 @@ def plan_edit(request, plan_id: int):
     if not form.is_valid():
         messages.error(request, _("Check the plan's year, title and currency."))
         return redirect("frontend:planning-plan", plan.pk)
-    try:
-        services.plan_update(actor=request.user, plan_id=plan.pk, **form.cleaned_data)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The plan is saved."))
-    return redirect("frontend:planning-plan", plan.pk)
+    return _then_back(
+        request,
+        plan,
+        lambda: services.plan_update(actor=request.user, plan_id=plan.pk, **form.cleaned_data),
+        _("The plan is saved."),
+    )
 
 
 @login_required
 @require_POST
 def plan_publish(request, plan_id: int):
     plan = _managed(request, plan_id)
-    try:
-        services.plan_publish(actor=request.user, plan_id=plan.pk)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The plan is published."))
-    return redirect("frontend:planning-plan", plan.pk)
+    return _then_back(
+        request,
+        plan,
+        lambda: services.plan_publish(actor=request.user, plan_id=plan.pk),
+        _("The plan is published."),
+    )
 
 
 @login_required
@@ -286,13 +298,12 @@ def line_edit(request, plan_id: int, line_id: int):
 def line_remove(request, plan_id: int, line_id: int):
     plan = _managed(request, plan_id)
     line = _line(plan, line_id)
-    try:
-        services.line_delete(actor=request.user, plan_id=plan.pk, line_id=line.pk)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The line is removed."))
-    return redirect("frontend:planning-plan", plan.pk)
+    return _then_back(
+        request,
+        plan,
+        lambda: services.line_delete(actor=request.user, plan_id=plan.pk, line_id=line.pk),
+        _("The line is removed."),
+    )
 
 
 @login_required
@@ -319,15 +330,14 @@ def line_link(request, plan_id: int, line_id: int):
     if tender_id is None:
         messages.error(request, _("Choose a tender of the list."))
         return redirect("frontend:planning-plan", plan.pk)
-    try:
-        services.line_link_tender(
+    return _then_back(
+        request,
+        plan,
+        lambda: services.line_link_tender(
             actor=request.user, plan_id=plan.pk, line_id=line.pk, tender_id=tender_id, lot_id=lot_id
-        )
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The tender is linked to the line."))
-    return redirect("frontend:planning-plan", plan.pk)
+        ),
+        _("The tender is linked to the line."),
+    )
 
 
 @login_required
@@ -335,17 +345,14 @@ def line_link(request, plan_id: int, line_id: int):
 def line_unlink(request, plan_id: int, line_id: int, link_id: int):
     plan = _managed(request, plan_id)
     line = _line(plan, line_id)
-    try:
-        services.line_unlink_tender(
+    return _then_back(
+        request,
+        plan,
+        lambda: services.line_unlink_tender(
             actor=request.user, plan_id=plan.pk, line_id=line.pk, link_id=link_id
-        )
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("The tender is taken off the line."))
-    return redirect("frontend:planning-plan", plan.pk)
+        ),
+        _("The tender is taken off the line."),
+    )
 
 
 # --- Plan versus fact --------------------------------------------------------------------------
