@@ -148,6 +148,12 @@ def line_data(*, user, plan: ProcurementPlan, line_id: int) -> dict:
     return dict(s.PlanLineSerializer(line, context=context).data)
 
 
+def _line_answer(request, plan_id: int, line_id: int, code: int = status.HTTP_200_OK):
+    """The line as its reader sees it, after a write (the plan read again, as the reader)."""
+    plan = selectors.plan_get(user=request.user, plan_id=plan_id)
+    return Response(line_data(user=request.user, plan=plan, line_id=line_id), status=code)
+
+
 class LineListApi(_Base):
     serializer_class = s.PlanLineSerializer
 
@@ -173,11 +179,7 @@ class LineListApi(_Base):
     def post(self, request, plan_id: int):
         data = _line_input(input_valid(s.PlanLineInputSerializer, request.data))
         line = services.line_create(actor=request.user, plan_id=plan_id, **data)
-        plan = selectors.plan_get(user=request.user, plan_id=plan_id)
-        return Response(
-            line_data(user=request.user, plan=plan, line_id=line.pk),
-            status=status.HTTP_201_CREATED,
-        )
+        return _line_answer(request, plan_id, line.pk, status.HTTP_201_CREATED)
 
 
 class LineDetailApi(_Base):
@@ -204,8 +206,7 @@ class LineDetailApi(_Base):
     def patch(self, request, plan_id: int, line_id: int):
         data = _line_input(input_valid(s.PlanLineUpdateSerializer, request.data))
         services.line_update(actor=request.user, plan_id=plan_id, line_id=line_id, **data)
-        plan = selectors.plan_get(user=request.user, plan_id=plan_id)
-        return Response(line_data(user=request.user, plan=plan, line_id=line_id))
+        return _line_answer(request, plan_id, line_id)
 
     @extend_schema(
         tags=TAGS,
@@ -237,11 +238,7 @@ class LineTendersApi(_Base):
             tender_id=data["tender"],
             lot_id=data.get("lot"),
         )
-        plan = selectors.plan_get(user=request.user, plan_id=plan_id)
-        return Response(
-            line_data(user=request.user, plan=plan, line_id=line_id),
-            status=status.HTTP_201_CREATED,
-        )
+        return _line_answer(request, plan_id, line_id, status.HTTP_201_CREATED)
 
 
 class LineTenderApi(_Base):
