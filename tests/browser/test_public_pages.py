@@ -35,6 +35,9 @@ def test_anyone_finds_the_open_tender_and_switches_language(stack, new_page, art
     expect(page.locator("table.tenders")).to_contain_text(TENDER)
 
     # The selector submits itself (site.js; the CSP allows no inline handler) and keeps the page.
+    # The search's answer is a new page: its deferred script has run by the load event (a choice
+    # made before it would change nothing, as it would for a person that fast).
+    page.wait_for_load_state("load")
     page.select_option("select[name=language]", "uk")
     expect(page.locator("html")).to_have_attribute("lang", "uk")
     expect(page.locator("#open-tenders")).to_have_text("Відкриті тендери")
