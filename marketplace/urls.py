@@ -30,6 +30,9 @@ api_patterns = [
     path("", include("search.api.urls")),
     path("", include("sourcing.api.urls")),
     path("", include("planning.api.urls")),
+    path("", include("marketing.api.urls")),
+    path("", include("servicedesk.api.urls")),
+    path("", include("automation.api.urls")),
     path("", include("practice.api.urls")),
 ]
 
@@ -50,6 +53,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
+    # The e-mail provider's tracking (delivered, opened, bounced...) and inbound webhooks
+    # (anymail/<esp>/tracking/, anymail/<esp>/inbound/), guarded by ANYMAIL["WEBHOOK_SECRET"].
+    path("anymail/", include("anymail.urls")),
     path("api/", include((api_patterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

@@ -1,0 +1,1 @@
+"""The automation app's rows."""

@@ -1,0 +1,3 @@
+"""The automation pages (included by frontend/urls.py)."""
+
+urlpatterns: list = []

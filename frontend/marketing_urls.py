@@ -1,0 +1,3 @@
+"""The marketing pages (included by frontend/urls.py)."""
+
+urlpatterns: list = []

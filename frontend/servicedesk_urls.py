@@ -1,0 +1,3 @@
+"""The servicedesk pages (included by frontend/urls.py)."""
+
+urlpatterns: list = []

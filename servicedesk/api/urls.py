@@ -1,0 +1,3 @@
+"""The servicedesk REST API (included under /api/ by marketplace/urls.py)."""
+
+urlpatterns: list = []
