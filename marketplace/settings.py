@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "marketing",
     "servicedesk",
     "automation",
+    "pricing",
     "practice",
     "notifications",
     "frontend",

@@ -33,6 +33,7 @@ api_patterns = [
     path("", include("marketing.api.urls")),
     path("", include("servicedesk.api.urls")),
     path("", include("automation.api.urls")),
+    path("", include("pricing.api.urls")),
     path("", include("practice.api.urls")),
 ]
 

@@ -1,0 +1,3 @@
+"""The pricing pages (included by frontend/urls.py)."""
+
+urlpatterns: list = []

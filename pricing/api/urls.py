@@ -1,0 +1,3 @@
+"""The pricing REST API (included under /api/ by marketplace/urls.py)."""
+
+urlpatterns: list = []
