@@ -432,11 +432,14 @@ def document_generate(
     contact_id: int | None = None,
     opportunity_id: int | None = None,
     deal_id: int | None = None,
+    extra_context: dict | None = None,
 ) -> GeneratedDocument:
     """Make a document from the template's latest version (or ``version``), filled from the
     account and the other sources given: rendered, stored privately with its SHA-256,
     numbered, and put on the account's timeline, in one transaction (a failure leaves no row,
-    no file and no number used)."""
+    no file and no number used). ``extra_context``: more plain values another app fills the
+    template with (the pricing app's ``prices`` of a commercial offer); never replaces a
+    source's own key."""
     workspace_require(user=user, workspace_id=workspace_id, edit=True)
     if file_format not in FILE_FORMATS:
         message = _("The format must be pdf or docx.")
@@ -483,6 +486,8 @@ def document_generate(
                 language=template.language,
                 today=timezone.localdate(now),
             )
+            for key, value in (extra_context or {}).items():
+                context.setdefault(key, value)
             content = version_render(
                 version=chosen, context=context, file_format=file_format, title=number, created=now
             )

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_http_methods
 
 from auctions.awarding import scenarios
 from auctions.tenders.selectors import user_may_manage_tender
+from marketplace.companies.models import Company
 from marketplace.core.exceptions import ApplicationError, NotFoundError
+from suppliers import stock
 
 
 def _params(data) -> dict:
@@ -64,5 +66,18 @@ def award_scenarios(request, tender_id: int):
             "comparison": comparison,
             "min_share_percent": (comparison.min_share * 100).normalize(),
             "manager": user_may_manage_tender(user=request.user, tender=tender),
+            "bidder_stock": _bidder_stock(comparison),
         },
     )
+
+
+def _bidder_stock(comparison) -> list[tuple[str, object]]:
+    """Each bidder's counted stock of the tender's category (``suppliers.stock``), by name."""
+    supplier_ids = sorted({o.supplier for lot in comparison.lots for o in lot.offers})
+    if not supplier_ids:
+        return []
+    found = stock.stock_for_suppliers(
+        supplier_ids=supplier_ids, category=comparison.tender.category
+    )
+    names = dict(Company.objects.filter(pk__in=supplier_ids).values_list("pk", "legal_name"))
+    return [(names.get(pk, ""), found.get(pk)) for pk in supplier_ids]

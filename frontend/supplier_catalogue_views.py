@@ -195,7 +195,7 @@ def price_list_create_page(request, company_id: int):
     from a file."""
     company = own_supplier(request, company_id)
     context = catalogue_context(request, company, "price_lists")
-    form, refusal, status = PriceListForm(request.POST or None), None, 200
+    form, refusal, status = PriceListForm(request.POST or None, supplier=company), None, 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -256,7 +256,7 @@ def _price_list_page(
                 )
         rows.append({"item": item, "form": item_change})
     if may_edit and form is None:
-        form = PriceListForm(initial=PriceListForm.initial_for(price_list))
+        form = PriceListForm(initial=PriceListForm.initial_for(price_list), supplier=company)
     if may_edit and item_form is None:
         item_form = ItemCreateForm(products=selectors.product_list(supplier=company), prefix="new")
     return render(
@@ -282,7 +282,7 @@ def price_list_page(request, company_id: int, price_list_id: int):
     price_list = _price_list(company, price_list_id)
     if request.method == "GET":
         return _price_list_page(request, company, price_list)
-    form = PriceListForm(request.POST)
+    form = PriceListForm(request.POST, supplier=company)
     if not form.is_valid():
         return _price_list_page(request, company, price_list, form=form, status=400)
     try:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.categories.models import Category
 from marketplace.core.models import CURRENCIES
-from suppliers.models import Certificate, PriceList, PriceListKind, Product
+from suppliers.models import Certificate, CustomerKind, PriceList, PriceListKind, Product
 
 from .logistics_forms import DATE_WIDGET, NumberField, add_service_error
 
@@ -169,6 +169,16 @@ class PriceListForm(forms.Form):
     )
 
     FIELDS = ("name", "kind", "currency", "valid_from", "valid_until")
+
+    def __init__(self, *args, supplier=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if supplier is not None:  # the supplier's own kinds of customer, the defaults first
+            named = list(CustomerKind.objects.filter(supplier=supplier).values_list("code", "name"))
+            codes = {code for code, _name in named}
+            self.fields["kind"].choices = [  # type: ignore[attr-defined]
+                *((c, n) for c, n in PriceListKind.choices if c not in codes),
+                *named,
+            ]
 
     @classmethod
     def initial_for(cls, price_list: PriceList) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +27,7 @@ from marketplace.companies.selectors import user_is_company_member
 from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from marketplace.core.files import private_file_response
 from marketplace.core.ids import is_id
+from pricing import selectors as pricing_selectors
 from suppliers import selectors, services
 from suppliers.models import Certificate
 from suppliers.regions import region_name
@@ -334,6 +336,17 @@ def certificate_file(request, company_id: int, certificate_id: int):
 # --- The public profile ------------------------------------------------------------------------
 
 
+def _prices_for_you(user, company: Company) -> list | None:
+    """The price lists the supplier gives the reader's (first) buyer company today (the
+    pricing app decides: never another customer's); None for a reader with no buyer company."""
+    buyer = pricing_selectors.buyer_companies_of(user=user).first()
+    if buyer is None:
+        return None
+    return pricing_selectors.price_lists_for_buyer(
+        supplier=company, buyer_company=buyer, on_date=timezone.localdate()
+    )
+
+
 @login_required
 @require_GET
 def supplier_public_page(request, company_id: int):
@@ -365,5 +378,6 @@ def supplier_public_page(request, company_id: int):
             "query": query,
             "price_lists": selectors.price_list_list_public(user=request.user, company=company),
             "is_member": is_member,
+            "prices_for_you": None if is_member else _prices_for_you(request.user, company),
         },
     )

@@ -152,9 +152,58 @@ class Product(models.Model):
 
 
 class PriceListKind(models.TextChoices):
+    """The kinds of customer every supplier starts with (seeded as its ``CustomerKind`` rows);
+    a supplier may name more."""
+
     WHOLESALE = "wholesale", _("Wholesale")
     SMALL_WHOLESALE = "small_wholesale", _("Small wholesale")
     RETAIL = "retail", _("Retail")
+
+
+KIND_CODE_MAX = 50
+
+
+class CustomerKind(models.Model):
+    """A kind of customer a supplier prices for (wholesale, retail, "dealers"...). A price
+    list names its kind by ``code`` (``PriceList.kind``); the supplier's default kind is what a
+    buyer with no assignment gets (``pricing`` resolves it). Kept beside the price lists, so the
+    catalogue checks a list's kind without depending on the pricing app."""
+
+    supplier = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.CASCADE,
+        related_name="customer_kinds",
+        verbose_name=_("supplier"),
+    )
+    code = models.SlugField(_("code"), max_length=KIND_CODE_MAX)
+    name = models.CharField(_("name"), max_length=100)
+    is_default = models.BooleanField(
+        _("default"),
+        default=False,
+        help_text=_("What a customer with no price list of its own gets."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kind of customer")
+        verbose_name_plural = _("kinds of customer")
+        ordering = ["position", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "code"],
+                name="customer_kind_unique_code",
+                violation_error_message=_("This supplier already has a kind with this code."),
+            ),
+            models.UniqueConstraint(
+                fields=["supplier"],
+                condition=Q(is_default=True),
+                name="customer_kind_one_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class PriceList(models.Model):
@@ -168,7 +217,11 @@ class PriceList(models.Model):
         verbose_name=_("supplier"),
     )
     name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=PriceListKind.choices)
+    kind = models.CharField(
+        _("kind of customer"),
+        max_length=KIND_CODE_MAX,
+        help_text=_("The code of one of the supplier's kinds of customer (CustomerKind)."),
+    )
     currency = CurrencyField(_("currency"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -189,6 +242,19 @@ class PriceList(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_kind_display(self) -> str:
+        """The kind's name: the supplier's own, else a default kind's label, else its code."""
+        name = (
+            CustomerKind.objects.filter(supplier_id=self.supplier_id, code=self.kind)
+            .values_list("name", flat=True)
+            .first()
+        )
+        if name:
+            return name
+        if self.kind in PriceListKind.values:
+            return str(PriceListKind(self.kind).label)
+        return self.kind
 
 
 class PriceListItem(models.Model):
@@ -231,3 +297,73 @@ class PriceListItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product} ≥ {self.min_quantity}: {self.price}"
+
+
+# --- Stock --------------------------------------------------------------------------------------
+
+
+class Warehouse(models.Model):
+    """A place a supplier keeps goods; its stock is counted per product."""
+
+    supplier = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.CASCADE,
+        related_name="warehouses",
+        verbose_name=_("supplier"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "name"],
+                name="warehouse_unique_name",
+                violation_error_message=_("A warehouse with this name already exists."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StockLevel(models.Model):
+    """How much of a product a warehouse holds (in the product's unit), and the day it was
+    counted: one row per product and warehouse, replaced by each new count."""
+
+    warehouse = models.ForeignKey(
+        Warehouse, on_delete=models.CASCADE, related_name="stock", verbose_name=_("warehouse")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="stock", verbose_name=_("product")
+    )
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=QUANTITY_MAX_DIGITS, decimal_places=QUANTITY_DECIMAL_PLACES
+    )
+    counted_on = models.DateField(_("counted on"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        ordering = ["product__sku", "warehouse__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["warehouse", "product"],
+                name="stock_level_unique",
+                violation_error_message=_("This product already has a stock row here."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0),
+                name="stock_level_quantity_not_negative",
+                violation_error_message=_("A stock quantity cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} @ {self.warehouse}: {self.quantity}"

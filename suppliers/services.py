@@ -30,6 +30,7 @@ from marketplace.core.models import CURRENCIES
 from . import outbox, pricelist_io
 from .models import (
     Certificate,
+    CustomerKind,
     PriceList,
     PriceListItem,
     PriceListKind,
@@ -341,9 +342,17 @@ def product_delete(*, actor, product: Product) -> None:
 PRICE_LIST_FIELDS = {"name", "kind", "currency", "valid_from", "valid_until"}
 
 
-def _check_price_list_fields(values: dict[str, Any]) -> None:
-    if "kind" in values and values["kind"] not in PriceListKind.values:
-        raise _invalid("kind", _("Unknown price list kind."))
+def is_customer_kind(*, supplier_id: int, code: str) -> bool:
+    """Is ``code`` one of the supplier's kinds of customer? The three default kinds always are
+    (a supplier that never opened its kinds has not had them seeded yet)."""
+    return code in PriceListKind.values or (
+        CustomerKind.objects.filter(supplier_id=supplier_id, code=code).exists()
+    )
+
+
+def _check_price_list_fields(values: dict[str, Any], *, supplier_id: int) -> None:
+    if "kind" in values and not is_customer_kind(supplier_id=supplier_id, code=values["kind"]):
+        raise _invalid("kind", _("Unknown kind of customer."))
     if "currency" in values and values["currency"] not in {c for c, _n in CURRENCIES}:
         raise _invalid("currency", _("Unsupported currency."))
     _check_dates(values.get("valid_from"), values.get("valid_until"), "valid_until")
@@ -361,7 +370,8 @@ def price_list_create(
 ) -> PriceList:
     _catalogue_role(actor, supplier)
     _check_price_list_fields(
-        {"kind": kind, "currency": currency, "valid_from": valid_from, "valid_until": valid_until}
+        {"kind": kind, "currency": currency, "valid_from": valid_from, "valid_until": valid_until},
+        supplier_id=supplier.pk,
     )
     with transaction.atomic():
         outbox.supplier_changed(supplier_id=supplier.pk, part="price_lists", actor=actor)
@@ -385,7 +395,7 @@ def price_list_update(*, actor, price_list: PriceList, changes: dict[str, Any]) 
         "valid_until": price_list.valid_until,
         **changes,
     }
-    _check_price_list_fields(merged)
+    _check_price_list_fields(merged, supplier_id=price_list.supplier_id)
     with transaction.atomic():
         locked = PriceList.objects.select_for_update().get(pk=price_list.pk)
         for key, value in changes.items():

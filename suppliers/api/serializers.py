@@ -14,10 +14,11 @@ from marketplace.companies.api.profile_serializers import (
 from marketplace.core.ids import IdField
 from marketplace.core.models import CURRENCIES
 
-from ..models import Certificate, PriceList, PriceListItem, PriceListKind, Product
+from ..models import KIND_CODE_MAX, Certificate, PriceList, PriceListItem, Product
 from ..pricelist_io import NAME_MAX, SKU_MAX, UNIT_MAX
 from ..regions import region_name
 from ..selectors import supplier_profile_of
+from ..services import is_customer_kind
 
 
 class RegionSerializer(serializers.Serializer):
@@ -169,15 +170,23 @@ class PriceListOutputSerializer(serializers.ModelSerializer):
 
 class PriceListInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    kind = serializers.ChoiceField(choices=PriceListKind.choices)
+    kind = serializers.SlugField(max_length=KIND_CODE_MAX)
     currency = serializers.ChoiceField(choices=CURRENCIES)
     valid_from = serializers.DateField()
     valid_until = serializers.DateField(required=False, allow_null=True)
 
+    def validate_kind(self, value: str) -> str:
+        """One of the supplier's kinds of customer (the view gives ``supplier_id``), so an
+        unknown kind is told together with the other fields' problems."""
+        supplier_id = self.context.get("supplier_id")
+        if supplier_id is not None and not is_customer_kind(supplier_id=supplier_id, code=value):
+            raise serializers.ValidationError(_("Unknown kind of customer."))
+        return value
+
 
 class PriceListUpdateSerializer(PriceListInputSerializer):
     name = serializers.CharField(max_length=200, required=False)
-    kind = serializers.ChoiceField(choices=PriceListKind.choices, required=False)
+    kind = serializers.SlugField(max_length=KIND_CODE_MAX, required=False)
     currency = serializers.ChoiceField(choices=CURRENCIES, required=False)
     valid_from = serializers.DateField(required=False)
 

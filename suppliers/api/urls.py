@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stock_views, views
 
 base = "suppliers/<int:company_id>/"
 price_list = base + "price-lists/<int:price_list_id>/"
@@ -46,5 +46,15 @@ urlpatterns = [
         price_list + "export/",
         views.PriceListExportApi.as_view(),
         name="supplier-price-list-export",
+    ),
+    path(base + "warehouses/", stock_views.WarehouseListApi.as_view(), name="supplier-warehouses"),
+    path(
+        base + "warehouses/<int:warehouse_id>/",
+        stock_views.WarehouseDetailApi.as_view(),
+        name="supplier-warehouse",
+    ),
+    path(base + "stock/", stock_views.StockListApi.as_view(), name="supplier-stock"),
+    path(
+        base + "stock/import/", stock_views.StockImportApi.as_view(), name="supplier-stock-import"
     ),
 ]

@@ -286,7 +286,7 @@ class PriceListListApi(_CatalogueMixin, generics.ListAPIView):
     )
     def post(self, request, company_id: int):
         supplier = self.supplier()
-        data = s.PriceListInputSerializer(data=request.data)
+        data = s.PriceListInputSerializer(data=request.data, context={"supplier_id": supplier.pk})
         data.is_valid(raise_exception=True)
         price_list = services.price_list_create(
             actor=request.user, supplier=supplier, **data.validated_data
@@ -315,7 +315,9 @@ class PriceListDetailApi(_CatalogueMixin, APIView):
     )
     def patch(self, request, company_id: int, price_list_id: int):
         price_list = self.price_list()
-        data = s.PriceListUpdateSerializer(data=request.data, partial=True)
+        data = s.PriceListUpdateSerializer(
+            data=request.data, partial=True, context={"supplier_id": price_list.supplier_id}
+        )
         data.is_valid(raise_exception=True)
         services.price_list_update(
             actor=request.user, price_list=price_list, changes=dict(data.validated_data)
