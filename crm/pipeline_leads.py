@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.companies.models import Company
 from marketplace.core.exceptions import ConflictError, NotFoundError
+from marketplace.events.services import event_emit
 
 from .access import may_edit, workspace_require
 from .account_checks import email_clean, phone_clean
@@ -93,6 +94,25 @@ def _status_to(lead: Lead, status: str) -> None:
     lead.status = status
 
 
+def _lead_created_emit(lead: Lead, *, actor=None) -> None:
+    """``crm.lead_created``, in the transaction that wrote the lead (its listeners, e.g. the
+    automation rules, hear of it after the commit)."""
+    event_emit(
+        "crm.lead_created",
+        company=lead.workspace_id,
+        actor=actor,
+        payload={
+            "lead": lead.pk,
+            "workspace": lead.workspace_id,
+            "title": lead.title,
+            "source": lead.source,
+            "owner": lead.owner_id,
+            "account": lead.account_id,
+            "company_name": lead.company_name,
+        },
+    )
+
+
 def lead_create(
     *,
     user,
@@ -115,7 +135,9 @@ def lead_create(
         created_by=user,
         **_contact_values(workspace_id=workspace_id, values=values),
     )
-    lead.save(force_insert=True)
+    with transaction.atomic():
+        lead.save(force_insert=True)
+        _lead_created_emit(lead, actor=user)
     return lead
 
 
@@ -244,7 +266,7 @@ def lead_add_for_event(
         return None
     try:
         with transaction.atomic():  # a savepoint: a racing delivery loses on the constraint
-            return Lead.objects.create(
+            lead = Lead.objects.create(
                 workspace_id=workspace_id,
                 title=title[:300],
                 source=source,
@@ -256,6 +278,8 @@ def lead_add_for_event(
                 email=email,
                 notes=notes,
             )
+            _lead_created_emit(lead)
+            return lead
     except IntegrityError:
         return None
 
@@ -327,9 +351,12 @@ def lead_from_web_form(
     who = values["company_name"] or values["person_name"]
     with translation.override(settings.LANGUAGE_CODE):  # not the visitor's: the staff read it
         title = _("Website enquiry: %(who)s") % {"who": who}
-    return Lead.objects.create(
-        workspace_id=workspace_id,
-        title=title[:300],
-        source=LeadSource.WEB_FORM,
-        **values,
-    )
+    with transaction.atomic():
+        lead = Lead.objects.create(
+            workspace_id=workspace_id,
+            title=title[:300],
+            source=LeadSource.WEB_FORM,
+            **values,
+        )
+        _lead_created_emit(lead)
+    return lead

@@ -26,6 +26,7 @@ from auctions.models import Application, Lot, Tender, TenderStatus
 from auctions.tenders.selectors import tender_supplier_block_reason
 from marketplace.companies.models import Company
 from marketplace.core.exceptions import ApplicationError, ConflictError, NotFoundError
+from marketplace.events.services import event_emit, money
 
 from .access import workspace_require
 from .account_checks import domain_of, name_fold
@@ -217,6 +218,30 @@ def _record(
     return change
 
 
+def _stage_changed_emit(opportunity: Opportunity, from_stage: Stage, to: Stage, *, by, now) -> None:
+    """``crm.opportunity_stage_changed``, in the transaction of the move (its listeners, e.g.
+    the automation rules, hear of it after the commit)."""
+    event_emit(
+        "crm.opportunity_stage_changed",
+        company=opportunity.workspace_id,
+        actor=by,
+        now=now,
+        payload={
+            "opportunity": opportunity.pk,
+            "workspace": opportunity.workspace_id,
+            "account": opportunity.account_id,
+            "pipeline": opportunity.pipeline_id,
+            "from_stage": from_stage.pk,
+            "to_stage": to.pk,
+            "to_kind": to.kind,
+            "status": opportunity.status,
+            "owner": opportunity.owner_id,
+            "amount": None if opportunity.amount is None else money(opportunity.amount),
+            "currency": opportunity.currency,
+        },
+    )
+
+
 def move(
     opportunity: Opportunity,
     target: Stage,
@@ -248,6 +273,7 @@ def move(
         _place(opportunity, target, position)
         opportunity.save()
         change = _record(opportunity, from_stage, target, by=by, event=event, note=note, now=now)
+        _stage_changed_emit(opportunity, from_stage, target, by=by, now=now)
     else:
         _place(opportunity, target, position)
         opportunity.save(update_fields=["position", "updated_at"])
