@@ -694,3 +694,6 @@ class LotProtocol(ImmutableModel):
 
     def __str__(self) -> str:
         return f"protocol of lot {self.lot_id} at entry {self.event_seq}"
+
+
+from . import approval_models  # noqa: E402, F401 (its tables register with this app)

@@ -191,10 +191,12 @@ def tender_publish(request, tender_id: int):
     if (back := _not_a_draft(request, tender)) is not None:
         return back
     problems: list[str] = []
+    approval = False  # refused for want of approval: the page links to the tender's approval
     try:
         dry_run(drafting.tender_publish, actor=request.user, tender=tender)
     except ApplicationError as exc:
         problems = _refusal(exc)
+        approval = exc.code.startswith("approval_")
     lots = list(selectors.lot_list_for_tender(tender=tender))
     invitation = tender.participation == Participation.INVITATION
     context = {
@@ -205,6 +207,7 @@ def tender_publish(request, tender_id: int):
             for rows in [lot_summary(lot, tender.currency)]
         ],
         "problems": problems,
+        "approval": approval,
         "invited": selectors.invitation_list(tender=tender).count() if invitation else None,
         "documents": selectors.document_list(tender=tender).count(),
     }

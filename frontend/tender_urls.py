@@ -2,7 +2,7 @@
 officer's tender pages (``tender_views``, ``tender_publish_views``) and the supplier's apply and
 ask forms (``tender_apply_views``)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import award_views, landed_views
 from . import tender_apply_views as apply_views
@@ -10,6 +10,7 @@ from . import tender_publish_views as publish_views
 from . import tender_views as views
 
 urlpatterns: list = [
+    path("", include("frontend.approval_urls")),  # approval chains of tenders
     # A supplier's delivery cost to a lot ranked by landed cost (the warehouse it ships from).
     path(
         "applications/<int:application_id>/delivery/",

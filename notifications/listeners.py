@@ -380,5 +380,10 @@ def crm_activity_reminder(event) -> None:
     )
 
 
-# The orders', payments' and shipments' listeners register on import.
-from . import order_listeners, payment_listeners, shipment_listeners  # noqa: E402, F401
+# The orders', payments', shipments' and tender approvals' listeners register on import.
+from . import (  # noqa: E402, F401
+    approval_listeners,
+    order_listeners,
+    payment_listeners,
+    shipment_listeners,
+)

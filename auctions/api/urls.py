@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("auctions.api.tender_urls")),
     path("", include("auctions.api.bidding_urls")),
     path("", include("auctions.api.protocol_urls")),
+    path("", include("auctions.api.approval_urls")),
     path(
         "tenders/<int:tender_id>/award-scenarios/",
         AwardScenariosApi.as_view(),

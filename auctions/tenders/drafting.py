@@ -19,7 +19,7 @@ from ..lock_objects import lot_lock, tender_lock, tender_lots_lock
 from ..models import Lot, LotCriterion, LotStatus, Participation, Tender, TenderStatus
 from ..realtime.broadcast import lot_changed_on_commit
 from ..states import TERMINAL, can_transition, lot_transition
-from . import selectors
+from . import approvals, selectors
 from ._common import (
     clean_reason,
     current_time,
@@ -170,8 +170,10 @@ def tender_delete(*, actor, tender: Tender) -> None:
 
 def tender_publish(*, actor, tender: Tender, now: datetime | None = None) -> Tender:
     """Publish a draft tender: the buyer must be allowed to trade and the tender must have at
-    least one lot and deadlines still in the future. Every lot goes draft -> published."""
+    least one lot and deadlines still in the future. Every lot goes draft -> published.
+    A tender the buyer's approval policy catches needs an approval that holds (``approvals``)."""
     now = current_time(now)
+    approvals.approval_void_stale(actor=actor, tender=tender, now=now)
     with transaction.atomic():
         tender = tender_lock(tender_id=tender.pk)
         require_manager(actor=actor, tender=tender)
@@ -183,6 +185,7 @@ def tender_publish(*, actor, tender: Tender, now: datetime | None = None) -> Ten
         errors = tender_errors(tender, now=now) | dutch_serial_errors(lots)
         if errors:
             raise invalid("invalid_tender", errors)
+        approvals.approval_publish_gate(actor=actor, tender=tender, lots=lots, now=now)
         tender.status = TenderStatus.PUBLISHED
         tender.published_at = now
         tender.save(update_fields=["status", "published_at"])
