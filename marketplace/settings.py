@@ -265,6 +265,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ratings.recompute_nightly",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The service desk: cases past their first-response or resolution target flagged and
+    # escalated (servicedesk/breaches.py).
+    "servicedesk-flag-breaches": {"task": "servicedesk.flag_breaches", "schedule": 60},
 }
 # The outbox (marketplace/events): how long a handed-out delivery is left to its worker before
 # it is handed out again, and how many attempts a failing listener gets.
@@ -327,6 +330,10 @@ ANYMAIL_ESP = env.str("ANYMAIL_ESP", default="")
 ANYMAIL = env.json("ANYMAIL", default={})
 if ANYMAIL_ESP:
     EMAIL_BACKEND = f"anymail.backends.{ANYMAIL_ESP}.EmailBackend"
+# Marketing's SMS (marketing/sms.py): the console provider (nothing leaves the machine) unless
+# MARKETING_SMS names one as JSON, e.g. {"PROVIDER": "twilio", "ACCOUNT_SID": "AC...",
+# "AUTH_TOKEN": "...", "FROM": "+15005550006"}.
+MARKETING_SMS = env.json("MARKETING_SMS", default={"PROVIDER": "console"})
 # The site's address as people reach it, for the links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -446,6 +453,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "NotificationKindEnum": "notifications.models.Kind",
+        "CaseStatusEnum": "servicedesk.models.CaseStatus",
+        "CaseKindEnum": "servicedesk.models.CaseKind",
+        "CasePriorityEnum": "servicedesk.models.Priority",
+        "CaseMessageKindEnum": "servicedesk.models.MessageKind",
+        "CampaignStatusEnum": "marketing.models.CampaignStatus",
+        "CampaignChannelEnum": "marketing.models.Channel",
+        "PromotionKindEnum": "pricing.models.PromotionKind",
+        "ApprovalModeEnum": "auctions.approval_models.ApprovalMode",
         "NotificationChannelEnum": "notifications.models.Channel",
         "NotificationModeEnum": "notifications.models.Mode",
         "MembershipRoleEnum": "marketplace.companies.models.MembershipRole",

@@ -35,6 +35,15 @@ class Kind(models.TextChoices):
         "shipment_update",
         _("A shipment of my company's order moved, or its delivery was accepted"),
     )
+    TENDER_APPROVAL = (
+        "tender_approval",
+        _("A tender waits for my approval, or my request for approval was decided"),
+    )
+    CASE_ESCALATED = (
+        "case_escalated",
+        _("A service-desk case I look after missed its SLA target"),
+    )
+    AUTOMATION = "automation", _("An automation rule of my company tells me something")
 
 
 class Channel(models.TextChoices):

@@ -23,6 +23,7 @@ from deals.models import Payer, PlatformFee
 from demo.banking_demo import banking_demo_load
 from demo.catalogue_demo import catalogue_demo_load
 from demo.crm_demo import crm_demo_load
+from demo.crm_more_demo import crm_more_demo_load
 from demo.history_demo import history_demo_load
 from demo.logistics_demo import DELIVERY, logistics_demo_load
 from demo.planning_demo import planning_demo_load
@@ -91,6 +92,13 @@ PEOPLE = [
         [MembershipRole.COMPANY_ADMIN, MembershipRole.BIDDER, MembershipRole.PROCUREMENT_OFFICER],
     ),
     ("manager@demo.tradefloor.local", "Марія Шевченко", "agro", [MembershipRole.ACCOUNT_MANAGER]),
+    # The approver of agro's tenders above its approval policy's threshold (demo/approvals_demo).
+    (
+        "approver@demo.tradefloor.local",
+        "Василь Бондаренко",
+        "agro",
+        [MembershipRole.PROCUREMENT_OFFICER],
+    ),
     (
         "slow@demo.tradefloor.local",
         "Богдан Гнатюк",
@@ -626,6 +634,16 @@ class Command(BaseCommand):
         self.catalogue: dict = {}
         if "catalogue" not in without:
             self.catalogue = catalogue_demo_load(now=now, platform=public, admin=admin)
+        # The CRM beyond sales: a campaign with its results, automation rules, an approval
+        # waiting (its policy made after the demo's other tenders are published), a service
+        # desk's cases and prices for kinds of customer.
+        self.crm_more = crm_more_demo_load(
+            now=now,
+            platform=public,
+            companies=companies,
+            people=people,
+            category_code=DEMO_CATEGORY,
+        )
 
         rows = [("admin@demo.tradefloor.local", "platform admin (operator staff)")]
         rows += [
