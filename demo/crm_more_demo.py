@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.urls import reverse
+
 from demo.approvals_demo import approvals_demo_load
 from demo.automation_demo import automation_demo_load
 from demo.marketing_demo import marketing_demo_load
@@ -21,6 +23,8 @@ from marketplace.users.models import User
 MANAGER = "manager@demo.tradefloor.local"
 BUYER = "buyer@demo.tradefloor.local"
 APPROVER = "approver@demo.tradefloor.local"
+STEEL = "steel@demo.tradefloor.local"
+FUEL = "fuel@demo.tradefloor.local"
 
 
 def crm_more_demo_load(
@@ -45,14 +49,24 @@ def crm_more_demo_load(
         "servicedesk": servicedesk_demo_load(
             now=now,
             workspace=companies["steel"],
-            manager=people["steel@demo.tradefloor.local"][0],
+            manager=people[STEEL][0],
         ),
         "pricing": pricing_demo_load(
             now=now,
             supplier=companies["fuel"],
             buyer=agro,
-            manager=people["fuel@demo.tradefloor.local"][0],
+            manager=people[FUEL][0],
             categories=list(Category.objects.filter(code=category_code)),
         ),
     }
+    fuel, steel = companies["fuel"], companies["steel"]
+    loaded["pages"] = [
+        (reverse("frontend:marketing-home", args=[agro.pk]), MANAGER, "the campaign's results"),
+        (reverse("frontend:automation-rules", args=[agro.pk]), BUYER, "automation rules"),
+        (reverse("frontend:approvals-queue"), APPROVER, "a tender waiting for approval"),
+        (reverse("frontend:servicedesk-cases", args=[steel.pk]), STEEL, "the service desk"),
+        (reverse("frontend:support-cases"), BUYER, "the customer's cases"),
+        (reverse("frontend:pricing-settings", args=[fuel.pk]), FUEL, "prices for kinds"),
+        (reverse("frontend:supplier-stock", args=[fuel.pk]), FUEL, "stock"),
+    ]
     return loaded

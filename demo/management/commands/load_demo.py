@@ -444,6 +444,9 @@ class Command(BaseCommand):
                 f"A reconciled bank statement: http://127.0.0.1:{port}{self.banking['path']} "
                 "(as admin@demo.tradefloor.local)"
             )
+        self.stdout.write("The CRM beyond sales:")
+        for path, email, what in self.crm_more["pages"]:
+            self.stdout.write(f"  {what}: http://127.0.0.1:{port}{path} (as {email})")
         c = self.catalogue
         if c:
             self.stdout.write(
