@@ -49,6 +49,8 @@ urlpatterns = [
     path("", include("frontend.servicedesk_urls")),  # cases, queues, SLAs, the customer's view
     path("", include("frontend.automation_urls")),  # automation rules and their runs
     path("", include("frontend.pricing_urls")),  # price lists per kind of customer
+    path("", include("frontend.translation_orders_urls")),  # human translation on order
+    path("", include("frontend.branding_urls")),  # white-label brands, their stylesheet
     path("", include("frontend.banking_urls")),  # bank statements reconciled by platform admins
     path("", include("frontend.ratings_urls")),  # supplier ratings: scorecards, reviews
     # Logistics: the shipping calculator, places, carriers and their rate cards.

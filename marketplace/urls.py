@@ -34,6 +34,7 @@ api_patterns = [
     path("", include("servicedesk.api.urls")),
     path("", include("automation.api.urls")),
     path("", include("pricing.api.urls")),
+    path("", include("translation_orders.api.urls")),
     path("", include("practice.api.urls")),
 ]
 

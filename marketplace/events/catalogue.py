@@ -10,7 +10,13 @@ hash-chained event (``lot_event_seq``): the chain stays the one truth of the auc
 
 from __future__ import annotations
 
-from . import catalogue_approvals, catalogue_automation, catalogue_marketing, catalogue_servicedesk
+from . import (
+    catalogue_approvals,
+    catalogue_automation,
+    catalogue_marketing,
+    catalogue_platform_services,
+    catalogue_servicedesk,
+)
 from .catalogue_parts import (  # noqa: F401 (re-exported: the schemas' pieces)
     COUNTRY,
     CURRENCY,
@@ -427,6 +433,7 @@ _TYPES += [
     *catalogue_servicedesk.TYPES,
     *catalogue_automation.TYPES,
     *catalogue_approvals.TYPES,
+    *catalogue_platform_services.TYPES,
 ]
 
 TYPES: dict[str, EventType] = {t.name: t for t in _TYPES}

@@ -1,0 +1,3 @@
+"""White-label platforms: the brand editor and the generated stylesheet (included by frontend/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The translation orders pages (included by frontend/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Machine translation for the platform: a provider interface (DeepL through its official SDK, a self-hosted LibreTranslate, or none), the cache of what was translated, and the label that says a text is a machine's."""

@@ -1,0 +1,1 @@
+"""The machine translation cache."""

@@ -1,0 +1,1 @@
+"""Translation on order: a buyer or a supplier orders a human translation of chosen documents; the platform's translators quote it by word count, deliver files, and the fee is billed through the ledger as a platform service."""
