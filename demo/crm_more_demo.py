@@ -36,7 +36,7 @@ def crm_more_demo_load(
     category_code: str,
 ) -> dict:
     agro = companies["agro"]
-    loaded = {
+    loaded: dict[str, object] = {
         "marketing": marketing_demo_load(now=now, workspace=agro, manager=people[MANAGER][0]),
         "automation": automation_demo_load(now=now, workspace=agro, admin=people[BUYER][0]),
         "approvals": approvals_demo_load(

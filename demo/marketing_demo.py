@@ -94,8 +94,10 @@ def marketing_demo_load(*, now: datetime, workspace: Company, manager: User) -> 
         if c
     ]
     application = _latest_application(workspace=workspace, companies=companies, now=now)
+    # Sent just before the latest application: the demo's trading history is loaded in the same
+    # minute (its events are stamped with the load's time), and must not count as the campaign's.
     sent_at = (
-        application.occurred_at - timedelta(days=1) if application else now - timedelta(days=3)
+        application.occurred_at - timedelta(seconds=30) if application else now - timedelta(days=3)
     )
     services.campaign_send(
         actor=manager, workspace_id=workspace.pk, campaign_id=campaign.pk, now=sent_at
@@ -104,16 +106,16 @@ def marketing_demo_load(*, now: datetime, workspace: Company, manager: User) -> 
     recipients = list(Recipient.objects.filter(campaign=campaign).order_by("pk"))
     if application is not None:  # the applicant's message first: it reads and clicks
         recipients.sort(key=lambda r: r.company_id != application.payload["supplier"])
-    at = sent_at + timedelta(minutes=5)
+    at = sent_at + timedelta(seconds=5)
     for index, recipient in enumerate(recipients):
         if index == len(recipients) - 1 and len(recipients) >= 3:
             _track(recipient, "bounced", at)
             continue
         _track(recipient, "delivered", at)
         if index <= 1:
-            _track(recipient, "opened", at + timedelta(hours=2))
+            _track(recipient, "opened", at + timedelta(seconds=5))
         if index == 0:
-            _track(recipient, "clicked", at + timedelta(hours=2, minutes=1))
+            _track(recipient, "clicked", at + timedelta(seconds=10))
         if index == 1:
             unsubscribe(token=unsubscribe_token(recipient_id=recipient.pk), now=at)
     first = recipients[0] if recipients else None

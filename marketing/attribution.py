@@ -9,7 +9,8 @@ bid in a lot's auction, won a lot) counts for a campaign when
   its account linked to the company), the campaign sent at most ``WINDOW`` before the step.
 
 Every such campaign gets the credit (no splitting between campaigns). One ``Attribution`` row per
-campaign, event and kind: a redelivered event counts once, and the results read the rows."""
+campaign, event, kind and company (a ``lot.closed`` credits each of its bidders): a redelivered
+event counts once, and the results read the rows."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def attribute(*, event: Event, tender_id: int, company_id: int, kind: str) -> in
                     occurred_at=event.occurred_at,
                 )
             written += 1
-        except IntegrityError:  # this event was credited to this campaign already
+        except IntegrityError:  # this event credited this company to this campaign already
             pass
     return written
 

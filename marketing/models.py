@@ -192,8 +192,9 @@ class AttributionKind(models.TextChoices):
 
 class Attribution(models.Model):
     """A supplier's step on the marketplace (from a domain event) counted for a campaign that
-    reached its company within the attribution window before it; one row per campaign and
-    event, so a redelivered event counts once."""
+    reached its company within the attribution window before it; one row per campaign, event,
+    kind and company (a ``lot.closed`` names every bidder of the lot), so a redelivered event
+    counts once."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="attributions")
     company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
@@ -205,7 +206,8 @@ class Attribution(models.Model):
         ordering = ["occurred_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "event", "kind"], name="marketing_attribution_once"
+                fields=["campaign", "event", "kind", "company"],
+                name="marketing_attribution_once",
             )
         ]
 
