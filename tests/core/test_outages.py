@@ -78,3 +78,7 @@ async def test_an_unknown_websocket_path_is_refused_not_an_error(path):
     refused = json.loads(await comm.receive_from(timeout=30))
     assert refused == {"type": "refused", "code": "not_found", "message": "No such websocket path."}
     assert (await comm.receive_output(timeout=30))["code"] == 4404
+    # The client answers the close, as a browser does, and the consumer's task ends by itself:
+    # left running, it was cancelled at the test's teardown while waiting on the channel layer,
+    # which once hung the teardown (a whole-suite run stopped by the 300 s fault handler).
+    await comm.disconnect(timeout=30)
