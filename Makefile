@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve demo migrate test test-fast test-faults bench lint format messages check-deploy clean
+.PHONY: install run serve demo migrate test test-fast test-faults bench cluster cluster-check lint format messages check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
@@ -60,6 +60,17 @@ test-faults: install
 # BENCH_SCENARIOS=hot,spread,fanout,idle,outbox and BENCH_SECONDS=10 pick parts: see docs/benchmarks.md.
 bench: install
 	$(PY) -m infra.bench
+
+# Production's processes on this machine (docs/cluster.md): HAProxy on :8080 over 3 Daphnes (2 bid
+# workers), 2 schedulers, Celery worker and beat, on throwaway PostgreSQL and Redis (or on the
+# servers of DATABASE_URL/REDIS_URL); in the foreground until Ctrl-C, which stops every process.
+cluster: install
+	$(PY) -m infra.cluster
+
+# The scripted auction on the embedded default and on that cluster, each bidder on another Daphne:
+# the two protocols must agree and both hash chains verify (exit status 0/1; ~2-3 minutes).
+cluster-check: install
+	$(PY) -m infra.cluster check
 
 # The suite on the embedded default only (SQLite, in-memory layer), no servers started.
 test-fast: install
