@@ -6,6 +6,7 @@ from marketplace.events.registry import listener
 
 from .models import Application, SecurityStatus
 from .realtime.broadcast import company_access_changed_now
+from .tenders import versions
 
 # What a bid security's status becomes on the application (the deals app's statuses).
 SECURITY_STATUSES = {
@@ -31,3 +32,10 @@ def application_security(event) -> None:
     status = SECURITY_STATUSES.get(event.payload["status"])
     if status is not None:
         Application.objects.filter(pk=event.payload["application"]).update(security_status=status)
+
+
+@listener("tender.published", name="auctions.tender_machine_versions")
+def tender_machine_versions(event) -> None:
+    """A published tender's versions in the languages it has none in, asked of the machine
+    translation provider when one is configured (in the background; none by default)."""
+    versions.tender_versions_auto(tender_id=event.payload["tender"])

@@ -44,6 +44,7 @@ class Tender(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    original_language = models.CharField(_("original language"), max_length=8, default="en")
     category = models.ForeignKey(
         "categories.Category", on_delete=models.PROTECT, related_name="tenders"
     )
@@ -696,4 +697,4 @@ class LotProtocol(ImmutableModel):
         return f"protocol of lot {self.lot_id} at entry {self.event_seq}"
 
 
-from . import approval_models  # noqa: E402, F401 (its tables register with this app)
+from . import approval_models, version_models  # noqa: E402, F401 (their tables register here)

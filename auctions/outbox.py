@@ -64,6 +64,29 @@ def tender_published(*, tender: Tender, lots: list[Lot], actor) -> None:
     )
 
 
+def tender_version_changed(
+    *, tender: Tender, language: str, machine: bool, removed: bool, lots: list[int], actor
+) -> None:
+    """A text of the tender in another language changed (``tenders.versions``); a draft's is
+    the buyer's alone."""
+    public, audience = (False, set()) if tender.published_at is None else _tender_readers(tender)
+    event_emit(
+        "tender.version_changed",
+        company=tender.buyer_id,
+        platform=tender.platform_id,
+        public=public,
+        audience=audience,
+        actor=actor,
+        payload={
+            "tender": tender.pk,
+            "language": language,
+            "machine": machine,
+            "removed": removed,
+            "lots": sorted(lots),
+        },
+    )
+
+
 def tender_cancelled(*, tender: Tender, reason: str, actor) -> None:
     applicants = set(
         Application.objects.filter(lot__tender=tender)

@@ -24,6 +24,8 @@ from marketplace.core.money import money_parts
 from marketplace.standings.selectors import admission_standing, standing_text
 from practice.engine import PRACTISED
 
+from .tender_texts import texts_for_lot
+
 
 def room_text() -> dict:
     """The words the room's script shows, in the reader's language (from our catalogues)."""
@@ -139,6 +141,7 @@ def lot_room(request, lot_id: int):
         {
             "lot": lot,
             "tender": tender,
+            **texts_for_lot(request, lot),
             "role": viewer.role,
             "is_supplier": viewer.role == "supplier",
             "clock": lot.auction_format in ("japanese", "dutch"),

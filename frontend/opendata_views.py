@@ -16,6 +16,8 @@ from auctions.models import LotStatus
 from marketplace.core.exceptions import NotFoundError
 from marketplace.core.money import money_parts
 
+from .tender_texts import texts_for_lot
+
 
 @require_GET
 def lot_results(request, lot_id: int):
@@ -24,6 +26,7 @@ def lot_results(request, lot_id: int):
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
     results = opendata.lot_results(lot)
+    results.update(texts_for_lot(request, lot))
     results["watch_config"] = {
         "ws_path": f"/ws/lots/{lot.pk}/",
         "money": money_parts(results["currency"]),

@@ -13,13 +13,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from auctions import opendata
 from auctions.models import ApplicationStatus, LotStatus, Participation, Tender, TenderStatus
 from auctions.selectors import lot_viewer
-from auctions.tenders import applications, questions, selectors
+from auctions.tenders import applications, questions, selectors, versions
+from auctions.tenders.question_languages import question_texts_for
 from marketplace.core.exceptions import ApplicationError, NotFoundError
 
 from .landed_views import warehouses_by_supplier
@@ -70,8 +72,14 @@ def render_tender_page(
         else []
     )
     warehouses_by_supplier(mine)
+    # The texts in the reader's language where a version exists (``?original=1``: the original).
+    original_requested = request.GET.get("original") == "1"
+    tender_lots = list(selectors.lot_list_for_tender(tender=tender))
+    text = versions.tender_text_for(
+        tender, get_language(), original=original_requested, lots=tender_lots
+    )
     lots = []
-    for lot in selectors.lot_list_for_tender(tender=tender):
+    for lot in tender_lots:
         try:
             role = lot_viewer(user=user, lot=lot).role
         except NotFoundError:
@@ -84,7 +92,15 @@ def render_tender_page(
             form = apply_form
         elif lot.status == LotStatus.PUBLISHED and now < tender.applications_deadline and free:
             form = ApplyForm(lot=lot, suppliers=free)
-        lots.append({"lot": lot, "role": role, "applications": own, "apply_form": form})
+        lots.append(
+            {
+                "lot": lot,
+                "role": role,
+                "applications": own,
+                "apply_form": form,
+                "text": text.lots.get(lot.pk),
+            }
+        )
     if question_form is None and (
         suppliers and tender.status == TenderStatus.PUBLISHED and now < tender.questions_deadline
     ):
@@ -101,14 +117,21 @@ def render_tender_page(
         open_data = bool(opendata.published_tender(user=user, tender_id=tender.pk))
     except NotFoundError:
         open_data = False
+    question_rows = list(selectors.question_list_for_page(user=user, tender=tender))
+    translated = question_texts_for(question_rows, get_language())
+    for question in question_rows:
+        question.translated = translated.get(question.pk)  # type: ignore[attr-defined]
     context = {
         "tender": tender,
         "open_data": open_data,
         "lots": lots,
         "manager": selectors.user_may_manage_tender(user=user, tender=tender),
         "documents": selectors.document_list(tender=tender),
+        "document_groups": versions.document_groups(selectors.document_list(tender=tender)),
+        "text": text,
+        "original_requested": original_requested,
         "documents_linked": visible,
-        "questions": selectors.question_list_for_page(user=user, tender=tender),
+        "questions": question_rows,
         "my_company_ids": {s.pk for s in suppliers} | {a.supplier_id for a in mine},
         "question_form": question_form,
         "blocked": blocked,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from auctions.models import Lot, Participation, Tender
 from marketplace.categories.models import Category
 from marketplace.core.exceptions import ApplicationError
+from marketplace.translation.models import LANGUAGE_CHOICES
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -76,6 +77,15 @@ class TenderForm(ServiceErrorsMixin, forms.Form):
         queryset=Category.objects.order_by("path"), label=_("Category")
     )
     currency = _from_model(Tender, "currency")
+    original_language = forms.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        label=_("Original language"),
+        required=False,
+        help_text=_(
+            "The language the tender's texts are written in: it governs, whatever versions in "
+            "other languages are added. Yours by default."
+        ),
+    )
     questions_deadline = ZonedDateTimeField(label=_("Questions deadline"))
     applications_deadline = ZonedDateTimeField(label=_("Applications deadline"))
     auction_start = ZonedDateTimeField(label=_("Auction start"))
@@ -87,6 +97,12 @@ class TenderForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].label_from_instance = lambda c: f"{c.code} {c.name}"
         self.fields["participation"].initial = Participation.OPEN
+
+    def service_fields(self) -> dict:
+        fields = super().service_fields()
+        if not fields.get("original_language"):
+            fields.pop("original_language", None)  # a new tender's: its author's language
+        return fields
 
 
 class TenderCreateForm(TenderForm):
@@ -112,6 +128,10 @@ class TenderCreateForm(TenderForm):
         if platforms.count() == 1:
             self.fields["platform"].initial = platforms.get().pk
         self.fields["currency"].required = False
+        self.fields["original_language"].choices = [
+            ("", _("Mine (my profile's language)")),
+            *LANGUAGE_CHOICES,
+        ]
         self.fields["currency"].choices = [("", _("The platform's currency"))] + [
             c for c in self.fields["currency"].choices if c[0]
         ]

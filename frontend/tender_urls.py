@@ -11,6 +11,7 @@ from . import tender_views as views
 
 urlpatterns: list = [
     path("", include("frontend.approval_urls")),  # approval chains of tenders
+    path("", include("frontend.tender_language_urls")),  # the tender in other languages
     # A supplier's delivery cost to a lot ranked by landed cost (the warehouse it ships from).
     path(
         "applications/<int:application_id>/delivery/",

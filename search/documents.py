@@ -7,11 +7,14 @@ country as the region, the lots' lowest and highest start price, the application
 and what says who may read it (``public``, ``participation``, ``buyer``, ``invited``), which
 the Elasticsearch backend filters by and the database backend reads from the tenders
 themselves. Nothing private is indexed: no reserve price, no applications, no bids.
-A draft is not a document (``tender_document`` answers None).
+A draft is not a document (``tender_document`` answers None). The tender's and its lots'
+versions in other languages (``auctions.version_models``) are in its text too, so a supplier
+finds it by a word of any of them; its title and description stay the original's.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -38,9 +41,22 @@ def tenders_for_index():
     return Tender.objects.select_related(
         "platform", "buyer", "category__parent__parent__parent"
     ).prefetch_related(
-        Prefetch("lots", queryset=Lot.objects.order_by("number")),
+        "versions__translations",
+        Prefetch(
+            "lots",
+            queryset=Lot.objects.order_by("number").prefetch_related("versions__translations"),
+        ),
         Prefetch("invitations", queryset=TenderInvitation.objects.only("tender_id", "supplier_id")),
     )
+
+
+def _version_texts(holder) -> list[str]:
+    """The texts of a tender's or lot's versions in other languages (none: [])."""
+    try:
+        rows = holder.versions.translations.all()
+    except ObjectDoesNotExist:
+        return []
+    return [part for row in rows for part in (row.title, row.description) if part]
 
 
 def tender_document(tender: Tender) -> dict | None:
@@ -75,6 +91,8 @@ def tender_document(tender: Tender) -> dict | None:
             tender.title,
             tender.description,
             *lot_text,
+            *_version_texts(tender),
+            *[part for lot in lots for part in _version_texts(lot)],
             *_category_names(category),
             tender.buyer.legal_name,
             tender.platform.name,

@@ -1,7 +1,8 @@
 """The index follows the domain events (after commit, in Celery): a published or cancelled
-tender, one whose invitations changed, and each change of a lot's state the search shows (started, closed, awarded),
-is indexed again; so is a supplier (and its catalogue) whose profile, catalogue, verification or
-platform-wide standing changed."""
+tender, one whose invitations or versions in other languages changed, and each change of a
+lot's state the search shows (started, closed, awarded), is indexed again; so is a supplier
+(and its catalogue) whose profile, catalogue, verification or platform-wide standing
+changed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from . import services
     "tender.cancelled",
     "tender.invited",
     "tender.uninvited",
+    "tender.version_changed",
     "lot.started",
     "lot.closed",
     "lot.awarded",

@@ -10,13 +10,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TypedDict
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketplace.core.ids import IdField
 from marketplace.core.models import CURRENCIES
 from marketplace.platforms.models import AuctionFormat, Visibility
 from marketplace.standings.serializers import StandingField
+from marketplace.translation.models import LANGUAGE_CHOICES
 
 from ..models import (
     Application,
@@ -32,7 +35,10 @@ from ..models import (
     TenderInvitation,
     TieRule,
 )
+from ..tenders import versions
 from ..tenders.validation import LOT_FIELDS
+from ..version_models import TenderDocumentLanguage
+from .version_serializers import TenderTextOutputSerializer
 
 
 class _MoneyDigits(TypedDict):
@@ -109,9 +115,40 @@ class LotBuyerOutputSerializer(LotOutputSerializer):
 
 
 class TenderDocumentOutputSerializer(serializers.ModelSerializer):
+    language = serializers.SerializerMethodField(
+        help_text="the language this document is a translation into (null: an original)"
+    )
+    translation_of = serializers.SerializerMethodField(
+        help_text="the id of the document this one translates (null: an original, which governs)"
+    )
+
     class Meta:
         model = TenderDocument
-        fields = ["id", "title", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+        fields = [
+            "id",
+            "title",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "language",
+            "translation_of",
+        ]
+
+    def _mark(self, obj: TenderDocument) -> TenderDocumentLanguage | None:
+        try:
+            return obj.translation
+        except TenderDocumentLanguage.DoesNotExist:
+            return None
+
+    def get_language(self, obj: TenderDocument) -> str | None:
+        mark = self._mark(obj)
+        return mark.language if mark else None
+
+    def get_translation_of(self, obj: TenderDocument) -> int | None:
+        mark = self._mark(obj)
+        return mark.translation_of_id if mark else None
 
 
 class TenderListOutputSerializer(serializers.ModelSerializer):
@@ -126,6 +163,7 @@ class TenderListOutputSerializer(serializers.ModelSerializer):
             "platform",
             "buyer",
             "title",
+            "original_language",
             "category",
             "currency",
             "participation",
@@ -145,13 +183,32 @@ class TenderListOutputSerializer(serializers.ModelSerializer):
 
 
 class TenderDetailOutputSerializer(TenderListOutputSerializer):
-    """A tender as a supplier sees it."""
+    """A tender as a supplier sees it. ``title``, ``description`` and the lots' texts are the
+    original's (which governs); ``text`` is the reader's view (docs/api/tender-languages.md)."""
 
     lots = LotOutputSerializer(many=True, read_only=True)
     documents = TenderDocumentOutputSerializer(many=True, read_only=True)
+    text = serializers.SerializerMethodField()
 
     class Meta(TenderListOutputSerializer.Meta):
-        fields = [*TenderListOutputSerializer.Meta.fields, "description", "lots", "documents"]
+        fields = [
+            *TenderListOutputSerializer.Meta.fields,
+            "description",
+            "lots",
+            "documents",
+            "text",
+        ]
+
+    @extend_schema_field(TenderTextOutputSerializer)
+    def get_text(self, obj: Tender) -> dict:
+        request = self.context.get("request")
+        params = request.query_params if request is not None else {}
+        text = versions.tender_text_for(
+            obj,
+            params.get("language") or get_language(),
+            original=params.get("original") in ("1", "true"),
+        )
+        return TenderTextOutputSerializer(text).data
 
 
 class TenderBuyerDetailOutputSerializer(TenderDetailOutputSerializer):
@@ -324,6 +381,11 @@ class LotInputSerializer(serializers.Serializer):
 class TenderFieldsInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     description = serializers.CharField(required=False, allow_blank=True)
+    original_language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        help_text="the language the texts are written in, which governs (default: the author's)",
+    )
     category = IdField(help_text=_("A category id"))
     currency = serializers.ChoiceField(
         choices=CURRENCIES, required=False, help_text=_("Defaults to the platform's currency")

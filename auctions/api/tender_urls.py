@@ -7,6 +7,7 @@ from . import (
     lot_views,
     question_views,
     tender_views,
+    version_views,
 )
 
 urlpatterns = [
@@ -51,6 +52,30 @@ urlpatterns = [
         "tenders/<int:tender_id>/questions/",
         question_views.TenderQuestionListAskApi.as_view(),
         name="tender-question-list",
+    ),
+    # The tender in several languages (docs/api/tender-languages.md).
+    path(
+        "tenders/<int:tender_id>/text/", version_views.TenderTextApi.as_view(), name="tender-text"
+    ),
+    path(
+        "tenders/<int:tender_id>/versions/",
+        version_views.TenderVersionListApi.as_view(),
+        name="tender-version-list",
+    ),
+    path(
+        "tenders/<int:tender_id>/versions/machine/",
+        version_views.TenderVersionMachineApi.as_view(),
+        name="tender-version-machine",
+    ),
+    path(
+        "tenders/<int:tender_id>/versions/<str:language>/",
+        version_views.TenderVersionDetailApi.as_view(),
+        name="tender-version-detail",
+    ),
+    path(
+        "tenders/<int:tender_id>/documents/<int:document_id>/translation/",
+        version_views.TenderDocumentTranslationApi.as_view(),
+        name="tender-document-translation",
     ),
     path("lots/<int:lot_id>/", lot_views.LotDetailApi.as_view(), name="lot-detail"),
     path("lots/<int:lot_id>/cancel/", lot_views.LotCancelApi.as_view(), name="lot-cancel"),

@@ -22,6 +22,7 @@ from marketplace.companies.models import Company
 from marketplace.companies.selectors import user_company_ids
 from marketplace.core.exceptions import ApplicationError
 from marketplace.core.ids import IdFilter
+from marketplace.platforms.hosts import scope_filter
 from marketplace.platforms.models import Platform
 
 from ..models import Participation, Tender, TenderStatus
@@ -40,12 +41,13 @@ from .tender_serializers import (
 def _tender_out(request, tender: Tender) -> dict:
     tender = (
         Tender.objects.select_related("buyer", "category")
-        .prefetch_related("lots__criteria", "documents")
+        .prefetch_related("lots__criteria", "documents__translation")
         .get(pk=tender.pk)
     )
+    context = {"request": request}
     if selectors.tender_is_buyer_side(user=request.user, tender=tender):
-        return TenderBuyerDetailOutputSerializer(tender).data
-    return TenderDetailOutputSerializer(tender).data
+        return TenderBuyerDetailOutputSerializer(tender, context=context).data
+    return TenderDetailOutputSerializer(tender, context=context).data
 
 
 class TenderFilter(django_filters.FilterSet):
@@ -77,7 +79,9 @@ class TenderListCreateApi(GenericAPIView):
     ordering_fields = ["created_at", "applications_deadline", "auction_start"]
 
     def get_queryset(self):
-        return selectors.tender_list_visible(user=self.request.user).prefetch_related("lots")
+        # On a brand's host, only its platform's tenders (docs/api/branding.md).
+        tenders = selectors.tender_list_visible(user=self.request.user)
+        return scope_filter(self.request, tenders).prefetch_related("lots")
 
     @extend_schema(
         tags=TAGS,

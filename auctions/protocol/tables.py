@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from marketplace.platforms.models import AuctionFormat
+from marketplace.translation.models import LANGUAGE_CHOICES
 
 from ..models import LotStatus
 from .record import Protocol
@@ -33,6 +34,16 @@ def _t(value: Any) -> Cell:
     return Cell("" if value is None else str(value))
 
 
+def original_language_note(language: str) -> str:
+    """Which language the tender was written in, and that it governs (a version in another
+    language is for information only)."""
+    name = dict(LANGUAGE_CHOICES).get(language, language)
+    return _(
+        "%(language)s: the tender's texts in it govern; versions in other languages are for "
+        "information only"
+    ) % {"language": name}
+
+
 def protocol_tables(protocol: Protocol) -> list[Section]:
     p, lot, cur = protocol, protocol.lot, protocol.currency
     weighted = lot.weighted
@@ -49,6 +60,7 @@ def protocol_tables(protocol: Protocol) -> list[Section]:
     summary: list[list[Cell]] = [
         [_t(_("Tender")), _t(f"{lot.tender.title} (№ {lot.tender_id})")],
         [_t(_("Lot")), _t(f"{lot.number}. {lot.title}")],
+        [_t(_("Original language")), _t(original_language_note(lot.tender.original_language))],
         [_t(_("Buyer")), _t(p.buyer)],
         [_t(_("Platform")), _t(p.platform)],
         [_t(_("Quantity")), Cell(lot.quantity, "amount")],

@@ -19,7 +19,7 @@ from ..lock_objects import lot_lock, tender_lock, tender_lots_lock
 from ..models import Lot, LotCriterion, LotStatus, Participation, Tender, TenderStatus
 from ..realtime.broadcast import lot_changed_on_commit
 from ..states import TERMINAL, can_transition, lot_transition
-from . import approvals, selectors
+from . import approvals, selectors, versions
 from ._common import (
     clean_reason,
     current_time,
@@ -95,10 +95,13 @@ def tender_create(
     reveal_identities: bool = False,
     public_live: bool = False,
     lots: list[dict] | None = None,
+    original_language: str | None = None,
     now: datetime | None = None,
 ) -> Tender:
     """A draft tender of ``buyer`` on ``platform`` with its lots (each a dict of lot fields,
-    optionally with ``criteria``). The lots' auction rules start from the platform's defaults."""
+    optionally with ``criteria``). The lots' auction rules start from the platform's defaults.
+    Its texts' language (``original_language``, the one that governs) defaults to its
+    author's."""
     _ensure_buyer_may_tender(actor=actor, buyer=buyer, platform=platform)
     tender = Tender(
         platform=platform,
@@ -114,6 +117,7 @@ def tender_create(
         auction_start=auction_start,
         reveal_identities=reveal_identities,
         public_live=public_live,
+        original_language=original_language or versions.author_language(actor),
     )
     errors = tender_errors(tender, now=current_time(now))
     if errors:
@@ -142,12 +146,15 @@ def tender_update(*, actor, tender: Tender, now: datetime | None = None, **field
         tender = tender_lock(tender_id=tender.pk)
         require_manager(actor=actor, tender=tender)
         require_draft(tender)
+        language_before = tender.original_language
         for key, value in fields.items():
             setattr(tender, key, value)
         errors = tender_errors(tender, now=current_time(now))
         if errors:
             raise invalid("invalid_tender", errors)
         tender.save()
+        if tender.original_language != language_before:
+            versions.original_language_changed(tender=tender, actor=actor)
     return tender
 
 

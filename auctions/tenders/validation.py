@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marketplace.platforms.models import Platform
+from marketplace.translation.models import LANGUAGE_CODES
 
 from .. import rules
 from ..models import AuctionFormat, Lot, StepKind, Tender
@@ -23,6 +24,7 @@ MAX_OPTIONS = 10
 TENDER_FIELDS = (
     "title",
     "description",
+    "original_language",
     "category",
     "currency",
     "questions_deadline",
@@ -84,6 +86,8 @@ def tender_errors(tender: Tender, *, now: datetime) -> dict[str, list[str]]:
         )
     except DjangoValidationError as exc:
         errors = {key: [str(m) for m in msgs] for key, msgs in exc.message_dict.items()}
+    if tender.original_language not in LANGUAGE_CODES:
+        errors["original_language"] = [_("Choose English, Russian or Ukrainian.")]
     for field in ("questions_deadline", "applications_deadline", "auction_start"):
         value = getattr(tender, field)
         if value is not None and value <= now and field not in errors:

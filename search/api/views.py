@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -14,6 +16,7 @@ from rest_framework.response import Response
 
 from marketplace.core.exceptions import ApplicationError
 from marketplace.core.serializers import ErrorResponseSerializer
+from marketplace.platforms.hosts import scope_filters
 
 from ..backends import BackendUnavailable
 from ..hits import products_in_order, suppliers_in_order, tenders_in_order
@@ -49,6 +52,8 @@ class _SearchApi(GenericAPIView):
 
     def get(self, request):
         query = search_query(request.query_params, kind=self.kind)
+        if self.kind == Kind.TENDERS:  # a brand's host: only its platform's tenders
+            query = replace(query, filters=scope_filters(request, query.filters))
         user = request.user if request.user.is_authenticated else None
         try:
             result = search(query, user=user, fallback=False)
