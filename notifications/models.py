@@ -44,6 +44,10 @@ class Kind(models.TextChoices):
         _("A service-desk case I look after missed its SLA target"),
     )
     AUTOMATION = "automation", _("An automation rule of my company tells me something")
+    TRANSLATION_ORDER = (
+        "translation_order",
+        _("A translation order of my company, or one I translate, moved on"),
+    )
 
 
 class Channel(models.TextChoices):

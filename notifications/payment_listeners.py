@@ -31,6 +31,15 @@ def invoice_changed(event) -> None:
     def build():
         names = {"number": payload["number"], "amount": payload["amount"]}
         names["currency"] = payload["currency"]
+        if issued and not payload["order"]:  # a platform service (a translation on order)
+            return (
+                _("Invoice %(number)s: %(amount)s %(currency)s to pay") % names,
+                _(
+                    "The platform's service (a translation your company ordered) is invoiced as "
+                    "%(number)s, %(amount)s %(currency)s."
+                )
+                % names,
+            )
         if issued:
             return (
                 _("Invoice %(number)s: %(amount)s %(currency)s to pay") % names,
