@@ -33,6 +33,7 @@ from marketplace.companies.services import (
 )
 from marketplace.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from marketplace.platforms import selectors as platform_selectors
+from marketplace.platforms.branding import brand_onboarding_apply
 from marketplace.platforms.models import ParticipationStatus
 from marketplace.platforms.services import membership_apply
 from marketplace.verification import selectors as verification_selectors
@@ -114,10 +115,24 @@ def company_register_page(request):
                 )
                 % {"company": company.legal_name},
             )
+            _join_brand_platform(request, company)
             return redirect("frontend:company-verification", company.pk)
     return render(
         request, "frontend/onboarding/company_register.html", {"form": form}, status=status
     )
+
+
+def _join_brand_platform(request, company) -> None:
+    """Registered on a brand's host: the company applies to that platform (its onboarding)."""
+    brand = getattr(request, "brand", None)
+    if brand is None:
+        return
+    if brand_onboarding_apply(actor=request.user, platform=brand.platform, company=company):
+        messages.info(
+            request,
+            _("%(company)s has applied to take part in %(platform)s; its admins will decide.")
+            % {"company": company.legal_name, "platform": brand.display_name},
+        )
 
 
 # What a link may fill in the registration form with (a buyer's invitation e-mail to a company

@@ -5,11 +5,13 @@ kept), the search as the reader may see it, one page of hits and the facets."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.core.paginator import Paginator
 
 from marketplace.core.exceptions import ApplicationError
-from search.query import search_query
+from marketplace.platforms.hosts import scope_filters
+from search.query import Kind, search_query
 from search.selectors import search
 
 
@@ -41,6 +43,8 @@ def search_page_context(
             {"q": request.GET.get("q", "")}, kind=kind, hide_cancelled=hide_cancelled
         )
         problem = exc.message
+    if kind == Kind.TENDERS:  # a brand's host lists only its platform's tenders
+        query = replace(query, filters=scope_filters(request, query.filters))
     user = request.user if request.user.is_authenticated else None
     result = search(query, user=user)
     rows = hits(result.ids)

@@ -10,6 +10,7 @@ from marketplace.categories.selectors import category_get, category_list
 from marketplace.companies.models import Invitation
 from marketplace.companies.services import invitation_accept
 from marketplace.core.exceptions import ApplicationError, NotFoundError
+from marketplace.platforms.hosts import scope_filter
 from search.hits import tenders_in_order
 from search.query import Kind
 
@@ -28,7 +29,11 @@ def home(request):
     context.update(
         category=category_get(category_id=chosen) if chosen else None,
         categories=category_list().filter(depth__lte=1).order_by("path"),
-        running=tender_selectors.lot_list_running_for_page(user=request.user)[:20],
+        running=scope_filter(
+            request,
+            tender_selectors.lot_list_running_for_page(user=request.user),
+            "tender__platform_id",
+        )[:20],
     )
     return render(request, "frontend/home.html", context)
 

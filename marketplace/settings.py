@@ -132,6 +132,34 @@ MIDDLEWARE = [
     "marketplace.core.outages.OutageMiddleware",
 ]
 
+# --- White-label platforms (marketplace/platforms/branding.py, docs/api/branding.md) ----------
+# A dedicated platform's brand answers on its own host names. Django checks each request's host
+# against ALLOWED_HOSTS before the brand table is read (a brand cannot widen what the server
+# answers to): in production each brand host, or a wildcard over them such as
+# ".clients.tradefloor.example", is added to ALLOWED_HOSTS with its DNS and TLS certificate. In
+# development any *.localhost is allowed (the demo's brand: http://client.localhost:8000).
+if not PRODUCTION and "ALLOWED_HOSTS" not in env:
+    ALLOWED_HOSTS.append(".localhost")
+# The brand of the request's host (request.brand, request.platform_scope), once the host is
+# checked; then, before a view runs, a tender or lot of another platform is 404 on a brand host.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1,
+    "marketplace.platforms.hosts.BrandHostMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "frontend.brand_scope.BrandScopeMiddleware",
+)
+# allauth's e-mail on a brand's host comes from the brand's sender.
+ACCOUNT_ADAPTER = "marketplace.platforms.account_adapter.BrandAccountAdapter"
+# Tradefloor's own host names besides SITE_URL's, localhost and 127.0.0.1: never a brand's.
+PLATFORM_OWN_HOSTS = env.list("PLATFORM_OWN_HOSTS", default=[])
+# A brand's logo: at most this many bytes and pixels (PNG, JPEG or WebP; SVG is refused).
+BRAND_LOGO_MAX_BYTES = env.int("BRAND_LOGO_MAX_BYTES", default=512 * 1024)
+BRAND_LOGO_MAX_WIDTH = env.int("BRAND_LOGO_MAX_WIDTH", default=2000)
+BRAND_LOGO_MAX_HEIGHT = env.int("BRAND_LOGO_MAX_HEIGHT", default=1000)
+# --- end of white-label platforms -------------------------------------------------------------
+
 ROOT_URLCONF = "marketplace.urls"
 WSGI_APPLICATION = "marketplace.wsgi.application"
 ASGI_APPLICATION = "marketplace.asgi.application"
@@ -464,6 +492,8 @@ SPECTACULAR_SETTINGS = {
         "CampaignChannelEnum": "marketing.models.Channel",
         "PromotionKindEnum": "pricing.models.PromotionKind",
         "ApprovalModeEnum": "auctions.approval_models.ApprovalMode",
+        "ContentLanguageEnum": "marketplace.translation.models.LANGUAGE_CHOICES",
+        "PersonLanguageEnum": "marketplace.users.models.LANGUAGE_CHOICES",
         "NotificationChannelEnum": "notifications.models.Channel",
         "NotificationModeEnum": "notifications.models.Mode",
         "MembershipRoleEnum": "marketplace.companies.models.MembershipRole",
@@ -527,6 +557,29 @@ ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
 ELASTICSEARCH_MAX_RETRIES = env.int("ELASTICSEARCH_MAX_RETRIES", default=1)
 ELASTICSEARCH_REFRESH = env.str("ELASTICSEARCH_REFRESH", default="false")
 ELASTICSEARCH_UKRAINIAN_ANALYZER = env.str("ELASTICSEARCH_UKRAINIAN_ANALYZER", default="")
+# --- Tenders in several languages and machine translation (issue 24) ------------------------
+# django-parler keeps the other-language versions of a tender's and its lots' texts
+# (auctions.version_models); the original stays in the tender's own columns and governs. Its
+# cache is off: the readers prefetch the versions, and the tests' rolled-back rows must not
+# come back from a cache.
+PARLER_LANGUAGES = {
+    None: tuple({"code": code} for code, _name in LANGUAGES),
+    "default": {"fallbacks": [], "hide_untranslated": True},
+}
+PARLER_ENABLE_CACHING = False
+# Machine translation (marketplace.translation): DeepL through its SDK when DEEPL_AUTH_KEY is
+# set (DEEPL_SERVER_URL: another server, e.g. https://api-free.deepl.com for a free key), else
+# a self-hosted LibreTranslate at LIBRETRANSLATE_URL (LIBRETRANSLATE_API_KEY where it wants
+# one), else none: the original is shown with its language. Each call waits at most
+# MACHINE_TRANSLATION_TIMEOUT seconds and is not retried; after a failure nothing is sent for
+# MACHINE_TRANSLATION_REST_SECONDS.
+DEEPL_AUTH_KEY = env.str("DEEPL_AUTH_KEY", default="")
+DEEPL_SERVER_URL = env.str("DEEPL_SERVER_URL", default="")
+LIBRETRANSLATE_URL = env.str("LIBRETRANSLATE_URL", default="")
+LIBRETRANSLATE_API_KEY = env.str("LIBRETRANSLATE_API_KEY", default="")
+MACHINE_TRANSLATION_TIMEOUT = env.float("MACHINE_TRANSLATION_TIMEOUT", default=10.0)
+MACHINE_TRANSLATION_REST_SECONDS = env.int("MACHINE_TRANSLATION_REST_SECONDS", default=60)
+# --- end of issue 24's languages block ------------------------------------------------------
 # The card forms' Stripe.js (frontend/static/frontend/card-payment.js), only where cards are on
 # (a secret key set). Stripe's own: the script and its frames from js.stripe.com, 3-D Secure's
 # frames from hooks.stripe.com, its calls to api.stripe.com. With STRIPE_API_BASE (localstripe)

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from marketplace.platforms.branding import sender_for, site_url_for
+
 from .models import Mode, Notification
 
 
@@ -20,12 +22,15 @@ def language_of(user) -> str:
     return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}{path}" if path.startswith("/") else path
+def absolute_url(path: str, *, site: str | None = None) -> str:
+    base = (site or settings.SITE_URL).rstrip("/")
+    return f"{base}{path}" if path.startswith("/") else path
 
 
-def _mail(user, subject: str, body: str) -> int:
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+def _mail(user, subject: str, body: str, *, platform_id: int | None = None) -> int:
+    """From the platform's brand sender when the mail is about one platform's matters
+    (``marketplace.platforms.branding.sender_for``), else the site's own."""
+    return send_mail(subject, body, sender_for(platform_id), [user.email])
 
 
 def email_instant_send(*, notification_id: int) -> bool:
@@ -33,20 +38,22 @@ def email_instant_send(*, notification_id: int) -> bool:
     with transaction.atomic():
         n = (
             Notification.objects.select_for_update(of=("self",))
-            .select_related("user")
+            .select_related("user", "event")
             .filter(pk=notification_id, email_mode=Mode.INSTANT, emailed_at__isnull=True)
             .first()
         )
         if n is None or not n.user.is_active or not n.user.email:
             return False
+        platform_id = n.event.platform_id if n.event else None
+        site = site_url_for(platform_id) if platform_id else None
         with translation.override(language_of(n.user)):
             body = n.body
             if n.url:
-                body = f"{body}\n\n{absolute_url(n.url)}"
+                body = f"{body}\n\n{absolute_url(n.url, site=site)}"
             footer = _("Change what you are told and how: %(url)s") % {
-                "url": absolute_url("/notifications/settings/")
+                "url": absolute_url("/notifications/settings/", site=site)
             }
-            _mail(n.user, n.title, f"{body}\n\n--\n{footer}")
+            _mail(n.user, n.title, f"{body}\n\n--\n{footer}", platform_id=platform_id)
         n.emailed_at = timezone.now()
         n.save(update_fields=["emailed_at"])
     return True
@@ -68,7 +75,7 @@ def digests_send(*, now: datetime | None = None) -> int:
             rows = list(
                 waiting.filter(user_id=user_id)
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related("user")
+                .select_related("user", "event")
                 .order_by("created_at", "id")
             )
             if not rows:
@@ -86,7 +93,12 @@ def digests_send(*, now: datetime | None = None) -> int:
                     footer = _("Change what you are told and how: %(url)s") % {
                         "url": absolute_url("/notifications/settings/")
                     }
-                    sent += _mail(user, subject, "\n".join(lines) + f"\n\n--\n{footer}")
+                    # One platform's matters only: from its sender; a mix: the site's own.
+                    platforms = {n.event.platform_id if n.event else None for n in rows}
+                    one = platforms.pop() if len(platforms) == 1 else None
+                    sent += _mail(
+                        user, subject, "\n".join(lines) + f"\n\n--\n{footer}", platform_id=one
+                    )
             Notification.objects.filter(pk__in=[n.pk for n in rows]).update(emailed_at=now)
     return sent
 

@@ -225,3 +225,66 @@ class PlatformMembershipEvent(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.membership_id}: {self.action} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- White-label brands -----------------------------------------------------------------------
+
+
+def _brand_logo_path(instance: "PlatformBrand", filename: str) -> str:
+    # The file's name is ours (the service names it after the logo's checked format), never the
+    # uploader's.
+    return f"brands/{instance.platform_id}/{filename}"
+
+
+class PlatformBrand(models.Model):
+    """A dedicated platform's own look on its own host names (``BrandHost``): its name, logo,
+    colours, e-mail sender, terms of participation and footer. Written only through
+    ``marketplace.platforms.branding`` (which checks the colours' contrast, the logo and the
+    sender); ``version`` grows with every change and names the generated stylesheet."""
+
+    platform = models.OneToOneField(
+        Platform, on_delete=models.CASCADE, related_name="brand", verbose_name=_("platform")
+    )
+    display_name = models.CharField(_("name shown"), max_length=80)
+    logo = models.FileField(_("logo"), upload_to=_brand_logo_path, blank=True, max_length=200)
+    logo_content_type = models.CharField(max_length=32, blank=True)
+    logo_width = models.PositiveIntegerField(null=True, blank=True)
+    logo_height = models.PositiveIntegerField(null=True, blank=True)
+    primary_color = models.CharField(_("primary colour"), max_length=7, default="#14324f")
+    accent_color = models.CharField(_("accent colour (links)"), max_length=7, default="#0b5cad")
+    text_on_primary_color = models.CharField(
+        _("text on the primary colour"), max_length=7, default="#ffffff"
+    )
+    sender_name = models.CharField(_("e-mail sender's name"), max_length=80, blank=True)
+    sender_email = models.EmailField(_("e-mail sender's address"), blank=True)
+    terms = models.TextField(_("terms of participation"), blank=True)
+    footer_text = models.TextField(_("footer text"), blank=True)
+    footer_links = models.JSONField(_("footer links"), default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("platform brand")
+        verbose_name_plural = _("platform brands")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class BrandHost(models.Model):
+    """A host name (lower case, no port) whose pages show ``brand`` and only its platform."""
+
+    brand = models.ForeignKey(PlatformBrand, on_delete=models.CASCADE, related_name="hosts")
+    host = models.CharField(_("host name"), max_length=253, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("brand host name")
+        verbose_name_plural = _("brand host names")
+        ordering = ["host"]
+
+    def __str__(self) -> str:
+        return self.host

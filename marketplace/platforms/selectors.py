@@ -15,6 +15,7 @@ from .models import (
     ParticipationStatus,
     Platform,
     PlatformAdmin,
+    PlatformBrand,
     PlatformKind,
     PlatformMembership,
 )
@@ -140,3 +141,20 @@ def membership_requests_waiting(*, user) -> tuple[int, int | None]:
         n=Count("pk"), platforms=Count("platform_id", distinct=True), one=Min("platform_id")
     )
     return found["n"], found["one"] if found["platforms"] == 1 else None
+
+
+def platform_get_administered(*, user, platform_id: int) -> Platform | None:
+    """A platform ``user`` administers (staff: any); None for anyone else, so a 404."""
+    if not user_is_platform_admin(user=user, platform=platform_id):
+        return None
+    return Platform.objects.select_related("owner").filter(pk=platform_id).first()
+
+
+def brand_get(*, platform: Platform | int) -> PlatformBrand | None:
+    """The platform's brand, its host names read with it; None when it has none."""
+    return (
+        PlatformBrand.objects.select_related("platform")
+        .prefetch_related("hosts")
+        .filter(platform_id=_pk(platform))
+        .first()
+    )

@@ -21,12 +21,15 @@ from auctions.states import TERMINAL, can_transition
 from auctions.tenders import applications, drafting, scheduling
 from deals.models import Payer, PlatformFee
 from demo.banking_demo import banking_demo_load
+from demo.brand_demo import brand_demo_load
 from demo.catalogue_demo import catalogue_demo_load
 from demo.crm_demo import crm_demo_load
 from demo.crm_more_demo import crm_more_demo_load
 from demo.history_demo import history_demo_load
+from demo.languages_demo import languages_demo_load
 from demo.logistics_demo import DELIVERY, logistics_demo_load
 from demo.planning_demo import planning_demo_load
+from demo.translation_orders_demo import translation_orders_demo_load
 from logistics.landed import delivery_quote_for_application
 from marketplace.categories.models import Category
 from marketplace.companies.identifiers import normalise
@@ -303,6 +306,7 @@ def demo_tender_create(
         "поставки; доставка транспортом постачальника.",
         category=category,
         currency="UAH",
+        original_language="uk",
         questions_deadline=now + timedelta(hours=1),
         applications_deadline=now + timedelta(hours=2),
         auction_start=now + timedelta(hours=3),
@@ -633,10 +637,26 @@ class Command(BaseCommand):
                 warehouses=shipping,
             )
         _demo_tenders_retire(actor=officer, keep=tender)
+        # The tender's English version beside its Ukrainian original (demo/languages_demo.py).
+        languages_demo_load(now=now, tender=tender, officer=officer)
+        # A translation of the tender's specification ordered from the platform's translator
+        # (demo/translation_orders_demo.py: translator@demo.tradefloor.local, in progress).
+        self.translations = translation_orders_demo_load(
+            now=now,
+            platform=public,
+            admin=admin,
+            buyer=companies["agro"],
+            officer=officer,
+            tender=tender,
+            password=DEMO_PASSWORD,
+        )
         # The supplier directory, the catalogue and more tenders for the search to find.
         self.catalogue: dict = {}
         if "catalogue" not in without:
             self.catalogue = catalogue_demo_load(now=now, platform=public, admin=admin)
+        # agro's dedicated platform under its own brand on client.localhost, with a tender of its
+        # own there (demo/brand_demo.py).
+        self.brand = brand_demo_load(platform=dedicated, admin=admin)
         # The CRM beyond sales: a campaign with its results, automation rules, an approval
         # waiting (its policy made after the demo's other tenders are published), a service
         # desk's cases and prices for kinds of customer.
@@ -648,7 +668,10 @@ class Command(BaseCommand):
             category_code=DEMO_CATEGORY,
         )
 
-        rows = [("admin@demo.tradefloor.local", "platform admin (operator staff)")]
+        rows = [
+            ("admin@demo.tradefloor.local", "platform admin (operator staff)"),
+            ("translator@demo.tradefloor.local", "translator of the public platform"),
+        ]
         rows += [
             (e, f"{companies[k].legal_name}: {', '.join(str(r.label) for r in rs)}")
             for e, _n, k, rs in PEOPLE

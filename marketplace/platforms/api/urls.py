@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import brand_views, views
 
 urlpatterns = [
     path("platforms/", views.PlatformListCreateApi.as_view(), name="platform-list"),
@@ -25,6 +25,17 @@ urlpatterns = [
         views.PlatformParticipationAddApi.as_view(),
         name="platform-participation-add",
     ),
+    path(
+        "platforms/<int:platform_id>/brand/",
+        brand_views.PlatformBrandApi.as_view(),
+        name="platform-brand",
+    ),
+    path(
+        "platforms/<int:platform_id>/brand/logo/",
+        brand_views.PlatformBrandLogoApi.as_view(),
+        name="platform-brand-logo",
+    ),
+    path("brand/", brand_views.HostBrandApi.as_view(), name="host-brand"),
     path("participations/", views.ParticipationListApi.as_view(), name="participation-list"),
     path(
         "participations/<int:participation_id>/",
