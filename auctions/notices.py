@@ -1,6 +1,7 @@
 """Notices to a lot's participants that are not domain events: the e-mail saying a lot was
 suspended after a scheduler outage and when it starts again (``lifecycle.lot_suspend_for_outage``
-sends it after the commit)."""
+sends it after the commit). From the tender's platform's brand sender, linking to its host
+(``marketplace.platforms.branding``)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from marketplace.companies.models import Membership
+from marketplace.platforms.branding import sender_for, site_url_for
 
 from .models import ApplicationStatus, Lot, LotEvent
 from .participation import BIDDER_ROLES
@@ -62,6 +65,9 @@ def send_lot_rescheduled_email(lot_id: int, seq: int) -> int:
     starts_at = datetime.fromisoformat(event.payload["starts_at"])
     phase = event.payload.get("final_phase_seconds")
     fmt = "%Y-%m-%d %H:%M:%S"
+    platform_id = lot.tender.platform_id
+    sender = sender_for(platform_id)
+    link = site_url_for(platform_id).rstrip("/") + reverse("frontend:lot-room", args=[lot.pk])
     sent = 0
     for user in _recipients(lot):
         with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
@@ -84,5 +90,6 @@ def send_lot_rescheduled_email(lot_id: int, seq: int) -> int:
                 body += " " + _("The auction now starts at %(start)s (UTC).") % {
                     "start": starts_at.strftime(fmt)
                 }
-        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            body += f"\n\n{link}"
+        sent += send_mail(subject, body, sender, [user.email])
     return sent

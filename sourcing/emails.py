@@ -1,7 +1,8 @@
 """The e-mail a prospect gets: who invites its company to which tender, and the link to sign up
 and register the company (the registration form filled with what the buyer gave). Sent once,
 after the commit that made the invitation (``tasks.send_prospect_email``), in the inviting
-person's language."""
+person's language. From the tender's platform's brand sender, the link on its host
+(``marketplace.platforms.branding``): sign-up there joins that platform's onboarding."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from auctions.models import Participation
+from marketplace.platforms.branding import sender_for, site_url_for
 
 from .identifiers import identifier_field
 from .models import Origin, SupplierInvitation
@@ -30,7 +32,8 @@ def signup_url(invitation: SupplierInvitation) -> str:
     params["is_supplier"] = "on"
     register = f"{reverse('frontend:company-register')}?{urlencode(params)}"
     signup = f"{reverse('account_signup')}?{urlencode({'next': register})}"
-    return f"{settings.SITE_URL.rstrip('/')}{signup}"
+    site = site_url_for(invitation.tender.platform_id)
+    return f"{site.rstrip('/')}{signup}"
 
 
 def prospect_email_send(*, invitation_id: int) -> bool:
@@ -55,7 +58,7 @@ def prospect_email_send(*, invitation_id: int) -> bool:
         with translation.override(invitation.language or settings.LANGUAGE_CODE):
             subject = render_to_string("sourcing/email/prospect_subject.txt", context).strip()
             body = render_to_string("sourcing/email/prospect_message.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+        send_mail(subject, body, sender_for(tender.platform_id), [invitation.email])
         invitation.email_sent_at = timezone.now()
         invitation.save(update_fields=["email_sent_at"])
     return True

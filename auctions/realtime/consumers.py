@@ -24,6 +24,7 @@ from marketplace.core.asyncdb import db_async
 from marketplace.core.exceptions import ApplicationError, NotFoundError
 from marketplace.core.times import iso_utc, now_iso
 from marketplace.core.ws_auth import socket_language
+from marketplace.platforms.hosts import brand_for_host, own_hosts, scope_host
 from marketplace.verification.selectors import company_trade_block_reason
 
 from .. import opendata, selectors
@@ -103,11 +104,22 @@ def _snapshot(lot_id: int, viewer: Viewer) -> tuple[dict, list[dict]]:
 
 
 @db_async
-def _access(user, lot_id: int):
+def _host_scope(host: str) -> int | None:
+    """The platform a socket opened on a brand's host is confined to (the HTTP middleware's
+    lookup, ``BrandHostMiddleware``), or None."""
+    brand = brand_for_host(host)
+    return brand.platform_id if brand is not None else None
+
+
+@db_async
+def _access(user, lot_id: int, platform_scope: int | None = None):
     """(viewer, supplier company id or None) for a user allowed to watch the lot: its buyer,
     its platform's admins and its admitted suppliers, or anyone (an observer) while the
-    tender lets the public watch the auction live."""
+    tender lets the public watch the auction live. On a brand's host (``platform_scope``) a
+    lot of another platform is refused as an unknown lot is."""
     lot = selectors.lot_get(lot_id=lot_id)
+    if platform_scope is not None and lot.tender.platform_id != platform_scope:
+        raise NotFoundError(_("No such lot."), code="lot_not_found")
     try:
         viewer = selectors.lot_viewer(user=user, lot=lot)
     except NotFoundError:
@@ -161,6 +173,7 @@ class LotConsumer(AsyncWebsocketConsumer):
     acked: int = 0
     closing: bool = False
     language: str = "en"
+    platform_scope: int | None = None  # a brand's host's platform: its lots only
     ready: bool = False  # the snapshot has been sent
     held: dict | None = None  # the newest change that arrived before it
 
@@ -181,6 +194,9 @@ class LotConsumer(AsyncWebsocketConsumer):
         self.lot_id = int(self.scope["url_route"]["kwargs"]["lot_id"])
         user = self.scope.get("user")
         self.language = socket_language(self.scope, user)
+        host = scope_host(self.scope)
+        if host and host not in own_hosts():  # Tradefloor's own host: no lookup, no hop
+            self.platform_scope = await _host_scope(host)
         with translation.override(self.language):
             await self._connect(user)
 
@@ -188,7 +204,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         subprotocol = SUBPROTOCOL if SUBPROTOCOL in self.scope.get("subprotocols", []) else None
         anonymous = not user or not user.is_authenticated
         try:
-            viewer, self.company_id = await _access(user, self.lot_id)
+            viewer, self.company_id = await _access(user, self.lot_id, self.platform_scope)
         except ApplicationError as exc:
             await self.accept(subprotocol)
             if anonymous:  # not a lot the public may watch: log in first
@@ -324,7 +340,7 @@ class LotConsumer(AsyncWebsocketConsumer):
     async def access_changed(self, message: dict):
         with translation.override(self.language):
             try:
-                await _access(self.scope["user"], self.lot_id)
+                await _access(self.scope["user"], self.lot_id, self.platform_scope)
             except ApplicationError as exc:
                 await self._refuse(CLOSE_FORBIDDEN, exc.code, exc.message)
 

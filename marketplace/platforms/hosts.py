@@ -74,6 +74,16 @@ def request_host(request) -> str:
     return domain.lower().rstrip(".")
 
 
+def scope_host(scope) -> str:
+    """An ASGI scope's (a websocket's) host name from its ``Host`` header, as
+    ``request_host`` reads a request's: lower case, without port or trailing dot."""
+    for name, value in scope.get("headers") or ():
+        if name == b"host":
+            domain, _port = split_domain_port(value.decode("latin-1"))
+            return domain.lower().rstrip(".")
+    return ""
+
+
 def brand_for_host(host: str) -> PlatformBrand | None:
     if not host or host in own_hosts():
         return None
