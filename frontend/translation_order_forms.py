@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from marketplace.core.models import CURRENCIES
 from translation_orders.models import Language
@@ -22,8 +23,12 @@ class OrderForm(forms.Form):
     documents = forms.MultipleChoiceField(
         label=_("Documents to translate"), widget=forms.CheckboxSelectMultiple
     )
-    source_language = forms.ChoiceField(label=_("From"), choices=Language.choices)
-    target_language = forms.ChoiceField(label=_("Into"), choices=Language.choices)
+    source_language = forms.ChoiceField(
+        label=pgettext_lazy("translation", "From language"), choices=Language.choices
+    )
+    target_language = forms.ChoiceField(
+        label=pgettext_lazy("translation", "Into language"), choices=Language.choices
+    )
     platform = forms.TypedChoiceField(
         label=_("Platform (certificates)"),
         coerce=int,
@@ -71,8 +76,12 @@ class GrantForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    source_language = forms.ChoiceField(label=_("From"), choices=Language.choices)
-    target_language = forms.ChoiceField(label=_("Into"), choices=Language.choices)
+    source_language = forms.ChoiceField(
+        label=pgettext_lazy("translation", "From language"), choices=Language.choices
+    )
+    target_language = forms.ChoiceField(
+        label=pgettext_lazy("translation", "Into language"), choices=Language.choices
+    )
     price_per_word = forms.DecimalField(
         label=_("Price per word"), max_digits=10, decimal_places=4, min_value=0
     )
