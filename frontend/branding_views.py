@@ -183,7 +183,11 @@ def brand_logo_file(request, brand_id: int):
     brand = get_object_or_404(PlatformBrand, pk=brand_id)
     if not brand.logo:
         raise Http404(_("This brand has no logo."))
-    response = FileResponse(brand.logo.open("rb"), content_type=brand.logo_content_type)
+    try:
+        stream = brand.logo.open("rb")
+    except OSError as exc:  # the row names a file the storage no longer has
+        raise Http404(_("This brand has no logo.")) from exc
+    response = FileResponse(stream, content_type=brand.logo_content_type)
     response["Cache-Control"] = "public, max-age=86400"
     response["Content-Disposition"] = "inline"
     return response

@@ -573,6 +573,7 @@ def _load(load: Loader, rng: random.Random, *, now, today, **kw) -> dict:
                 family["node"].pk,
                 kw["officer"].pk,
                 platform,
+                lang,  # the texts' language: the original, which governs
             )
         )
         invited = []
@@ -650,6 +651,7 @@ def _load(load: Loader, rng: random.Random, *, now, today, **kw) -> dict:
             "category_id",
             "created_by_id",
             "platform_id",
+            "original_language",
         ],
         tender_rows,
     )

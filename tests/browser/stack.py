@@ -61,6 +61,7 @@ def demo_template(env: dict[str, str]) -> Path:
                 raise RuntimeError(f"manage.py {args[0]} failed:\n{result.stderr[-3000:]}")
         _TEMPLATE["db"] = path
         _TEMPLATE["private"] = workdir / "private"
+        _TEMPLATE["media"] = workdir / "media"
     return _TEMPLATE["db"]
 
 
@@ -137,6 +138,8 @@ class LiveStack:
         shutil.copyfile(demo_template(self.env), self.env["SQLITE_PATH"])
         if _TEMPLATE["private"].exists():  # the demo's stored documents (its history's orders)
             shutil.copytree(_TEMPLATE["private"], self.env["PRIVATE_MEDIA_ROOT"])
+        if _TEMPLATE["media"].exists():  # its public uploads (the demo brand's logo)
+            shutil.copytree(_TEMPLATE["media"], self.env["MEDIA_ROOT"])
         out = self.manage(
             "load_demo",
             "--port",

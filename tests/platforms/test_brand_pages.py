@@ -236,3 +236,11 @@ def test_notifications_about_a_brands_platform_come_from_its_sender(w):
     assert branded.from_email == "Agro <tenders@a.localhost>"
     assert "http://a.localhost:8000/tenders/1/" in branded.body
     assert plain.from_email == "Tradefloor <noreply@tradefloor.local>"
+
+
+def test_a_logo_whose_file_is_gone_answers_404_not_an_error(w):
+    c = page_client(w.admin_a)
+    assert c.post(f"{editor(w.a)}logo/", {"logo": upload(png(90, 30))}).status_code == 302
+    w.brand_a.refresh_from_db()
+    w.brand_a.logo.storage.delete(w.brand_a.logo.name)  # a restore that lost the uploads
+    assert page_client(host=HOST_A).get(f"/brand/{w.brand_a.pk}/logo/").status_code == 404
