@@ -4,41 +4,14 @@ stages at once keep distinct positions, none lost, no deadlock."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 
 from crm import pipeline_opportunities as opportunities
 from crm.models import Opportunity, Pipeline
 from tests.crm.pipeline_factories import Crm, client
+from tests.threads import together
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def together(calls: list[Callable[[], object]]) -> list[object]:
-    """Run each call in its own thread, released at the same moment; their results (or the
-    exception each raised)."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = call()
-        except Exception as exc:  # reported by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-        assert not thread.is_alive(), "a thread hung"
-    return results
 
 
 def test_the_first_requests_of_a_workspace_make_its_pipelines_once():

@@ -4,44 +4,18 @@ that names the line it went to, and one ``plan_line.linked`` event is told."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from functools import partial
 
 import pytest
-from django.db import connection
 
 from marketplace.events.models import Event
 from planning.models import PlanLineTender
 from tests.factories import member
+from tests.threads import together
 
 from .factories import ADMIN, OFFICER, Plans, api, client
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def together(calls: list[Callable[[], object]]) -> list[object]:
-    """Run each call in its own thread, released at the same moment; their results (or the
-    exception each raised)."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = call()
-        except Exception as exc:  # reported by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-        assert not thread.is_alive(), "a thread hung"
-    return results
 
 
 def _post(user, url: str, body: dict) -> tuple[int, dict]:
