@@ -31,11 +31,12 @@ from .. import opendata, selectors
 from ..bidding.outcomes import BidRequest
 from ..bidding.proxy import proxy_clear, proxy_set
 from ..bidding.withdraw import bid_withdraw
-from ..models import Application
+from ..models import Application, Lot, LotStatus
 from ..standing import Viewer, ladder_entries, render
 from . import bid_batches
 from .broadcast import company_group, lot_group
 from .hub import hub
+from .snapshot_cache import snapshot_cached, snapshot_remember
 
 logger = logging.getLogger(__name__)
 
@@ -98,9 +99,23 @@ def standing_text(frame: dict, snapshot: dict, viewer: Viewer, cache: dict) -> s
 
 @db_async
 def _snapshot(lot_id: int, viewer: Viewer) -> tuple[dict, list[dict]]:
-    """The lot's snapshot and the viewer's own bids, read together (one lot read, one hop)."""
-    lot = selectors.lot_get(lot_id=lot_id)
-    return selectors.lot_snapshot(lot=lot), _own_bids(lot, viewer)
+    """The lot's snapshot and the viewer's own bids (one hop). The snapshot is the one this
+    process made at the lot's current chain head if it has it (``snapshot_cache``), else read."""
+    lot = Lot.objects.only("event_seq", "last_hash", "status").filter(pk=lot_id).first()
+    if lot is None:
+        raise NotFoundError(_("No such lot."), code="lot_not_found")
+    cacheable = lot.status != LotStatus.DRAFT  # a draft's edits move no chain head
+    snapshot = snapshot_cached(lot_id, _head(lot)) if cacheable else None
+    if snapshot is None:
+        full = selectors.lot_get(lot_id=lot_id)
+        snapshot = selectors.lot_snapshot(lot=full)
+        if full.status != LotStatus.DRAFT:  # kept under the head it was read at
+            snapshot_remember(lot_id, _head(full), snapshot)
+    return snapshot, _own_bids(lot, viewer)
+
+
+def _head(lot: Lot) -> tuple[int, str]:
+    return lot.event_seq, lot.last_hash or ""
 
 
 @db_async
