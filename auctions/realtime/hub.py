@@ -170,7 +170,11 @@ class Hub:
             ticker = self.tickers.pop(group, None)
             if ticker is not None:
                 ticker.cancel()
-            await self.layer.group_discard(group, self.channel)
+            try:
+                await self.layer.group_discard(group, self.channel)
+            except Exception:  # the layer away (Redis restarting): the membership expires there
+                # by itself (the layer's group expiry), and a socket's close must not fail
+                logger.warning("hub: leaving %s failed; the layer forgets it by expiry", group)
 
     async def _tick_forever(self, group: str) -> None:
         """Every few seconds, the server's time to every local socket of the lot, for
