@@ -204,45 +204,48 @@ def order_quote_accept(*, actor, order_id: int, now: datetime | None = None) -> 
     return order
 
 
-def order_quote_decline(
-    *, actor, order_id: int, reason: str = "", now: datetime | None = None
+def _orderer_ends(
+    *, actor, order_id: int, reason: str, now, from_status: str, action: str, status: str
 ) -> TranslationOrder:
+    """The orderer ends the order in ``from_status`` with ``reason``: one step, locked."""
     now = now or timezone.now()
     reason = clean_text(reason, field="reason")
     with transaction.atomic():
         order, roles = _locked(actor=actor, order_id=order_id)
         _require_orderer(roles)
-        _require_status(order, OrderStatus.QUOTED)
-        _move(
-            order,
-            action=StepAction.QUOTE_DECLINED,
-            status=OrderStatus.DECLINED,
-            actor=actor,
-            now=now,
-            comment=reason,
-        )
+        _require_status(order, from_status)
+        _move(order, action=action, status=status, actor=actor, now=now, comment=reason)
     return order
+
+
+def order_quote_decline(
+    *, actor, order_id: int, reason: str = "", now: datetime | None = None
+) -> TranslationOrder:
+    """The orderer declines the quote; the order ends."""
+    return _orderer_ends(
+        actor=actor,
+        order_id=order_id,
+        reason=reason,
+        now=now,
+        from_status=OrderStatus.QUOTED,
+        action=StepAction.QUOTE_DECLINED,
+        status=OrderStatus.DECLINED,
+    )
 
 
 def order_cancel(
     *, actor, order_id: int, reason: str = "", now: datetime | None = None
 ) -> TranslationOrder:
     """The orderer withdraws an order not yet quoted."""
-    now = now or timezone.now()
-    reason = clean_text(reason, field="reason")
-    with transaction.atomic():
-        order, roles = _locked(actor=actor, order_id=order_id)
-        _require_orderer(roles)
-        _require_status(order, OrderStatus.ORDERED)
-        _move(
-            order,
-            action=StepAction.CANCELLED,
-            status=OrderStatus.CANCELLED,
-            actor=actor,
-            now=now,
-            comment=reason,
-        )
-    return order
+    return _orderer_ends(
+        actor=actor,
+        order_id=order_id,
+        reason=reason,
+        now=now,
+        from_status=OrderStatus.ORDERED,
+        action=StepAction.CANCELLED,
+        status=OrderStatus.CANCELLED,
+    )
 
 
 def order_deliver(
