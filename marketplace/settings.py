@@ -535,6 +535,12 @@ SPECTACULAR_SETTINGS = {
 # Worker processes each websocket server process starts for its bid batches (auctions/
 # bid_workers.py); 0 runs them in a thread of the server process (the embedded default).
 AUCTION_BID_WORKERS = env.int("AUCTION_BID_WORKERS", default=0)
+# The live room's countdown tick (and, with Redis, the database backstop poll), and presence
+# across processes (auctions/realtime/presence.py): each process says it lives every
+# HEARTBEAT seconds and a process not heard from for DEAD seconds (killed) counts no sockets.
+AUCTION_WS_TICK_SECONDS = env.float("AUCTION_WS_TICK_SECONDS", default=5.0)
+AUCTION_PRESENCE_HEARTBEAT_SECONDS = env.float("AUCTION_PRESENCE_HEARTBEAT_SECONDS", default=10.0)
+AUCTION_PRESENCE_DEAD_SECONDS = env.float("AUCTION_PRESENCE_DEAD_SECONDS", default=30.0)
 
 # Payments (deals/payments): Stripe when a secret key is set, else bank transfers (the
 # embedded default). STRIPE_API_BASE points the SDK at another server (localstripe in tests).

@@ -191,6 +191,7 @@ class LotConsumer(AsyncWebsocketConsumer):
     platform_scope: int | None = None  # a brand's host's platform: its lots only
     ready: bool = False  # the snapshot has been sent
     held: dict | None = None  # the newest change that arrived before it
+    presence_sent: list[int] | None = None  # the last presence frame's suppliers
 
     async def dispatch(self, message):
         """Channels' ``dispatch`` first closes the stale database connections of its one
@@ -346,11 +347,20 @@ class LotConsumer(AsyncWebsocketConsumer):
                 cache[key] = text
         await self._emit(text)
 
+    @property
+    def watches_presence(self) -> bool:
+        """Who is connected is the buyer's side's to see."""
+        return self.ready and self.viewer is not None and self.viewer.role in ("buyer", "admin")
+
     async def presence_changed(self, message: dict):
-        if not self.ready or self._connected_viewer().role not in ("buyer", "admin"):
-            return  # who is connected is the buyer's side's to see
-        connected = await hub().presence_connected(self.lot_id)
-        await self._emit({"type": "presence", "connected": connected})
+        if self.watches_presence:
+            await self.presence_refresh(await hub().presence_connected(self.lot_id), always=True)
+
+    async def presence_refresh(self, connected: list[int], *, always: bool = False):
+        """Send who is connected; from the hub's tick (``always`` false) only when it changed."""
+        if always or connected != self.presence_sent:
+            self.presence_sent = connected
+            await self._emit({"type": "presence", "connected": connected})
 
     async def access_changed(self, message: dict):
         with translation.override(self.language):

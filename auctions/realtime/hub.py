@@ -17,7 +17,6 @@ import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
-import redis.asyncio
 from channels.layers import get_channel_layer
 from django.conf import settings
 
@@ -29,11 +28,11 @@ from ..outbox import lot_outbid
 from ..selectors import lot_get, lot_snapshot
 from . import bid_batches, bid_workers
 from .broadcast import company_group, lot_group
+from .presence import Presence
 
 logger = logging.getLogger(__name__)
 
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-PRESENCE_CONNECTIONS = 20  # Redis connections of the presence client, per process
 
 
 class Hub:
@@ -52,11 +51,7 @@ class Hub:
         self.leaders: dict[int, int | None] = {}  # lot -> the leading application last seen
         self.told_outbid: set[tuple[int, int]] = set()  # (lot, application) recorded here
         self.background: set[asyncio.Future] = set()
-        self.presence_local: dict[int, dict[str, int]] = defaultdict(dict)
-        self._redis = None
-        # More sockets connecting at once than the client has connections wait their turn
-        # here (the pool itself raises "Too many connections", and the socket closed 1011).
-        self._presence_slots = asyncio.Semaphore(PRESENCE_CONNECTIONS)
+        self.presence = Presence.for_layer(self.layer)
         self.bid_queues: dict[int, _BidQueue] = {}
         self.bid_workers: bid_workers.Workers | None = None
 
@@ -109,38 +104,11 @@ class Hub:
 
     # --- presence: which admitted suppliers have a socket open, across every process ------
 
-    def _presence_redis(self):
-        """One Redis client per process (not per socket), when the layer is Redis."""
-        if self._redis is None and hasattr(self.layer, "prefix") and settings.REDIS_URL:
-            self._redis = redis.asyncio.Redis.from_url(
-                settings.REDIS_URL, max_connections=PRESENCE_CONNECTIONS, socket_timeout=10
-            )
-        return self._redis
-
-    def _presence_key(self, lot_id: int) -> str:
-        return f"{getattr(self.layer, 'prefix', 'local')}:presence:{lot_id}"
-
     async def presence_change(self, lot_id: int, application_id: int, delta: int) -> None:
-        client = self._presence_redis()
-        if client is None:
-            counts = self.presence_local[lot_id]
-            counts[str(application_id)] = max(0, counts.get(str(application_id), 0) + delta)
-            return
-        key = self._presence_key(lot_id)
-        async with self._presence_slots, client.pipeline(transaction=True) as pipe:
-            pipe.hincrby(key, str(application_id), delta)
-            pipe.expire(key, 24 * 3600)
-            await pipe.execute()
+        await self.presence.change(lot_id, application_id, delta)
 
     async def presence_connected(self, lot_id: int) -> list[int]:
-        client = self._presence_redis()
-        if client is None:
-            counts = self.presence_local.get(lot_id, {})
-        else:
-            async with self._presence_slots:
-                raw = await client.hgetall(self._presence_key(lot_id))
-            counts = {k.decode(): int(v) for k, v in raw.items()}
-        return sorted(int(a) for a, n in counts.items() if n > 0)
+        return await self.presence.connected(lot_id)
 
     async def _ensure_running(self):
         async with self.ready:
@@ -195,6 +163,17 @@ class Hub:
                 cache: dict = {}
                 for consumer in list(self.members.get(group, ())):
                     await _guard(consumer.tick(now, cache))
+                await _guard(self._tick_presence(lot_id, group))
+
+    async def _tick_presence(self, lot_id: int, group: str) -> None:
+        """Who is connected, again, to the buyer's side's sockets that see it, when it changed
+        without a socket saying so: a process that was killed with its sockets open stops
+        counting once its heartbeat is old (``presence``), and nobody announces that."""
+        watchers = [c for c in self.members.get(group, ()) if c.watches_presence]
+        if watchers:
+            connected = await self.presence_connected(lot_id)
+            for consumer in watchers:
+                await _guard(consumer.presence_refresh(connected))
 
     async def _catch_up(self, lot_id: int, group: str) -> None:
         seq = await _lot_seq(lot_id)

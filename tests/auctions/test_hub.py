@@ -166,6 +166,6 @@ async def test_presence_survives_more_sockets_at_once_than_its_redis_pool(settin
         assert await h.presence_connected(7) == list(range(100, 150))
         await asyncio.gather(*(h.presence_change(7, 100 + i % 50, -1) for i in range(200)))
         assert await h.presence_connected(7) == []
-        await h._presence_redis().aclose()
+        await h.presence.close()
     finally:
         channel_layers.backends.clear()

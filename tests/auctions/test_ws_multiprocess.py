@@ -23,7 +23,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(tra
 
 
 @contextlib.contextmanager
-def daphne_processes(count: int, bid_workers: int = 0):
+def daphne_processes(
+    count: int, bid_workers: int = 0, extra_env: dict | None = None, started: list | None = None
+):
+    """``count`` Daphne processes on the test's servers; their ports are yielded, and the
+    processes appended to ``started`` when given (a test may kill one)."""
     from django.conf import settings
 
     env = {
@@ -33,6 +37,7 @@ def daphne_processes(count: int, bid_workers: int = 0):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DB_CONN_MAX_AGE": "0",
         "AUCTION_BID_WORKERS": str(bid_workers),
+        **(extra_env or {}),
     }
     ports = [free_port() for _ in range(count)]
     procs = [
@@ -54,6 +59,8 @@ def daphne_processes(count: int, bid_workers: int = 0):
         )
         for port in ports
     ]
+    if started is not None:
+        started.extend(procs)
     try:
         for port, proc in zip(ports, procs, strict=True):
             wait_until(
@@ -64,7 +71,8 @@ def daphne_processes(count: int, bid_workers: int = 0):
         yield ports
     finally:
         for proc in procs:
-            proc.terminate()
+            if proc.poll() is None:
+                proc.terminate()
         for proc in procs:
             try:
                 proc.wait(10)
@@ -202,3 +210,53 @@ def test_a_reconnect_storm_loses_no_client_and_leaves_no_stale_member():
 
         # The clients have closed; Daphne handles their disconnects as it gets to them.
         wait_until(lambda: members() == 0, what="the lot's group in Redis to empty")
+
+
+def test_a_killed_process_stops_counting_its_suppliers_as_connected():
+    """A supplier's socket on a process that is killed (``kill -9``: no close, no goodbye)
+    leaves the buyer's console, on another process, once the dead process's heartbeat is old.
+    A shared counter once kept such a supplier "connected" for a day."""
+    import signal
+
+    import websockets
+
+    a = Auction(suppliers=1)
+    a.start()
+    buyer = Token.objects.create(user=a.officer).key
+    supplier = Token.objects.create(user=a.bidders[0]).key
+    application = a.applications[0].pk
+    fast = {
+        "AUCTION_PRESENCE_HEARTBEAT_SECONDS": "0.5",
+        "AUCTION_PRESENCE_DEAD_SECONDS": "2",
+        "AUCTION_WS_TICK_SECONDS": "0.5",
+    }
+    procs: list = []
+    with daphne_processes(2, extra_env=fast, started=procs) as ports:
+
+        def url(port: int, token: str) -> str:
+            return f"ws://127.0.0.1:{port}/ws/lots/{a.lot.pk}/?token={token}"
+
+        async def presence_becomes(ws, wanted: list[int]) -> None:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=30))
+                if frame["type"] == "presence" and frame["connected"] == wanted:
+                    return
+            raise AssertionError(f"presence never became {wanted}")
+
+        async def run():
+            async with websockets.connect(
+                url(ports[1], buyer), origin="http://127.0.0.1", open_timeout=60
+            ) as console:
+                assert json.loads(await console.recv())["type"] == "snapshot"
+                room = await websockets.connect(
+                    url(ports[0], supplier), origin="http://127.0.0.1", open_timeout=60
+                )
+                assert json.loads(await room.recv())["type"] == "snapshot"
+                await presence_becomes(console, [application])
+                procs[0].send_signal(signal.SIGKILL)
+                procs[0].wait(10)
+                await presence_becomes(console, [])
+                room.transport.abort()
+
+        asyncio.run(run())
