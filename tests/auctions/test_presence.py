@@ -84,6 +84,7 @@ async def test_the_heartbeat_runs_by_itself(processes, settings):
     await a.change(7, 1, +1)
     client = a.client()
     await client.zrem(a.alive_key, a.process)
+
     async def beaten():
         return await client.zscore(a.alive_key, a.process) is not None
 
