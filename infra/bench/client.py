@@ -111,6 +111,10 @@ class Conn:
             pass
         finally:
             self.closed_code = getattr(self.ws, "close_code", None) or -1
+            for future in self.pending.values():  # no answer will come on this socket
+                if not future.done():
+                    future.set_exception(ConnectionError(f"closed: {self.closed_code}"))
+            self.pending.clear()
             if not self.first.done():
                 self.first.set_exception(
                     RuntimeError(f"closed before the first frame: {self.closed_code}")

@@ -49,24 +49,17 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from infra.bench import pgbench, search_scenario
+from infra.bench import pgbench, scale, search_scenario
+from infra.bench.common import client, env_float, env_int, fmt, ratio
 from infra.bench.stack import PYTHON, ROOT, Stack, log, raise_fd_limit, redis_clients
 
-ALL = ("hot", "spread", "fanout", "idle", "outbox")
+ALL = ("hot", "spread", "fanout", "idle", "outbox", *scale.SCALE)
 OPTIONAL = ("crm", "search")  # only when named in BENCH_SCENARIOS
 TARGET_CRM_P95_MS = 100
 TARGET_HOT_RATIO = 0.5
 TARGET_FANOUT_FACTOR = 5
 TARGET_IDLE_CONNECTIONS = 5000
 TARGET_IDLE_KIB = 40
-
-
-def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
-
-
-def env_float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
 
 
 def settings_from_env() -> dict:
@@ -99,28 +92,9 @@ def settings_from_env() -> dict:
         "crm_opportunities": env_int("BENCH_CRM_OPPORTUNITIES", 5_000),
         "crm_n": env_int("BENCH_CRM_N", 200),
         **search_scenario.settings_from_env(env_int),
+        **scale.settings_from_env(),
         "output": os.environ.get("BENCH_OUTPUT", str(ROOT / "var" / "bench" / "latest.json")),
     }
-
-
-def client(name: str, config: dict, timeout: float = 400) -> dict:
-    """Run one client scenario in its own process; its answer is its last stdout line."""
-    proc = subprocess.run(
-        [PYTHON, "-m", "infra.bench.client", name, json.dumps(config)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if proc.returncode != 0 or not proc.stdout.strip():
-        raise RuntimeError(f"client {name} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def ratio(ours: float | None, base: float | None) -> float | None:
-    if ours is None or not base:
-        return None
-    return ours / base
 
 
 # --- scenarios ---------------------------------------------------------------------------------
@@ -185,6 +159,12 @@ def scenario_spread(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict
         "target": "none (reported)",
         "pass": None,
     }
+
+
+def scenario_crowd(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict:
+    """The fan-out at 1,000 participants (``BENCH_CROWD_PARTICIPANTS``) on a lot of its own."""
+    crowd = {**s, "fanout_participants": s["crowd_participants"], "fanout_bids": s["crowd_bids"]}
+    return scenario_fanout(stack, {"fanout": seed["crowd"]}, ports, crowd)
 
 
 def scenario_fanout(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict:
@@ -418,12 +398,7 @@ def profiled(pid: int, name: str, output: str):
 # --- output ------------------------------------------------------------------------------------
 
 
-def _f(value, digits: int = 1) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}"
-    return f"{value:,}"
+_f = fmt
 
 
 def _procs(ours: dict) -> str:
@@ -433,6 +408,48 @@ def _procs(ours: dict) -> str:
 
 def verdict(result: dict) -> str:
     return {True: "PASS", False: "FAIL", None: "INFO"}[result["pass"]]
+
+
+def _fanout_rows(name: str, r: dict | None) -> list[tuple]:
+    if not r:
+        return []
+    o, b, c = r["ours"], r["baseline"], r["commit"]
+    n = o["participants"]
+    rows: list[tuple] = []
+    rows.append(
+        (
+            name,
+            f"send -> last of {n}: p50 ms (Daphne vs relay)",
+            _f(o["p50_ms"], 2),
+            _f(b["p50_ms"], 2),
+            _f(r["ratio_p50"], 2),
+            "",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "",
+            f"send -> last of {n}: p99 ms (Daphne vs relay)",
+            _f(o["p99_ms"], 2),
+            _f(b["p99_ms"], 2),
+            _f(r["ratio"], 2),
+            f"<= 5x relay p99 + 1 commit ({c['latency_ms']:.2f} ms) = {_f(r['limit_ms'], 2)} ms",
+            verdict(r),
+        )
+    )
+    rows.append(
+        (
+            "",
+            f"  bids measured (of {o['bids']}), timeouts",
+            f"{o['complete']}/{o['timeouts']}",
+            f"{b['complete']}/{b['timeouts']}",
+            "",
+            "",
+            "",
+        )
+    )
+    return rows
 
 
 def table(results: dict) -> list[str]:
@@ -485,42 +502,8 @@ def table(results: dict) -> list[str]:
                 "",
             )
         )
-    if r := results.get("fanout"):
-        o, b, c = r["ours"], r["baseline"], r["commit"]
-        n = o["participants"]
-        rows.append(
-            (
-                "fanout",
-                f"send -> last of {n}: p50 ms (Daphne vs relay)",
-                _f(o["p50_ms"], 2),
-                _f(b["p50_ms"], 2),
-                _f(r["ratio_p50"], 2),
-                "",
-                "",
-            )
-        )
-        rows.append(
-            (
-                "",
-                f"send -> last of {n}: p99 ms (Daphne vs relay)",
-                _f(o["p99_ms"], 2),
-                _f(b["p99_ms"], 2),
-                _f(r["ratio"], 2),
-                f"<= 5x relay p99 + 1 commit ({c['latency_ms']:.2f} ms) = {_f(r['limit_ms'], 2)} ms",
-                verdict(r),
-            )
-        )
-        rows.append(
-            (
-                "",
-                f"  bids measured (of {o['bids']}), timeouts",
-                f"{o['complete']}/{o['timeouts']}",
-                f"{b['complete']}/{b['timeouts']}",
-                "",
-                "",
-                "",
-            )
-        )
+    rows += _fanout_rows("fanout", results.get("fanout"))
+    rows += _fanout_rows("crowd", results.get("crowd"))
     if r := results.get("idle"):
         o, b = r["ours"], r["baseline"]
         rows.append(
@@ -605,6 +588,7 @@ def table(results: dict) -> list[str]:
                     "",
                 )
             )
+    rows += scale.table_rows(results, _f)
     if r := results.get("search"):
         rows += search_scenario.table_rows(r, _f)
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
@@ -658,14 +642,15 @@ def main() -> int:
             seed = stack.seed(
                 {
                     "hot": s["hot_bidders"] if "hot" in want else 0,
-                    "spread_lots": s["spread_lots"] if want & {"spread", "idle"} else 0,
+                    "spread_lots": s["spread_lots"] if want & {"spread", "idle", "survive"} else 0,
                     "spread_bidders": s["spread_bidders"],
                     "hot_reference": s["hot_reference"],
                     "fanout": s["fanout_participants"] if "fanout" in want else 0,
+                    **scale.seed_config(want, s),
                 }
             )
             pgbench.prepare(stack.pg_conn)
-            if want & {"hot", "spread", "fanout"}:
+            if want & {"hot", "spread", "fanout", "crowd", "contention"}:
                 daphnes = []
                 for _ in range(s["daphne"]):
                     daphnes.append(stack.start_daphne())
@@ -675,6 +660,8 @@ def main() -> int:
                     ("hot", scenario_hot),
                     ("spread", scenario_spread),
                     ("fanout", scenario_fanout),
+                    ("crowd", scenario_crowd),
+                    ("contention", scale.scenario_contention),
                 ):
                     if name in want:
                         with profiled(daphnes[0][0].pid, name, s["output"]):
@@ -685,6 +672,10 @@ def main() -> int:
                     stack.stop(proc)
             if "idle" in want:
                 results["idle"] = scenario_idle(stack, seed, s)
+            if "storm" in want:
+                results["storm"] = scale.scenario_storm(stack, seed, s)
+            if "survive" in want:
+                results["survive"] = scale.scenario_survive(stack, seed, s)
             if "outbox" in want:
                 results["outbox"] = scenario_outbox(stack, s)
             if "crm" in want:

@@ -74,6 +74,10 @@ def seed(config: dict) -> dict:
     ]
     if config.get("fanout"):
         out["fanout"] = make_lot(int(config["fanout"]))
+    if config.get("contention"):  # the hot lot's rule, for 4 to 64 bidders
+        out["contention"] = make_lot(int(config["contention"]), config.get("hot_reference", "own"))
+    if config.get("crowd"):
+        out["crowd"] = make_lot(int(config["crowd"]))
     return out
 
 

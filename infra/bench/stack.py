@@ -62,6 +62,22 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (a Daphne's bid workers), from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
 def with_db(url: str, name: str) -> str:
     """The server's URL with another database: a PostgreSQL database's name, a Redis one's
     number."""
@@ -237,17 +253,35 @@ class Stack:
         self.procs.append(proc)
         return proc
 
-    def start_daphne(self) -> tuple[subprocess.Popen, int]:
-        port = free_port()
+    def start_daphne(self, port: int | None = None) -> tuple[subprocess.Popen, int]:
+        """Daphne as infra/bin/web runs it in production (a listen backlog for connection
+        storms, websocket handshakes given 30 s), on ``port`` or a free one."""
+        port = port or free_port()
         daphne = str(Path(PYTHON).parent / "daphne")
         proc = self.spawn(
-            [daphne, "-b", "127.0.0.1", "-p", str(port), "marketplace.asgi:application"], "daphne"
+            [
+                daphne,
+                "-e",
+                f"tcp:port={port}:interface=127.0.0.1:backlog=4096",
+                "--websocket_connect_timeout",
+                "30",
+                "marketplace.asgi:application",
+            ],
+            "daphne",
         )
         wait_port(port, proc)
         return proc, port
 
-    def start_relay(self) -> tuple[subprocess.Popen, int]:
-        port = free_port()
+    def kill(self, proc: subprocess.Popen) -> None:
+        """``kill -9`` of one process (not its children: a Daphne's bid workers see their pipe
+        close and end by themselves), then forget it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+        self.stop(proc)
+
+    def start_relay(self, port: int | None = None) -> tuple[subprocess.Popen, int]:
+        port = port or free_port()
         proc = self.spawn([PYTHON, "-m", "infra.bench.relay", str(port)], "relay")
         wait_port(port, proc)
         return proc, port

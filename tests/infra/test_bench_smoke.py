@@ -57,3 +57,31 @@ def test_bench_smoke(bench_server, bench_template):
         pgbench.prepare(stack.pg_conn)
         baseline = pgbench.run(stack.pg_conn, rows=1, clients=2, seconds=1)
         assert baseline["tps"] > 0
+
+
+def test_bench_scale_smoke(bench_server, bench_template):
+    """The scale-out scenarios, small: a storm of 30 clients through a Daphne killed with
+    ``kill -9`` and restarted, and 12 bidders over two Daphne processes with bid workers while
+    one Daphne and one bid worker are killed; every bid acknowledged ``ok`` is in the database
+    (the issue's rule, checked in CI here; ``make bench`` runs it at 200 bidders)."""
+    from infra.bench import scale
+
+    redis = with_db(settings.REDIS_URL, BENCH_REDIS_DB)
+    s = {
+        **scale.settings_from_env(),
+        "storm_clients": 30,
+        "storm_restart_delay": 0.2,
+        "survive_seconds": 12,
+        "survive_daphne": 2,
+    }
+    with Stack(database_server=bench_server, redis_url=redis, template=bench_template) as stack:
+        stack.start_services()
+        seed = stack.seed({"crowd": 6, "spread_lots": 6, "spread_bidders": 2})
+        storm = scale.scenario_storm(stack, seed, s)
+        assert storm["ours"]["reconnected"] == 30 and storm["ours"]["failed"] == 0, storm
+        assert storm["baseline"]["reconnected"] == 30, storm
+
+        survive = scale.scenario_survive(stack, seed, s)["ours"]
+        assert [k["what"] for k in survive["kills"]] == ["daphne", "bid worker"], survive
+        assert survive["accepted"] > 0, survive
+        assert survive["missing"] == 0 and survive["differ"] == 0, survive
