@@ -36,7 +36,7 @@ from ..standing import Viewer, ladder_entries, render
 from . import bid_batches
 from .broadcast import company_group, lot_group
 from .hub import hub
-from .snapshot_cache import snapshot_cached, snapshot_remember
+from .snapshot_cache import snapshot_shared
 
 logger = logging.getLogger(__name__)
 
@@ -98,20 +98,35 @@ def standing_text(frame: dict, snapshot: dict, viewer: Viewer, cache: dict) -> s
 
 
 @db_async
+def _open(user, lot_id: int, platform_scope: int | None):
+    """Everything a socket needs to open, in one hop to a database thread: who the viewer is
+    (``_check_access``), the lot's snapshot (the one this process made at the lot's chain head
+    if it has it, ``snapshot_cache``, else read) and the viewer's own bids."""
+    viewer, company_id, lot = _check_access(user, lot_id, platform_scope)
+    return viewer, company_id, _snapshot_of(lot, full=lot), _own_bids(lot, viewer)
+
+
+@db_async
 def _snapshot(lot_id: int, viewer: Viewer) -> tuple[dict, list[dict]]:
-    """The lot's snapshot and the viewer's own bids (one hop). The snapshot is the one this
-    process made at the lot's current chain head if it has it (``snapshot_cache``), else read."""
+    """The lot's snapshot and the viewer's own bids (a ``resync``)."""
     lot = Lot.objects.only("event_seq", "last_hash", "status").filter(pk=lot_id).first()
     if lot is None:
         raise NotFoundError(_("No such lot."), code="lot_not_found")
-    cacheable = lot.status != LotStatus.DRAFT  # a draft's edits move no chain head
-    snapshot = snapshot_cached(lot_id, _head(lot)) if cacheable else None
-    if snapshot is None:
-        full = selectors.lot_get(lot_id=lot_id)
-        snapshot = selectors.lot_snapshot(lot=full)
-        if full.status != LotStatus.DRAFT:  # kept under the head it was read at
-            snapshot_remember(lot_id, _head(full), snapshot)
-    return snapshot, _own_bids(lot, viewer)
+    return _snapshot_of(lot), _own_bids(lot, viewer)
+
+
+def _snapshot_of(lot: Lot, full: Lot | None = None) -> dict:
+    """The snapshot this process made at the lot's chain head if it has it, else read once for
+    every socket asking at that head (``snapshot_shared``); ``full`` is the lot as ``lot_get``
+    read it, if at hand. A draft's is always read: its edits move no chain head."""
+
+    def read() -> tuple[tuple[int, str], dict]:
+        lot_read = full or selectors.lot_get(lot_id=lot.pk)
+        return _head(lot_read), selectors.lot_snapshot(lot=lot_read)
+
+    if lot.status == LotStatus.DRAFT:
+        return read()[1]
+    return snapshot_shared(lot.pk, _head(lot), read)
 
 
 def _head(lot: Lot) -> tuple[int, str]:
@@ -128,8 +143,12 @@ def _host_scope(host: str) -> int | None:
 
 @db_async
 def _access(user, lot_id: int, platform_scope: int | None = None):
-    """(viewer, supplier company id or None) for a user allowed to watch the lot: its buyer,
-    its platform's admins and its admitted suppliers, or anyone (an observer) while the
+    return _check_access(user, lot_id, platform_scope)
+
+
+def _check_access(user, lot_id: int, platform_scope: int | None = None):
+    """(viewer, supplier company id or None, lot) for a user allowed to watch the lot: its
+    buyer, its platform's admins and its admitted suppliers, or anyone (an observer) while the
     tender lets the public watch the auction live. On a brand's host (``platform_scope``) a
     lot of another platform is refused as an unknown lot is."""
     lot = selectors.lot_get(lot_id=lot_id)
@@ -140,7 +159,7 @@ def _access(user, lot_id: int, platform_scope: int | None = None):
     except NotFoundError:
         if not opendata.lot_watchable_by(user=user, lot=lot):
             raise
-        return Viewer(role="observer"), None
+        return Viewer(role="observer"), None, lot
     company_id = None
     if viewer.role == "supplier" and viewer.application_id is not None:  # a supplier's is set
         application = Application.objects.select_related("supplier").get(pk=viewer.application_id)
@@ -148,7 +167,7 @@ def _access(user, lot_id: int, platform_scope: int | None = None):
         if blocked is not None:
             raise ApplicationError(blocked[1], code="company_not_verified", status_code=403)
         company_id = application.supplier_id
-    return viewer, company_id
+    return viewer, company_id, lot
 
 
 def _own_bids(lot, viewer: Viewer) -> list[dict]:
@@ -192,6 +211,7 @@ class LotConsumer(AsyncWebsocketConsumer):
     ready: bool = False  # the snapshot has been sent
     held: dict | None = None  # the newest change that arrived before it
     presence_sent: list[int] | None = None  # the last presence frame's suppliers
+    joined: bool = False  # a member of the lot's group in the hub
 
     async def dispatch(self, message):
         """Channels' ``dispatch`` first closes the stale database connections of its one
@@ -219,9 +239,17 @@ class LotConsumer(AsyncWebsocketConsumer):
     async def _connect(self, user):
         subprotocol = SUBPROTOCOL if SUBPROTOCOL in self.scope.get("subprotocols", []) else None
         anonymous = not user or not user.is_authenticated
+        # Subscribe first, then check and read (one hop): a change committed after the read is
+        # held (``lot_changed`` before ``ready``) and sent after the snapshot if it is newer.
+        self.joined = True
+        await hub().join(lot_group(self.lot_id), self)
         try:
-            viewer, self.company_id = await _access(user, self.lot_id, self.platform_scope)
+            viewer, self.company_id, snapshot, bids = await _open(
+                user, self.lot_id, self.platform_scope
+            )
         except ApplicationError as exc:
+            self.joined = False
+            await hub().leave(lot_group(self.lot_id), self)
             await self.accept(subprotocol)
             if anonymous:  # not a lot the public may watch: log in first
                 await self._refuse(CLOSE_UNAUTHENTICATED, "not_authenticated", _("Log in first."))
@@ -230,17 +258,13 @@ class LotConsumer(AsyncWebsocketConsumer):
             await self._refuse(code, exc.code, exc.message)
             return
         await self.accept(subprotocol)
-        # Subscribe first, then read the snapshot: a change committed in between is held
-        # (``lot_changed`` before ``ready``) and sent after the snapshot if it is newer.
         self.viewer = viewer
-        await hub().join(lot_group(self.lot_id), self)
         if self.company_id:
             await hub().join(company_group(self.company_id), self)
             await hub().presence_change(self.lot_id, self.viewer.application_id, +1)
             await get_channel_layer().group_send(
                 lot_group(self.lot_id), {"type": "presence.changed", "lot": self.lot_id}
             )
-        snapshot, bids = await _snapshot(self.lot_id, self.viewer)
         hub().note_snapshot(self.lot_id, snapshot)
         await self._send_snapshot(snapshot, bids, reason="connect")
         self.ready = True
@@ -256,9 +280,11 @@ class LotConsumer(AsyncWebsocketConsumer):
         await self.close(code=code, reason=message[:120])
 
     async def disconnect(self, code):
+        if self.joined:  # also a socket closed while its access was being checked
+            self.joined = False
+            await hub().leave(lot_group(self.lot_id), self)
         if self.viewer is None:
             return
-        await hub().leave(lot_group(self.lot_id), self)
         if self.company_id:
             await hub().leave(company_group(self.company_id), self)
             await hub().presence_change(self.lot_id, self.viewer.application_id, -1)

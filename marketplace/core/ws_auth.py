@@ -8,24 +8,13 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from channels.auth import AuthMiddlewareStack
-from channels.middleware import BaseMiddleware
+from channels.auth import AuthMiddleware
+from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from marketplace.core.asyncdb import db_async
-
-
-@db_async
-def _user_for_token(key: str):
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return AnonymousUser()
-    return token.user
+from marketplace.core import ws_tokens
 
 
 def _token_from_scope(scope) -> str | None:
@@ -38,17 +27,23 @@ def _token_from_scope(scope) -> str | None:
     return (query.get("token") or [None])[0]
 
 
-class TokenAuthMiddleware(BaseMiddleware):
+class TokenOrSessionAuthMiddleware(AuthMiddleware):
+    """A token (``ws_tokens``: cached in the process, revocation honoured) when one is given,
+    else the session's user as Channels' ``AuthMiddleware`` finds it. With a token the session's
+    user is never looked up: that was a hop to the one thread-sensitive thread per socket."""
+
     async def __call__(self, scope, receive, send):
         key = _token_from_scope(scope)
-        if key:
-            scope = dict(scope, user=await _user_for_token(key))
-        return await super().__call__(scope, receive, send)
+        if not key:
+            return await super().__call__(scope, receive, send)
+        scope = dict(scope, user=await ws_tokens.user_for_token(key))
+        return await self.inner(scope, receive, send)
 
 
 def AuthStack(inner):
-    """Session authentication first, then a token, when given, overrides it."""
-    return AuthMiddlewareStack(TokenAuthMiddleware(inner))
+    """Cookies and the session as Channels' ``AuthMiddlewareStack``; then a token, when given,
+    wins over the session."""
+    return CookieMiddleware(SessionMiddleware(TokenOrSessionAuthMiddleware(inner)))
 
 
 def socket_language(scope, user) -> str:

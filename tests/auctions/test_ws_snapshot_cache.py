@@ -94,3 +94,37 @@ def test_the_cache_is_bounded_and_never_goes_back_to_an_older_head(monkeypatch):
     assert snapshot_cache.snapshot_cached(3, (5, "h")) == {"lot": 3}
     assert snapshot_cache.snapshot_cached(3, (5, "other")) is None  # another history: a miss
     snapshot_cache.snapshot_cache_clear()
+
+
+def test_a_crowd_missing_together_reads_once():
+    """Twenty threads ask for a lot's snapshot at one head while nothing is cached (a process
+    just restarted, its sockets all reconnecting): one reads, the others wait for its read."""
+    import threading
+    import time
+
+    snapshot_cache.snapshot_cache_clear()
+    calls = []
+    started = threading.Barrier(20)
+
+    def read():
+        calls.append(1)
+        time.sleep(0.3)  # a slow read: the others arrive meanwhile
+        return (7, "h"), {"seq": 7}
+
+    got = []
+
+    def socket():
+        started.wait()
+        got.append(snapshot_cache.snapshot_shared(9, (7, "h"), read))
+
+    threads = [threading.Thread(target=socket) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert got == [{"seq": 7}] * 20
+    assert len(calls) == 1
+    # A newer head is another version: read again, once.
+    assert snapshot_cache.snapshot_shared(9, (8, "i"), lambda: ((8, "i"), {"seq": 8})) == {"seq": 8}
+    assert snapshot_cache.snapshot_cached(9, (8, "i")) == {"seq": 8}
+    snapshot_cache.snapshot_cache_clear()

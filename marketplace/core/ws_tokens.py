@@ -1,0 +1,178 @@
+"""API token -> user for websockets, cached in the process, with revocation.
+
+A bidder's program (or a crowd reconnecting after a deploy) opens many sockets with one token;
+each used to cost a hop to a database thread and a query before the socket's own work began.
+Here a token's user is kept for ``WS_TOKEN_CACHE_SECONDS`` (60) in the process. Revocation
+reaches every process before that:
+
+- a token deleted (``auth_token_revoke``, the admin) or a user saved (deactivated, its
+  password changed...) drops the entries of this process at once, and, with Redis, leaves a mark
+  there (``ws-auth:token:<key>``, ``ws-auth:user:<id>`` holding the time) that outlives every
+  entry made before it (``TTL + 5`` seconds);
+- a cached entry is used only after one Redis ``MGET`` of its two marks shows neither (a user's
+  mark counts against entries read before its time). That read is on the event loop, no thread.
+
+Without Redis (the embedded default, one process) the local drop is the whole of it; a user
+changed by another process (a management command) is seen within the TTL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import redis
+import redis.asyncio
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from marketplace.core.asyncdb import db_async
+
+logger = logging.getLogger(__name__)
+
+MAX_ENTRIES = 20_000
+_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # loop -> async client
+_sync_client = None
+
+
+def ttl_seconds() -> float:
+    return float(getattr(settings, "WS_TOKEN_CACHE_SECONDS", 60))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    user_id: int
+    values: dict  # the user row's columns
+    read_at: float  # wall clock, taken before the read
+    expires: float  # monotonic
+
+    def user(self):
+        """A fresh instance each time: sockets never share one object (nor what a query
+        caches on it)."""
+        model = get_user_model()
+        user = model(**self.values)
+        user._state.adding = False
+        user._state.db = "default"
+        return user
+
+
+_entries: OrderedDict[str, _Entry] = OrderedDict()
+
+
+def _token_mark(key: str) -> str:
+    return f"ws-auth:token:{key}"
+
+
+def _user_mark(user_id: int) -> str:
+    return f"ws-auth:user:{user_id}"
+
+
+def _async_client():
+    if not settings.REDIS_URL:
+        return None
+    loop = asyncio.get_running_loop()
+    client = _clients.get(loop)
+    if client is None:
+        client = _clients[loop] = redis.asyncio.Redis.from_url(
+            settings.REDIS_URL, max_connections=20, socket_timeout=5
+        )
+    return client
+
+
+@db_async
+def _read(key: str):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+async def user_for_token(key: str):
+    """The active user whose API token ``key`` is, or an anonymous user."""
+    entry = _entries.get(key)
+    if entry is not None and entry.expires > time.monotonic() and await _unmarked(key, entry):
+        return entry.user()
+    _entries.pop(key, None)
+    read_at = time.time()
+    user = await _read(key)
+    if user is None:
+        return AnonymousUser()
+    values = {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields}
+    _entries[key] = _Entry(user.pk, values, read_at, time.monotonic() + ttl_seconds())
+    while len(_entries) > MAX_ENTRIES:
+        _entries.popitem(last=False)
+    return user
+
+
+async def _unmarked(key: str, entry: _Entry) -> bool:
+    client = _async_client()
+    if client is None:
+        return True
+    try:
+        token_mark, user_mark = await client.mget(_token_mark(key), _user_mark(entry.user_id))
+    except redis.RedisError:
+        return False  # cannot tell: read it again from the database
+    if token_mark is not None:
+        return False
+    return user_mark is None or float(user_mark) < entry.read_at
+
+
+# --- revocation ----------------------------------------------------------------------------------
+
+
+def _mark(name: str, value: str) -> None:
+    global _sync_client
+    if not settings.REDIS_URL:
+        return
+    if _sync_client is None:
+        _sync_client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
+    try:
+        _sync_client.set(name, value, ex=int(ttl_seconds()) + 5)
+    except redis.RedisError:
+        logger.exception("ws tokens: could not mark %s revoked in Redis", name)
+
+
+def forget_token(key: str) -> None:
+    _entries.pop(key, None)
+    _mark(_token_mark(key), "1")
+
+
+def forget_user(user_id: int) -> None:
+    for key in [k for k, e in _entries.items() if e.user_id == user_id]:
+        _entries.pop(key, None)
+    _mark(_user_mark(user_id), repr(time.time()))
+
+
+def clear() -> None:
+    """Forget every entry of this process (tests)."""
+    _entries.clear()
+
+
+def _token_deleted(sender, instance, **kwargs) -> None:
+    key = instance.key
+    forget_token(key)  # now too: a read racing the commit must not be cached past it
+    transaction.on_commit(lambda: forget_token(key))
+
+
+def _user_saved(sender, instance, created, **kwargs) -> None:
+    if created:
+        return
+    user_id = instance.pk
+    forget_user(user_id)
+    transaction.on_commit(lambda: forget_user(user_id))
+
+
+def connect_signals() -> None:
+    from rest_framework.authtoken.models import Token
+
+    post_delete.connect(_token_deleted, sender=Token, dispatch_uid="ws_tokens_token_deleted")
+    post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="ws_tokens_user_saved")

@@ -1,0 +1,165 @@
+"""API token -> user for websockets, cached in the process (``marketplace.core.ws_tokens``):
+read once, and forgotten when the token is revoked or the user changes, in this process at once
+and, through Redis marks, in every other before its entry could be used."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from marketplace.asgi import application
+from marketplace.core import ws_tokens
+from marketplace.users import services as user_services
+from tests.auctions.engine_setup import Auction
+from tests.factories import CompanyFactory, member
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    ws_tokens.clear()
+    yield
+    ws_tokens.clear()
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """How many times the database was asked for a token's user."""
+    counted = []
+    real = ws_tokens._read
+
+    async def counting(key):
+        counted.append(key)
+        return await real(key)
+
+    monkeypatch.setattr(ws_tokens, "_read", counting)
+    return counted
+
+
+@sync_to_async
+def a_person_with_a_token():
+    user = member(CompanyFactory(), "bidder")
+    return user, Token.objects.create(user=user).key
+
+
+async def test_a_token_is_read_once_and_each_socket_gets_its_own_user(reads):
+    user, key = await a_person_with_a_token()
+    first = await ws_tokens.user_for_token(key)
+    second = await ws_tokens.user_for_token(key)
+    assert first.pk == second.pk == user.pk and second.is_authenticated
+    assert first is not second  # no object shared between sockets
+    assert second.email == user.email
+    assert reads == [key]
+
+
+async def test_an_unknown_token_is_anonymous_and_not_cached(reads):
+    assert isinstance(await ws_tokens.user_for_token("nope"), AnonymousUser)
+    assert isinstance(await ws_tokens.user_for_token("nope"), AnonymousUser)
+    assert reads == ["nope", "nope"]
+
+
+async def test_a_revoked_token_is_refused_at_once(reads):
+    user, key = await a_person_with_a_token()
+    assert (await ws_tokens.user_for_token(key)).pk == user.pk
+    await sync_to_async(user_services.auth_token_revoke)(user=user)
+    assert isinstance(await ws_tokens.user_for_token(key), AnonymousUser)
+
+
+async def test_a_deactivated_user_is_refused_at_once(reads):
+    user, key = await a_person_with_a_token()
+    assert (await ws_tokens.user_for_token(key)).is_authenticated
+
+    @sync_to_async
+    def deactivate():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+
+    await deactivate()
+    assert isinstance(await ws_tokens.user_for_token(key), AnonymousUser)
+
+
+async def test_the_cache_lives_only_its_ttl(reads, settings):
+    settings.WS_TOKEN_CACHE_SECONDS = 0
+    _user, key = await a_person_with_a_token()
+    await ws_tokens.user_for_token(key)
+    await ws_tokens.user_for_token(key)
+    assert reads == [key, key]
+
+
+@pytest.mark.redis
+async def test_another_process_revoking_reaches_this_one_through_redis(reads, settings):
+    """The other process's revocation is only its Redis mark here: the token row goes without
+    this process's signal (raw SQL), and the mark is what the other process's handler writes."""
+    assert settings.REDIS_URL
+    user, key = await a_person_with_a_token()
+    assert (await ws_tokens.user_for_token(key)).pk == user.pk
+
+    @sync_to_async
+    def delete_elsewhere():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM authtoken_token WHERE key = %s", [key])
+
+    await delete_elsewhere()
+    assert (await ws_tokens.user_for_token(key)).pk == user.pk  # no mark: the entry stands
+    ws_tokens._mark(ws_tokens._token_mark(key), "1")
+    assert isinstance(await ws_tokens.user_for_token(key), AnonymousUser)
+    assert reads == [key, key]
+
+
+@pytest.mark.redis
+async def test_a_user_mark_counts_only_against_entries_read_before_it(reads, settings):
+    user, key = await a_person_with_a_token()
+    await ws_tokens.user_for_token(key)
+    ws_tokens._mark(ws_tokens._user_mark(user.pk), "0")  # long before this entry was read
+    await ws_tokens.user_for_token(key)
+    assert reads == [key]
+    ws_tokens._mark(ws_tokens._user_mark(user.pk), repr(time.time()))
+    await ws_tokens.user_for_token(key)
+    assert reads == [key, key]
+
+
+async def test_a_socket_opened_with_a_revoked_token_is_refused(settings):
+    """Where a bidder's program meets it: its token opens the room; once the person revokes it
+    through the API, the same token opens nothing."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    a = await sync_to_async(lambda: Auction(suppliers=1).start())()
+    bidder = a.bidders[0]
+    key = await sync_to_async(lambda: Token.objects.create(user=bidder).key)()
+
+    async def open_room():
+        comm = WebsocketCommunicator(
+            application,
+            f"/ws/lots/{a.lot.pk}/?token={key}",
+            headers=[(b"origin", b"http://testserver")],
+            subprotocols=["tradefloor.v1"],
+        )
+        assert (await comm.connect(timeout=30))[0]
+        frame = json.loads(await comm.receive_from(timeout=30))
+        await comm.disconnect()
+        return frame
+
+    assert (await open_room())["type"] == "snapshot"
+    assert (await open_room())["type"] == "snapshot"  # the cached token
+
+    @sync_to_async
+    def log_out():
+        from rest_framework.test import APIClient
+
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return api.delete("/api/auth/token/").status_code
+
+    assert await log_out() == 204
+    refused = await open_room()
+    assert refused["type"] == "refused" and refused["code"] == "not_authenticated", refused
+    channel_layers.backends.clear()
