@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -262,9 +261,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         if self.company_id:
             await hub().join(company_group(self.company_id), self)
             await hub().presence_change(self.lot_id, self.viewer.application_id, +1)
-            await get_channel_layer().group_send(
-                lot_group(self.lot_id), {"type": "presence.changed", "lot": self.lot_id}
-            )
+            hub().presence_announce(self.lot_id)
         hub().note_snapshot(self.lot_id, snapshot)
         await self._send_snapshot(snapshot, bids, reason="connect")
         self.ready = True
@@ -288,9 +285,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         if self.company_id:
             await hub().leave(company_group(self.company_id), self)
             await hub().presence_change(self.lot_id, self.viewer.application_id, -1)
-            await get_channel_layer().group_send(
-                lot_group(self.lot_id), {"type": "presence.changed", "lot": self.lot_id}
-            )
+            hub().presence_announce(self.lot_id)
 
     # --- sending -----------------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ from .presence import Presence
 
 logger = logging.getLogger(__name__)
 
+LAYER_CONCURRENCY = 20  # the hub's channel-layer calls (joins, leaves, presence) at once
+
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -52,6 +54,12 @@ class Hub:
         self.told_outbid: set[tuple[int, int]] = set()  # (lot, application) recorded here
         self.background: set[asyncio.Future] = set()
         self.presence = Presence.for_layer(self.layer)
+        self.announcing: set[int] = set()  # lots whose presence change is about to be sent
+        # The layer's calls of a crowd joining at once wait their turn here: each call beyond
+        # the pool's idle connections opened a new Redis connection (and redis-py reads its
+        # own version from the installed files for each: a 1,000-socket storm spent 1.7 s
+        # of the event loop on that alone).
+        self.layer_slots = asyncio.Semaphore(LAYER_CONCURRENCY)
         self.bid_queues: dict[int, _BidQueue] = {}
         self.bid_workers: bid_workers.Workers | None = None
 
@@ -110,6 +118,26 @@ class Hub:
     async def presence_connected(self, lot_id: int) -> list[int]:
         return await self.presence.connected(lot_id)
 
+    def presence_announce(self, lot_id: int) -> None:
+        """Tell every process of the lot that who is connected changed, at most once per
+        coalescing window per lot: a crowd connecting at once announced itself once per
+        socket, and the 1,000 messages overflowed each hub channel's capacity in Redis."""
+        if lot_id in self.announcing:
+            return
+        self.announcing.add(lot_id)
+        task = asyncio.ensure_future(self._announce_later(lot_id))
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+    async def _announce_later(self, lot_id: int) -> None:
+        try:
+            await asyncio.sleep(coalesce_seconds())
+        finally:
+            self.announcing.discard(lot_id)  # a change from now on is announced again
+        message = {"type": "presence.changed", "lot": lot_id}
+        async with self.layer_slots:
+            await _guard(self.layer.group_send(lot_group(lot_id), message))
+
     async def _ensure_running(self):
         async with self.ready:
             if self.channel is None:
@@ -126,7 +154,8 @@ class Hub:
         if group.startswith("lot.") and (self.ticker is None or self.ticker.done()):
             self.ticker = asyncio.create_task(self._tick_forever())
         if first:
-            await self.layer.group_add(group, self.channel)
+            async with self.layer_slots:
+                await self.layer.group_add(group, self.channel)
 
     async def leave(self, group: str, consumer) -> None:
         members = self.members.get(group)
@@ -136,7 +165,8 @@ class Hub:
         if not members:
             del self.members[group]  # (the ticker stays: with no lot it only sleeps)
             try:
-                await self.layer.group_discard(group, self.channel)
+                async with self.layer_slots:
+                    await self.layer.group_discard(group, self.channel)
             except Exception:  # the layer away (Redis restarting): the membership expires there
                 # by itself (the layer's group expiry), and a socket's close must not fail
                 logger.warning("hub: leaving %s failed; the layer forgets it by expiry", group)

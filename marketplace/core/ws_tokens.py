@@ -64,6 +64,7 @@ class _Entry:
 
 
 _entries: OrderedDict[str, _Entry] = OrderedDict()
+_pending: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # loop -> key -> read
 
 
 def _token_mark(key: str) -> str:
@@ -80,9 +81,11 @@ def _async_client():
     loop = asyncio.get_running_loop()
     client = _clients.get(loop)
     if client is None:
-        client = _clients[loop] = redis.asyncio.Redis.from_url(
-            settings.REDIS_URL, max_connections=20, socket_timeout=5
+        # A crowd's checks wait for one of the pool's connections (a plain pool raises).
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            settings.REDIS_URL, max_connections=20, timeout=10, socket_timeout=5
         )
+        client = _clients[loop] = redis.asyncio.Redis(connection_pool=pool)
     return client
 
 
@@ -97,20 +100,40 @@ def _read(key: str):
 
 
 async def user_for_token(key: str):
-    """The active user whose API token ``key`` is, or an anonymous user."""
+    """The active user whose API token ``key`` is, or an anonymous user. Sockets asking for
+    one key together (a program's reconnecting sockets) wait for one read."""
     entry = _entries.get(key)
     if entry is not None and entry.expires > time.monotonic() and await _unmarked(key, entry):
         return entry.user()
     _entries.pop(key, None)
+    pending = _pending.setdefault(asyncio.get_running_loop(), {})
+    future = pending.get(key)
+    if future is not None:
+        entry = await asyncio.shield(future)
+    else:
+        future = pending[key] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(lambda f: f.cancelled() or f.exception())  # seen, if unawaited
+        try:
+            entry = await _load(key)
+            future.set_result(entry)
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        finally:
+            pending.pop(key, None)
+    return entry.user() if entry is not None else AnonymousUser()
+
+
+async def _load(key: str) -> _Entry | None:
     read_at = time.time()
     user = await _read(key)
     if user is None:
-        return AnonymousUser()
+        return None
     values = {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields}
-    _entries[key] = _Entry(user.pk, values, read_at, time.monotonic() + ttl_seconds())
+    entry = _entries[key] = _Entry(user.pk, values, read_at, time.monotonic() + ttl_seconds())
     while len(_entries) > MAX_ENTRIES:
         _entries.popitem(last=False)
-    return user
+    return entry
 
 
 async def _unmarked(key: str, entry: _Entry) -> bool:

@@ -163,3 +163,13 @@ async def test_a_socket_opened_with_a_revoked_token_is_refused(settings):
     refused = await open_room()
     assert refused["type"] == "refused" and refused["code"] == "not_authenticated", refused
     channel_layers.backends.clear()
+
+
+async def test_sockets_asking_together_wait_for_one_read(reads):
+    import asyncio
+
+    user, key = await a_person_with_a_token()
+    users = await asyncio.gather(*(ws_tokens.user_for_token(key) for _ in range(20)))
+    assert {u.pk for u in users} == {user.pk}
+    assert len({id(u) for u in users}) == 20
+    assert reads == [key]
