@@ -57,7 +57,7 @@ test-faults: install
 
 # The real stack (Daphne, PostgreSQL, the Redis channel layer) against this machine's baselines
 # (pgbench, a plain websockets relay), on throwaway servers; ~5 minutes, not part of `make test`.
-# BENCH_SCENARIOS=hot,spread,fanout,idle,outbox and BENCH_SECONDS=10 pick parts: see docs/benchmarks.md.
+# BENCH_SCENARIOS=hot,spread,fanout,idle,outbox,contention,crowd,storm,survive and BENCH_SECONDS=10 pick parts: see docs/benchmarks.md.
 bench: install
 	$(PY) -m infra.bench
 

@@ -541,6 +541,9 @@ AUCTION_BID_WORKERS = env.int("AUCTION_BID_WORKERS", default=0)
 AUCTION_WS_TICK_SECONDS = env.float("AUCTION_WS_TICK_SECONDS", default=5.0)
 AUCTION_PRESENCE_HEARTBEAT_SECONDS = env.float("AUCTION_PRESENCE_HEARTBEAT_SECONDS", default=10.0)
 AUCTION_PRESENCE_DEAD_SECONDS = env.float("AUCTION_PRESENCE_DEAD_SECONDS", default=30.0)
+# How long a websocket server process keeps an API token's user (marketplace/core/ws_tokens.py;
+# a revocation reaches every process at once through Redis, so this bounds memory, not safety).
+WS_TOKEN_CACHE_SECONDS = env.float("WS_TOKEN_CACHE_SECONDS", default=60.0)
 
 # Payments (deals/payments): Stripe when a secret key is set, else bank transfers (the
 # embedded default). STRIPE_API_BASE points the SDK at another server (localstripe in tests).

@@ -7,7 +7,8 @@ our figure, the baseline's, their ratio and the target's PASS/FAIL. A missed tar
 not an error: the exit code is non-zero only when the benchmark itself broke.
 
 Environment (all optional):
-  BENCH_SCENARIOS=hot,spread,fanout,idle,outbox   which scenarios to run; also ``crm`` and
+  BENCH_SCENARIOS=hot,spread,fanout,idle,outbox,contention,crowd,storm,survive
+                                           which scenarios to run; also ``crm`` and
                                            ``search``, not in the default set (their seeds and
                                            measurements take minutes)
   BENCH_SECONDS=10                         duration of the bid scenarios and their pgbench runs
@@ -29,6 +30,9 @@ Environment (all optional):
   BENCH_SEARCH_N=20                        the search scenario's data and samples per case (only
                                            when named: BENCH_SCENARIOS=search; see
                                            infra/bench/search_scenario.py)
+  BENCH_CONTENTION_BIDDERS=4,16,64 BENCH_CROWD_PARTICIPANTS=1000 BENCH_CROWD_BIDS=100
+  BENCH_STORM_CLIENTS=1000 BENCH_STORM_RESTART_DELAY=1 BENCH_SURVIVE_SECONDS=30
+  BENCH_SURVIVE_DAPHNE=3                   the scale-out scenarios (infra/bench/scale.py)
   BENCH_OUTPUT=var/bench/latest.json
   BENCH_PYSPY=/path/to/py-spy             profile Daphne during each scenario (collapsed stacks
                                            in var/bench/profile-<scenario>.txt)
@@ -51,7 +55,15 @@ from pathlib import Path
 
 from infra.bench import pgbench, scale, search_scenario
 from infra.bench.common import client, env_float, env_int, fmt, ratio
-from infra.bench.stack import PYTHON, ROOT, Stack, log, raise_fd_limit, redis_clients
+from infra.bench.stack import (
+    PYTHON,
+    ROOT,
+    Stack,
+    cpu_seconds,
+    log,
+    raise_fd_limit,
+    redis_clients,
+)
 
 ALL = ("hot", "spread", "fanout", "idle", "outbox", *scale.SCALE)
 OPTIONAL = ("crm", "search")  # only when named in BENCH_SCENARIOS
@@ -104,12 +116,22 @@ def _bases(ports: list[int]) -> list[str]:
     return [f"ws://127.0.0.1:{p}" for p in ports]
 
 
+def cpu_ms_per_bid(stack: Stack, before: float, ours: dict) -> float | None:
+    """The server side's CPU (Daphne processes and their bid workers, not PostgreSQL) per
+    answered bid, in ms."""
+    answered = ours["accepted"] + ours["refused"]
+    if not answered:
+        return None
+    return 1000 * (cpu_seconds(stack.server_pids) - before) / answered
+
+
 def scenario_hot(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict:
     lot = seed["hot"]
     log(
         f"hot: {len(lot['tokens'])} bidders on lot {lot['id']} over {len(ports)} Daphne "
         f"process(es) for {s['seconds']} s"
     )
+    cpu = cpu_seconds(stack.server_pids)
     ours = client(
         "bids",
         {
@@ -120,6 +142,7 @@ def scenario_hot(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict:
         },
     )
     ours["daphne"] = len(ports)
+    ours["cpu_ms_per_bid"] = cpu_ms_per_bid(stack, cpu, ours)
     log(f"hot: pgbench -c {s['hot_bidders']} on 1 row")
     base = pgbench.run(stack.pg_conn, rows=1, clients=s["hot_bidders"], seconds=s["seconds"])
     r = ratio(ours["accepted_per_s"], base["tps"])
@@ -139,6 +162,7 @@ def scenario_spread(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict
         f"spread: {len(connections)} bidders over {len(lots)} lots, {len(ports)} Daphne "
         f"process(es), for {s['seconds']} s"
     )
+    cpu = cpu_seconds(stack.server_pids)
     ours = client(
         "bids",
         {
@@ -149,6 +173,7 @@ def scenario_spread(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict
         },
     )
     ours["daphne"] = len(ports)
+    ours["cpu_ms_per_bid"] = cpu_ms_per_bid(stack, cpu, ours)
     log(f"spread: pgbench -c {s['spread_clients']} over 100 rows")
     base = pgbench.run(stack.pg_conn, rows=100, clients=s["spread_clients"], seconds=s["seconds"])
     return {
@@ -375,6 +400,7 @@ def profiled(pid: int, name: str, output: str):
             "--rate",
             "200",
             "--threads",
+            "--subprocesses",  # the bid workers too
             "--nonblocking",
             "-o",
             str(path),
@@ -470,11 +496,11 @@ def table(results: dict) -> list[str]:
         rows.append(
             (
                 "",
-                "  refused bids/s (stale price), answer p50/p99 ms",
+                "  refused bids/s (stale price), answer p50/p99 ms, server CPU ms per answered bid",
                 f"{o['refused'] / o['seconds']:,.1f}",
                 "",
                 "",
-                f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}",
+                f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}, {_f(o.get('cpu_ms_per_bid'), 2)} ms CPU",
                 "",
             )
         )
@@ -494,11 +520,11 @@ def table(results: dict) -> list[str]:
         rows.append(
             (
                 "",
-                "  refused bids/s, answer p50/p99 ms",
+                "  refused bids/s, answer p50/p99 ms, server CPU ms per answered bid",
                 f"{o['refused'] / o['seconds']:,.1f}",
                 "",
                 "",
-                f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}",
+                f"{_f(o['answer_p50_ms'])}/{_f(o['answer_p99_ms'])}, {_f(o.get('cpu_ms_per_bid'), 2)} ms CPU",
                 "",
             )
         )

@@ -78,6 +78,21 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes and their children (a Daphne's
+    bid workers), from /proc; a process that is gone counts 0."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in {p for parent in pids for p in (parent, *children(parent))}:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def with_db(url: str, name: str) -> str:
     """The server's URL with another database: a PostgreSQL database's name, a Redis one's
     number."""
@@ -299,6 +314,11 @@ class Stack:
         proc.logfile.close()  # type: ignore[attr-defined]
         if proc in self.procs:
             self.procs.remove(proc)
+
+    @property
+    def server_pids(self) -> list[int]:
+        """The running Daphne processes (their bid workers are their children)."""
+        return [p.pid for p in self.procs if p.name == "daphne" and p.poll() is None]  # type: ignore[attr-defined]
 
     def log_tail(self, name: str, lines: int = 30) -> str:
         """The last lines of a process's log, access-log lines left out."""

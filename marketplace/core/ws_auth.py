@@ -27,23 +27,29 @@ def _token_from_scope(scope) -> str | None:
     return (query.get("token") or [None])[0]
 
 
-class TokenOrSessionAuthMiddleware(AuthMiddleware):
+class TokenOrSessionAuthMiddleware:
     """A token (``ws_tokens``: cached in the process, revocation honoured) when one is given,
-    else the session's user as Channels' ``AuthMiddleware`` finds it. With a token the session's
-    user is never looked up: that was a hop to the one thread-sensitive thread per socket."""
+    else the session's user as Channels' ``SessionMiddleware`` and ``AuthMiddleware`` find it.
+    A socket with a token gets neither: no session looked up (that was a hop to the one
+    thread-sensitive thread per socket) and no session wrapper kept for its life (memory per
+    idle socket)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.by_session = SessionMiddleware(AuthMiddleware(inner))
 
     async def __call__(self, scope, receive, send):
         key = _token_from_scope(scope)
         if not key:
-            return await super().__call__(scope, receive, send)
+            return await self.by_session(scope, receive, send)
         scope = dict(scope, user=await ws_tokens.user_for_token(key))
         return await self.inner(scope, receive, send)
 
 
 def AuthStack(inner):
-    """Cookies and the session as Channels' ``AuthMiddlewareStack``; then a token, when given,
-    wins over the session."""
-    return CookieMiddleware(SessionMiddleware(TokenOrSessionAuthMiddleware(inner)))
+    """Cookies (the language cookie is read for every socket); then a token, when given, wins
+    over the session, which is not looked up at all."""
+    return CookieMiddleware(TokenOrSessionAuthMiddleware(inner))
 
 
 def socket_language(scope, user) -> str:
