@@ -233,6 +233,11 @@ if REDIS_URL:
                         "socket_connect_timeout": 10,
                     }
                 ],
+                # A group member not renewed for this long is dropped at the next group send:
+                # a killed process's memberships go within the hour instead of a day. Members
+                # that live renew theirs (the hub's ticker, the notification sockets) every
+                # quarter of it (marketplace.core.layers.renew_seconds).
+                "group_expiry": env.int("CHANNEL_GROUP_EXPIRY_SECONDS", default=3600),
             },
         }
     }

@@ -3,11 +3,13 @@ unread count, on every page (the bell). The protocol: docs/websocket.md."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from marketplace.core.asyncdb import db_async
+from marketplace.core.layers import renew_forever
 from marketplace.core.times import now_iso
 
 from .services import unread_count, user_group
@@ -18,6 +20,7 @@ MAX_FRAME_BYTES = 1024
 
 class NotificationConsumer(AsyncWebsocketConsumer):
     group: str | None = None
+    renewing: asyncio.Task | None = None  # keeps the group membership past the layer's expiry
 
     async def connect(self):
         user = self.scope.get("user")
@@ -32,10 +35,15 @@ class NotificationConsumer(AsyncWebsocketConsumer):
             return
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        self.renewing = asyncio.create_task(
+            renew_forever(self.channel_layer, self.group, self.channel_name)
+        )
         count = await db_async(lambda: unread_count(user=user))()
         await self.send(json.dumps({"type": "unread", "unread": count}))
 
     async def disconnect(self, code):
+        if self.renewing is not None:
+            self.renewing.cancel()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
