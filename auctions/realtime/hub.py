@@ -21,6 +21,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from marketplace.core.asyncdb import db_async
+from marketplace.core.layers import renew_seconds
 from marketplace.core.times import now_iso
 
 from ..models import Lot
@@ -105,10 +106,39 @@ class Hub:
 
     async def _publish(self, group: str, message: dict) -> None:
         """A change to the other processes through the layer, and to this one's sockets at
-        once: its own copy, marked with this hub's channel, is skipped when it comes back."""
+        once: its own copy, marked with this hub's channel, is skipped when it comes back.
+        When this process is the group's only member, nothing goes through the layer."""
         message = {**message, "origin": self.channel}
-        await _send([(group, message)])
+        if not await self._alone_in(group):
+            await _send([(group, message)])
         await self.dispatch(message)
+
+    async def _alone_in(self, group: str) -> bool:
+        """Whether this process is the only member of ``group`` in the Redis layer: then a
+        group send (four round trips: expire, read the members, expire their lists, the
+        script) would only come back to this process to be skipped, which was a quarter of the
+        event loop in the spread scenario's profile. One round trip reads the group's size and
+        this process's membership.
+
+        Safe for a process that joins meanwhile: the change was committed before this read, so
+        a process whose ``group_add`` comes after it reads its snapshot after the commit and
+        has the change; one whose ``group_add`` came before is counted here and sent to. A
+        member that is dead (a killed process, until the layer's group expiry) counts as one:
+        the change is sent, as before. Any doubt (another layer, Redis away) means "not alone".
+        The check reads the layer's group key as channels-redis 4 lays it out
+        (``_group_key``, ``consistent_hash``, ``connection``); a layer without them is never
+        alone."""
+        layer = self.layer
+        try:
+            key = layer._group_key(group)
+            connection = layer.connection(layer.consistent_hash(group))
+            async with connection.pipeline(transaction=False) as pipe:
+                pipe.zcard(key)
+                pipe.zscore(key, self.channel)
+                size, mine = await pipe.execute()
+        except Exception:  # not channels-redis, or Redis away: send as always
+            return False
+        return size == 1 and mine is not None
 
     # --- presence: which admitted suppliers have a socket open, across every process ------
 
@@ -179,10 +209,14 @@ class Hub:
         arrives: the database is the truth. One task and one query per process for all its
         lots (it was a task and a query per lot: 10,000 lots, 2,000 queries a second)."""
         poll = poll_seconds(self.layer)
-        since_tick = 0.0
+        since_tick = since_renewal = 0.0
         while True:
             await asyncio.sleep(poll)
             since_tick += poll
+            since_renewal += poll
+            if since_renewal >= renew_seconds(self.layer):
+                since_renewal = 0.0
+                await _guard(self._renew_memberships())
             lots = [int(g.split(".", 1)[1]) for g in list(self.members) if g.startswith("lot.")]
             if not lots:
                 continue
@@ -213,6 +247,13 @@ class Hub:
                     "snapshot": snapshot,
                 }
             )
+
+    async def _renew_memberships(self) -> None:
+        """Join every group again: the layer drops a membership not renewed within its group
+        expiry (``marketplace.core.layers``), which is how a killed process's go."""
+        for group in list(self.members):
+            async with self.layer_slots:
+                await self.layer.group_add(group, self.channel)
 
     async def _tick_presence(self, lot_id: int, group: str) -> None:
         """Who is connected, again, to the buyer's side's sockets that see it, when it changed

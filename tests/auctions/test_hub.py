@@ -169,3 +169,64 @@ async def test_presence_survives_more_sockets_at_once_than_its_redis_pool(settin
         await h.presence.close()
     finally:
         channel_layers.backends.clear()
+
+
+@pytest.mark.redis
+async def test_a_change_goes_through_redis_only_when_another_process_listens(settings, monkeypatch):
+    """A process alone in a lot's group hands the change to its sockets without the layer (its
+    own copy would only come back to be skipped); with another member, or when its own
+    membership is gone (Redis restarted), the change goes through the layer as always."""
+    from auctions.realtime import hub as hub_module
+
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [settings.REDIS_URL], "prefix": prefix},
+        }
+    }
+    channel_layers.backends.clear()
+    sent = []
+
+    async def send(broadcasts):
+        sent.extend(broadcasts)
+
+    monkeypatch.setattr(hub_module, "_send", send)
+    received = []
+
+    class Socket:
+        async def lot_changed(self, message, cache=None):
+            received.append(message["seq"])
+
+    h = Hub()
+    group = "lot.424242"
+    try:
+        await h.join(group, Socket())
+        h.ticker.cancel()  # no database here
+
+        def change(seq):
+            return {
+                "type": "lot.changed",
+                "lot": 424242,
+                "seq": seq,
+                "kinds": ["bid"],
+                "snapshot": {"seq": seq},
+            }
+
+        await h._publish(group, change(1))
+        assert sent == [] and received == [1]
+
+        await h.layer.group_add(group, "specific.other!process")  # another process joins
+        await h._publish(group, change(2))
+        assert [m["seq"] for _g, m in sent] == [2]
+        await h.layer.group_discard(group, "specific.other!process")
+
+        await h.layer.group_discard(group, h.channel)  # this process's membership lost
+        await h._publish(group, change(3))
+        assert [m["seq"] for _g, m in sent] == [2, 3]
+        await async_wait_until(lambda: received[-1] == 3, what="the last change's window")
+    finally:
+        if h.task is not None:
+            h.task.cancel()
+        await h.presence.close()
+        channel_layers.backends.clear()
