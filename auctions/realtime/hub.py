@@ -107,38 +107,11 @@ class Hub:
     async def _publish(self, group: str, message: dict) -> None:
         """A change to the other processes through the layer, and to this one's sockets at
         once: its own copy, marked with this hub's channel, is skipped when it comes back.
-        When this process is the group's only member, nothing goes through the layer."""
+        (Skipping the layer when this process is the group's only member was tried and
+        measured: no gain in the spread scenario, docs/benchmarks.md.)"""
         message = {**message, "origin": self.channel}
-        if not await self._alone_in(group):
-            await _send([(group, message)])
+        await _send([(group, message)])
         await self.dispatch(message)
-
-    async def _alone_in(self, group: str) -> bool:
-        """Whether this process is the only member of ``group`` in the Redis layer: then a
-        group send (four round trips: expire, read the members, expire their lists, the
-        script) would only come back to this process to be skipped, which was a quarter of the
-        event loop in the spread scenario's profile. One round trip reads the group's size and
-        this process's membership.
-
-        Safe for a process that joins meanwhile: the change was committed before this read, so
-        a process whose ``group_add`` comes after it reads its snapshot after the commit and
-        has the change; one whose ``group_add`` came before is counted here and sent to. A
-        member that is dead (a killed process, until the layer's group expiry) counts as one:
-        the change is sent, as before. Any doubt (another layer, Redis away) means "not alone".
-        The check reads the layer's group key as channels-redis 4 lays it out
-        (``_group_key``, ``consistent_hash``, ``connection``); a layer without them is never
-        alone."""
-        layer = self.layer
-        try:
-            key = layer._group_key(group)
-            connection = layer.connection(layer.consistent_hash(group))
-            async with connection.pipeline(transaction=False) as pipe:
-                pipe.zcard(key)
-                pipe.zscore(key, self.channel)
-                size, mine = await pipe.execute()
-        except Exception:  # not channels-redis, or Redis away: send as always
-            return False
-        return size == 1 and mine is not None
 
     # --- presence: which admitted suppliers have a socket open, across every process ------
 
