@@ -260,7 +260,7 @@ class LotConsumer(AsyncWebsocketConsumer):
         self.viewer = viewer
         if self.company_id:
             await hub().join(company_group(self.company_id), self)
-            await hub().presence_change(self.lot_id, self.viewer.application_id, +1)
+            await hub().presence.change(self.lot_id, self.viewer.application_id, +1)
             hub().presence_announce(self.lot_id)
         hub().note_snapshot(self.lot_id, snapshot)
         await self._send_snapshot(snapshot, bids, reason="connect")
@@ -284,7 +284,7 @@ class LotConsumer(AsyncWebsocketConsumer):
             return
         if self.company_id:
             await hub().leave(company_group(self.company_id), self)
-            await hub().presence_change(self.lot_id, self.viewer.application_id, -1)
+            await hub().presence.change(self.lot_id, self.viewer.application_id, -1)
             hub().presence_announce(self.lot_id)
 
     # --- sending -----------------------------------------------------------------------------
@@ -375,7 +375,7 @@ class LotConsumer(AsyncWebsocketConsumer):
 
     async def presence_changed(self, message: dict):
         if self.watches_presence:
-            await self.presence_refresh(await hub().presence_connected(self.lot_id), always=True)
+            await self.presence_refresh(await hub().presence.connected(self.lot_id), always=True)
 
     async def presence_refresh(self, connected: list[int], *, always: bool = False):
         """Send who is connected; from the hub's tick (``always`` false) only when it changed."""

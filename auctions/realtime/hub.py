@@ -115,12 +115,6 @@ class Hub:
 
     # --- presence: which admitted suppliers have a socket open, across every process ------
 
-    async def presence_change(self, lot_id: int, application_id: int, delta: int) -> None:
-        await self.presence.change(lot_id, application_id, delta)
-
-    async def presence_connected(self, lot_id: int) -> list[int]:
-        return await self.presence.connected(lot_id)
-
     def presence_announce(self, lot_id: int) -> None:
         """Tell every process of the lot that who is connected changed, at most once per
         coalescing window per lot: a crowd connecting at once announced itself once per
@@ -234,7 +228,7 @@ class Hub:
         counting once its heartbeat is old (``presence``), and nobody announces that."""
         watchers = [c for c in self.members.get(group, ()) if c.watches_presence]
         if watchers:
-            connected = await self.presence_connected(lot_id)
+            connected = await self.presence.connected(lot_id)
             for consumer in watchers:
                 await _guard(consumer.presence_refresh(connected))
 
@@ -327,7 +321,7 @@ class Hub:
         task.add_done_callback(self.background.discard)
 
     async def _outbid(self, lot_id: int, application_id: int) -> None:
-        if application_id in await self.presence_connected(lot_id):
+        if application_id in await self.presence.connected(lot_id):
             self.told_outbid.discard((lot_id, application_id))  # watching: nothing to tell
             return
         await _record_outbid(lot_id, application_id)

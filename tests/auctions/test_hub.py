@@ -162,10 +162,28 @@ async def test_presence_survives_more_sockets_at_once_than_its_redis_pool(settin
     channel_layers.backends.clear()
     try:
         h = Hub()
-        await asyncio.gather(*(h.presence_change(7, 100 + i % 50, +1) for i in range(200)))
-        assert await h.presence_connected(7) == list(range(100, 150))
-        await asyncio.gather(*(h.presence_change(7, 100 + i % 50, -1) for i in range(200)))
-        assert await h.presence_connected(7) == []
+        await asyncio.gather(*(h.presence.change(7, 100 + i % 50, +1) for i in range(200)))
+        assert await h.presence.connected(7) == list(range(100, 150))
+        await asyncio.gather(*(h.presence.change(7, 100 + i % 50, -1) for i in range(200)))
+        assert await h.presence.connected(7) == []
         await h.presence.close()
     finally:
         channel_layers.backends.clear()
+
+
+async def test_the_hub_renews_every_membership_it_holds():
+    """The layer drops a membership not renewed within its group expiry (a killed process's);
+    the hub's ticker renews each of its groups, lots and companies alike."""
+    h = Hub()
+    h.channel = "hub.test!1"
+    added = []
+
+    class Layer:
+        async def group_add(self, group, channel):
+            added.append((group, channel))
+
+    h.layer = Layer()
+    h.members["lot.1"].add(object())
+    h.members["company.2"].add(object())
+    await h._renew_memberships()
+    assert sorted(added) == [("company.2", "hub.test!1"), ("lot.1", "hub.test!1")]
