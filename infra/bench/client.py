@@ -150,6 +150,18 @@ async def open_many(urls: list[str], *, batch: int = 100, on_text=None) -> list[
     return conns
 
 
+async def after_refusal(conn: Conn, error: dict) -> Decimal | None:
+    """What a refused bid teaches its bidder: the "at most X" the refusal names (lowered on the
+    connection and returned); a refusal that is not a lost race costs a pause (no spinning)."""
+    if match := AT_MOST.search(error.get("message", "")):
+        limit = Decimal(match.group(1).rstrip("."))
+        conn._lower(limit)
+        return limit
+    if error.get("code") not in ("step_too_small", "equal_bid_refused"):
+        await asyncio.sleep(0.05)
+    return None
+
+
 # --- bids --------------------------------------------------------------------------------------
 
 
@@ -187,10 +199,7 @@ async def bids(config: dict) -> dict:
                 error = answer.get("error") or {}
                 code = error.get("code", "?")
                 stats["codes"][code] = stats["codes"].get(code, 0) + 1
-                if match := AT_MOST.search(error.get("message", "")):
-                    conn._lower(Decimal(match.group(1).rstrip(".")))
-                elif code not in ("step_too_small", "equal_bid_refused"):
-                    await asyncio.sleep(0.05)  # not a race: do not spin
+                await after_refusal(conn, error)
 
     started = time.monotonic()
     deadline = started + float(config["seconds"])

@@ -24,7 +24,7 @@ import sys
 import time
 from decimal import Decimal
 
-from infra.bench.client import AT_MOST, Conn, percentile, ws_url
+from infra.bench.client import Conn, after_refusal, percentile, ws_url
 from infra.bench.stack import raise_fd_limit
 
 
@@ -169,11 +169,8 @@ async def survive(config: dict) -> dict:
                 continue  # the protocol's answer: send it again, the same bid
             stats["refused"] += 1
             pending = None
-            if match := AT_MOST.search(error.get("message", "")):
-                low = Decimal(match.group(1).rstrip("."))
-                conn._lower(low)
-            elif code not in ("step_too_small", "equal_bid_refused"):
-                await asyncio.sleep(0.05)
+            if (limit := await after_refusal(conn, error)) is not None:
+                low = limit
         if conn is not None:
             conn.abort()
 

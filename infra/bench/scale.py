@@ -103,11 +103,14 @@ def group_members(redis_url: str, lot_id: int) -> int:
         server.close()
 
 
-def _storm(stack: Stack, base: str, targets: list, s: dict, restart) -> dict:
-    """Connect the storm's clients, kill the server when they are all in (``restart`` kills
-    and starts it again, returning when the new one listens), and collect the reconnection."""
+def _storm(stack: Stack, start, targets: list, s: dict) -> tuple[dict, subprocess.Popen]:
+    """Start a server (``start(port=None)`` returns the process and its port), connect the
+    storm's clients, kill it (``kill -9``) when they are all in, start it again on its port
+    after a supervisor's delay, and collect the reconnection. Returns it with the new server
+    process (the caller stops it)."""
+    server, port = start()
     config = {
-        "base": base,
+        "base": f"ws://127.0.0.1:{port}",
         "targets": targets,
         "clients": s["storm_clients"],
         "batch": 200,
@@ -125,7 +128,10 @@ def _storm(stack: Stack, base: str, targets: list, s: dict, restart) -> dict:
         if not line.startswith('{"phase": "connected"'):
             raise RuntimeError(f"storm client: {line}{proc.stderr.read()[-3000:]}")  # type: ignore[union-attr]
         killed_at = time.monotonic()
-        listening_at = restart()
+        stack.kill(server)
+        time.sleep(s["storm_restart_delay"])
+        server, _port = start(port)
+        listening_at = time.monotonic()
         out, err = proc.communicate(timeout=300)
     finally:
         if proc.poll() is None:
@@ -139,45 +145,25 @@ def _storm(stack: Stack, base: str, targets: list, s: dict, restart) -> dict:
     result["last_after_listening_s"] = None if last is None else last - listening_at
     span = None if last is None else last - max(result["first_snapshot"], listening_at)
     result["snapshots_per_s"] = result["reconnected"] / span if span else None
-    return result
+    return result, server
 
 
 def scenario_storm(stack: Stack, seed: dict, s: dict) -> dict:
     lot = seed["crowd"]
     targets = [[lot["id"], t] for t in lot["tokens"]]
-    daphne, port = stack.start_daphne()
-    state = {"daphne": daphne}
-
-    def restart_daphne() -> float:
-        stack.kill(state["daphne"])
-        time.sleep(s["storm_restart_delay"])  # a supervisor's restart delay
-        state["daphne"], _port = stack.start_daphne(port)
-        return time.monotonic()
-
     log(f"storm: {s['storm_clients']} clients on lot {lot['id']}, Daphne killed and restarted")
+    ours, daphne = _storm(stack, stack.start_daphne, targets, s)
     try:
-        ours = _storm(stack, f"ws://127.0.0.1:{port}", targets, s, restart_daphne)
         # Every client has gone: the live process left the lot's group as its last socket
         # closed; what is still there is the killed process's membership (the layer's group
-        # expiry, a day, removes it; until then each change is pushed to it in vain).
+        # expiry removes it; until then each change is pushed to it in vain).
         time.sleep(2)
         ours["stale_group_members"] = group_members(stack.redis_url, lot["id"])
     finally:
-        stack.stop(state["daphne"])
-    relay, relay_port = stack.start_relay()
-    relays = {"relay": relay}
-
-    def restart_relay() -> float:
-        stack.kill(relays["relay"])
-        time.sleep(s["storm_restart_delay"])
-        relays["relay"], _port = stack.start_relay(relay_port)
-        return time.monotonic()
-
+        stack.stop(daphne)
     log("storm: the same against the relay")
-    try:
-        base = _storm(stack, f"ws://127.0.0.1:{relay_port}", [[None, None]], s, restart_relay)
-    finally:
-        stack.stop(relays["relay"])
+    base, relay = _storm(stack, stack.start_relay, [[None, None]], s)
+    stack.stop(relay)
     ok = ours["failed"] == 0 and (ours["last_after_listening_s"] or 1e9) <= TARGET_STORM_SECONDS
     return {
         "ours": ours,
