@@ -157,6 +157,26 @@ async def test_refusals_come_with_a_frame_and_a_close_code(layer):
     assert not connected
 
 
+async def test_a_refused_socket_leaves_nothing_in_the_hub(layer):
+    """A socket joins the lot's group in its process's hub before its access is checked (the
+    check and the snapshot are then one database hop); refused, it leaves again: no member, so
+    no changes rendered for it and the group left when it was the last."""
+    from auctions.realtime.broadcast import lot_group
+
+    a = await make_auction()
+    stranger = await sync_to_async(lambda: member(CompanyFactory(legal_name="Nosy"), "bidder"))()
+    comm, _, _ = await connect(stranger, a.lot)
+    assert (await receive(comm))["code"] == "lot_not_found"
+    assert (await comm.receive_output(timeout=FRAME_TIMEOUT))["code"] == 4404
+    assert not hub_module.hub().members.get(lot_group(a.lot.pk))
+
+    comm, _, _ = await connect(a.bidders[0], a.lot)  # an admitted supplier stays a member
+    assert (await receive(comm))["type"] == "snapshot"
+    assert len(hub_module.hub().members[lot_group(a.lot.pk)]) == 1
+    await comm.disconnect()
+    assert not hub_module.hub().members.get(lot_group(a.lot.pk))
+
+
 async def test_token_authentication_and_the_snapshot(layer):
     a = await make_auction(visibility="ladder")
     key = await sync_to_async(lambda: Token.objects.create(user=a.bidders[0]).key)()
