@@ -10,30 +10,15 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from planning import services
+from tests.routes import url_routes as routes
 
 from .factories import YEAR, Plans, client, snapshot
 
 pytestmark = pytest.mark.django_db
 CANARY = "CANARY-91c4"
 METHODS = ("get", "post", "put", "patch", "delete")
-
-
-def routes(prefix: str) -> list[str]:
-    found: list[str] = []
-
-    def walk(patterns, at: str) -> None:
-        for p in patterns:
-            route = at + str(p.pattern)
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, route)
-            elif isinstance(p, URLPattern) and route.startswith(prefix):
-                found.append(route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from crm.models import Account, GeneratedDocument, TimelineEntry
@@ -32,6 +31,7 @@ from pricing.models import PriceAssignment, Promotion, PromotionKind
 from suppliers import stock
 from suppliers.models import CustomerKind, PriceList, PriceListItem, Product, StockLevel, Warehouse
 from tests.factories import CompanyFactory, PlatformMembershipFactory, member
+from tests.routes import url_routes as routes
 from tests.suppliers.factories import PriceListFactory, PriceListItemFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,21 +53,6 @@ PAGE_ACTIONS = (
     "no_such_action",
 )
 LONG_AGO, FAR_AHEAD = datetime.date(2020, 1, 1), datetime.date(2099, 12, 31)
-
-
-def routes(*prefixes: str) -> list[str]:
-    found: list[str] = []
-
-    def walk(patterns, at: str) -> None:
-        for p in patterns:
-            route = at + str(p.pattern)
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, route)
-            elif isinstance(p, URLPattern) and route.startswith(prefixes):
-                found.append(route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
 
 
 def fill(route: str, ids: dict) -> str:

@@ -10,8 +10,8 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.routes import url_routes as routes
 from translation_orders import services
 
 from .factories import Translations, client, docx_bytes, snapshot, upload
@@ -19,21 +19,6 @@ from .factories import Translations, client, docx_bytes, snapshot, upload
 pytestmark = pytest.mark.django_db
 CANARY = "CANARY-7e2d"
 METHODS = ("get", "post", "put", "patch", "delete")
-
-
-def routes(*prefixes: str) -> list[str]:
-    found: list[str] = []
-
-    def walk(patterns, at: str) -> None:
-        for p in patterns:
-            route = at + str(p.pattern)
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, route)
-            elif isinstance(p, URLPattern) and route.startswith(prefixes):
-                found.append(route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
 
 
 @pytest.fixture
