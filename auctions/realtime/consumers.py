@@ -30,9 +30,9 @@ from .. import opendata, selectors
 from ..bidding.outcomes import BidRequest
 from ..bidding.proxy import proxy_clear, proxy_set
 from ..bidding.withdraw import bid_withdraw
-from ..models import Application, Lot, LotStatus
+from ..models import Lot, LotStatus
 from ..standing import Viewer, ladder_entries, render
-from . import bid_batches
+from . import bid_batches, connect_reads
 from .broadcast import company_group, lot_group
 from .hub import hub
 from .snapshot_cache import snapshot_shared
@@ -102,7 +102,7 @@ def _open(user, lot_id: int, platform_scope: int | None):
     (``_check_access``), the lot's snapshot (the one this process made at the lot's chain head
     if it has it, ``snapshot_cache``, else read) and the viewer's own bids."""
     viewer, company_id, lot = _check_access(user, lot_id, platform_scope)
-    return viewer, company_id, _snapshot_of(lot, full=lot), _own_bids(lot, viewer)
+    return viewer, company_id, _snapshot_of(lot), _own_bids(viewer)
 
 
 @db_async
@@ -111,16 +111,16 @@ def _snapshot(lot_id: int, viewer: Viewer) -> tuple[dict, list[dict]]:
     lot = Lot.objects.only("event_seq", "last_hash", "status").filter(pk=lot_id).first()
     if lot is None:
         raise NotFoundError(_("No such lot."), code="lot_not_found")
-    return _snapshot_of(lot), _own_bids(lot, viewer)
+    return _snapshot_of(lot), _own_bids(viewer)
 
 
-def _snapshot_of(lot: Lot, full: Lot | None = None) -> dict:
+def _snapshot_of(lot: Lot) -> dict:
     """The snapshot this process made at the lot's chain head if it has it, else read once for
-    every socket asking at that head (``snapshot_shared``); ``full`` is the lot as ``lot_get``
-    read it, if at hand. A draft's is always read: its edits move no chain head."""
+    every socket asking at that head (``snapshot_shared``). ``lot``: its status and chain head
+    read. A draft's is always read: its edits move no chain head."""
 
     def read() -> tuple[tuple[int, str], dict]:
-        lot_read = full or selectors.lot_get(lot_id=lot.pk)
+        lot_read = selectors.lot_get(lot_id=lot.pk)
         return _head(lot_read), selectors.lot_snapshot(lot=lot_read)
 
     if lot.status == LotStatus.DRAFT:
@@ -149,39 +149,34 @@ def _check_access(user, lot_id: int, platform_scope: int | None = None):
     """(viewer, supplier company id or None, lot) for a user allowed to watch the lot: its
     buyer, its platform's admins and its admitted suppliers, or anyone (an observer) while the
     tender lets the public watch the auction live. On a brand's host (``platform_scope``) a
-    lot of another platform is refused as an unknown lot is."""
-    lot = selectors.lot_get(lot_id=lot_id)
+    lot of another platform is refused as an unknown lot is. The lot and the viewer are one
+    statement (``connect_reads``); the lot returned has only its chain head and status read."""
+    lot, viewer, supplier = connect_reads.lot_get_viewed(user=user, lot_id=lot_id)
     if platform_scope is not None and lot.tender.platform_id != platform_scope:
         raise NotFoundError(_("No such lot."), code="lot_not_found")
-    try:
-        viewer = selectors.lot_viewer(user=user, lot=lot)
-    except NotFoundError:
-        if not opendata.lot_watchable_by(user=user, lot=lot):
-            raise
+    if viewer is None:
+        if not opendata.lot_watchable_by(user=user, lot=selectors.lot_get(lot_id=lot_id)):
+            raise NotFoundError(_("No such lot."), code="lot_not_found")
         return Viewer(role="observer"), None, lot
-    company_id = None
-    if viewer.role == "supplier" and viewer.application_id is not None:  # a supplier's is set
-        application = Application.objects.select_related("supplier").get(pk=viewer.application_id)
-        blocked = company_trade_block_reason(application.supplier, fresh=True)  # just read
-        if blocked is not None:
-            raise ApplicationError(blocked[1], code="company_not_verified", status_code=403)
-        company_id = application.supplier_id
-    return viewer, company_id, lot
+    if supplier is None:
+        return viewer, None, lot
+    blocked = company_trade_block_reason(supplier, fresh=True)  # read with the lot
+    if blocked is not None:
+        raise ApplicationError(blocked[1], code="company_not_verified", status_code=403)
+    return viewer, supplier.pk, lot
 
 
-def _own_bids(lot, viewer: Viewer) -> list[dict]:
-    if viewer.role != "supplier":
+def _own_bids(viewer: Viewer) -> list[dict]:
+    """A supplier's own bids (``lot_bids_for``'s for a supplier); none for the other roles."""
+    if viewer.role != "supplier" or viewer.application_id is None:
         return []
     return [
         {
-            "id": b.pk,
-            "amount": str(b.amount),
-            "kind": b.kind,
-            "placed_at": iso_utc(b.placed_at),
-            "client_bid_id": b.client_bid_id,
-            "round": b.round,
+            **bid,
+            "amount": str(bid["amount"]),
+            "placed_at": iso_utc(bid["placed_at"]),
         }
-        for b in selectors.lot_bids_for(lot=lot, viewer=viewer)
+        for bid in connect_reads.own_bids(application_id=viewer.application_id)
     ]
 
 

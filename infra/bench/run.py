@@ -36,6 +36,8 @@ Environment (all optional):
   BENCH_OUTPUT=var/bench/latest.json
   BENCH_PYSPY=/path/to/py-spy             profile Daphne during each scenario (collapsed stacks
                                            in var/bench/profile-<scenario>.txt)
+  BENCH_PYSPY_GIL=1                        only the samples holding the GIL (where Daphne's one
+                                           core goes; threads waiting for it are left out)
   BENCH_DATABASE_URL / BENCH_REDIS_URL     use these servers instead of starting throwaway ones
                                            (a fresh database is created on the server and dropped)
 """
@@ -249,16 +251,17 @@ def scenario_idle(stack: Stack, seed: dict, s: dict) -> dict:
         time.sleep(1)
         log(f"idle: up to {s['idle_target']} connections to Daphne (pid {daphne.pid})")
         redis_before = redis_clients(stack.redis_url)
-        ours = client(
-            "idle",
-            {
-                **common,
-                "base": base_url,
-                "targets": targets,
-                "pid": daphne.pid,
-                "redis": stack.redis_url,
-            },
-        )
+        with profiled(daphne.pid, "idle", s["output"]):  # its own Daphne, not the stack's
+            ours = client(
+                "idle",
+                {
+                    **common,
+                    "base": base_url,
+                    "targets": targets,
+                    "pid": daphne.pid,
+                    "redis": stack.redis_url,
+                },
+            )
         ours["redis_clients_before"] = redis_before
         ours["redis_clients_after"] = ours.pop("redis_clients", None)
         if daphne.poll() is not None:
@@ -402,6 +405,7 @@ def profiled(pid: int, name: str, output: str):
             "--threads",
             "--subprocesses",  # the bid workers too
             "--nonblocking",
+            *(["--gil"] if os.environ.get("BENCH_PYSPY_GIL") else []),
             "-o",
             str(path),
         ],

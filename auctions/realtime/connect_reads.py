@@ -1,0 +1,145 @@
+"""What a socket reads as it opens, in fixed SQL: the lot with the viewer's role in one
+statement, and a supplier's own bids in another.
+
+A crowd reconnects at once after a deploy, and the connect path is bound by Daphne's one core:
+building and compiling the ORM's queries for ``lot_get`` + ``lot_viewer`` (five statements,
+or one with six subqueries) was most of a connect's Python time. These statements are made
+once per process from the models' tables and columns, and their values are converted as the
+ORM converts them (``_convert``), so the same SQL serves PostgreSQL and the embedded SQLite.
+``lot_viewer`` stays the rule: ``tests/auctions/test_connect_reads.py`` keeps this equal to it
+for every kind of person.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from marketplace.companies.models import Company, Membership
+from marketplace.core.exceptions import NotFoundError
+from marketplace.platforms.models import PlatformAdmin
+
+from ..models import Application, ApplicationStatus, Bid, Lot, Tender
+from ..standing import Viewer
+
+LOT_FIELDS = ["id", "tender_id", "status", "event_seq", "last_hash"]
+TENDER_FIELDS = ["id", "platform_id", "buyer_id"]
+BID_FIELDS = ["id", "amount", "kind", "placed_at", "client_bid_id", "round"]
+
+
+def lot_get_viewed(*, user, lot_id: int) -> tuple[Lot, Viewer | None, Company | None]:
+    """``lot_get`` and ``lot_viewer`` in one statement: the lot (only ``LOT_FIELDS`` read, the
+    rest loaded if asked for, as a deferred field is) with its tender (``TENDER_FIELDS``), the
+    viewer (None where ``lot_viewer`` raises NotFoundError) and, for a supplier, its company's
+    verification fields as ``company_trade_block_reason(fresh=True)`` reads them."""
+    authenticated = bool(user) and user.is_authenticated
+    user_id = user.pk if authenticated else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _statements()["lot"], [user_id, user_id, ApplicationStatus.ADMITTED, user_id, lot_id]
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFoundError(_("No such lot."), code="lot_not_found")
+    lot_values, row = row[: len(LOT_FIELDS)], row[len(LOT_FIELDS) :]
+    tender_values, row = row[: len(TENDER_FIELDS)], row[len(TENDER_FIELDS) :]
+    lot = Lot.from_db(connection.alias, LOT_FIELDS, lot_values)
+    lot._state.fields_cache["tender"] = Tender.from_db(
+        connection.alias, TENDER_FIELDS, tender_values
+    )
+    buyer, admin, application_id, supplier_id, status, verified_at = row
+    if not authenticated:
+        return lot, None, None
+    if buyer:
+        return lot, Viewer(role="buyer"), None
+    if user.is_staff or admin:
+        return lot, Viewer(role="admin"), None
+    if application_id is None:
+        return lot, None, None
+    supplier = Company(
+        pk=supplier_id,
+        verification_status=status,
+        verified_at=_convert(Company, "verified_at", verified_at),
+    )
+    return lot, Viewer(role="supplier", application_id=application_id), supplier
+
+
+def own_bids(*, application_id: int) -> list[dict]:
+    """A supplier's bids on its lot, as the room's snapshot lists them (``lot_bids_for``'s
+    order: placed_at, then id)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_statements()["bids"], [application_id])
+        rows = cursor.fetchall()
+    return [
+        {
+            "id": pk,
+            "amount": _convert(Bid, "amount", amount),
+            "kind": kind,
+            "placed_at": _convert(Bid, "placed_at", placed_at),
+            "client_bid_id": client_bid_id,
+            "round": bid_round,
+        }
+        for pk, amount, kind, placed_at, client_bid_id, bid_round in rows
+    ]
+
+
+def _convert(model, name: str, value):
+    """``value`` as the ORM hands it over: the backend's converters, then the field's (SQLite
+    stores datetimes and decimals as text; PostgreSQL's come typed)."""
+    if value is None:
+        return None
+    column, converters = _converters(connection.vendor, model, name)
+    for converter in converters:
+        value = converter(value, column, connection)
+    return value
+
+
+@cache
+def _converters(vendor: str, model, name: str) -> tuple:
+    column = model._meta.get_field(name).get_col(model._meta.db_table)
+    return column, tuple(
+        connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    )
+
+
+@cache
+def _statements_for(vendor: str) -> dict[str, str]:
+    qn = connection.ops.quote_name
+
+    def table(model) -> str:
+        return qn(model._meta.db_table)
+
+    def cols(model, alias: str, names: list[str]) -> str:
+        return ", ".join(f"{alias}.{qn(model._meta.get_field(n).column)}" for n in names)
+
+    membership, application = table(Membership), table(Application)
+    return {
+        # The viewer's facts as lot_viewer decides them: a member of the buyer; an admin of the
+        # tender's platform; else the first (by id) admitted application of one of the user's
+        # companies, with that company's verification. Params: user, user, status, user, lot.
+        "lot": (
+            f"SELECT {cols(Lot, 'l', LOT_FIELDS)}, {cols(Tender, 't', TENDER_FIELDS)}, "  # noqa: S608 (only names)
+            f"EXISTS (SELECT 1 FROM {membership} m "
+            "WHERE m.user_id = %s AND m.company_id = t.buyer_id), "
+            f"EXISTS (SELECT 1 FROM {table(PlatformAdmin)} p "
+            "WHERE p.user_id = %s AND p.platform_id = t.platform_id), "
+            "a.id, a.supplier_id, c.verification_status, c.verified_at "
+            f"FROM {table(Lot)} l JOIN {table(Tender)} t ON t.id = l.tender_id "
+            f"LEFT JOIN {application} a ON a.id = ("
+            f"SELECT a2.id FROM {application} a2 WHERE a2.lot_id = l.id AND a2.status = %s "
+            f"AND a2.supplier_id IN (SELECT m2.company_id FROM {membership} m2 "
+            "WHERE m2.user_id = %s) ORDER BY a2.id LIMIT 1) "
+            f"LEFT JOIN {table(Company)} c ON c.id = a.supplier_id "
+            "WHERE l.id = %s"
+        ),
+        "bids": (
+            f"SELECT {cols(Bid, 'b', BID_FIELDS)} FROM {table(Bid)} b "  # noqa: S608
+            "WHERE b.application_id = %s ORDER BY b.placed_at, b.id"
+        ),
+    }
+
+
+def _statements() -> dict[str, str]:
+    return _statements_for(connection.vendor)
