@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.companies.models import Company, Membership
 from marketplace.core.exceptions import NotFoundError
+from marketplace.core.sql_rows import columns, convert, table
 from marketplace.platforms.models import PlatformAdmin
 
 from ..models import Application, ApplicationStatus, Bid, Lot, Tender
@@ -26,7 +27,7 @@ from ..standing import Viewer
 
 LOT_FIELDS = ["id", "tender_id", "status", "event_seq", "last_hash"]
 TENDER_FIELDS = ["id", "platform_id", "buyer_id"]
-BID_FIELDS = ["id", "amount", "kind", "placed_at", "client_bid_id", "round"]
+BID_FIELDS = ("id", "amount", "kind", "placed_at", "client_bid_id", "round")
 
 
 def lot_get_viewed(*, user, lot_id: int) -> tuple[Lot, Viewer | None, Company | None]:
@@ -61,7 +62,7 @@ def lot_get_viewed(*, user, lot_id: int) -> tuple[Lot, Viewer | None, Company | 
     supplier = Company(
         pk=supplier_id,
         verification_status=status,
-        verified_at=_convert(Company, "verified_at", verified_at),
+        verified_at=convert(Company, ("verified_at",), [verified_at])[0],
     )
     return lot, Viewer(role="supplier", application_id=application_id), supplier
 
@@ -72,55 +73,18 @@ def own_bids(*, application_id: int) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(_statements()["bids"], [application_id])
         rows = cursor.fetchall()
-    return [
-        {
-            "id": pk,
-            "amount": _convert(Bid, "amount", amount),
-            "kind": kind,
-            "placed_at": _convert(Bid, "placed_at", placed_at),
-            "client_bid_id": client_bid_id,
-            "round": bid_round,
-        }
-        for pk, amount, kind, placed_at, client_bid_id, bid_round in rows
-    ]
-
-
-def _convert(model, name: str, value):
-    """``value`` as the ORM hands it over: the backend's converters, then the field's (SQLite
-    stores datetimes and decimals as text; PostgreSQL's come typed)."""
-    if value is None:
-        return None
-    column, converters = _converters(connection.vendor, model, name)
-    for converter in converters:
-        value = converter(value, column, connection)
-    return value
-
-
-@cache
-def _converters(vendor: str, model, name: str) -> tuple:
-    column = model._meta.get_field(name).get_col(model._meta.db_table)
-    return column, tuple(
-        connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-    )
+    return [dict(zip(BID_FIELDS, convert(Bid, BID_FIELDS, row), strict=True)) for row in rows]
 
 
 @cache
 def _statements_for(vendor: str) -> dict[str, str]:
-    qn = connection.ops.quote_name
-
-    def table(model) -> str:
-        return qn(model._meta.db_table)
-
-    def cols(model, alias: str, names: list[str]) -> str:
-        return ", ".join(f"{alias}.{qn(model._meta.get_field(n).column)}" for n in names)
-
     membership, application = table(Membership), table(Application)
     return {
         # The viewer's facts as lot_viewer decides them: a member of the buyer; an admin of the
         # tender's platform; else the first (by id) admitted application of one of the user's
         # companies, with that company's verification. Params: user, user, status, user, lot.
         "lot": (
-            f"SELECT {cols(Lot, 'l', LOT_FIELDS)}, {cols(Tender, 't', TENDER_FIELDS)}, "  # noqa: S608 (only names)
+            f"SELECT {columns(Lot, 'l', LOT_FIELDS)}, {columns(Tender, 't', TENDER_FIELDS)}, "  # noqa: S608 (only names)
             f"EXISTS (SELECT 1 FROM {membership} m "
             "WHERE m.user_id = %s AND m.company_id = t.buyer_id), "
             f"EXISTS (SELECT 1 FROM {table(PlatformAdmin)} p "
@@ -135,7 +99,7 @@ def _statements_for(vendor: str) -> dict[str, str]:
             "WHERE l.id = %s"
         ),
         "bids": (
-            f"SELECT {cols(Bid, 'b', BID_FIELDS)} FROM {table(Bid)} b "  # noqa: S608
+            f"SELECT {columns(Bid, 'b', BID_FIELDS)} FROM {table(Bid)} b "  # noqa: S608
             "WHERE b.application_id = %s ORDER BY b.placed_at, b.id"
         ),
     }

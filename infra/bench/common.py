@@ -1,13 +1,16 @@
 """What the benchmark's scenario modules share: settings from the environment, running a client
-scenario in its own process, ratios and number formatting."""
+scenario in its own process, profiling a server with py-spy, ratios and number formatting."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
+from pathlib import Path
 
-from infra.bench.stack import PYTHON, ROOT
+from infra.bench.stack import PYTHON, ROOT, log
 
 
 def env_int(name: str, default: int) -> int:
@@ -48,3 +51,45 @@ def fmt(value, digits: int = 1) -> str:
     if isinstance(value, float):
         return f"{value:,.{digits}f}"
     return f"{value:,}"
+
+
+@contextlib.contextmanager
+def profiled(pid: int, name: str, output: str):
+    """With BENCH_PYSPY, sample Daphne with py-spy while the scenario runs."""
+    pyspy = os.environ.get("BENCH_PYSPY")
+    if not pyspy:
+        yield
+        return
+    path = Path(output).parent / f"profile-{name}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [
+            pyspy,
+            "record",
+            "--pid",
+            str(pid),
+            "--format",
+            "raw",
+            "--rate",
+            "200",
+            "--threads",
+            "--subprocesses",  # the bid workers too
+            "--nonblocking",
+            *(["--gil"] if os.environ.get("BENCH_PYSPY_GIL") else []),
+            "-o",
+            str(path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log(f"profile of {name}: {path}")

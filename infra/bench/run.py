@@ -44,7 +44,6 @@ Environment (all optional):
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import platform
@@ -56,7 +55,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from infra.bench import pgbench, scale, search_scenario
-from infra.bench.common import client, env_float, env_int, fmt, ratio
+from infra.bench.common import client, env_float, env_int, fmt, profiled, ratio
 from infra.bench.stack import (
     PYTHON,
     ROOT,
@@ -381,48 +380,6 @@ def scenario_crm(stack: Stack, s: dict) -> dict:
         "target": f"p95 <= {TARGET_CRM_P95_MS} ms each",
         "pass": all(c["pass"] for c in cases.values()),
     }
-
-
-@contextlib.contextmanager
-def profiled(pid: int, name: str, output: str):
-    """With BENCH_PYSPY, sample Daphne with py-spy while the scenario runs."""
-    pyspy = os.environ.get("BENCH_PYSPY")
-    if not pyspy:
-        yield
-        return
-    path = Path(output).parent / f"profile-{name}.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(
-        [
-            pyspy,
-            "record",
-            "--pid",
-            str(pid),
-            "--format",
-            "raw",
-            "--rate",
-            "200",
-            "--threads",
-            "--subprocesses",  # the bid workers too
-            "--nonblocking",
-            *(["--gil"] if os.environ.get("BENCH_PYSPY_GIL") else []),
-            "-o",
-            str(path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        yield
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log(f"profile of {name}: {path}")
 
 
 # --- output ------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import subprocess
 import time
 
 from infra.bench import pgbench
-from infra.bench.common import client, env_float, env_int, env_ints, ratio
+from infra.bench.common import client, env_float, env_int, env_ints, profiled, ratio
 from infra.bench.stack import PYTHON, ROOT, Stack, children, log
 
 SCALE = ("contention", "crowd", "storm", "survive")
@@ -132,7 +132,8 @@ def _storm(stack: Stack, start, targets: list, s: dict) -> tuple[dict, subproces
         time.sleep(s["storm_restart_delay"])
         server, _port = start(port)
         listening_at = time.monotonic()
-        out, err = proc.communicate(timeout=300)
+        with profiled(server.pid, f"storm-{start.__name__}", s["output"]):  # the restarted one
+            out, err = proc.communicate(timeout=300)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -19,6 +19,7 @@ changed by another process (a management command) is seen within the TTL.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 import weakref
@@ -30,10 +31,11 @@ import redis.asyncio
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
 from marketplace.core.asyncdb import db_async
+from marketplace.core.sql_rows import columns, convert, table
 
 logger = logging.getLogger(__name__)
 
@@ -90,13 +92,31 @@ def _async_client():
 
 
 @db_async
-def _read(key: str):
+def _read(key: str) -> dict | None:
+    """The token's active user's columns (by attname), or None. Fixed SQL (``sql_rows``):
+    after a restart every token of a reconnecting crowd is read, and compiling the ORM's
+    ``select_related`` query was a good part of each socket's connect."""
+    names, statement = _token_statement(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = dict(zip(names, convert(get_user_model(), names, row), strict=True))
+    return values if values["is_active"] else None
+
+
+@functools.cache
+def _token_statement(vendor: str) -> tuple[tuple[str, ...], str]:
     from rest_framework.authtoken.models import Token
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
+    model = get_user_model()
+    names = tuple(f.attname for f in model._meta.concrete_fields)
+    return names, (
+        f"SELECT {columns(model, 'u', names)} FROM {table(Token)} t "  # noqa: S608 (only names)
+        f"JOIN {table(model)} u ON u.{connection.ops.quote_name(model._meta.pk.column)} = t.user_id "
+        "WHERE t.key = %s"
+    )
 
 
 async def user_for_token(key: str):
@@ -126,11 +146,11 @@ async def user_for_token(key: str):
 
 async def _load(key: str) -> _Entry | None:
     read_at = time.time()
-    user = await _read(key)
-    if user is None:
+    values = await _read(key)
+    if values is None:
         return None
-    values = {f.attname: getattr(user, f.attname) for f in user._meta.concrete_fields}
-    entry = _entries[key] = _Entry(user.pk, values, read_at, time.monotonic() + ttl_seconds())
+    user_id = values[get_user_model()._meta.pk.attname]
+    entry = _entries[key] = _Entry(user_id, values, read_at, time.monotonic() + ttl_seconds())
     while len(_entries) > MAX_ENTRIES:
         _entries.popitem(last=False)
     return entry

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,8 @@ from .models import (
     VerificationDocument,
     VerificationSubmission,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def today() -> date:
@@ -206,20 +210,44 @@ def review_submission_get(*, submission_id: int) -> VerificationSubmission:
 
 # (company id, verified_at, day) -> has an expired document. The documents a verification
 # rests on change only when a new submission is approved, which sets a new verified_at, and an
-# expiry is a date: so the answer for one key never changes, and a small memo is exact.
+# expiry is a date: so the answer for one key never changes, and a small memo is exact. It is
+# kept in the process and in the shared cache (Redis in production): a restarted Daphne, whose
+# reconnecting suppliers each ask for their own company, finds the answers there instead of
+# running the documents query once per company.
 _EXPIRED_MEMO: dict[tuple, bool] = {}
 _EXPIRED_MEMO_SIZE = 10_000
+_EXPIRED_SHARED_SECONDS = 2 * 24 * 3600  # the key's day, and the next
 
 
 def _has_expired_document(company: Company, on: date) -> bool:
     key = (company.pk, company.verified_at, on)
     found = _EXPIRED_MEMO.get(key)
     if found is None:
-        found = company_expired_document(company=company, on=on) is not None
+        verified = company.verified_at.isoformat() if company.verified_at else "-"
+        shared = f"verification:expired:{company.pk}:{verified}:{on.isoformat()}"
+        found = _shared_get(shared)
+        if found is None:
+            found = company_expired_document(company=company, on=on) is not None
+            _shared_set(shared, found)
         if len(_EXPIRED_MEMO) >= _EXPIRED_MEMO_SIZE:
             _EXPIRED_MEMO.clear()
         _EXPIRED_MEMO[key] = found
     return found
+
+
+def _shared_get(key: str) -> bool | None:
+    try:
+        return cache.get(key)
+    except Exception:  # the cache is only a shortcut: the database answers without it
+        logger.warning("verification memo: the shared cache is unavailable", exc_info=True)
+        return None
+
+
+def _shared_set(key: str, value: bool) -> None:
+    try:
+        cache.set(key, value, timeout=_EXPIRED_SHARED_SECONDS)
+    except Exception:
+        logger.warning("verification memo: the shared cache is unavailable", exc_info=True)
 
 
 def company_trade_block_reason(company: Company, *, fresh: bool = False) -> tuple[str, str] | None:

@@ -61,6 +61,26 @@ async def test_a_token_is_read_once_and_each_socket_gets_its_own_user(reads):
     assert reads == [key]
 
 
+async def test_the_user_read_by_fixed_sql_is_the_orms_field_for_field():
+    """The token's user comes from a statement built once (``sql_rows``), not a queryset:
+    every column typed as the ORM types it (datetimes, booleans, the language), on SQLite and
+    PostgreSQL."""
+
+    @sync_to_async
+    def orm_and_socket_users():
+        user = member(CompanyFactory(), "bidder", language="uk")
+        user.last_login = user.date_joined
+        user.save()
+        key = Token.objects.create(user=user).key
+        return type(user).objects.get(pk=user.pk), key
+
+    user, key = await orm_and_socket_users()
+    socket_user = await ws_tokens.user_for_token(key)
+    fields = [f.attname for f in type(user)._meta.concrete_fields]
+    assert {f: getattr(socket_user, f) for f in fields} == {f: getattr(user, f) for f in fields}
+    assert socket_user.last_login is not None and socket_user.is_active is True
+
+
 async def test_an_unknown_token_is_anonymous_and_not_cached(reads):
     assert isinstance(await ws_tokens.user_for_token("nope"), AnonymousUser)
     assert isinstance(await ws_tokens.user_for_token("nope"), AnonymousUser)

@@ -135,3 +135,27 @@ def test_a_warning_is_not_sent_for_a_document_no_longer_due(verified, company):
     assert services.document_expiry_warning_send(document_id=document.pk) is False
     document.refresh_from_db()
     assert document.expiry_warning_sent_at is None
+
+
+def test_the_trade_gates_expiry_answer_is_shared_with_other_processes(verified, company):
+    """A restarted Daphne's memo is empty; the answer for (company, verified_at, day) is found
+    in the shared cache instead of the documents query (it never changes for one key)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marketplace.companies.models import Company
+    from marketplace.verification import selectors
+
+    set_expiry(verified, -1)  # expired yesterday; the hourly task has not run
+    selectors._EXPIRED_MEMO.clear()
+    cache.clear()
+    fresh = Company.objects.get(pk=company.pk)
+    with CaptureQueriesContext(connection) as first:
+        blocked = selectors.company_trade_block_reason(fresh, fresh=True)
+    assert blocked[0] == VerificationStatus.REVERIFICATION_NEEDED and first.captured_queries
+
+    selectors._EXPIRED_MEMO.clear()  # another process
+    with CaptureQueriesContext(connection) as second:
+        assert selectors.company_trade_block_reason(fresh, fresh=True) == blocked
+    assert second.captured_queries == []

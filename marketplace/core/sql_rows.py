@@ -1,0 +1,52 @@
+"""Rows of fixed SQL made into values as the ORM makes them.
+
+The connect path of the live room (a crowd reconnecting at once) reads with statements built
+once per process instead of querysets compiled per call (``auctions.realtime.connect_reads``,
+``marketplace.core.ws_tokens``). Their values must be what the ORM would hand over: SQLite
+keeps datetimes and decimals as text and booleans as integers, PostgreSQL's come typed. Here
+each field's converters (the backend's, then the field's, as ``SQLCompiler`` applies them) are
+looked up once per (database vendor, model, fields) and applied to a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+from django.db import connection
+from django.db.models import Model
+
+
+def columns(model: type[Model], alias: str, names: Iterable[str]) -> str:
+    """``alias.column, ...`` for these fields, quoted for the connection's database."""
+    qn = connection.ops.quote_name
+    return ", ".join(f"{alias}.{qn(model._meta.get_field(n).column)}" for n in names)
+
+
+def table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def convert(model: type[Model], names: tuple[str, ...], row) -> list:
+    """``row``'s values (one per field in ``names``) as the ORM converts them."""
+    plan = _plan(connection.vendor, model, names)
+    values = list(row)
+    for index, column, converters in plan:
+        value = values[index]
+        if value is None:
+            continue
+        for converter in converters:
+            value = converter(value, column, connection)
+        values[index] = value
+    return values
+
+
+@cache
+def _plan(vendor: str, model: type[Model], names: tuple[str, ...]) -> tuple:
+    plan = []
+    for index, name in enumerate(names):
+        column = model._meta.get_field(name).get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if converters:
+            plan.append((index, column, tuple(converters)))
+    return tuple(plan)
