@@ -10,12 +10,12 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from marketplace.core import daphne_close  # noqa: E402
+from marketplace.core import daphne_tuning  # noqa: E402
 from marketplace.core.gc_tuning import tune_for_serving  # noqa: E402
 from marketplace.core.ws_auth import AuthStack  # noqa: E402
 from marketplace.routing import websocket_urlpatterns  # noqa: E402
 
-daphne_close.install()  # an oversize frame is refused with 1009, not a dropped connection
+daphne_tuning.install()  # 1009 for an oversize frame; leaner connections (see there)
 
 application = ProtocolTypeRouter(
     {

@@ -9,11 +9,13 @@ snapshot (``broadcast.lot_changed_now``) and is rendered here for this viewer wi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from decimal import Decimal
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
@@ -206,6 +208,18 @@ class LotConsumer(AsyncWebsocketConsumer):
     held: dict | None = None  # the newest change that arrived before it
     presence_sent: list[int] | None = None  # the last presence frame's suppliers
     joined: bool = False  # a member of the lot's group in the hub
+
+    async def __call__(self, scope, receive, send):
+        """Channels' ``AsyncConsumer.__call__`` for a consumer with no channel of its own (the
+        hub receives for the process): the client's messages dispatched one by one, as there.
+        Channels' ``await_many_dispatch`` keeps a second task and an ``asyncio.wait`` per socket
+        for its sources though there is one: memory per idle socket (``make bench``'s idle)."""
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):  # the socket closed
+            while True:
+                await self.dispatch(await receive())
 
     async def dispatch(self, message):
         """Channels' ``dispatch`` first closes the stale database connections of its one

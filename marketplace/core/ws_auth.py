@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 from channels.auth import AuthMiddleware
 from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
+from django.http.cookie import parse_cookie
 from django.utils import translation
 from django.utils.translation import trans_real
 
@@ -31,12 +32,12 @@ class TokenOrSessionAuthMiddleware:
     """A token (``ws_tokens``: cached in the process, revocation honoured) when one is given,
     else the session's user as Channels' ``SessionMiddleware`` and ``AuthMiddleware`` find it.
     A socket with a token gets neither: no session looked up (that was a hop to the one
-    thread-sensitive thread per socket) and no session wrapper kept for its life (memory per
-    idle socket)."""
+    thread-sensitive thread per socket) and no cookie, session or auth wrapper kept for its
+    life (memory per idle socket)."""
 
     def __init__(self, inner):
         self.inner = inner
-        self.by_session = SessionMiddleware(AuthMiddleware(inner))
+        self.by_session = CookieMiddleware(SessionMiddleware(AuthMiddleware(inner)))
 
     async def __call__(self, scope, receive, send):
         key = _token_from_scope(scope)
@@ -47,9 +48,20 @@ class TokenOrSessionAuthMiddleware:
 
 
 def AuthStack(inner):
-    """Cookies (the language cookie is read for every socket); then a token, when given, wins
-    over the session, which is not looked up at all."""
-    return CookieMiddleware(TokenOrSessionAuthMiddleware(inner))
+    """A token, when given, wins over the session, which is then not looked up at all (nor are
+    the cookies parsed into the scope: ``socket_language`` reads its cookie from the headers)."""
+    return TokenOrSessionAuthMiddleware(inner)
+
+
+def _cookies(scope) -> dict:
+    """The scope's cookies: parsed by ``CookieMiddleware`` on a session socket, else read
+    from the header here."""
+    if "cookies" in scope:
+        return scope["cookies"]
+    for name, value in scope.get("headers") or []:
+        if name == b"cookie":
+            return parse_cookie(value.decode("latin-1"))
+    return {}
 
 
 def socket_language(scope, user) -> str:
@@ -58,7 +70,7 @@ def socket_language(scope, user) -> str:
     else the person's own (``user.language``, what a program's socket without either gets),
     else the site's. The room in Ukrainian once got its refusals in the person's English."""
     supported = dict(settings.LANGUAGES)
-    cookie = (scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME)
+    cookie = _cookies(scope).get(settings.LANGUAGE_COOKIE_NAME)
     if cookie in supported:
         return cookie
     headers = dict(scope.get("headers") or [])
