@@ -61,6 +61,36 @@ def place_here(lot_id: int, requests: list) -> tuple[list, list]:
 
 
 _started: weakref.WeakSet = weakref.WeakSet()
+_early: dict[int, tuple] = {}  # index -> (process, pipe end) started by ``prespawn``
+
+
+def prespawn() -> None:
+    """Start this server's worker processes now, before it listens (``daphne_tuning`` calls it
+    as Daphne builds its websocket factory). A worker's own Django takes a second or two of CPU
+    to start; started at the first socket instead, that lands on the first sockets to arrive,
+    which after a restart are a whole reconnecting crowd. The first event loop's ``Workers``
+    adopts them."""
+    for index in range(workers()):
+        if index not in _early:
+            _early[index] = _spawn(index)
+
+
+def _spawn(index: int) -> tuple:
+    context = get_context("spawn")
+    ours, theirs = context.Pipe(duplex=True)
+    proc = context.Process(
+        target=bid_worker_main.main,
+        name=f"bid-worker-{index}",
+        daemon=True,
+        args=(
+            theirs,
+            os.environ.get("DJANGO_SETTINGS_MODULE", "marketplace.settings"),
+            settings.DATABASES["default"]["NAME"],
+        ),  # as this process uses it (tests)
+    )
+    proc.start()
+    theirs.close()
+    return proc, ours
 
 
 def close_all() -> None:
@@ -68,6 +98,12 @@ def close_all() -> None:
     event loop, and a worker it leaves running keeps its database session)."""
     for workers in list(_started):
         workers.close()
+    while _early:  # started before a server listened, never adopted
+        _index, (proc, conn) = _early.popitem()
+        conn.close()
+        proc.join(10)
+        if proc.is_alive():
+            proc.kill()
 
 
 class Workers:
@@ -105,20 +141,8 @@ class Workers:
         if proc is None or not proc.is_alive():
             if proc is not None:
                 self._lost(index)
-            context = get_context("spawn")
-            ours, theirs = context.Pipe(duplex=True)
-            proc = context.Process(
-                target=bid_worker_main.main,
-                name=f"bid-worker-{index}",
-                daemon=True,
-                args=(
-                    theirs,
-                    os.environ.get("DJANGO_SETTINGS_MODULE", "marketplace.settings"),
-                    settings.DATABASES["default"]["NAME"],
-                ),  # as this process uses it (tests)
-            )
-            proc.start()
-            theirs.close()
+            early = _early.pop(index, None)
+            proc, ours = early if early and early[0].is_alive() else _spawn(index)
             self.procs[index], self.conns[index] = proc, ours
             asyncio.get_running_loop().add_reader(ours.fileno(), self._readable, index)
         return self.conns[index]

@@ -162,3 +162,24 @@ async def test_bids_on_several_lots_through_one_worker_reach_each_lot_alone(laye
         assert (await sync_to_async(chain_verify)(lot_id=a.lot.pk))[0]
     for _a, comm in [*socks, *buyers]:
         await comm.disconnect()
+
+
+async def test_workers_started_before_the_server_listens_are_the_ones_used(layer, workers):  # noqa: F811
+    """Daphne runs ``daphne_tuning.before_listening`` as it builds its websocket factory; the
+    auctions app's bid workers start there, and the first lot socket adopts them (no second
+    start, which would land on the first crowd of sockets) and bids go through them."""
+    from marketplace.core import daphne_tuning
+
+    assert bid_workers.prespawn in daphne_tuning.before_listening
+    daphne_tuning.TunedWebSocketFactory(object, server="test")  # as Daphne does, before listening
+    early = bid_workers._early[0][0]
+    assert early.is_alive()
+
+    a = await make_auction(suppliers=2, step_reference="own")
+    comm, connected, _ = await connect(a.bidders[0], a.lot)
+    assert connected
+    await receive(comm)
+    assert hub_module.hub().bid_workers.procs[0] is early and not bid_workers._early
+    await comm.send_to(text_data=bid("r1", "99000", "c1"))
+    assert (await receive_until(comm, "bid_result", [], timeout=60))["ok"]
+    await comm.disconnect()
