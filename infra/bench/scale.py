@@ -132,7 +132,7 @@ def _storm(stack: Stack, start, targets: list, s: dict) -> tuple[dict, subproces
         time.sleep(s["storm_restart_delay"])
         server, _port = start(port)
         listening_at = time.monotonic()
-        with profiled(server.pid, f"storm-{start.__name__}", s["output"]):  # the restarted one
+        with profiled(server.pid, f"storm-{start.__name__}", s.get("output", "")):  # restarted
             out, err = proc.communicate(timeout=300)
     finally:
         if proc.poll() is None:

@@ -79,4 +79,4 @@ class _LazyText:
 
 def install() -> None:
     daphne.server.WebSocketFactory = TunedWebSocketFactory
-    autobahn.websocket.protocol.pformat = _LazyText  # type: ignore[attr-defined]
+    autobahn.websocket.protocol.pformat = _LazyText  # type: ignore[assignment]

@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from functools import cache
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def columns(model: type[Model], alias: str, names: Iterable[str]) -> str:
     """``alias.column, ...`` for these fields, quoted for the connection's database."""
     qn = connection.ops.quote_name
-    return ", ".join(f"{alias}.{qn(model._meta.get_field(n).column)}" for n in names)
+    return ", ".join(f"{alias}.{qn(_field(model, n).column)}" for n in names)
 
 
 def table(model: type[Model]) -> str:
@@ -41,11 +41,18 @@ def convert(model: type[Model], names: tuple[str, ...], row) -> list:
     return values
 
 
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):  # a relation's other side, a generic key: no column
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
 @cache
 def _plan(vendor: str, model: type[Model], names: tuple[str, ...]) -> tuple:
     plan = []
     for index, name in enumerate(names):
-        column = model._meta.get_field(name).get_col(model._meta.db_table)
+        column = _field(model, name).get_col(model._meta.db_table)
         converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if converters:
             plan.append((index, column, tuple(converters)))
