@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from auctions.tenders.questions import question_ask
 from marketplace.platforms import branding
 from tests.auctions.factories import snapshot
+from tests.routes import url_routes
 
 from .brand_world import HOST_A, Brands, api_client, page_client
 
@@ -22,21 +22,6 @@ pytestmark = pytest.mark.django_db
 CANARY = "CANARY-b7e2"
 SCOPED = ("tender_id", "lot_id", "application_id", "question_id")
 METHODS = ("get", "post", "put", "patch", "delete")
-
-
-def routes() -> list[str]:
-    found: list[str] = []
-
-    def walk(patterns, at: str) -> None:
-        for p in patterns:
-            route = at + str(p.pattern)
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, route)
-            elif isinstance(p, URLPattern):
-                found.append(route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
 
 
 @pytest.fixture
@@ -87,8 +72,8 @@ def test_nothing_of_brand_b_shows_on_brand_as_host(victim):
         CANARY
         in page_client(w.supplier_admin).get(f"/tenders/{ids['tender_id']}/").content.decode()
     )
-    scoped = [r for r in routes() if any(f"<int:{k}>" in r for k in SCOPED)]
-    branded = [r for r in routes() if "brand" in r]
+    scoped = [r for r in url_routes("") if any(f"<int:{k}>" in r for k in SCOPED)]
+    branded = url_routes("", containing="brand")
     assert len(scoped) >= 60 and len(branded) >= 6
     paths = [fill(r, ids) for r in scoped + branded]
     before = snapshot()
