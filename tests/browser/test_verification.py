@@ -134,6 +134,10 @@ def test_a_newcomer_is_verified_by_the_platform_admin(stack, new_page, artifacts
     row = admin.locator("#participations tr", has_text=company)
     expect(row).to_contain_text("We supply grain and fuel.")
     url = admin.url
+    # Clicked before htmx has started (a busy machine), the form posts the whole page instead;
+    # the page's load event comes after htmx's start (DOMContentLoaded).
+    admin.wait_for_load_state("load")
+    admin.wait_for_function("() => window.htmx !== undefined")
     row.locator("button[value=accept]").click()
     expect(row.locator(".status")).to_have_text("Accepted")
     expect(row.locator("button[value=suspend]")).to_be_visible()
