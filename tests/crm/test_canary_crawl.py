@@ -11,13 +11,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from crm import models as crm
 from marketplace.companies.models import MembershipRole
 from tests.factories import CompanyFactory, member
+from tests.routes import url_routes
 
 pytestmark = pytest.mark.django_db
 CANARY = "CANARY-7f3a"
@@ -26,18 +26,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 def crm_routes() -> list[str]:
     """Every API route under /api/crm/, as a Django route with its converters."""
-    found: list[str] = []
-
-    def walk(patterns, prefix: str) -> None:
-        for p in patterns:
-            route = prefix + str(p.pattern)
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, route)
-            elif isinstance(p, URLPattern) and route.startswith("api/crm"):
-                found.append(route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
+    return url_routes("api/crm")
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from deals import models as deals
@@ -23,6 +22,7 @@ from deals.payments.invoices import commission_for_order
 from tests.auctions.factories import World
 from tests.deals.bank_factories import upload
 from tests.deals.factories import awarded_order
+from tests.routes import url_routes
 
 pytestmark = pytest.mark.django_db
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -30,18 +30,7 @@ ALLOWED = {400, 403, 404, 405, 415}  # 415: JSON to a file upload
 
 
 def routes() -> list[str]:
-    found: list[str] = []
-
-    def walk(patterns, prefix: str) -> None:
-        for p in patterns:
-            route = prefix + str(p.pattern)
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, route)
-            elif isinstance(p, URLPattern) and re.match(r"api/(orders|payments)/", route):
-                found.append(route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
+    return url_routes("api/orders/", "api/payments/")
 
 
 def counts() -> dict[str, int]:

@@ -6,28 +6,17 @@ page carries the canary, and nothing is written."""
 from __future__ import annotations
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from marketplace.companies.models import MembershipRole
 from tests.crm.test_canary_crawl import CANARY, counts, fill, victim  # noqa: F401 (fixture)
 from tests.factories import CompanyFactory, member
+from tests.routes import url_routes
 
 pytestmark = pytest.mark.django_db
 
 
 def crm_pages() -> list[str]:
-    found: list[str] = []
-
-    def walk(patterns, prefix: str) -> None:
-        for p in patterns:
-            route = prefix + str(p.pattern)
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, route)
-            elif isinstance(p, URLPattern) and route.startswith("crm/"):
-                found.append(route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
+    return url_routes("crm/")
 
 
 def test_another_company_sees_no_crm_page_of_the_workspace_and_changes_nothing(client, victim):  # noqa: F811

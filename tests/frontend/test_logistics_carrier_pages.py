@@ -17,7 +17,6 @@ from html import unescape
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from logistics import rate_import, services
 from logistics.bands import COLUMNS
@@ -26,6 +25,7 @@ from marketplace.companies.models import MembershipRole
 from marketplace.core import spreadsheets
 from tests.factories import member
 from tests.logistics.helpers import band, card
+from tests.routes import url_routes
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.logistics.fixtures"]
@@ -583,18 +583,7 @@ def test_only_a_cards_keepers_import(client, supplier_admin, partner, platform_a
 
 
 def card_routes() -> list[str]:
-    found: list[str] = []
-
-    def walk(patterns, prefix: str) -> None:
-        for p in patterns:
-            route = prefix + str(p.pattern)
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, route)
-            elif isinstance(p, URLPattern) and route.startswith("logistics/") and "<" in route:
-                found.append(route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
+    return url_routes("logistics/", containing="<")
 
 
 def test_the_canary_crawl_finds_nothing_of_another_companys(

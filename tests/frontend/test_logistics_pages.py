@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone, translation
 
 from frontend.templatetags.money import money
@@ -30,6 +29,7 @@ from tests.factories import (
     member,
 )
 from tests.logistics.helpers import KYIV, LVIV, band, card
+from tests.routes import url_routes
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.logistics.fixtures"]
@@ -102,18 +102,7 @@ def quote_page(client, **params):
 
 
 def logistics_routes() -> list[str]:
-    found: list[str] = []
-
-    def walk(patterns, prefix: str) -> None:
-        for p in patterns:
-            route = prefix + str(p.pattern)
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, route)
-            elif isinstance(p, URLPattern) and route.startswith("logistics/"):
-                found.append(route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
+    return url_routes("logistics/")
 
 
 # --- The top bar, the index, anonymous people ------------------------------------------------

@@ -13,7 +13,6 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
 from deals.models import Order, OrderDocument, OrderHistory, OrderStatus
@@ -23,6 +22,7 @@ from marketplace.events.models import Event
 from tests.auctions.factories import World
 from tests.deals.factories import awarded_order, contract_sha
 from tests.factories import UserFactory, member
+from tests.routes import url_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -316,18 +316,7 @@ def test_anonymous_people_are_sent_to_log_in(client, order):
 
 def order_pages() -> list[str]:
     """Every page route under /orders/ (walked, so a page added later is crawled too)."""
-    found: list[str] = []
-
-    def walk(patterns, prefix: str) -> None:
-        for p in patterns:
-            route = prefix + str(p.pattern)
-            if isinstance(p, URLResolver):
-                walk(p.url_patterns, route)
-            elif isinstance(p, URLPattern) and route.startswith("orders/"):
-                found.append(route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
+    return url_routes("orders/")
 
 
 def test_the_canary_crawl_of_the_order_pages_finds_nothing_of_another_companys(client, w, order):
