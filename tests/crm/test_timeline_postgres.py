@@ -1,7 +1,8 @@
-"""The timeline at scale, on PostgreSQL: 2,000,000 entries, one account holding 200,000 of them.
-A page deep in that account's history reads one page of index entries (keyset paging by
-(at, id) on ``crm_timeline_account``), where paging by offset reads every entry before it.
-The plan is checked, not the clock (the figures go to the benchmark)."""
+"""The timeline at scale, on PostgreSQL: 400,000 entries, one account holding 40,000 of them and
+another 400. A page deep in an account's history reads one page of index entries (keyset paging
+by (at, id) on ``crm_timeline_account``), where paging by offset reads every entry before it.
+The plan is checked, not the clock: the rows a plan reads do not depend on the machine, and
+the issue's 2,000,000 entries are the benchmark's (``BENCH_SCENARIOS=crm``), with the times."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from tests.crm.activities_factories import CrmWorld, account_make, api, client
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
-TOTAL = 2_000_000
+TOTAL = 400_000
 BIG_SHARE = 10  # one entry in ten is the big account's
+DEEP = 30_000  # a page this deep in the big account's history
 T0 = datetime(2030, 1, 1, tzinfo=UTC)
 
 
@@ -54,12 +56,12 @@ def rows_scanned(plan: str) -> int:
     return returned + dropped
 
 
-def test_a_deep_page_of_a_two_million_entry_timeline_reads_one_page():
+def test_a_deep_page_of_a_large_timeline_reads_one_page():
     w = CrmWorld()
     sparse = account_make(w.company, "An account with few entries")
     fill(w, sparse)
     url = api("crm-account-timeline", workspace_id=w.ws, account_id=w.account.pk)
-    for account, depth in ((w.account, 150_000), (sparse, 1_500)):
+    for account, depth in ((w.account, DEEP), (sparse, 300)):
         entries = TimelineEntry.objects.filter(account=account)
         deep = entries.order_by("-at", "-pk")[depth]  # deep in the account's history
         keyset = timeline_after(entries, kinds=[], cursor=cursor_make(deep))[:51]
@@ -72,14 +74,14 @@ def test_a_deep_page_of_a_two_million_entry_timeline_reads_one_page():
     # Through the API: the page after the cursor, newest first.
     big = TimelineEntry.objects.filter(account=w.account)
     assert big.count() == TOTAL // BIG_SHARE
-    deep = big.order_by("-at", "-pk")[150_000]
+    deep = big.order_by("-at", "-pk")[DEEP]
     started = time.perf_counter()
     response = client(w.manager).get(url, {"cursor": cursor_make(deep), "limit": 50})
     elapsed = time.perf_counter() - started
     assert response.status_code == 200
     data = response.json()
     assert len(data["results"]) == 50 and data["next"]
-    expected = list(big.order_by("-at", "-pk").values_list("pk", flat=True)[150_001:150_051])
+    expected = list(big.order_by("-at", "-pk").values_list("pk", flat=True)[DEEP + 1 : DEEP + 51])
     assert [e["id"] for e in data["results"]] == expected
     print(f"a deep page of {TOTAL} entries through the API: {elapsed * 1000:.1f} ms")
 
