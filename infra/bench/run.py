@@ -271,6 +271,22 @@ def scenario_idle(stack: Stack, seed: dict, s: dict) -> dict:
             log(f"idle: {ours['failed']} connections failed: {ours['errors']}")
     finally:
         stack.stop(daphne)
+    bare, bare_port = stack.start_daphne(
+        application="infra.bench.bare_daphne:application", name="bare-daphne"
+    )
+    try:
+        log(f"idle: the same to a bare Daphne, an app that only accepts (pid {bare.pid})")
+        bare_daphne = client(
+            "idle",
+            {
+                **common,
+                "base": f"ws://127.0.0.1:{bare_port}",
+                "targets": [[None, None]],
+                "pid": bare.pid,
+            },
+        )
+    finally:
+        stack.stop(bare)
     relay, relay_port = stack.start_relay()
     try:
         log(f"idle: the same to the relay (pid {relay.pid})")
@@ -289,6 +305,7 @@ def scenario_idle(stack: Stack, seed: dict, s: dict) -> dict:
     return {
         "ours": ours,
         "baseline": base,
+        "bare_daphne": bare_daphne,
         "ratio": ratio(kib, base["kib_per_connection"]),
         "target": f"{TARGET_IDLE_CONNECTIONS} connections at <= {TARGET_IDLE_KIB} KiB each",
         "pass": ours["held"] >= TARGET_IDLE_CONNECTIONS
@@ -527,6 +544,18 @@ def table(results: dict) -> list[str]:
                 "PASS" if (o["connections_per_s"] or 0) >= TARGET_CONNECTS_PER_S else "FAIL",
             )
         )
+        if bare := r.get("bare_daphne"):  # Daphne's own stack: the baseline is now a bare Daphne
+            rows.append(
+                (
+                    "",
+                    "  the same against a bare Daphne (accepts only)",
+                    _f(o["connections_per_s"]),
+                    _f(bare["connections_per_s"]),
+                    _f(ratio(o["connections_per_s"], bare["connections_per_s"]), 2),
+                    "",
+                    "",
+                )
+            )
     if r := results.get("outbox"):
         o = r["ours"]
         rows.append(

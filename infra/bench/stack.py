@@ -268,9 +268,15 @@ class Stack:
         self.procs.append(proc)
         return proc
 
-    def start_daphne(self, port: int | None = None) -> tuple[subprocess.Popen, int]:
+    def start_daphne(
+        self,
+        port: int | None = None,
+        application: str = "marketplace.asgi:application",
+        name: str = "daphne",
+    ) -> tuple[subprocess.Popen, int]:
         """Daphne as infra/bin/web runs it in production (a listen backlog for connection
-        storms, websocket handshakes given 30 s), on ``port`` or a free one."""
+        storms, websocket handshakes given 30 s), on ``port`` or a free one; ``application``:
+        another ASGI application on the same server (the idle scenario's bare Daphne)."""
         port = port or free_port()
         daphne = str(Path(PYTHON).parent / "daphne")
         proc = self.spawn(
@@ -280,9 +286,9 @@ class Stack:
                 f"tcp:port={port}:interface=127.0.0.1:backlog=4096",
                 "--websocket_connect_timeout",
                 "30",
-                "marketplace.asgi:application",
+                application,
             ],
-            "daphne",
+            name,
         )
         wait_port(port, proc)
         return proc, port

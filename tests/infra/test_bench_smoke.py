@@ -2,7 +2,8 @@
 
 A fresh database on the test PostgreSQL server (a copy of the run's migrated template, seeded, dropped at the end), a real
 Daphne process on it with the Redis channel layer, two websocket bidders for two seconds from
-the bench's client, a three-participant fan-out, and the pgbench baseline for one second. It
+the bench's client, a three-participant fan-out, the pgbench baseline for one second, and the
+idle scenario's bare Daphne holding 20 sockets. It
 asserts that each produced a positive figure, never a speed (docs/benchmarks.md).
 """
 
@@ -57,6 +58,23 @@ def test_bench_smoke(bench_server, bench_template):
         pgbench.prepare(stack.pg_conn)
         baseline = pgbench.run(stack.pg_conn, rows=1, clients=2, seconds=1)
         assert baseline["tps"] > 0
+
+        # The idle scenario's bare Daphne (Daphne's own stack, an app that only accepts).
+        bare, bare_port = stack.start_daphne(
+            application="infra.bench.bare_daphne:application", name="bare-daphne"
+        )
+        idle = client.run_scenario(
+            "idle",
+            {
+                "base": f"ws://127.0.0.1:{bare_port}",
+                "targets": [[None, None]],
+                "target": 20,
+                "batch": 10,
+                "pid": bare.pid,
+                "settle": 0,
+            },
+        )
+        assert idle["held"] == 20 and idle["connections_per_s"] > 0, idle
 
 
 def test_bench_scale_smoke(bench_server, bench_template):
