@@ -11,6 +11,10 @@ the others; the hub's tick sends the buyer's side the change (``Hub._tick_presen
 counter kept a killed process's suppliers "connected" for a day: the buyer's console showed them
 and the lead passing from them was not told (``lot.outbid`` goes only to suppliers not watching).
 
+The changes a crowd makes at once go to Redis together: a change waits for the next write,
+which carries every (lot, application) changed before it starts, with its count at that moment
+(one pipeline for a connect burst, not one per socket).
+
 Without Redis (the in-memory layer, one process) the local counts are the answer.
 """
 
@@ -48,6 +52,9 @@ class Presence:
         self._redis_url = redis_url if prefix else None
         self._redis = None
         self._heartbeat: asyncio.Task | None = None
+        self._dirty: set[tuple[int, int]] = set()  # (lot, application) changed, not yet written
+        self._next: asyncio.Future | None = None  # the write the next change waits for
+        self._writer: asyncio.Task | None = None
         # More sockets connecting at once than the client has connections wait their turn
         # here (the pool itself raises "Too many connections", and the socket closed 1011).
         self._slots = asyncio.Semaphore(CONNECTIONS)
@@ -85,17 +92,50 @@ class Presence:
             counts.pop(application_id, None)
             if not counts:
                 del self.local[lot_id]
-        client = self.client()
-        if client is None:
+        if self.client() is None:
             return
         self._ensure_heartbeat()
-        key = self.key(lot_id)
-        async with self._slots, client.pipeline(transaction=True) as pipe:
-            if count:
-                pipe.hset(key, self.field(application_id), count)
-                pipe.expire(key, KEY_TTL_SECONDS)
+        self._dirty.add((lot_id, application_id))
+        await self._written()
+
+    async def _written(self) -> None:
+        """Until the next write to Redis, which carries every change made before it starts:
+        one pipeline for a crowd connecting at once, not one per socket (``make bench``'s
+        idle). The counts are absolute values, so a write carries the newest count, and the
+        writes go one at a time, in order."""
+        if self._next is None:
+            self._next = asyncio.get_running_loop().create_future()
+            if self._writer is None or self._writer.done():
+                self._writer = asyncio.create_task(self._write_forever())
+        await asyncio.shield(self._next)
+
+    async def _write_forever(self) -> None:
+        while self._next is not None:
+            done, self._next = self._next, None
+            dirty, self._dirty = self._dirty, set()
+            try:
+                await self._write(dirty)
+            except asyncio.CancelledError:
+                done.cancel()
+                raise
+            except Exception as exc:
+                self._dirty |= dirty  # written with the next change, or by the heartbeat
+                done.set_exception(exc)
+                done.exception()  # the waiters have it; not "never retrieved" if none waits
             else:
-                pipe.hdel(key, self.field(application_id))
+                done.set_result(None)
+
+    async def _write(self, dirty: set[tuple[int, int]]) -> None:
+        client = self.client()
+        async with self._slots, client.pipeline(transaction=False) as pipe:
+            for lot_id, application_id in dirty:
+                key = self.key(lot_id)
+                count = self.local.get(lot_id, {}).get(application_id, 0)
+                if count:
+                    pipe.hset(key, self.field(application_id), count)
+                    pipe.expire(key, KEY_TTL_SECONDS)
+                else:
+                    pipe.hdel(key, self.field(application_id))
             pipe.zadd(self.alive_key, {self.process: time.time()})
             await pipe.execute()
 
@@ -159,10 +199,13 @@ class Presence:
             await pipe.execute()
 
     async def close(self) -> None:
-        if self._heartbeat is not None:
-            self._heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._heartbeat
+        for task in (self._heartbeat, self._writer):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        if self._next is not None and not self._next.done():
+            self._next.cancel()
         if self._redis is not None:
             await self._redis.aclose()
             self._redis = None

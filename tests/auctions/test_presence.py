@@ -4,6 +4,7 @@ old. Two ``Presence`` objects stand for two processes."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 
@@ -89,3 +90,47 @@ async def test_the_heartbeat_runs_by_itself(processes, settings):
         return await client.zscore(a.alive_key, a.process) is not None
 
     await async_wait_until(beaten, what="a heartbeat")
+
+
+async def test_a_crowd_connecting_at_once_is_written_in_few_pipelines_with_the_newest_counts(
+    processes, monkeypatch
+):
+    """The changes made while a write is on its way go together in the next one (one write for
+    a crowd, not one per socket), and each carries the count at its writing: a supplier that
+    connected and left within one batch is not counted."""
+    a, b = processes
+    writes = []
+    real_write = a._write
+
+    async def counted(dirty):
+        writes.append(len(dirty))
+        await real_write(dirty)
+
+    monkeypatch.setattr(a, "_write", counted)
+    changes = [a.change(7, 100 + i, +1) for i in range(200)]
+    changes += [a.change(7, 100, -1), a.change(8, 5, +1), a.change(8, 5, -1)]
+    await asyncio.gather(*changes)
+    assert writes == [201], writes  # 201 (lot, supplier) pairs, in one write
+    assert await b.connected(7) == list(range(101, 300))
+    assert await b.connected(8) == []
+    assert await a.client().hexists(a.key(7), a.field(100)) == 0
+
+
+async def test_a_failed_write_is_raised_to_its_changes_and_written_with_the_next(
+    processes, monkeypatch
+):
+    a, b = processes
+    real_write = a._write
+    failing = {"on": True}
+
+    async def flaky(dirty):
+        if failing["on"]:
+            raise ConnectionError("Redis away")
+        await real_write(dirty)
+
+    monkeypatch.setattr(a, "_write", flaky)
+    with pytest.raises(ConnectionError):
+        await a.change(7, 1, +1)
+    failing["on"] = False
+    await a.change(7, 2, +1)  # carries supplier 1's count too
+    assert await b.connected(7) == [1, 2]
