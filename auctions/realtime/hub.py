@@ -30,6 +30,7 @@ from ..selectors import lot_get, lot_snapshot
 from . import bid_batches, bid_workers
 from .broadcast import company_group, lot_group
 from .presence import Presence
+from .snapshot_cache import Head, snapshot_cached
 
 logger = logging.getLogger(__name__)
 
@@ -199,12 +200,16 @@ class Hub:
                     await _guard(self._tick_presence(lot_id, group))
 
     async def _catch_up(self, lots: list[int]) -> None:
-        seqs = await _lot_seqs(lots)
+        """A lot whose chain head in the database is past what this process delivered gets
+        its snapshot at that head: the one a socket connecting at it made (``snapshot_cache``),
+        else read. (Every lot's first socket left its lot behind by the delivered count, so
+        after a restart each lot cost one more snapshot read here.)"""
+        heads = await _lot_heads(lots)
         for lot_id in lots:
-            seq = seqs.get(lot_id)
-            if seq is None or seq <= self.delivered.get(lot_id, -1):
+            head = heads.get(lot_id)
+            if head is None or head[0] <= self.delivered.get(lot_id, -1):
                 continue
-            snapshot = await _lot_snapshot(lot_id)
+            snapshot = snapshot_cached(lot_id, head) or await _lot_snapshot(lot_id)
             await self.dispatch(
                 {
                     "type": "lot.changed",
@@ -346,8 +351,10 @@ def poll_seconds(layer) -> float:
 
 
 @db_async
-def _lot_seqs(lot_ids: list[int]) -> dict[int, int]:
-    return dict(Lot.objects.filter(pk__in=lot_ids).values_list("pk", "event_seq"))
+def _lot_heads(lot_ids: list[int]) -> dict[int, Head]:
+    """The lots' chain heads, ``(event_seq, last_hash)``, as ``snapshot_cache`` keys them."""
+    rows = Lot.objects.filter(pk__in=lot_ids).values_list("pk", "event_seq", "last_hash")
+    return {pk: (seq, last_hash or "") for pk, seq, last_hash in rows}
 
 
 @db_async

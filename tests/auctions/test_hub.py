@@ -187,3 +187,45 @@ async def test_the_hub_renews_every_membership_it_holds():
     h.members["company.2"].add(object())
     await h._renew_memberships()
     assert sorted(added) == [("company.2", "hub.test!1"), ("lot.1", "hub.test!1")]
+
+
+async def test_the_catch_up_takes_the_snapshot_a_socket_made_at_the_lots_head(monkeypatch):
+    """The hub's database poll finds a lot past what it delivered (every lot's first socket
+    leaves it so): the snapshot made at exactly that head is taken, not read again; a head
+    with no snapshot made at it is read."""
+    from auctions.realtime import hub as hub_module
+    from auctions.realtime.snapshot_cache import snapshot_cache_clear, snapshot_remember
+
+    heads = {1: (4, "h4"), 2: (9, "h9")}
+    read = []
+
+    async def lot_heads(lots):
+        return {lot: heads[lot] for lot in lots}
+
+    async def lot_snapshot(lot_id):
+        read.append(lot_id)
+        return {"seq": heads[lot_id][0], "read": True}
+
+    monkeypatch.setattr(hub_module, "_lot_heads", lot_heads)
+    monkeypatch.setattr(hub_module, "_lot_snapshot", lot_snapshot)
+    snapshot_cache_clear()
+    snapshot_remember(1, (4, "h4"), {"seq": 4, "cached": True})
+    snapshot_remember(2, (8, "h8"), {"seq": 8, "cached": True})  # an older head than the lot's
+    h = Hub()
+    sent = []
+
+    async def dispatch(message):
+        sent.append(message)
+
+    h.dispatch = dispatch
+    await h._catch_up([1, 2])
+    assert read == [2]
+    assert {m["lot"]: m["snapshot"] for m in sent} == {
+        1: {"seq": 4, "cached": True},
+        2: {"seq": 9, "read": True},
+    }
+    h.delivered.update({1: 4, 2: 9})
+    sent.clear()
+    await h._catch_up([1, 2])  # nothing new
+    assert sent == [] and read == [2]
+    snapshot_cache_clear()
