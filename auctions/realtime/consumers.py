@@ -269,8 +269,8 @@ class LotConsumer(AsyncWebsocketConsumer):
         self.viewer = viewer
         if self.company_id:
             await hub().join(company_group(self.company_id), self)
-            await hub().presence.change(self.lot_id, self.viewer.application_id, +1)
-            hub().presence_announce(self.lot_id)
+            if await hub().presence.change(self.lot_id, self.viewer.application_id, +1):
+                hub().presence_announce(self.lot_id)
         hub().note_snapshot(self.lot_id, snapshot)
         await self._send_snapshot(snapshot, bids, reason="connect")
         self.ready = True
@@ -293,8 +293,8 @@ class LotConsumer(AsyncWebsocketConsumer):
             return
         if self.company_id:
             await hub().leave(company_group(self.company_id), self)
-            await hub().presence.change(self.lot_id, self.viewer.application_id, -1)
-            hub().presence_announce(self.lot_id)
+            if await hub().presence.change(self.lot_id, self.viewer.application_id, -1):
+                hub().presence_announce(self.lot_id)
 
     # --- sending -----------------------------------------------------------------------------
 

@@ -11,7 +11,9 @@ the others; the hub's tick sends the buyer's side the change (``Hub._tick_presen
 counter kept a killed process's suppliers "connected" for a day: the buyer's console showed them
 and the lead passing from them was not told (``lot.outbid`` goes only to suppliers not watching).
 
-The changes a crowd makes at once go to Redis together: a change waits for the next write,
+Redis is written when who is connected changes (a supplier's first socket in the process opens
+or its last closes); a second tab only counts here, until the heartbeat. The changes a crowd
+makes at once go to Redis together: a change waits for the next write,
 which carries every (lot, application) changed before it starts, with its count at that moment
 (one pipeline for a connect burst, not one per socket).
 
@@ -83,20 +85,29 @@ class Presence:
     def field(self, application_id: int) -> str:
         return f"{application_id}@{self.process}"
 
-    async def change(self, lot_id: int, application_id: int, delta: int) -> None:
+    async def change(self, lot_id: int, application_id: int, delta: int) -> bool:
+        """A supplier's socket opened (+1) or closed (-1) here. True if who is connected
+        changed (its first socket in this process opened, or its last closed): only then is
+        Redis written and is there anything to announce. A second tab, or a reconnect that
+        overlaps the old socket's close, changes a count no reader looks at (readers ask
+        whether it is above zero; the heartbeat writes the counts themselves)."""
         counts = self.local[lot_id]
-        count = max(0, counts.get(application_id, 0) + delta)
+        before = counts.get(application_id, 0)
+        count = max(0, before + delta)
         if count:
             counts[application_id] = count
         else:
             counts.pop(application_id, None)
             if not counts:
                 del self.local[lot_id]
+        if (before > 0) == (count > 0):
+            return False
         if self.client() is None:
-            return
+            return True
         self._ensure_heartbeat()
         self._dirty.add((lot_id, application_id))
         await self._written()
+        return True
 
     async def _written(self) -> None:
         """Until the next write to Redis, which carries every change made before it starts:

@@ -134,3 +134,19 @@ async def test_a_failed_write_is_raised_to_its_changes_and_written_with_the_next
     failing["on"] = False
     await a.change(7, 2, +1)  # carries supplier 1's count too
     assert await b.connected(7) == [1, 2]
+
+
+async def test_a_suppliers_second_socket_writes_nothing_and_announces_nothing(processes):
+    """Only a change of who is connected is written (and announced by the hub): the second
+    tab and its closing leave Redis as it was; the last socket's closing removes the field."""
+    a, b = processes
+    client = a.client()
+    assert await a.change(7, 1, +1) is True
+    await client.hset(a.key(7), a.field(1), 1)  # as written; a change that wrote would alter it
+    assert await a.change(7, 1, +1) is False  # a second tab
+    assert await a.change(7, 1, -1) is False
+    assert await client.hget(a.key(7), a.field(1)) == b"1"
+    assert await b.connected(7) == [1]
+    assert await a.change(7, 1, -1) is True
+    assert await b.connected(7) == []
+    assert await a.change(7, 1, -1) is False  # never below zero
