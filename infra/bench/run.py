@@ -54,7 +54,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from infra.bench import pgbench, scale, search_scenario
+from infra.bench import idle, pgbench, scale, search_scenario
 from infra.bench.common import client, env_float, env_int, fmt, profiled, ratio
 from infra.bench.stack import (
     PYTHON,
@@ -63,7 +63,6 @@ from infra.bench.stack import (
     cpu_seconds,
     log,
     raise_fd_limit,
-    redis_clients,
 )
 
 ALL = ("hot", "spread", "fanout", "idle", "outbox", *scale.SCALE)
@@ -71,9 +70,6 @@ OPTIONAL = ("crm", "search")  # only when named in BENCH_SCENARIOS
 TARGET_CRM_P95_MS = 100
 TARGET_HOT_RATIO = 0.5
 TARGET_FANOUT_FACTOR = 5
-TARGET_IDLE_CONNECTIONS = 5000
-TARGET_IDLE_KIB = 30  # issue 21's bar (it was 40 before)
-TARGET_CONNECTS_PER_S = 1000  # issue 21's bar for one Daphne
 
 
 def settings_from_env() -> dict:
@@ -95,7 +91,7 @@ def settings_from_env() -> dict:
         "fanout_participants": env_int("BENCH_FANOUT_PARTICIPANTS", 100),
         "fanout_bids": env_int("BENCH_FANOUT_BIDS", 200),
         "fanout_gap": env_float("BENCH_FANOUT_GAP", 0.15),
-        "idle_target": env_int("BENCH_IDLE_TARGET", TARGET_IDLE_CONNECTIONS),
+        "idle_target": env_int("BENCH_IDLE_TARGET", idle.TARGET_IDLE_CONNECTIONS),
         "idle_batch": env_int("BENCH_IDLE_BATCH", 200),
         "idle_max_seconds": env_float("BENCH_IDLE_MAX_SECONDS", 300),
         "outbox_events": env_int("BENCH_OUTBOX_EVENTS", 2000),
@@ -234,83 +230,6 @@ def scenario_fanout(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict
         and ours["p99_ms"] is not None
         and ours["p99_ms"] <= limit
         and ours["complete"] == ours["bids"],
-    }
-
-
-def scenario_idle(stack: Stack, seed: dict, s: dict) -> dict:
-    targets = [[lot["id"], t] for lot in seed["spread"] for t in lot["tokens"]]
-    common = {
-        "target": s["idle_target"],
-        "batch": s["idle_batch"],
-        "max_seconds": s["idle_max_seconds"],
-    }
-    daphne, port = stack.start_daphne()  # a fresh process: its RSS is that of this scenario
-    try:
-        base_url = f"ws://127.0.0.1:{port}"
-        client("bids", {"base": base_url, "seconds": 0, "connections": targets[:10]})  # warm up
-        time.sleep(1)
-        log(f"idle: up to {s['idle_target']} connections to Daphne (pid {daphne.pid})")
-        redis_before = redis_clients(stack.redis_url)
-        with profiled(daphne.pid, "idle", s["output"]):  # its own Daphne, not the stack's
-            ours = client(
-                "idle",
-                {
-                    **common,
-                    "base": base_url,
-                    "targets": targets,
-                    "pid": daphne.pid,
-                    "redis": stack.redis_url,
-                },
-            )
-        ours["redis_clients_before"] = redis_before
-        ours["redis_clients_after"] = ours.pop("redis_clients", None)
-        if daphne.poll() is not None:
-            raise RuntimeError(f"Daphne died during idle:\n{stack.log_tail('daphne')}")
-        if ours["failed"]:
-            ours["server_log"] = stack.log_tail("daphne", 20)
-            log(f"idle: {ours['failed']} connections failed: {ours['errors']}")
-    finally:
-        stack.stop(daphne)
-    bare, bare_port = stack.start_daphne(
-        application="infra.bench.bare_daphne:application", name="bare-daphne"
-    )
-    try:
-        log(f"idle: the same to a bare Daphne, an app that only accepts (pid {bare.pid})")
-        bare_daphne = client(
-            "idle",
-            {
-                **common,
-                "base": f"ws://127.0.0.1:{bare_port}",
-                "targets": [[None, None]],
-                "pid": bare.pid,
-            },
-        )
-    finally:
-        stack.stop(bare)
-    relay, relay_port = stack.start_relay()
-    try:
-        log(f"idle: the same to the relay (pid {relay.pid})")
-        base = client(
-            "idle",
-            {
-                **common,
-                "base": f"ws://127.0.0.1:{relay_port}",
-                "targets": [[None, None]],
-                "pid": relay.pid,
-            },
-        )
-    finally:
-        stack.stop(relay)
-    kib = ours["kib_per_connection"]
-    return {
-        "ours": ours,
-        "baseline": base,
-        "bare_daphne": bare_daphne,
-        "ratio": ratio(kib, base["kib_per_connection"]),
-        "target": f"{TARGET_IDLE_CONNECTIONS} connections at <= {TARGET_IDLE_KIB} KiB each",
-        "pass": ours["held"] >= TARGET_IDLE_CONNECTIONS
-        and kib is not None
-        and kib <= TARGET_IDLE_KIB,
     }
 
 
@@ -509,53 +428,7 @@ def table(results: dict) -> list[str]:
         )
     rows += _fanout_rows("fanout", results.get("fanout"))
     rows += _fanout_rows("crowd", results.get("crowd"))
-    if r := results.get("idle"):
-        o, b = r["ours"], r["baseline"]
-        rows.append(
-            (
-                "idle",
-                f"connections held (of {o['target']})",
-                _f(o["held"]),
-                _f(b["held"]),
-                _f(ratio(o["held"], b["held"]), 2),
-                f">= {TARGET_IDLE_CONNECTIONS}",
-                "",
-            )
-        )
-        rows.append(
-            (
-                "",
-                "KiB RSS per connection",
-                _f(o["kib_per_connection"]),
-                _f(b["kib_per_connection"]),
-                _f(r["ratio"], 2),
-                r["target"],
-                verdict(r),
-            )
-        )
-        rows.append(
-            (
-                "",
-                "connections opened per second",
-                _f(o["connections_per_s"]),
-                _f(b["connections_per_s"]),
-                _f(ratio(o["connections_per_s"], b["connections_per_s"]), 2),
-                f">= {TARGET_CONNECTS_PER_S}",
-                "PASS" if (o["connections_per_s"] or 0) >= TARGET_CONNECTS_PER_S else "FAIL",
-            )
-        )
-        if bare := r.get("bare_daphne"):  # Daphne's own stack: the baseline is now a bare Daphne
-            rows.append(
-                (
-                    "",
-                    "  the same against a bare Daphne (accepts only)",
-                    _f(o["connections_per_s"]),
-                    _f(bare["connections_per_s"]),
-                    _f(ratio(o["connections_per_s"], bare["connections_per_s"]), 2),
-                    "",
-                    "",
-                )
-            )
+    rows += idle.table_rows(results.get("idle"))
     if r := results.get("outbox"):
         o = r["ours"]
         rows.append(
@@ -688,7 +561,7 @@ def main() -> int:
                 for proc, _port in daphnes:
                     stack.stop(proc)
             if "idle" in want:
-                results["idle"] = scenario_idle(stack, seed, s)
+                results["idle"] = idle.scenario(stack, seed, s)
             if "storm" in want:
                 results["storm"] = scale.scenario_storm(stack, seed, s)
             if "survive" in want:

@@ -1,0 +1,143 @@
+"""The idle scenario (``make bench``): a fresh Daphne holding up to ``BENCH_IDLE_TARGET``
+supplier sockets, its memory per connection and its connect rate, against the relay and, for
+the rate, a bare Daphne (``infra/bench/bare_daphne.py``). See docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import time
+
+from infra.bench.common import client, fmt, profiled, ratio
+from infra.bench.stack import Stack, log, redis_clients
+
+TARGET_IDLE_CONNECTIONS = 5000
+TARGET_IDLE_KIB = 30  # issue 21's bar (it was 40 before)
+TARGET_CONNECTS_PER_S = 1000  # issue 21's bar for one Daphne
+
+
+def scenario(stack: Stack, seed: dict, s: dict) -> dict:
+    targets = [[lot["id"], t] for lot in seed["spread"] for t in lot["tokens"]]
+    common = {
+        "target": s["idle_target"],
+        "batch": s["idle_batch"],
+        "max_seconds": s["idle_max_seconds"],
+    }
+    daphne, port = stack.start_daphne()  # a fresh process: its RSS is that of this scenario
+    try:
+        base_url = f"ws://127.0.0.1:{port}"
+        client("bids", {"base": base_url, "seconds": 0, "connections": targets[:10]})  # warm up
+        time.sleep(1)
+        log(f"idle: up to {s['idle_target']} connections to Daphne (pid {daphne.pid})")
+        redis_before = redis_clients(stack.redis_url)
+        with profiled(daphne.pid, "idle", s["output"]):  # its own Daphne, not the stack's
+            ours = client(
+                "idle",
+                {
+                    **common,
+                    "base": base_url,
+                    "targets": targets,
+                    "pid": daphne.pid,
+                    "redis": stack.redis_url,
+                },
+            )
+        ours["redis_clients_before"] = redis_before
+        ours["redis_clients_after"] = ours.pop("redis_clients", None)
+        if daphne.poll() is not None:
+            raise RuntimeError(f"Daphne died during idle:\n{stack.log_tail('daphne')}")
+        if ours["failed"]:
+            ours["server_log"] = stack.log_tail("daphne", 20)
+            log(f"idle: {ours['failed']} connections failed: {ours['errors']}")
+    finally:
+        stack.stop(daphne)
+    bare, bare_port = stack.start_daphne(
+        application="infra.bench.bare_daphne:application", name="bare-daphne"
+    )
+    try:
+        log(f"idle: the same to a bare Daphne, an app that only accepts (pid {bare.pid})")
+        bare_daphne = client(
+            "idle",
+            {
+                **common,
+                "base": f"ws://127.0.0.1:{bare_port}",
+                "targets": [[None, None]],
+                "pid": bare.pid,
+            },
+        )
+    finally:
+        stack.stop(bare)
+    relay, relay_port = stack.start_relay()
+    try:
+        log(f"idle: the same to the relay (pid {relay.pid})")
+        base = client(
+            "idle",
+            {
+                **common,
+                "base": f"ws://127.0.0.1:{relay_port}",
+                "targets": [[None, None]],
+                "pid": relay.pid,
+            },
+        )
+    finally:
+        stack.stop(relay)
+    kib = ours["kib_per_connection"]
+    return {
+        "ours": ours,
+        "baseline": base,
+        "bare_daphne": bare_daphne,
+        "ratio": ratio(kib, base["kib_per_connection"]),
+        "target": f"{TARGET_IDLE_CONNECTIONS} connections at <= {TARGET_IDLE_KIB} KiB each",
+        "pass": ours["held"] >= TARGET_IDLE_CONNECTIONS
+        and kib is not None
+        and kib <= TARGET_IDLE_KIB,
+    }
+
+
+def table_rows(result: dict | None) -> list[tuple]:
+    rows: list[tuple] = []
+    if r := result:
+        o, b = r["ours"], r["baseline"]
+        rows.append(
+            (
+                "idle",
+                f"connections held (of {o['target']})",
+                fmt(o["held"]),
+                fmt(b["held"]),
+                fmt(ratio(o["held"], b["held"]), 2),
+                f">= {TARGET_IDLE_CONNECTIONS}",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "",
+                "KiB RSS per connection",
+                fmt(o["kib_per_connection"]),
+                fmt(b["kib_per_connection"]),
+                fmt(r["ratio"], 2),
+                r["target"],
+                {True: "PASS", False: "FAIL"}[r["pass"]],
+            )
+        )
+        rows.append(
+            (
+                "",
+                "connections opened per second",
+                fmt(o["connections_per_s"]),
+                fmt(b["connections_per_s"]),
+                fmt(ratio(o["connections_per_s"], b["connections_per_s"]), 2),
+                f">= {TARGET_CONNECTS_PER_S}",
+                "PASS" if (o["connections_per_s"] or 0) >= TARGET_CONNECTS_PER_S else "FAIL",
+            )
+        )
+        if bare := r.get("bare_daphne"):  # Daphne's own stack: the baseline is now a bare Daphne
+            rows.append(
+                (
+                    "",
+                    "  the same against a bare Daphne (accepts only)",
+                    fmt(o["connections_per_s"]),
+                    fmt(bare["connections_per_s"]),
+                    fmt(ratio(o["connections_per_s"], bare["connections_per_s"]), 2),
+                    "",
+                    "",
+                )
+            )
+    return rows
