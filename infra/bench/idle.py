@@ -48,36 +48,13 @@ def scenario(stack: Stack, seed: dict, s: dict) -> dict:
             log(f"idle: {ours['failed']} connections failed: {ours['errors']}")
     finally:
         stack.stop(daphne)
-    bare, bare_port = stack.start_daphne(
-        application="infra.bench.bare_daphne:application", name="bare-daphne"
+    bare_daphne = _the_same_against(
+        stack,
+        stack.start_daphne(application="infra.bench.bare_daphne:application", name="bare-daphne"),
+        "a bare Daphne, an app that only accepts",
+        common,
     )
-    try:
-        log(f"idle: the same to a bare Daphne, an app that only accepts (pid {bare.pid})")
-        bare_daphne = client(
-            "idle",
-            {
-                **common,
-                "base": f"ws://127.0.0.1:{bare_port}",
-                "targets": [[None, None]],
-                "pid": bare.pid,
-            },
-        )
-    finally:
-        stack.stop(bare)
-    relay, relay_port = stack.start_relay()
-    try:
-        log(f"idle: the same to the relay (pid {relay.pid})")
-        base = client(
-            "idle",
-            {
-                **common,
-                "base": f"ws://127.0.0.1:{relay_port}",
-                "targets": [[None, None]],
-                "pid": relay.pid,
-            },
-        )
-    finally:
-        stack.stop(relay)
+    base = _the_same_against(stack, stack.start_relay(), "the relay", common)
     kib = ours["kib_per_connection"]
     return {
         "ours": ours,
@@ -89,6 +66,25 @@ def scenario(stack: Stack, seed: dict, s: dict) -> dict:
         and kib is not None
         and kib <= TARGET_IDLE_KIB,
     }
+
+
+def _the_same_against(stack: Stack, started: tuple, what: str, common: dict) -> dict:
+    """The same connections to a baseline server (``started``: its process and port), which
+    is stopped after."""
+    proc, port = started
+    try:
+        log(f"idle: the same to {what} (pid {proc.pid})")
+        return client(
+            "idle",
+            {
+                **common,
+                "base": f"ws://127.0.0.1:{port}",
+                "targets": [[None, None]],
+                "pid": proc.pid,
+            },
+        )
+    finally:
+        stack.stop(proc)
 
 
 def table_rows(result: dict | None) -> list[tuple]:
