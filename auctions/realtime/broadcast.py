@@ -24,7 +24,13 @@ def lot_group(lot_id: int) -> str:
 
 
 def company_group(company_id: int) -> str:
+    """A company's sockets in one process (the hub's, local: not a group on the layer)."""
     return f"company.{company_id}"
+
+
+# The layer group every process's hub joins for the companies' access changes: rare messages,
+# each handed by a hub to its own sockets of that company.
+ACCESS_GROUP = "access"
 
 
 def _group_send(group: str, message: dict) -> None:
@@ -65,4 +71,4 @@ def company_access_changed_now(*, company_id: int) -> None:
     """A company's right to take part may have changed (verification, admission): its open
     sockets re-check their access at once and close if it is gone. Called by the listener of
     the ``company.access_changed`` and ``application.rejected`` events (``listeners.py``)."""
-    _group_send(company_group(company_id), {"type": "access.changed", "company": company_id})
+    _group_send(ACCESS_GROUP, {"type": "access.changed", "company": company_id})

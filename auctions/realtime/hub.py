@@ -3,9 +3,15 @@
 A plain Channels consumer has a channel of its own, and a group send to a lot then costs one
 channel-layer message per socket (with channels-redis, one Redis list push and one blocking
 ``BZPOPMIN`` connection per socket). Here each process subscribes once: its hub joins the lot's
-group (and the companies' groups of its suppliers) with a single process channel, receives each
-change once, renders each distinct view once and hands the text to the local sockets. Consumers
-have no channel of their own (``channel_layer_alias`` points at no layer).
+group with a single process channel, receives each change once, renders each distinct view once
+and hands the text to the local sockets. Consumers have no channel of their own
+(``channel_layer_alias`` points at no layer).
+
+A company's access changes (``access.changed``, rare: a verification, an admission) go to one
+group every hub joins (``ACCESS_GROUP``), and each hub hands them to its sockets of that company
+(the company groups are local only). A group per company cost a Redis ``group_add`` for each
+supplier's company as its first socket connected to a process: in a reconnect storm of
+different people, one per socket.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from ..models import Lot
 from ..outbox import lot_outbid
 from ..selectors import lot_get, lot_snapshot
 from . import bid_batches, bid_workers
-from .broadcast import company_group, lot_group
+from .broadcast import ACCESS_GROUP, company_group, lot_group
 from .presence import Presence
 from .snapshot_cache import Head, snapshot_cached
 
@@ -140,8 +146,15 @@ class Hub:
         async with self.ready:
             if self.channel is None:
                 self.channel = await self.layer.new_channel(prefix="hub.")
+                async with self.layer_slots:
+                    await self.layer.group_add(ACCESS_GROUP, self.channel)
             if self.task is None or self.task.done():
                 self.task = asyncio.create_task(self._receive_forever())
+
+    def _layer_groups(self) -> list[str]:
+        """The groups this process is a member of on the layer: its lots' and the access
+        group."""
+        return [*(g for g in list(self.members) if _on_layer(g)), ACCESS_GROUP]
 
     async def join(self, group: str, consumer) -> None:
         await self._ensure_running()
@@ -151,7 +164,7 @@ class Hub:
         self.members[group].add(consumer)
         if group.startswith("lot.") and (self.ticker is None or self.ticker.done()):
             self.ticker = asyncio.create_task(self._tick_forever())
-        if first:
+        if first and _on_layer(group):
             async with self.layer_slots:
                 await self.layer.group_add(group, self.channel)
 
@@ -162,6 +175,8 @@ class Hub:
         members.discard(consumer)
         if not members:
             del self.members[group]  # (the ticker stays: with no lot it only sleeps)
+            if not _on_layer(group):
+                return
             try:
                 async with self.layer_slots:
                     await self.layer.group_discard(group, self.channel)
@@ -223,7 +238,7 @@ class Hub:
     async def _renew_memberships(self) -> None:
         """Join every group again: the layer drops a membership not renewed within its group
         expiry (``marketplace.core.layers``), which is how a killed process's go."""
-        for group in list(self.members):
+        for group in self._layer_groups():
             async with self.layer_slots:
                 await self.layer.group_add(group, self.channel)
 
@@ -259,14 +274,15 @@ class Hub:
         """Join every group this process serves again (adding a member twice is harmless):
         after Redis restarted, the layer no longer knows them, and other processes' changes
         would reach this one only through the database poll. True once all are joined."""
+        groups = self._layer_groups()
         try:
-            for group in list(self.members):
+            for group in groups:
                 await self.layer.group_add(group, self.channel)
         except Exception:
             logger.warning("hub: joining the groups again failed; retrying", exc_info=True)
             await asyncio.sleep(0.5)
             return False
-        logger.info("hub: joined %d groups again after the layer failed", len(self.members))
+        logger.info("hub: joined %d groups again after the layer failed", len(groups))
         return True
 
     async def dispatch(self, message: dict) -> None:
@@ -339,6 +355,11 @@ def _record_outbid(lot_id: int, application_id: int) -> bool:
 
 def tick_seconds() -> float:
     return getattr(settings, "AUCTION_WS_TICK_SECONDS", 5)
+
+
+def _on_layer(group: str) -> bool:
+    """A company's group is local: its changes come through ``ACCESS_GROUP``."""
+    return not group.startswith("company.")
 
 
 def poll_seconds(layer) -> float:

@@ -173,7 +173,8 @@ async def test_presence_survives_more_sockets_at_once_than_its_redis_pool(settin
 
 async def test_the_hub_renews_every_membership_it_holds():
     """The layer drops a membership not renewed within its group expiry (a killed process's);
-    the hub's ticker renews each of its groups, lots and companies alike."""
+    the hub's ticker renews each of its groups on the layer: its lots' and the access group
+    (a company's group is local: its changes come through the access group)."""
     h = Hub()
     h.channel = "hub.test!1"
     added = []
@@ -186,7 +187,7 @@ async def test_the_hub_renews_every_membership_it_holds():
     h.members["lot.1"].add(object())
     h.members["company.2"].add(object())
     await h._renew_memberships()
-    assert sorted(added) == [("company.2", "hub.test!1"), ("lot.1", "hub.test!1")]
+    assert sorted(added) == [("access", "hub.test!1"), ("lot.1", "hub.test!1")]
 
 
 async def test_the_catch_up_takes_the_snapshot_a_socket_made_at_the_lots_head(monkeypatch):
@@ -229,3 +230,46 @@ async def test_the_catch_up_takes_the_snapshot_a_socket_made_at_the_lots_head(mo
     await h._catch_up([1, 2])  # nothing new
     assert sent == [] and read == [2]
     snapshot_cache_clear()
+
+
+async def test_a_companys_sockets_add_no_group_on_the_layer_its_changes_come_through_access():
+    """A supplier's first socket in a process joins its lot's group on the layer, not a group
+    of its company (one Redis ``group_add`` per company in a storm of different people): the
+    hub is in the one access group, and hands an access change to that company's sockets."""
+    h = Hub()
+    added, discarded, told = [], [], []
+
+    class Layer:
+        async def new_channel(self, prefix=""):
+            return prefix + "test!1"
+
+        async def group_add(self, group, channel):
+            added.append(group)
+
+        async def group_discard(self, group, channel):
+            discarded.append(group)
+
+        async def receive(self, channel):
+            await asyncio.Event().wait()  # nothing arrives in this test
+
+    class Socket:
+        def __init__(self, name):
+            self.name = name
+
+        async def access_changed(self, message):
+            told.append((self.name, message["company"]))
+
+    h.layer = Layer()
+    ours, theirs = Socket("ours"), Socket("theirs")
+    await h.join("lot.1", ours)
+    await h.join("company.7", ours)
+    await h.join("company.8", theirs)
+    assert added == ["access", "lot.1"]
+    await h.dispatch({"type": "access.changed", "company": 7})
+    assert told == [("ours", 7)]
+    await h.leave("company.7", ours)
+    await h.leave("lot.1", ours)
+    assert discarded == ["lot.1"]
+    h.task.cancel()
+    if h.ticker is not None:
+        h.ticker.cancel()
