@@ -253,6 +253,34 @@ async def test_the_socket_speaks_the_language_of_the_page_that_opened_it(layer):
         await comm.disconnect()
 
 
+async def test_a_suppliers_second_tab_closing_leaves_it_connected_in_the_buyers_console(layer):
+    """Presence counts a supplier once however many sockets it has: its second tab closing
+    leaves it connected in the buyer's console (only its last socket's closing removes it)."""
+    a = await make_auction()
+    first, second = a.applications[0].pk, a.applications[1].pk
+    buyer, _, _ = await connect(a.officer, a.lot)
+    frames = [await receive(buyer)]
+
+    async def presence_until(wanted: set, always: int | None = None) -> None:
+        while True:
+            connected = set((await receive_until(buyer, "presence", frames))["connected"])
+            assert always is None or always in connected, frames[-5:]
+            if connected == wanted:
+                return
+
+    tab1, _, _ = await connect(a.bidders[0], a.lot)
+    await presence_until({first})
+    tab2, _, _ = await connect(a.bidders[0], a.lot)
+    await receive(tab2)
+    await tab2.disconnect()
+    other, _, _ = await connect(a.bidders[1], a.lot)
+    await presence_until({first, second}, always=first)
+    await tab1.disconnect()
+    await presence_until({second})
+    for comm in (other, buyer):
+        await comm.disconnect()
+
+
 async def test_bids_over_the_socket_reach_every_viewer_as_its_own_view(layer):
     a = await make_auction(visibility="ladder")
     s1, _, _ = await connect(a.bidders[0], a.lot)
