@@ -45,6 +45,10 @@ def ratio(ours: float | None, base: float | None) -> float | None:
     return ours / base
 
 
+def verdict(result: dict) -> str:
+    return {True: "PASS", False: "FAIL", None: "INFO"}[result["pass"]]
+
+
 def fmt(value, digits: int = 1) -> str:
     if value is None:
         return "-"

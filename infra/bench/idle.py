@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from infra.bench.common import client, fmt, profiled, ratio
+from infra.bench.common import client, fmt, profiled, ratio, verdict
 from infra.bench.stack import Stack, log, redis_clients
 
 TARGET_IDLE_CONNECTIONS = 5000
@@ -88,52 +88,53 @@ def _the_same_against(stack: Stack, started: tuple, what: str, common: dict) -> 
 
 
 def table_rows(result: dict | None) -> list[tuple]:
-    rows: list[tuple] = []
-    if r := result:
-        o, b = r["ours"], r["baseline"]
+    if not result:
+        return []
+    o, b, bare = result["ours"], result["baseline"], result.get("bare_daphne")
+
+    def row(first: str, measure: str, key: str, base: dict, target: str, outcome: str) -> tuple:
+        ours, theirs = o[key], base[key]
+        return (
+            first,
+            measure,
+            fmt(ours),
+            fmt(theirs),
+            fmt(ratio(ours, theirs), 2),
+            target,
+            outcome,
+        )
+
+    fast_enough = (o["connections_per_s"] or 0) >= TARGET_CONNECTS_PER_S
+    rows = [
+        row(
+            "idle",
+            f"connections held (of {o['target']})",
+            "held",
+            b,
+            f">= {TARGET_IDLE_CONNECTIONS}",
+            "",
+        ),
+        row(
+            "", "KiB RSS per connection", "kib_per_connection", b, result["target"], verdict(result)
+        ),
+        row(
+            "",
+            "connections opened per second",
+            "connections_per_s",
+            b,
+            f">= {TARGET_CONNECTS_PER_S}",
+            "PASS" if fast_enough else "FAIL",
+        ),
+    ]
+    if bare:  # Daphne's own stack: the same connections to a bare Daphne
         rows.append(
-            (
-                "idle",
-                f"connections held (of {o['target']})",
-                fmt(o["held"]),
-                fmt(b["held"]),
-                fmt(ratio(o["held"], b["held"]), 2),
-                f">= {TARGET_IDLE_CONNECTIONS}",
+            row(
+                "",
+                "  the same against a bare Daphne (accepts only)",
+                "connections_per_s",
+                bare,
+                "",
                 "",
             )
         )
-        rows.append(
-            (
-                "",
-                "KiB RSS per connection",
-                fmt(o["kib_per_connection"]),
-                fmt(b["kib_per_connection"]),
-                fmt(r["ratio"], 2),
-                r["target"],
-                {True: "PASS", False: "FAIL"}[r["pass"]],
-            )
-        )
-        rows.append(
-            (
-                "",
-                "connections opened per second",
-                fmt(o["connections_per_s"]),
-                fmt(b["connections_per_s"]),
-                fmt(ratio(o["connections_per_s"], b["connections_per_s"]), 2),
-                f">= {TARGET_CONNECTS_PER_S}",
-                "PASS" if (o["connections_per_s"] or 0) >= TARGET_CONNECTS_PER_S else "FAIL",
-            )
-        )
-        if bare := r.get("bare_daphne"):  # Daphne's own stack: the baseline is now a bare Daphne
-            rows.append(
-                (
-                    "",
-                    "  the same against a bare Daphne (accepts only)",
-                    fmt(o["connections_per_s"]),
-                    fmt(bare["connections_per_s"]),
-                    fmt(ratio(o["connections_per_s"], bare["connections_per_s"]), 2),
-                    "",
-                    "",
-                )
-            )
     return rows

@@ -55,7 +55,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from infra.bench import idle, pgbench, scale, search_scenario
-from infra.bench.common import client, env_float, env_int, fmt, profiled, ratio
+from infra.bench.common import client, env_float, env_int, fmt, profiled, ratio, verdict
 from infra.bench.stack import (
     PYTHON,
     ROOT,
@@ -328,10 +328,6 @@ _f = fmt
 def _procs(ours: dict) -> str:
     n = ours.get("daphne", 1)
     return "1 Daphne" if n == 1 else f"{n} Daphne over Redis"
-
-
-def verdict(result: dict) -> str:
-    return {True: "PASS", False: "FAIL", None: "INFO"}[result["pass"]]
 
 
 def _fanout_rows(name: str, r: dict | None) -> list[tuple]:
