@@ -549,6 +549,10 @@ AUCTION_PRESENCE_DEAD_SECONDS = env.float("AUCTION_PRESENCE_DEAD_SECONDS", defau
 # How long a websocket server process keeps an API token's user (marketplace/core/ws_tokens.py;
 # a revocation reaches every process at once through Redis, so this bounds memory, not safety).
 WS_TOKEN_CACHE_SECONDS = env.float("WS_TOKEN_CACHE_SECONDS", default=60.0)
+# PostgreSQL connections each websocket server process's event loop keeps for the fixed
+# statements a socket reads as it opens (marketplace/core/loop_db.py): no thread per connect.
+# 0 sends those reads to the database threads, as on SQLite.
+LOOP_DB_CONNECTIONS = env.int("LOOP_DB_CONNECTIONS", default=4)
 
 # Payments (deals/payments): Stripe when a secret key is set, else bank transfers (the
 # embedded default). STRIPE_API_BASE points the SDK at another server (localstripe in tests).

@@ -158,6 +158,11 @@ def _test_settings(settings, tmp_path):
 
     cache.clear()
     yield
+    # The loops' own PostgreSQL connections (the live room's connect reads): the test's loops
+    # are gone, and a database with connections open can be neither flushed nor dropped.
+    from marketplace.core import loop_db
+
+    loop_db.close_all()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from marketplace.core import loop_db
 from marketplace.core.asyncdb import db_async
 from marketplace.core.exceptions import ApplicationError, NotFoundError
 from marketplace.core.times import iso_utc, now_iso
@@ -37,7 +38,7 @@ from ..standing import Viewer, ladder_entries, render
 from . import bid_batches, connect_reads
 from .broadcast import company_group, lot_group
 from .hub import hub
-from .snapshot_cache import snapshot_shared
+from .snapshot_cache import snapshot_cached, snapshot_shared
 
 logger = logging.getLogger(__name__)
 
@@ -98,11 +99,31 @@ def standing_text(frame: dict, snapshot: dict, viewer: Viewer, cache: dict) -> s
     return text.replace(_LADDER_JSON, "[" + ", ".join(parts) + "]", 1)
 
 
+async def _open(user, lot_id: int, platform_scope: int | None):
+    """Everything a socket needs to open: who the viewer is (``_check_access``), the lot's
+    snapshot (the one this process made at the lot's chain head if it has it,
+    ``snapshot_cache``, else read) and the viewer's own bids. On PostgreSQL the fixed
+    statements run on the event loop's own connections (``loop_db``): a socket at a lot whose
+    snapshot is cached opens with no thread at all. Otherwise (SQLite, an observer, whose rules
+    need the ORM), one hop to a database thread does it all."""
+    if not loop_db.available():
+        return await _open_in_thread(user, lot_id, platform_scope)
+    viewed = await connect_reads.lot_get_viewed_async(user=user, lot_id=lot_id)
+    if viewed.viewer is None and _in_scope(viewed.lot, platform_scope):
+        return await _open_in_thread(user, lot_id, platform_scope)  # an observer, or no one
+    viewer, company_id = _decided(viewed, platform_scope)
+    lot = viewed.lot
+    snapshot = None if lot.status == LotStatus.DRAFT else snapshot_cached(lot.pk, _head(lot))
+    if snapshot is None:
+        snapshot = await db_async(_snapshot_of)(lot)
+    bids: list[dict] = []
+    if viewer.role == "supplier" and viewer.application_id is not None:
+        bids = await connect_reads.own_bids_async(application_id=viewer.application_id)
+    return viewer, company_id, snapshot, _listed(bids)
+
+
 @db_async
-def _open(user, lot_id: int, platform_scope: int | None):
-    """Everything a socket needs to open, in one hop to a database thread: who the viewer is
-    (``_check_access``), the lot's snapshot (the one this process made at the lot's chain head
-    if it has it, ``snapshot_cache``, else read) and the viewer's own bids."""
+def _open_in_thread(user, lot_id: int, platform_scope: int | None):
     viewer, company_id, lot = _check_access(user, lot_id, platform_scope)
     return viewer, company_id, _snapshot_of(lot), _own_bids(viewer)
 
@@ -153,32 +174,47 @@ def _check_access(user, lot_id: int, platform_scope: int | None = None):
     tender lets the public watch the auction live. On a brand's host (``platform_scope``) a
     lot of another platform is refused as an unknown lot is. The lot and the viewer are one
     statement (``connect_reads``); the lot returned has only its chain head and status read."""
-    lot, viewer, supplier = connect_reads.lot_get_viewed(user=user, lot_id=lot_id)
-    if platform_scope is not None and lot.tender.platform_id != platform_scope:
-        raise NotFoundError(_("No such lot."), code="lot_not_found")
-    if viewer is None:
+    viewed = connect_reads.lot_get_viewed(user=user, lot_id=lot_id)
+    if viewed.viewer is None and _in_scope(viewed.lot, platform_scope):
         if not opendata.lot_watchable_by(user=user, lot=selectors.lot_get(lot_id=lot_id)):
             raise NotFoundError(_("No such lot."), code="lot_not_found")
-        return Viewer(role="observer"), None, lot
-    if supplier is None:
-        return viewer, None, lot
-    blocked = company_trade_block_reason(supplier, fresh=True)  # read with the lot
+        return Viewer(role="observer"), None, viewed.lot
+    viewer, company_id = _decided(viewed, platform_scope)
+    return viewer, company_id, viewed.lot
+
+
+def _in_scope(lot: Lot, platform_scope: int | None) -> bool:
+    return platform_scope is None or lot.tender.platform_id == platform_scope
+
+
+def _decided(viewed: connect_reads.Viewed, platform_scope: int | None) -> tuple[Viewer, int | None]:
+    """(viewer, supplier company id or None) for one who is the lot's buyer, one of its
+    platform's admins or an admitted supplier of a company that may trade; raises for anyone
+    else (an observer is ``_check_access``'s to decide)."""
+    if viewed.viewer is None or not _in_scope(viewed.lot, platform_scope):
+        raise NotFoundError(_("No such lot."), code="lot_not_found")
+    if viewed.supplier is None:
+        return viewed.viewer, None
+    blocked = company_trade_block_reason(  # read with the lot
+        viewed.supplier, fresh=True, expired_document=viewed.expired_document
+    )
     if blocked is not None:
         raise ApplicationError(blocked[1], code="company_not_verified", status_code=403)
-    return viewer, supplier.pk, lot
+    return viewed.viewer, viewed.supplier.pk
 
 
 def _own_bids(viewer: Viewer) -> list[dict]:
     """A supplier's own bids (``lot_bids_for``'s for a supplier); none for the other roles."""
     if viewer.role != "supplier" or viewer.application_id is None:
         return []
+    return _listed(connect_reads.own_bids(application_id=viewer.application_id))
+
+
+def _listed(bids: list[dict]) -> list[dict]:
+    """Own bids as the snapshot frame lists them."""
     return [
-        {
-            **bid,
-            "amount": str(bid["amount"]),
-            "placed_at": iso_utc(bid["placed_at"]),
-        }
-        for bid in connect_reads.own_bids(application_id=viewer.application_id)
+        {**bid, "amount": str(bid["amount"]), "placed_at": iso_utc(bid["placed_at"])}
+        for bid in bids
     ]
 
 

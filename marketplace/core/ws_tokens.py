@@ -34,8 +34,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
+from marketplace.core import loop_db
 from marketplace.core.asyncdb import db_async
-from marketplace.core.sql_rows import columns, convert, table
+from marketplace.core.sql_rows import columns, convert, quote_name, table, vendor
 
 logger = logging.getLogger(__name__)
 
@@ -91,19 +92,27 @@ def _async_client():
     return client
 
 
-@db_async
-def _read(key: str) -> dict | None:
+async def _read(key: str) -> dict | None:
     """The token's active user's columns (by attname), or None. Fixed SQL (``sql_rows``):
     after a restart every token of a reconnecting crowd is read, and compiling the ORM's
-    ``select_related`` query was a good part of each socket's connect."""
-    names, statement = _token_statement(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [key])
-        row = cursor.fetchone()
+    ``select_related`` query was a good part of each socket's connect. On PostgreSQL it runs
+    on the event loop's own connection (``loop_db``), else in a database thread."""
+    names, statement = _token_statement(vendor())  # no ``connection`` in the loop: sql_rows
+    if loop_db.available():
+        row = await loop_db.fetchone(statement, [key])
+    else:
+        row = await _read_in_thread(statement, key)
     if row is None:
         return None
     values = dict(zip(names, convert(get_user_model(), names, row), strict=True))
     return values if values["is_active"] else None
+
+
+@db_async
+def _read_in_thread(statement: str, key: str) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [key])
+        return cursor.fetchone()
 
 
 @functools.cache
@@ -114,7 +123,7 @@ def _token_statement(vendor: str) -> tuple[tuple[str, ...], str]:
     names = tuple(f.attname for f in model._meta.concrete_fields)
     return names, (
         f"SELECT {columns(model, 'u', names)} FROM {table(Token)} t "  # noqa: S608 (only names)
-        f"JOIN {table(model)} u ON u.{connection.ops.quote_name(model._meta.pk.column)} = t.user_id "
+        f"JOIN {table(model)} u ON u.{quote_name(model._meta.pk.column)} = t.user_id "
         "WHERE t.key = %s"
     )
 

@@ -250,13 +250,16 @@ def _shared_set(key: str, value: bool) -> None:
         logger.warning("verification memo: the shared cache is unavailable", exc_info=True)
 
 
-def company_trade_block_reason(company: Company, *, fresh: bool = False) -> tuple[str, str] | None:
+def company_trade_block_reason(
+    company: Company, *, fresh: bool = False, expired_document: bool | None = None
+) -> tuple[str, str] | None:
     """Why ``company`` may not trade, as ``(verification_status, message)``; None if it may.
 
     Reads the status from the database (the instance passed in may be stale; ``fresh`` says
     the caller just read it, e.g. under a lock) and treats a verified company whose current
     document has expired as not verified, even before the hourly expiry task has moved it to
-    ``reverification_needed``."""
+    ``reverification_needed``. ``expired_document``: that fact as the caller read it with
+    the status (whether ``company_expired_document`` finds one today), else it is looked up."""
     status: str | None
     verified_at: datetime | None
     if fresh:
@@ -269,8 +272,10 @@ def company_trade_block_reason(company: Company, *, fresh: bool = False) -> tupl
         ) or (None, None)
     status = status or VerificationStatus.UNVERIFIED
     if status == VerificationStatus.VERIFIED:
-        current = Company(pk=company.pk, verified_at=verified_at)
-        if not _has_expired_document(current, today()):
+        if expired_document is None:
+            current = Company(pk=company.pk, verified_at=verified_at)
+            expired_document = _has_expired_document(current, today())
+        if not expired_document:
             return None
         return (
             VerificationStatus.REVERIFICATION_NEEDED,

@@ -6,21 +6,42 @@ and the anonymous), with values typed as the ORM types them, on SQLite and Postg
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+from datetime import datetime, timedelta
 from itertools import combinations
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from auctions import selectors
 from auctions.bidding.place import bid_place
 from auctions.models import Application, ApplicationStatus
-from auctions.realtime.connect_reads import lot_get_viewed, own_bids
+from auctions.realtime import consumers
+from auctions.realtime.connect_reads import (
+    lot_get_viewed,
+    lot_get_viewed_async,
+    own_bids,
+    own_bids_async,
+)
 from auctions.realtime.consumers import _check_access
 from marketplace.companies.models import Company, Membership, MembershipRole, VerificationStatus
+from marketplace.core import loop_db, ws_tokens
 from marketplace.core.exceptions import ApplicationError, NotFoundError
-from tests.factories import CompanyFactory, PlatformAdminFactory, UserFactory
+from marketplace.verification.models import (
+    SignatoryBasis,
+    SubmissionStatus,
+    VerificationDocument,
+    VerificationSubmission,
+)
+from marketplace.verification.selectors import company_expired_document
+from tests.factories import CompanyFactory, PlatformAdminFactory, UserFactory, member
+from tests.verification.factories import add_document
 
 from .engine_setup import Auction
 
@@ -85,7 +106,7 @@ def test_one_query_says_what_lot_viewer_says_for_everyone():
     people = _people(auction)
     roles = set()
     for user in people:
-        lot, viewer, supplier = lot_get_viewed(user=user, lot_id=auction.lot.pk)
+        lot, viewer, supplier, _expired = lot_get_viewed(user=user, lot_id=auction.lot.pk)
         want_lot, want_viewer, want_supplier = _expected(user, auction.lot.pk)
         assert lot == want_lot and lot.tender == want_lot.tender
         for field in ("status", "event_seq", "last_hash"):
@@ -104,11 +125,14 @@ def test_one_query_says_what_lot_viewer_says_for_everyone():
 def test_it_is_one_query_and_an_unknown_lot_is_not_found():
     auction = Auction(suppliers=2).start()
     with CaptureQueriesContext(connection) as queries:
-        lot, viewer, supplier = lot_get_viewed(user=auction.bidders[0], lot_id=auction.lot.pk)
+        lot, viewer, supplier, expired = lot_get_viewed(
+            user=auction.bidders[0], lot_id=auction.lot.pk
+        )
     assert len(queries.captured_queries) == 1
     assert viewer.application_id == auction.applications[0].pk
     assert supplier.pk == auction.companies[0].pk
     assert supplier.verified_at == auction.companies[0].verified_at  # a datetime, as the ORM's
+    assert expired is False
     # A field not read loads when asked for (a deferred field), never a model default.
     assert lot.title == "Diesel fuel EN 590" and lot.start_price == auction.lot.start_price
     with pytest.raises(NotFoundError):
@@ -139,7 +163,7 @@ def test_own_bids_are_lot_bids_for_a_supplier():
             client_bid_id=f"c-{amount}",
         )
     for application in auction.applications:
-        lot, viewer, _supplier = lot_get_viewed(
+        lot, viewer, _supplier, _expired = lot_get_viewed(
             user=application.submitted_by, lot_id=auction.lot.pk
         )
         want = [
@@ -156,3 +180,132 @@ def test_own_bids_are_lot_bids_for_a_supplier():
         got = own_bids(application_id=viewer.application_id)
         assert got == want and got
         assert [str(b["amount"]) for b in got] == [str(b["amount"]) for b in want]
+
+
+NOW = timezone.now()
+
+
+def _approved(company, documents, *, decided_days_ago: int):
+    """An approved submission of ``company`` resting on ``documents``, decided that many
+    days before the same instant (two such submissions tie on it)."""
+    decided = NOW - timedelta(decided_days_ago)
+    submission = VerificationSubmission.objects.create(
+        company=company,
+        signatory_name="Olena Kovalenko",
+        signatory_position="Director",
+        signatory_basis=SignatoryBasis.CHARTER,
+        status=SubmissionStatus.APPROVED,
+        decided_at=decided,
+    )
+    submission.documents.set(documents)
+    return submission
+
+
+def test_the_expired_document_fact_is_company_expired_document_s():
+    """The trade gate's expired-document fact, read in the lot's statement, is what
+    ``company_expired_document`` finds today: only the latest approved submission's documents
+    count (latest by decision time, then id), a document expiring today has not expired, and
+    one without an expiry date never does."""
+    auction = Auction(suppliers=6)
+    day = timezone.now().date()
+    admins = [member(c, MembershipRole.COMPANY_ADMIN) for c in auction.companies]
+    documents = {}
+    for when in (day - timedelta(1), day, day + timedelta(30), None):
+        made = [add_document(c, a) for c, a in zip(auction.companies, admins, strict=True)]
+        VerificationDocument.objects.filter(pk__in=[d.pk for d in made]).update(expiry_date=when)
+        documents[when] = made  # (an upload refuses an expired document: set afterwards)
+    expired, today_, valid, never = (documents[w] for w in documents)
+    # 0: no submission. 1: latest resting on an expired document. 2: an older one did, the
+    # latest does not. 3: expires today. 4: no expiry date, and a rejected submission with
+    # an expired one. 5: two approved submissions, the later by id decided at the same time.
+    _approved(auction.companies[1], [expired[1], valid[1]], decided_days_ago=1)
+    _approved(auction.companies[2], [expired[2]], decided_days_ago=30)
+    _approved(auction.companies[2], [valid[2]], decided_days_ago=1)
+    _approved(auction.companies[3], [today_[3]], decided_days_ago=1)
+    _approved(auction.companies[4], [never[4]], decided_days_ago=1)
+    rejected = _approved(auction.companies[4], [expired[4]], decided_days_ago=0)
+    VerificationSubmission.objects.filter(pk=rejected.pk).update(status=SubmissionStatus.REJECTED)
+    _approved(auction.companies[5], [valid[5]], decided_days_ago=2)
+    _approved(auction.companies[5], [expired[5]], decided_days_ago=2)
+    answers = []
+    for bidder, company in zip(auction.bidders, auction.companies, strict=True):
+        viewed = lot_get_viewed(user=bidder, lot_id=auction.lot.pk)
+        assert viewed.supplier.pk == company.pk
+        want = company_expired_document(company=company) is not None
+        assert viewed.expired_document is want, company
+        answers.append(want)
+    assert answers == [False, True, False, False, False, True]
+
+
+@pytest.mark.postgres
+def test_the_reads_on_the_event_loops_connection_are_the_threads(transactional_db):
+    """``loop_db``'s statements (PostgreSQL, in the event loop) read what the same statements
+    read through Django's connection, typed the same, for everyone; a lot not there is not
+    found; and the connections are Django's database's, in its time zone."""
+    assert loop_db.available()
+    auction = Auction(suppliers=3).start()
+    bid_place(lot_id=auction.lot.pk, user=auction.bidders[0], amount="99000", client_bid_id="a")
+    people = _people(auction)
+
+    async def read_all():
+        read = []
+        for user in people:
+            viewed = await lot_get_viewed_async(user=user, lot_id=auction.lot.pk)
+            supplier = viewed.viewer is not None and viewed.viewer.role == "supplier"
+            application = viewed.viewer.application_id if supplier else None
+            read.append((viewed, application and await own_bids_async(application_id=application)))
+        with pytest.raises(NotFoundError):
+            await lot_get_viewed_async(user=people[2], lot_id=auction.lot.pk + 1000)
+        zone = await loop_db.fetchone("SELECT current_setting('TimeZone')", [])
+        return read, zone
+
+    read, zone = async_to_sync(read_all)()
+    with_bids = 0
+    for user, (got, bids) in zip(people, read, strict=True):
+        want = lot_get_viewed(user=user, lot_id=auction.lot.pk)
+        assert got.viewer == want.viewer and got.expired_document == want.expired_document
+        assert (got.lot.pk, got.lot.status, got.lot.event_seq, got.lot.last_hash) == (
+            want.lot.pk,
+            want.lot.status,
+            want.lot.event_seq,
+            want.lot.last_hash,
+        )
+        assert (got.supplier and got.supplier.verified_at) == (
+            want.supplier and want.supplier.verified_at
+        )
+        supplier = want.viewer is not None and want.viewer.role == "supplier"
+        assert bids == (own_bids(application_id=want.viewer.application_id) if supplier else None)
+        if bids:
+            with_bids += 1
+            assert isinstance(bids[0]["placed_at"], datetime)
+            assert bids[0]["placed_at"].utcoffset() == timedelta(0)
+    assert with_bids >= 2
+    assert zone == ("UTC",)
+    loop_db.close_all()
+
+
+@pytest.mark.postgres
+def test_a_socket_s_reads_in_the_loop_leave_no_database_wrapper_in_its_task(transactional_db):
+    """In the event loop Django keeps its connection wrappers per task: one touch of
+    ``django.db.connection`` while a socket opens would leave a ``DatabaseWrapper`` in that
+    socket's task for its life (3.5 KiB an idle socket in ``make bench``). The token's user,
+    the lot, the viewer and the own bids are read in the loop without one."""
+    auction = Auction(suppliers=2).start()
+    bid_place(lot_id=auction.lot.pk, user=auction.bidders[0], amount="99000", client_bid_id="a")
+    key = Token.objects.create(user=auction.bidders[0]).key
+    ws_tokens.clear()
+    consumers_open = consumers._open
+
+    async def socket_task():
+        user = await ws_tokens.user_for_token(key)  # a cold token: read in the loop
+        viewer, company_id, _snapshot, bids = await consumers_open(user, auction.lot.pk, None)
+        await consumers_open(user, auction.lot.pk, None)  # the snapshot cached this time
+        left = getattr(connections._connections, DEFAULT_DB_ALIAS, None)
+        return viewer, company_id, bids, left
+
+    async def in_a_task():
+        return await asyncio.create_task(socket_task(), context=contextvars.Context())
+
+    viewer, company_id, bids, left = async_to_sync(in_a_task)()
+    assert (viewer.role, company_id, len(bids)) == ("supplier", auction.companies[0].pk, 1)
+    assert left is None
