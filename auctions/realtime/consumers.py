@@ -108,7 +108,7 @@ async def _open(user, lot_id: int, platform_scope: int | None):
     need the ORM), one hop to a database thread does it all."""
     if not loop_db.available():
         return await _open_in_thread(user, lot_id, platform_scope)
-    viewed = await connect_reads.lot_get_viewed_async(user=user, lot_id=lot_id)
+    viewed, bids = await connect_reads.lot_get_viewed_async(user=user, lot_id=lot_id)
     if viewed.viewer is None and _in_scope(viewed.lot, platform_scope):
         return await _open_in_thread(user, lot_id, platform_scope)  # an observer, or no one
     viewer, company_id = _decided(viewed, platform_scope)
@@ -116,9 +116,6 @@ async def _open(user, lot_id: int, platform_scope: int | None):
     snapshot = None if lot.status == LotStatus.DRAFT else snapshot_cached(lot.pk, _head(lot))
     if snapshot is None:
         snapshot = await db_async(_snapshot_of)(lot)
-    bids: list[dict] = []
-    if viewer.role == "supplier" and viewer.application_id is not None:
-        bids = await connect_reads.own_bids_async(application_id=viewer.application_id)
     return viewer, company_id, snapshot, _listed(bids)
 
 
@@ -137,7 +134,7 @@ def _snapshot(lot_id: int, viewer: Viewer) -> tuple[dict, list[dict]]:
     return _snapshot_of(lot), _own_bids(viewer)
 
 
-def _snapshot_of(lot: Lot) -> dict:
+def _snapshot_of(lot: Lot | connect_reads.LotHead) -> dict:
     """The snapshot this process made at the lot's chain head if it has it, else read once for
     every socket asking at that head (``snapshot_shared``). ``lot``: its status and chain head
     read. A draft's is always read: its edits move no chain head."""
@@ -151,7 +148,7 @@ def _snapshot_of(lot: Lot) -> dict:
     return snapshot_shared(lot.pk, _head(lot), read)
 
 
-def _head(lot: Lot) -> tuple[int, str]:
+def _head(lot: Lot | connect_reads.LotHead) -> tuple[int, str]:
     return lot.event_seq, lot.last_hash or ""
 
 
@@ -183,8 +180,8 @@ def _check_access(user, lot_id: int, platform_scope: int | None = None):
     return viewer, company_id, viewed.lot
 
 
-def _in_scope(lot: Lot, platform_scope: int | None) -> bool:
-    return platform_scope is None or lot.tender.platform_id == platform_scope
+def _in_scope(lot: connect_reads.LotHead, platform_scope: int | None) -> bool:
+    return platform_scope is None or lot.platform_id == platform_scope
 
 
 def _decided(viewed: connect_reads.Viewed, platform_scope: int | None) -> tuple[Viewer, int | None]:
