@@ -6,11 +6,19 @@ Here a token's user is kept for ``WS_TOKEN_CACHE_SECONDS`` (60) in the process. 
 reaches every process before that:
 
 - a token deleted (``auth_token_revoke``, the admin) or a user saved (deactivated, its
-  password changed...) drops the entries of this process at once, and, with Redis, leaves a mark
-  there (``ws-auth:token:<key>``, ``ws-auth:user:<id>`` holding the time) that outlives every
-  entry made before it (``TTL + 5`` seconds);
-- a cached entry is used only after one Redis ``MGET`` of its two marks shows neither (a user's
-  mark counts against entries read before its time). That read is on the event loop, no thread.
+  password changed...) drops the entries of this process at once and, with Redis, is
+  published on ``ws-auth:revoked``; every process's event loop listens there (``_Listener``)
+  and drops its entries as the message arrives (a millisecond or so later);
+- each drop is remembered with the time it was seen for ``TTL + 5`` seconds, and an entry
+  read before it is never used: a read that raced the revocation (started before the commit,
+  stored after the drop) is not cached past it;
+- with Redis an entry is used only while this loop's subscription is up and has been since
+  before the entry was read: a process that could have missed a message (Redis down, the
+  subscription being made again) reads from the database instead.
+
+Each use used to ask Redis for two revocation marks (``MGET``): after the connect's reads left
+the database threads, that round trip was a fifth of the token middleware's time and the
+largest single piece of a connect's own work (``make bench``, docs/benchmarks.md).
 
 Without Redis (the embedded default, one process) the local drop is the whole of it; a user
 changed by another process (a management command) is seen within the TTL.
@@ -19,6 +27,7 @@ changed by another process (a management command) is seen within the TTL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import time
@@ -41,7 +50,9 @@ from marketplace.core.sql_rows import columns, convert, quote_name, table, vendo
 logger = logging.getLogger(__name__)
 
 MAX_ENTRIES = 20_000
-_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # loop -> async client
+CHANNEL = "ws-auth:revoked"
+SUBSCRIBE_WAIT_SECONDS = 1.0  # a loop's first use waits this long for its subscription
+_listeners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # loop -> _Listener
 _sync_client = None
 
 
@@ -70,26 +81,9 @@ _entries: OrderedDict[str, _Entry] = OrderedDict()
 _pending: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # loop -> key -> read
 
 
-def _token_mark(key: str) -> str:
-    return f"ws-auth:token:{key}"
-
-
-def _user_mark(user_id: int) -> str:
-    return f"ws-auth:user:{user_id}"
-
-
-def _async_client():
-    if not settings.REDIS_URL:
-        return None
-    loop = asyncio.get_running_loop()
-    client = _clients.get(loop)
-    if client is None:
-        # A crowd's checks wait for one of the pool's connections (a plain pool raises).
-        pool = redis.asyncio.BlockingConnectionPool.from_url(
-            settings.REDIS_URL, max_connections=20, timeout=10, socket_timeout=5
-        )
-        client = _clients[loop] = redis.asyncio.Redis(connection_pool=pool)
-    return client
+# Revocations seen (here, or published by another process), with when: kept for TTL + 5 s.
+_revoked_tokens: OrderedDict[str, float] = OrderedDict()
+_revoked_users: OrderedDict[int, float] = OrderedDict()
 
 
 async def _read(key: str) -> dict | None:
@@ -132,7 +126,7 @@ async def user_for_token(key: str):
     """The active user whose API token ``key`` is, or an anonymous user. Sockets asking for
     one key together (a program's reconnecting sockets) wait for one read."""
     entry = _entries.get(key)
-    if entry is not None and entry.expires > time.monotonic() and await _unmarked(key, entry):
+    if entry is not None and entry.expires > time.monotonic() and await _usable(key, entry):
         return entry.user()
     _entries.pop(key, None)
     pending = _pending.setdefault(asyncio.get_running_loop(), {})
@@ -154,6 +148,8 @@ async def user_for_token(key: str):
 
 
 async def _load(key: str) -> _Entry | None:
+    if settings.REDIS_URL:
+        await _listener().since_when()  # listening before the read: its entry can be used
     read_at = time.time()
     values = await _read(key)
     if values is None:
@@ -165,48 +161,133 @@ async def _load(key: str) -> _Entry | None:
     return entry
 
 
-async def _unmarked(key: str, entry: _Entry) -> bool:
-    client = _async_client()
-    if client is None:
-        return True
-    try:
-        token_mark, user_mark = await client.mget(_token_mark(key), _user_mark(entry.user_id))
-    except redis.RedisError:
-        return False  # cannot tell: read it again from the database
-    if token_mark is not None:
+async def _usable(key: str, entry: _Entry) -> bool:
+    """No revocation seen since the entry was read and, with Redis, none could have been
+    missed: this loop has listened since before the read."""
+    if _revoked_tokens.get(key, 0.0) >= entry.read_at:
         return False
-    return user_mark is None or float(user_mark) < entry.read_at
+    if _revoked_users.get(entry.user_id, 0.0) >= entry.read_at:
+        return False
+    if not settings.REDIS_URL:
+        return True
+    since = await _listener().since_when()
+    return since is not None and since <= entry.read_at
+
+
+class _Listener:
+    """One event loop's subscription to the revocations other processes publish."""
+
+    def __init__(self) -> None:
+        self.since: float | None = None  # wall clock of the current subscription's start
+        self.subscribed = asyncio.Event()
+        self.waited = False
+        self.task: asyncio.Task | None = None
+
+    async def since_when(self) -> float | None:
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self._listen_forever())
+        if self.since is None and not self.waited:  # the loop's first use: let it subscribe
+            self.waited = True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.subscribed.wait(), SUBSCRIBE_WAIT_SECONDS)
+        return self.since
+
+    async def _listen_forever(self) -> None:
+        delay = 0.1
+        while True:
+            # Its own client: no socket timeout (a quiet channel is not a dead one); a dead
+            # connection is found by the health check.
+            client = redis.asyncio.Redis.from_url(settings.REDIS_URL, health_check_interval=15)
+            pubsub = client.pubsub()
+            try:
+                await pubsub.subscribe(CHANNEL)
+                async for message in pubsub.listen():
+                    if message["type"] == "subscribe":
+                        self.since = time.time()
+                        self.subscribed.set()
+                        delay = 0.1
+                    elif message["type"] == "message":
+                        _apply(message["data"])
+            except (redis.RedisError, OSError):
+                logger.warning("ws tokens: revocations not heard from Redis", exc_info=True)
+            finally:
+                self.since = None  # whatever is read from now on waits for the next one
+                self.subscribed.clear()
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+                    await client.aclose()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def _listener() -> _Listener:
+    loop = asyncio.get_running_loop()
+    listener = _listeners.get(loop)
+    if listener is None:
+        listener = _listeners[loop] = _Listener()
+    return listener
+
+
+def _apply(data: bytes | str) -> None:
+    """A published revocation: ``t <key>`` or ``u <user id>``."""
+    text = data.decode() if isinstance(data, bytes) else data
+    kind, _, subject = text.partition(" ")
+    if kind == "t":
+        _forget_token_here(subject)
+    elif kind == "u" and subject.isdigit():
+        _forget_user_here(int(subject))
+
+
+def _seen(revoked: OrderedDict, subject) -> None:
+    now = time.time()
+    revoked[subject] = now
+    revoked.move_to_end(subject)
+    cutoff = now - ttl_seconds() - 5
+    while revoked and next(iter(revoked.values())) < cutoff:
+        revoked.popitem(last=False)
+
+
+def _forget_token_here(key: str) -> None:
+    _entries.pop(key, None)
+    _seen(_revoked_tokens, key)
+
+
+def _forget_user_here(user_id: int) -> None:
+    for key in [k for k, e in _entries.items() if e.user_id == user_id]:
+        _entries.pop(key, None)
+    _seen(_revoked_users, user_id)
 
 
 # --- revocation ----------------------------------------------------------------------------------
 
 
-def _mark(name: str, value: str) -> None:
+def _publish(message: str) -> None:
     global _sync_client
     if not settings.REDIS_URL:
         return
     if _sync_client is None:
         _sync_client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5)
     try:
-        _sync_client.set(name, value, ex=int(ttl_seconds()) + 5)
+        _sync_client.publish(CHANNEL, message)
     except redis.RedisError:
-        logger.exception("ws tokens: could not mark %s revoked in Redis", name)
+        logger.exception("ws tokens: could not publish the revocation %r", message)
 
 
 def forget_token(key: str) -> None:
-    _entries.pop(key, None)
-    _mark(_token_mark(key), "1")
+    _forget_token_here(key)
+    _publish(f"t {key}")
 
 
 def forget_user(user_id: int) -> None:
-    for key in [k for k, e in _entries.items() if e.user_id == user_id]:
-        _entries.pop(key, None)
-    _mark(_user_mark(user_id), repr(time.time()))
+    _forget_user_here(user_id)
+    _publish(f"u {user_id}")
 
 
 def clear() -> None:
-    """Forget every entry of this process (tests)."""
+    """Forget every entry and revocation of this process (tests)."""
     _entries.clear()
+    _revoked_tokens.clear()
+    _revoked_users.clear()
 
 
 def _token_deleted(sender, instance, **kwargs) -> None:

@@ -1,9 +1,10 @@
 """API token -> user for websockets, cached in the process (``marketplace.core.ws_tokens``):
 read once, and forgotten when the token is revoked or the user changes, in this process at once
-and, through Redis marks, in every other before its entry could be used."""
+and, through a Redis channel, in every other as the message arrives."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
@@ -115,10 +116,18 @@ async def test_the_cache_lives_only_its_ttl(reads, settings):
     assert reads == [key, key]
 
 
+async def _until(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time"
+        await asyncio.sleep(0.01)
+
+
 @pytest.mark.redis
 async def test_another_process_revoking_reaches_this_one_through_redis(reads, settings):
-    """The other process's revocation is only its Redis mark here: the token row goes without
-    this process's signal (raw SQL), and the mark is what the other process's handler writes."""
+    """The other process's revocation is only its message here: the token row goes without
+    this process's signal (raw SQL), and the message is what the other process's handler
+    publishes."""
     assert settings.REDIS_URL
     user, key = await a_person_with_a_token()
     assert (await ws_tokens.user_for_token(key)).pk == user.pk
@@ -129,22 +138,54 @@ async def test_another_process_revoking_reaches_this_one_through_redis(reads, se
             cursor.execute("DELETE FROM authtoken_token WHERE key = %s", [key])
 
     await delete_elsewhere()
-    assert (await ws_tokens.user_for_token(key)).pk == user.pk  # no mark: the entry stands
-    ws_tokens._mark(ws_tokens._token_mark(key), "1")
+    assert (await ws_tokens.user_for_token(key)).pk == user.pk  # no message: the entry stands
+    ws_tokens._publish(f"t {key}")
+    await _until(lambda: key not in ws_tokens._entries)
     assert isinstance(await ws_tokens.user_for_token(key), AnonymousUser)
     assert reads == [key, key]
 
 
 @pytest.mark.redis
-async def test_a_user_mark_counts_only_against_entries_read_before_it(reads, settings):
+async def test_a_user_changed_elsewhere_is_read_again_once(reads, settings):
     user, key = await a_person_with_a_token()
     await ws_tokens.user_for_token(key)
-    ws_tokens._mark(ws_tokens._user_mark(user.pk), "0")  # long before this entry was read
     await ws_tokens.user_for_token(key)
     assert reads == [key]
-    ws_tokens._mark(ws_tokens._user_mark(user.pk), repr(time.time()))
+    ws_tokens._publish(f"u {user.pk}")
+    await _until(lambda: key not in ws_tokens._entries)
+    await ws_tokens.user_for_token(key)  # read after the change was seen: kept
     await ws_tokens.user_for_token(key)
     assert reads == [key, key]
+
+
+async def test_a_read_racing_a_revocation_is_not_used_after_it(monkeypatch):
+    """A read under way when the revocation is seen (it started before the commit) answers
+    its own socket, but its entry is not used by the next one."""
+    _user, key = await a_person_with_a_token()
+    real, counted = ws_tokens._read, []
+
+    async def racing(key):
+        counted.append(key)
+        values = await real(key)
+        if len(counted) == 1:
+            ws_tokens._forget_token_here(key)  # seen while this read was under way
+        return values
+
+    monkeypatch.setattr(ws_tokens, "_read", racing)
+    await ws_tokens.user_for_token(key)
+    await ws_tokens.user_for_token(key)
+    await ws_tokens.user_for_token(key)
+    assert counted == [key, key]
+
+
+async def test_entries_are_not_used_while_revocations_cannot_be_heard(reads, settings):
+    """With Redis configured but not answering, this process could miss another's
+    revocation: every socket's token is read from the database."""
+    settings.REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+    _user, key = await a_person_with_a_token()
+    for _ in range(3):
+        assert (await ws_tokens.user_for_token(key)).is_authenticated
+    assert reads == [key, key, key]
 
 
 async def test_a_socket_opened_with_a_revoked_token_is_refused(settings):
