@@ -1,11 +1,13 @@
 """What a socket reads as it opens, in fixed SQL: the lot with the viewer's role in one
-statement, and a supplier's own bids in another.
+statement, and a supplier's own bids in another (in a database thread: SQLite, an observer) or
+in the same one as JSON (on the event loop's own PostgreSQL connection, ``loop_db``).
 
 A crowd reconnects at once after a deploy, and the connect path is bound by Daphne's one core:
 building and compiling the ORM's queries for ``lot_get`` + ``lot_viewer`` (five statements,
 or one with six subqueries) was most of a connect's Python time. These statements are made
 once per process from the models' tables and columns, and their values are converted as the
-ORM converts them (``_convert``), so the same SQL serves PostgreSQL and the embedded SQLite.
+ORM converts them (``sql_rows.convert``), so the same SQL serves PostgreSQL and the embedded
+SQLite.
 ``lot_viewer`` stays the rule: ``tests/auctions/test_connect_reads.py`` keeps this equal to it
 for every kind of person.
 """
