@@ -14,7 +14,9 @@ reaches every process before that:
   stored after the drop) is not cached past it;
 - with Redis an entry is used only while this loop's subscription is up and has been since
   before the entry was read: a process that could have missed a message (Redis down, the
-  subscription being made again) reads from the database instead.
+  subscription being made again) reads from the database instead. A subscription whose
+  connection dies without a word (a network partition, no reset) is not noticed until Redis
+  speaks again: then, as before any revocation reached Redis at all, the TTL bounds an entry.
 
 Each use used to ask Redis for two revocation marks (``MGET``): after the connect's reads left
 the database threads, that round trip was a fifth of the token middleware's time and the
