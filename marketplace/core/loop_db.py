@@ -57,10 +57,6 @@ async def fetchone(statement: str, params: list) -> tuple | None:
     return rows[0] if rows else None
 
 
-async def fetchall(statement: str, params: list) -> list[tuple]:
-    return await _holder().run(statement, params)
-
-
 def close_all() -> None:
     """Close every loop's connections now, from any thread (tests: a test's loop is gone at
     its end, and a database with connections open cannot be dropped)."""

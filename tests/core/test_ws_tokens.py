@@ -4,9 +4,7 @@ and, through a Redis channel, in every other as the message arrives."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -21,6 +19,7 @@ from marketplace.core import ws_tokens
 from marketplace.users import services as user_services
 from tests.auctions.engine_setup import Auction
 from tests.factories import CompanyFactory, member
+from tests.waiting import async_wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -116,13 +115,6 @@ async def test_the_cache_lives_only_its_ttl(reads, settings):
     assert reads == [key, key]
 
 
-async def _until(condition, seconds: float = 5.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "not within the time"
-        await asyncio.sleep(0.01)
-
-
 @pytest.mark.redis
 async def test_another_process_revoking_reaches_this_one_through_redis(reads, settings):
     """The other process's revocation is only its message here: the token row goes without
@@ -140,7 +132,7 @@ async def test_another_process_revoking_reaches_this_one_through_redis(reads, se
     await delete_elsewhere()
     assert (await ws_tokens.user_for_token(key)).pk == user.pk  # no message: the entry stands
     ws_tokens._publish(f"t {key}")
-    await _until(lambda: key not in ws_tokens._entries)
+    await async_wait_until(lambda: key not in ws_tokens._entries, what="the message")
     assert isinstance(await ws_tokens.user_for_token(key), AnonymousUser)
     assert reads == [key, key]
 
@@ -152,7 +144,7 @@ async def test_a_user_changed_elsewhere_is_read_again_once(reads, settings):
     await ws_tokens.user_for_token(key)
     assert reads == [key]
     ws_tokens._publish(f"u {user.pk}")
-    await _until(lambda: key not in ws_tokens._entries)
+    await async_wait_until(lambda: key not in ws_tokens._entries, what="the message")
     await ws_tokens.user_for_token(key)  # read after the change was seen: kept
     await ws_tokens.user_for_token(key)
     assert reads == [key, key]
