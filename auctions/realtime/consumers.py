@@ -110,7 +110,8 @@ async def _open(user, lot_id: int, platform_scope: int | None):
         return await _open_in_thread(user, lot_id, platform_scope)
     viewed, bids = await connect_reads.lot_get_viewed_async(user=user, lot_id=lot_id)
     if viewed.viewer is None and _in_scope(viewed.lot, platform_scope):
-        return await _open_in_thread(user, lot_id, platform_scope)  # an observer, or no one
+        # An observer, or no one: the rules need the ORM (the statement is not read again).
+        return await _open_in_thread(user, lot_id, platform_scope, viewed)
     viewer, company_id = _decided(viewed, platform_scope)
     lot = viewed.lot
     snapshot = None if lot.status == LotStatus.DRAFT else snapshot_cached(lot.pk, _head(lot))
@@ -120,8 +121,10 @@ async def _open(user, lot_id: int, platform_scope: int | None):
 
 
 @db_async
-def _open_in_thread(user, lot_id: int, platform_scope: int | None):
-    viewer, company_id, lot = _check_access(user, lot_id, platform_scope)
+def _open_in_thread(
+    user, lot_id: int, platform_scope: int | None, viewed: connect_reads.Viewed | None = None
+):
+    viewer, company_id, lot = _check_access(user, lot_id, platform_scope, viewed)
     return viewer, company_id, _snapshot_of(lot), _own_bids(viewer)
 
 
@@ -165,13 +168,17 @@ def _access(user, lot_id: int, platform_scope: int | None = None):
     return _check_access(user, lot_id, platform_scope)
 
 
-def _check_access(user, lot_id: int, platform_scope: int | None = None):
+def _check_access(
+    user, lot_id: int, platform_scope: int | None = None, viewed: connect_reads.Viewed | None = None
+):
     """(viewer, supplier company id or None, lot) for a user allowed to watch the lot: its
     buyer, its platform's admins and its admitted suppliers, or anyone (an observer) while the
     tender lets the public watch the auction live. On a brand's host (``platform_scope``) a
     lot of another platform is refused as an unknown lot is. The lot and the viewer are one
-    statement (``connect_reads``); the lot returned has only its chain head and status read."""
-    viewed = connect_reads.lot_get_viewed(user=user, lot_id=lot_id)
+    statement (``connect_reads``; ``viewed``: that statement's answer, read already); the lot
+    returned has only its chain head and status read."""
+    if viewed is None:
+        viewed = connect_reads.lot_get_viewed(user=user, lot_id=lot_id)
     if viewed.viewer is None and _in_scope(viewed.lot, platform_scope):
         if not opendata.lot_watchable_by(user=user, lot=selectors.lot_get(lot_id=lot_id)):
             raise NotFoundError(_("No such lot."), code="lot_not_found")
