@@ -150,6 +150,28 @@ async def test_a_user_changed_elsewhere_is_read_again_once(reads, settings):
     assert reads == [key, key]
 
 
+@pytest.mark.redis
+async def test_entries_read_before_a_lost_subscription_are_read_again(reads, settings):
+    """Messages published while the subscription was down are lost: when it is made again,
+    every entry read before is read once more from the database."""
+    import redis
+
+    _user, key = await a_person_with_a_token()
+    await ws_tokens.user_for_token(key)
+    listener = ws_tokens._listener()
+    first = listener.since
+    assert first is not None
+    server = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+        assert server.client_kill_filter(_type="pubsub")
+    finally:
+        server.close()
+    await async_wait_until(lambda: listener.since not in (None, first), what="a new subscription")
+    await ws_tokens.user_for_token(key)  # read before the new subscription: read again
+    await ws_tokens.user_for_token(key)
+    assert reads == [key, key]
+
+
 async def test_a_read_racing_a_revocation_is_not_used_after_it(monkeypatch):
     """A read under way when the revocation is seen (it started before the commit) answers
     its own socket, but its entry is not used by the next one."""
