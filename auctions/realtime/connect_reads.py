@@ -39,13 +39,14 @@ from ..models import Application, ApplicationStatus, Bid, Lot, Tender
 from ..standing import Viewer
 
 LOT_FIELDS = ["id", "status", "event_seq", "last_hash"]
-TENDER_FIELDS = ["platform_id", "buyer_id"]
+TENDER_FIELDS = ["platform_id"]
 BID_FIELDS = ("id", "amount", "kind", "placed_at", "client_bid_id", "round")
 
 
 class LotHead(NamedTuple):
     """What a socket opening on a lot needs of it: its status and chain head (the version of
-    its snapshot, ``snapshot_cache``) and its tender's platform and buyer. Plain values, not a
+    its snapshot, ``snapshot_cache``) and its tender's platform (a brand's host serves only its
+    platform's lots; the buyer is decided in the statement). Plain values, not a
     model instance: building two (the lot and its tender) was a tenth of a connect's reads."""
 
     pk: int
@@ -53,7 +54,6 @@ class LotHead(NamedTuple):
     event_seq: int
     last_hash: str | None
     platform_id: int
-    buyer_id: int
 
 
 class Viewed(NamedTuple):

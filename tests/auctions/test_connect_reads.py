@@ -113,7 +113,6 @@ def test_one_query_says_what_lot_viewer_says_for_everyone():
             want_lot.event_seq,
             want_lot.last_hash,
             want_lot.tender.platform_id,
-            want_lot.tender.buyer_id,
         )
         assert viewer == want_viewer, user
         got = supplier and (supplier.pk, supplier.verification_status, supplier.verified_at)
