@@ -79,26 +79,20 @@ def _distinct(stack: Stack, seed: dict, common: dict) -> dict | None:
     if not lot:
         return None
     targets = [[lot["id"], t] for t in lot["tokens"]]
-    daphne, port = stack.start_daphne()
-    try:
-        log(f"idle: {len(targets)} different suppliers of lot {lot['id']} (pid {daphne.pid})")
-        return client(
-            "idle",
-            {
-                **common,
-                "target": len(targets),
-                "base": f"ws://127.0.0.1:{port}",
-                "targets": targets,
-                "pid": daphne.pid,
-            },
-        )
-    finally:
-        stack.stop(daphne)
+    return _the_same_against(
+        stack,
+        stack.start_daphne(),
+        f"{len(targets)} different suppliers of lot {lot['id']}, a fresh Daphne",
+        {**common, "target": len(targets)},
+        targets=targets,
+    )
 
 
-def _the_same_against(stack: Stack, started: tuple, what: str, common: dict) -> dict:
-    """The same connections to a baseline server (``started``: its process and port), which
-    is stopped after."""
+def _the_same_against(
+    stack: Stack, started: tuple, what: str, common: dict, targets: list | None = None
+) -> dict:
+    """The same connections to another server (``started``: its process and port), which is
+    stopped after: a baseline (no lots, ``targets`` left out), or ours for other suppliers."""
     proc, port = started
     try:
         log(f"idle: the same to {what} (pid {proc.pid})")
@@ -107,7 +101,7 @@ def _the_same_against(stack: Stack, started: tuple, what: str, common: dict) -> 
             {
                 **common,
                 "base": f"ws://127.0.0.1:{port}",
-                "targets": [[None, None]],
+                "targets": targets or [[None, None]],
                 "pid": proc.pid,
             },
         )
