@@ -109,9 +109,8 @@ async def _open(user, lot_id: int, platform_scope: int | None):
     if not loop_db.available():
         return await _open_in_thread(user, lot_id, platform_scope)
     viewed, bids = await connect_reads.lot_get_viewed_async(user=user, lot_id=lot_id)
-    if viewed.viewer is None and _in_scope(viewed.lot, platform_scope):
-        # An observer, or no one: the rules need the ORM (the statement is not read again).
-        return await _open_in_thread(user, lot_id, platform_scope, viewed)
+    if viewed.viewer is None:  # an observer, or no one: the rules need the ORM
+        return await _open_in_thread(user, lot_id, platform_scope, viewed)  # (not read again)
     viewer, company_id = _decided(viewed, platform_scope)
     lot = viewed.lot
     snapshot = None if lot.status == LotStatus.DRAFT else snapshot_cached(lot.pk, _head(lot))
