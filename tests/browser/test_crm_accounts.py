@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from stdnum.ua import edrpou
 
 from .conftest import PASSWORD
+from .pages import wait_for_htmx
 
 pytestmark = pytest.mark.browser
 
@@ -75,10 +76,7 @@ def test_an_account_a_contact_a_call_on_the_timeline_and_an_import(
     # A new account: a wrong registration number is told as it is typed.
     page.get_by_role("link", name="New account").click()
     expect(page).to_have_url(f"{base}/crm/{workspace}/accounts/new/")
-    # The live check listens once htmx has started: a change made before is never checked (a
-    # loaded machine showed it: the URL was there, the scripts not yet).
-    page.wait_for_load_state("load")
-    page.wait_for_function("() => window.htmx !== undefined")
+    wait_for_htmx(page)  # a change made before would never be checked
     page.fill("#id_name", "ТОВ «Агро Світ»")
     page.select_option("#id_country", "UA")
     page.fill("#id_registration_number", wrong(edrpou_code(2718281)))

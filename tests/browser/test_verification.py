@@ -12,6 +12,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.pages import wait_for_htmx
 from tests.factories import valid_edrpou
 
 pytestmark = pytest.mark.browser
@@ -70,6 +71,7 @@ def test_a_newcomer_is_verified_by_the_platform_admin(stack, new_page, artifacts
     newcomer.click("header nav >> text=My companies")
     expect(newcomer.locator(".empty")).to_contain_text("You do not belong to any company yet")
     newcomer.click("text=Register a company")
+    wait_for_htmx(newcomer)  # typed before, the identifier would never be checked
     newcomer.fill("#id_legal_name", company)
     newcomer.select_option("#id_country", "UA")
     newcomer.locator("#id_registration_number").press_sequentially(wrong)
@@ -134,10 +136,7 @@ def test_a_newcomer_is_verified_by_the_platform_admin(stack, new_page, artifacts
     row = admin.locator("#participations tr", has_text=company)
     expect(row).to_contain_text("We supply grain and fuel.")
     url = admin.url
-    # Clicked before htmx has started (a busy machine), the form posts the whole page instead;
-    # the page's load event comes after htmx's start (DOMContentLoaded).
-    admin.wait_for_load_state("load")
-    admin.wait_for_function("() => window.htmx !== undefined")
+    wait_for_htmx(admin)  # clicked before, the button would post the whole page
     row.locator("button[value=accept]").click()
     expect(row.locator(".status")).to_have_text("Accepted")
     expect(row.locator("button[value=suspend]")).to_be_visible()
