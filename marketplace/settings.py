@@ -214,17 +214,34 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channels, Celery, cache ---------------------------------------------------------
+# The channel layer: channels-redis's pub/sub layer by default (CHANNEL_LAYER=pubsub), its list
+# layer with CHANNEL_LAYER=lists. Each server process's hub subscribes once per lot it serves
+# (auctions.realtime.hub); a change is one PUBLISH, which Redis hands to the subscribed
+# processes. The list layer costs a process several commands per change sent and two per
+# message received (a group's members read, a Lua push per member; a BZPOPMIN and a clean-up
+# of its backup): half of Daphne's event loop in the spread scenario, against a quarter with
+# pub/sub (docs/benchmarks.md). Pub/sub keeps no message for a subscriber that is away (its
+# connection lost, or Redis restarting): the hub's tick reads the lots' heads from the
+# database and catches up, as it does for any lost message. A killed process's subscriptions
+# end with its connection, so no membership outlives it.
+CHANNEL_LAYER = env.str("CHANNEL_LAYER", default="pubsub")
+if CHANNEL_LAYER not in ("pubsub", "lists"):
+    raise ImproperlyConfigured("CHANNEL_LAYER is pubsub or lists.")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": (
+                "channels_redis.pubsub.RedisPubSubChannelLayer"
+                if CHANNEL_LAYER == "pubsub"
+                else "channels_redis.core.RedisChannelLayer"
+            ),
             "CONFIG": {
                 "hosts": [
                     {
                         "address": REDIS_URL,
-                        # Each open socket's receive holds a connection in a blocking
-                        # BZPOPMIN: a pool that raises when empty loses clients in reconnect
-                        # storms, so allow many.
+                        # The list layer: each open socket's receive holds a connection in a
+                        # blocking BZPOPMIN: a pool that raises when empty loses clients in
+                        # reconnect storms, so allow many.
                         "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=5000),
                         # redis-py 8 reads with a 5 s timeout by default, the same 5 s that
                         # channels-redis blocks in BZPOPMIN: under load the read times out
@@ -233,11 +250,18 @@ if REDIS_URL:
                         "socket_connect_timeout": 10,
                     }
                 ],
-                # A group member not renewed for this long is dropped at the next group send:
-                # a killed process's memberships go within the hour instead of a day. Members
-                # that live renew theirs (the hub's ticker, the notification sockets) every
-                # quarter of it (marketplace.core.layers.renew_seconds).
-                "group_expiry": env.int("CHANNEL_GROUP_EXPIRY_SECONDS", default=3600),
+                **(
+                    {}
+                    if CHANNEL_LAYER == "pubsub"
+                    else {
+                        # A group member not renewed for this long is dropped at the next
+                        # group send: a killed process's memberships go within the hour
+                        # instead of a day. Members that live renew theirs (the hub's ticker,
+                        # the notification sockets) every quarter of it
+                        # (marketplace.core.layers.renew_seconds).
+                        "group_expiry": env.int("CHANNEL_GROUP_EXPIRY_SECONDS", default=3600),
+                    }
+                ),
             },
         }
     }

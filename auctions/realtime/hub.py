@@ -1,11 +1,13 @@
 """One channel-layer subscription per server process, fanned out to its sockets in memory.
 
 A plain Channels consumer has a channel of its own, and a group send to a lot then costs one
-channel-layer message per socket (with channels-redis, one Redis list push and one blocking
-``BZPOPMIN`` connection per socket). Here each process subscribes once: its hub joins the lot's
+channel-layer message per socket. Here each process subscribes once: its hub joins the lot's
 group with a single process channel, receives each change once, renders each distinct view once
 and hands the text to the local sockets. Consumers have no channel of their own
-(``channel_layer_alias`` points at no layer).
+(``channel_layer_alias`` points at no layer). On Redis the layer is channels-redis's pub/sub
+layer by default (a change is one ``PUBLISH``; settings ``CHANNEL_LAYER``); a change published
+while this process's subscription is down is not kept for it, and the tick's look at the lots'
+heads in the database (``_catch_up``) delivers it.
 
 A company's access changes (``access.changed``, rare: a verification, an admission) go to one
 group every hub joins (``ACCESS_GROUP``), and each hub hands them to its sockets of that company
@@ -253,6 +255,9 @@ class Hub:
                 await _guard(consumer.presence_refresh(connected))
 
     async def _receive_forever(self):
+        # The list layer's receive fails while Redis is away, and Redis forgets the groups when
+        # it restarts: join them again. (The pub/sub layer's receive does not fail; redis-py
+        # subscribes again as its connection comes back.)
         rejoin = False
         while True:
             if rejoin:

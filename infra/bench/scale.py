@@ -94,11 +94,17 @@ def scenario_contention(stack: Stack, seed: dict, ports: list[int], s: dict) -> 
 
 
 def group_members(redis_url: str, lot_id: int) -> int:
+    """The processes still members of the lot's group in Redis: the pub/sub layer's
+    subscribers of the group's channel (``CHANNEL_LAYER=pubsub``, the default), or the list
+    layer's members in the group's sorted set."""
     import redis
 
     server = redis.Redis.from_url(redis_url)
     try:
-        return sum(server.zcard(k) for k in server.scan_iter(f"*group*lot.{lot_id}"))
+        channels = list(server.pubsub_channels(f"*__group__lot.{lot_id}"))
+        subscribed = sum(n for _c, n in server.pubsub_numsub(*channels)) if channels else 0
+        listed = sum(server.zcard(k) for k in server.scan_iter(f"*:group:lot.{lot_id}"))
+        return subscribed + listed
     finally:
         server.close()
 
@@ -156,8 +162,9 @@ def scenario_storm(stack: Stack, seed: dict, s: dict) -> dict:
     ours, daphne = _storm(stack, stack.start_daphne, targets, s)
     try:
         # Every client has gone: the live process left the lot's group as its last socket
-        # closed; what is still there is the killed process's membership (the layer's group
-        # expiry removes it; until then each change is pushed to it in vain).
+        # closed; what is still there is the killed process's membership. On the list layer
+        # its group expiry removes it (until then each change is pushed to it in vain); the
+        # pub/sub layer's subscription ended with the killed process's connection.
         time.sleep(2)
         ours["stale_group_members"] = group_members(stack.redis_url, lot["id"])
     finally:

@@ -1,9 +1,11 @@
 """Channel-layer group memberships that outlive the layer's group expiry.
 
-channels-redis drops a group member whose membership is older than ``group_expiry`` at the next
-send to the group: that is how the membership of a killed process (which never said goodbye)
-goes. Members that live renew theirs (``group_add`` again, which only refreshes the time)
-every quarter of the expiry.
+channels-redis's list layer (``CHANNEL_LAYER=lists``) drops a group member whose membership is
+older than ``group_expiry`` at the next send to the group: that is how the membership of a
+killed process (which never said goodbye) goes. Members that live renew theirs (``group_add``
+again, which only refreshes the time) every quarter of the expiry. The pub/sub layer (the
+default) has no expiry: a subscription ends with its connection, and a renewal, every quarter of
+channels-redis's default day, subscribes again to what is already subscribed.
 """
 
 from __future__ import annotations

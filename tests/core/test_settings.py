@@ -92,10 +92,55 @@ def test_service_urls_switch_to_postgres_and_redis():
     ).stdout.split()
     assert out == [
         "django.db.backends.postgresql",
-        "channels_redis.core.RedisChannelLayer",
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
         "False",
         "redis://localhost:6379/1",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "channels_redis.pubsub.RedisPubSubChannelLayer None"),
+        ("pubsub", "channels_redis.pubsub.RedisPubSubChannelLayer None"),
+        ("lists", "channels_redis.core.RedisChannelLayer 3600"),
+    ],
+)
+def test_the_channel_layer_is_pubsub_unless_told_lists(value, expected):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "c = s.CHANNEL_LAYERS['default'];"
+        "print(c['BACKEND'], c['CONFIG'].get('group_expiry'))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+        "REDIS_URL": "redis://localhost:6379/1",
+    }
+    env.pop("CHANNEL_LAYER", None)
+    if value is not None:
+        env["CHANNEL_LAYER"] = value
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == expected
+
+
+def test_an_unknown_channel_layer_is_refused():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
+        "REDIS_URL": "redis://localhost:6379/1",
+        "CHANNEL_LAYER": "kafka",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0 and "CHANNEL_LAYER is pubsub or lists" in done.stderr
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, "5"), ("0", "None"), ("2", "2")])
