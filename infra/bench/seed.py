@@ -68,9 +68,15 @@ def seed(config: dict) -> dict:
         # 16 bidders do not race for one price level and every well-formed bid is accepted:
         # the figure is the engine's capacity for bids on one locked row, as pgbench's is.
         out["hot"] = make_lot(int(config["hot"]), config.get("hot_reference", "own"))
+    # The spread lots take the hot lot's rule too; the racing lots the rule "best", where a
+    # lot's bidders race for one price (infra/bench/run.py, scenario_spread).
+    bidders = int(config.get("spread_bidders", 2))
     out["spread"] = [
-        make_lot(int(config.get("spread_bidders", 2)))
+        make_lot(bidders, config.get("spread_reference", "own"))
         for _ in range(int(config.get("spread_lots", 0)))
+    ]
+    out["spread_race"] = [
+        make_lot(bidders, "best") for _ in range(int(config.get("spread_race", 0)))
     ]
     if config.get("fanout"):
         out["fanout"] = make_lot(int(config["fanout"]))
