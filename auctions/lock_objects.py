@@ -43,10 +43,15 @@ def lot_lock(*, lot_id: int) -> Lot:
 
 
 def lot_lock_statement(*, columns: str, join: str = "") -> str:
-    """The SQL of ``lot_lock`` for a raw read: ``columns`` of the lot (aliased ``l``) and of what
-    ``join`` adds, for the lot whose id is the one parameter, the lot's row locked."""
+    """The SQL of ``lot_lock`` for a raw read of several lots: ``columns`` of the lot (aliased
+    ``l``) and of what ``join`` adds, for the lots whose ids are the one parameter (an array),
+    their rows locked in the order of their ids (PostgreSQL sorts before it locks), as the lock
+    order says."""
     table = connection.ops.quote_name(Lot._meta.db_table)
-    return f"SELECT {columns} FROM {table} l {join} WHERE l.id = %s FOR UPDATE OF l"  # noqa: S608
+    return (
+        f"SELECT {columns} FROM {table} l {join} "  # noqa: S608 (only names)
+        "WHERE l.id = ANY(%s) ORDER BY l.id FOR UPDATE OF l"
+    )
 
 
 def lot_claim(*, lot_id: int, still_due: Q) -> Lot | None:

@@ -5,9 +5,10 @@ already made with the batch's client ids (resends), the admitted applications wi
 standings, suppliers, proxies and the suppliers' participation status in the lot's platform
 (``supplier_participation``, as ``participation.admitted`` annotates it), which bidders hold a
 bidding role in their supplier, and ids for the new bids. Through the ORM that is five
-statements, each built and compiled in Python and each a round trip to the server. Here they
-are fixed SQL sent together in psycopg's pipeline mode: the server runs them in order (so every
-read after the first sees the lot locked), and the rows come back at once. The instances are
+statements per lot, each built and compiled in Python and each a round trip to the server. Here
+they are fixed SQL sent together in psycopg's pipeline mode, five for all the lots of a
+transaction (a bid worker's group commit takes dozens): the server runs them in order (so every
+read after the first sees the lots locked), and the rows come back at once. The instances are
 built as the ORM builds them (``Model.from_db`` with each field's converters, related objects in
 the same caches as ``select_related``), so the engine's code cannot tell the difference; on
 other databases (the embedded SQLite) the ORM reads them (``store.OrmStore``).
@@ -35,48 +36,81 @@ _M = TypeVar("_M", bound=Model)
 
 def read(*, lot_id: int, items: list, roles) -> BatchReads | None:
     """``items``: the batch's ``BidItem``s. Inside the batch's transaction. None: no such lot."""
+    return read_lots([(lot_id, items)], roles=roles)[0]
+
+
+def read_lots(batches: list[tuple[int, list]], *, roles) -> list[BatchReads | None]:
+    """``read`` for several lots' batches (distinct lots) in one round trip and five statements
+    whatever their number: the lots locked in the order of their ids by the first, and each
+    later statement reading every lot's rows after it (the server runs them in order, each with
+    a snapshot taken after the locks). Each lot's reads or None (no such lot), in the order
+    given."""
     connection.ensure_connection()
-    # A resend is looked up here for a single bid only (``place._bids_locked`` says why).
-    wanted = []
-    if len(items) == 1 and items[0].client_bid_id:
-        wanted = [(items[0].application_id, items[0].client_bid_id)]
-    users = sorted({i.user.pk for i in items if i.check_member})
     q = _queries()
+    lot_ids = [lot_id for lot_id, _items in batches]
+    # A resend is looked up here for a lot's single bid only (``place._bids_locked`` says why).
+    wanted = [
+        (lot_id, items[0].application_id, items[0].client_bid_id)
+        for lot_id, items in batches
+        if len(items) == 1 and items[0].client_bid_id
+    ]
+    users = sorted({i.user.pk for _lot, items in batches for i in items if i.check_member})
+    counts = [max(2, len(items) + 1) for _lot, items in batches]
+    admitted_status = ApplicationStatus.ADMITTED
     with contextlib.ExitStack() as stack:
         # psycopg's errors as Django's: a previous lot's write of the same transaction
-        # (``place.bids_place_lots``) is sent, and may fail, with these reads.
+        # (``place.bids_commit``) is sent, and may fail, with these reads.
         stack.enter_context(connection.wrap_database_errors)
         stack.enter_context(connection.connection.pipeline())
         lock, earlier, admitted, members, ids = (
             stack.enter_context(connection.cursor()) for _ in range(5)
         )
-        lock.execute(q["lock"], [lot_id])
+        lock.execute(q["lock"], [lot_ids])
         if wanted:
-            _execute_unprepared(earlier, q["earlier"], _earlier_params(lot_id, wanted))
-        admitted.execute(q["admitted"], [lot_id, ApplicationStatus.ADMITTED])
+            _execute_unprepared(earlier, q["earlier"], _earlier_params(wanted))
+        admitted.execute(q["admitted"], [lot_ids, admitted_status])
         if users:
             members.execute(
-                q["members"], [users, [str(r) for r in roles], lot_id, ApplicationStatus.ADMITTED]
+                q["members"], [users, [str(r) for r in roles], lot_ids, admitted_status]
             )
-        ids.execute(q["ids"], [max(2, len(items) + 1)])
-        lot_row = lock.fetchone()
+        ids.execute(q["ids"], [sum(counts)])
+        lot_rows = lock.fetchall()
         earlier_rows = earlier.fetchall() if wanted else []
         admitted_rows = admitted.fetchall()
         member_rows = members.fetchall() if users else []
         bid_ids = [row[0] for row in ids.fetchall()]
-    if lot_row is None:
-        return None
     build = _Builder()
-    lot_fields, tender_fields = q["lot_fields"], q["tender_fields"]
-    lot = build(Lot, lot_fields, lot_row[: len(lot_fields)])
-    lot._state.fields_cache["tender"] = build(Tender, tender_fields, lot_row[len(lot_fields) :])
-    return BatchReads(
-        lot=lot,
-        earlier=_by_client_id(build, q, earlier_rows),
-        applications=[_application(q, build, row) for row in admitted_rows],
-        members={(u, c) for u, c in member_rows},
-        bid_ids=bid_ids,
-    )
+    lot_fields, tender_fields, af = q["lot_fields"], q["tender_fields"], q["application_fields"]
+    lot_id_at = [f.attname for f in lot_fields].index("id")
+    lot_of_application = [f.attname for f in af].index("lot_id")
+    rows_of: dict[int, tuple] = {row[lot_id_at]: row for row in lot_rows}
+    earlier_of: dict[int, list] = {}
+    for row in earlier_rows:
+        earlier_of.setdefault(row[0], []).append(row[1:])
+    admitted_of: dict[int, list] = {}
+    for row in admitted_rows:
+        admitted_of.setdefault(row[lot_of_application], []).append(row)
+    members_found = {(u, c) for u, c in member_rows}
+    out: list[BatchReads | None] = []
+    start = 0
+    for (lot_id, _items), count in zip(batches, counts, strict=True):
+        lot_ids_taken, start = bid_ids[start : start + count], start + count
+        row = rows_of.get(lot_id)
+        if row is None:
+            out.append(None)
+            continue
+        lot = build(Lot, lot_fields, row[: len(lot_fields)])
+        lot._state.fields_cache["tender"] = build(Tender, tender_fields, row[len(lot_fields) :])
+        out.append(
+            BatchReads(
+                lot=lot,
+                earlier=_by_client_id(build, q, earlier_of.get(lot_id, [])),
+                applications=[_application(q, build, r) for r in admitted_of.get(lot_id, [])],
+                members=members_found,
+                bid_ids=lot_ids_taken,
+            )
+        )
+    return out
 
 
 def earlier(*, lot_id: int, pairs: list[tuple[int, str]]) -> dict:
@@ -86,12 +120,13 @@ def earlier(*, lot_id: int, pairs: list[tuple[int, str]]) -> dict:
         return {}
     q = _queries()
     with connection.wrap_database_errors, connection.cursor() as cursor:
-        _execute_unprepared(cursor, q["earlier"], _earlier_params(lot_id, pairs))
-        return _by_client_id(_Builder(), q, cursor.fetchall())
+        _execute_unprepared(cursor, q["earlier"], _earlier_params([(lot_id, *p) for p in pairs]))
+        return _by_client_id(_Builder(), q, [row[1:] for row in cursor.fetchall()])
 
 
-def _earlier_params(lot_id: int, pairs: list[tuple[int, str]]) -> list:
-    return [[a for a, _c in pairs], [c for _a, c in pairs], lot_id]
+def _earlier_params(wanted: list[tuple[int, int, str]]) -> list:
+    """(lot id, application id, client bid id) triples as the statement's three arrays."""
+    return [[w[0] for w in wanted], [w[1] for w in wanted], [w[2] for w in wanted]]
 
 
 def _execute_unprepared(cursor, sql: str, params: list) -> None:
@@ -189,13 +224,16 @@ def _queries() -> dict:
             columns=f"{lot_cols}, {tender_cols}",
             join=f"JOIN {table[Tender]} t ON t.id = l.tender_id",
         ),
-        # The lot's bids with these (application id, client bid id) pairs, given as arrays;
-        # the unique index's condition is repeated so that the index applies.
+        # The bids with these (lot id, application id, client bid id), given as arrays, each
+        # with its lot's id first; the unique index's condition is repeated so that the index
+        # applies.
         "earlier": (
-            f"SELECT {bid_cols} FROM {table[Bid]} b "  # noqa: S608 (only names)
-            "JOIN unnest(%s::bigint[], %s::text[]) AS w (application_id, client_bid_id) "
-            "ON b.application_id = w.application_id AND b.client_bid_id = w.client_bid_id "
-            "WHERE b.lot_id = %s AND NOT (b.client_bid_id = '')"
+            f"SELECT b.lot_id, {bid_cols} FROM {table[Bid]} b "  # noqa: S608 (only names)
+            "JOIN unnest(%s::bigint[], %s::bigint[], %s::text[]) "
+            "AS w (lot_id, application_id, client_bid_id) "
+            "ON b.lot_id = w.lot_id AND b.application_id = w.application_id "
+            "AND b.client_bid_id = w.client_bid_id "
+            "WHERE NOT (b.client_bid_id = '')"
         ),
         # With each supplier's participation status in the lot's platform, last (NULL: none;
         # one row at most per platform and company).
@@ -208,13 +246,14 @@ def _queries() -> dict:
             f"JOIN {table[Tender]} tn ON tn.id = lo.tender_id "
             f"LEFT JOIN {table[PlatformMembership]} pm "
             "ON pm.platform_id = tn.platform_id AND pm.company_id = a.supplier_id "
-            "WHERE a.lot_id = %s AND a.status = %s ORDER BY a.id"
+            "WHERE a.lot_id = ANY(%s) AND a.status = %s ORDER BY a.lot_id, a.id"
         ),
-        # The batch's bidders' bidding roles in any of the lot's admitted suppliers.
+        # The batch's bidders' bidding roles in any of the lots' admitted suppliers.
         "members": (
             f"SELECT m.user_id, m.company_id FROM {table[Membership]} m "  # noqa: S608
             "WHERE m.user_id = ANY(%s) AND m.role = ANY(%s) AND m.company_id IN "
-            f"(SELECT supplier_id FROM {table[Application]} WHERE lot_id = %s AND status = %s)"
+            f"(SELECT supplier_id FROM {table[Application]} "
+            "WHERE lot_id = ANY(%s) AND status = %s)"
         ),
         # Ids for the batch's bids (a refused bid leaves a gap, as a rolled-back insert does).
         "ids": (

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from marketplace.core.exceptions import NotFoundError
+from marketplace.core.exceptions import ApplicationError, NotFoundError
 
 from ..events import LOT_CHAIN_FIELDS
 from ..models import Application, Bid, Lot, LotEvent
@@ -79,10 +79,16 @@ class OneCommit:
 
 class PostgresStore:
     def read(self, *, lot_id: int, items: list, roles) -> BatchReads:
-        reads = pg_reads.read(lot_id=lot_id, items=items, roles=roles)
-        if reads is None:
-            raise NotFoundError(_("No such lot."), code="lot_not_found")
+        reads = _found(pg_reads.read(lot_id=lot_id, items=items, roles=roles))
+        if isinstance(reads, ApplicationError):
+            raise reads
         return reads
+
+    def read_lots(
+        self, *, batches: list[tuple[int, list]], roles
+    ) -> list[BatchReads | ApplicationError]:
+        """Several lots' reads in one round trip (``pg_reads.read_lots``)."""
+        return [_found(reads) for reads in pg_reads.read_lots(batches, roles=roles)]
 
     def earlier(self, *, lot: Lot, pairs: list[tuple[int, str]]) -> dict:
         return pg_reads.earlier(lot_id=lot.pk, pairs=pairs)
@@ -92,3 +98,7 @@ class PostgresStore:
 
     def before_write(self, stack: contextlib.ExitStack | None) -> Callable[[], None]:
         return OneCommit(stack).before_write
+
+
+def _found(reads: BatchReads | None) -> BatchReads | ApplicationError:
+    return NotFoundError(_("No such lot."), code="lot_not_found") if reads is None else reads

@@ -39,6 +39,7 @@ from ..participation import (
 )
 from ..realtime.broadcast import lot_changed_on_commit
 from ..selectors import lot_snapshot
+from .batch import BatchReads
 from .inputs import parse_amount, parse_client_bid_id
 from .outcomes import BidFailed, BidItem, BidRejected, BidRequest, BidResult, LotChanged, Placed
 from .proxy import run_proxies
@@ -118,10 +119,11 @@ def bids_commit(batches: list[tuple[int, list[BidRequest]]]) -> Placed:
     The lots are locked in the order of their ids, so two such transactions over the same lots
     wait for each other instead of deadlocking; a lot's refusal of its whole batch (no such
     lot, say) does not touch the others', and a lot whose every bid was refused before the
-    bid path (a malformed amount) is not locked at all. On PostgreSQL a lot's writes leave
-    with the next lot's reads, and the last lot's with the COMMIT: a batch of one lot costs
-    one round trip and a share of the COMMIT, where each in its own transaction costs two and
-    a whole COMMIT (the spread of many lots each with a bid or two). If the transaction fails
+    bid path (a malformed amount) is not locked at all. On PostgreSQL every lot's reads go in
+    one round trip (each lot locked before its own reads), and every lot's writes with the
+    COMMIT: a transaction of many lots costs two round trips, where each lot in its own
+    transaction costs two and a whole COMMIT (the spread of many lots each with a bid or two).
+    If the transaction fails
     as a whole (a constraint fired), each lot's batch is placed again on its own, and a single
     lot's bids one by one."""
     parsed = [(lot_id, _bid_items(requests)) for lot_id, requests in batches]
@@ -156,20 +158,38 @@ def _place_lots(parsed: list[tuple[int, list]]) -> Placed:
     changes: list[LotChanged] = []
     commits = not connection.in_atomic_block  # the block's exit is the COMMIT
     store = bid_store()
+    # The lots whose batch has a bid left to place, in the order of their locks.
+    order = sorted(
+        (n for n, (_lot, items) in enumerate(parsed) if any(isinstance(i, BidItem) for i in items)),
+        key=lambda n: parsed[n][0],
+    )
+    for n in set(range(len(parsed))) - set(order):
+        results[n] = parsed[n][1]  # every bid refused before the bid path: nothing to lock
+    todo = {n: [i for i in parsed[n][1] if isinstance(i, BidItem)] for n in order}
     with contextlib.ExitStack() as stack, transaction.atomic():
         before_write = store.before_write(stack if commits else None)
-        for n in sorted(range(len(parsed)), key=lambda n: parsed[n][0]):
+        # Every lot's reads first, in one round trip on PostgreSQL (the lots locked in id
+        # order), then each lot's checks and writes; the writes leave with the COMMIT. A lot
+        # given twice is read after its first batch's writes instead: in turn.
+        reads: list[BatchReads | ApplicationError | None]
+        if len({parsed[n][0] for n in order}) == len(order):
+            reads = list(
+                store.read_lots(
+                    batches=[(parsed[n][0], todo[n]) for n in order], roles=BIDDER_ROLES
+                )
+            )
+        else:
+            reads = [None] * len(order)
+        for n, read in zip(order, reads, strict=True):
             lot_id, items = parsed[n]
-            todo = [i for i in items if isinstance(i, BidItem)]
-            if not todo:
-                results[n] = items
-                continue
             try:
+                if isinstance(read, ApplicationError):
+                    raise read  # no such lot
                 outcomes, change = _bids_locked(
-                    lot_id=lot_id, items=todo, before_write=before_write
+                    lot_id=lot_id, items=todo[n], before_write=before_write, reads=read
                 )
             except ApplicationError as exc:  # no such lot: read before this lot wrote anything
-                outcomes, change = [exc] * len(todo), None
+                outcomes, change = [exc] * len(todo[n]), None
             changes.extend([change] if change else [])
             left = iter(outcomes)  # between the refusals before the bid path
             results[n] = [next(left) if isinstance(i, BidItem) else i for i in items]
@@ -321,7 +341,11 @@ def _bids(
 
 
 def _bids_locked(
-    *, lot_id: int, items: list[BidItem], before_write: Callable[[], None]
+    *,
+    lot_id: int,
+    items: list[BidItem],
+    before_write: Callable[[], None],
+    reads: BatchReads | None = None,
 ) -> tuple[list[BidResult | ApplicationError], LotChanged | None]:
     """One lot's batch inside the caller's transaction: lock the lot, check and record each
     item in order, and write. Returns the outcomes and, if a bid was accepted, the lot's
@@ -339,10 +363,12 @@ def _bids_locked(
     search the lot's bids for resends that are almost never there.
 
     ``before_write`` is called once before the batch's rows are written (the store's: on
-    PostgreSQL it opens the pipeline that sends them with the COMMIT)."""
+    PostgreSQL it opens the pipeline that sends them with the COMMIT). ``reads``: the lot's,
+    when the caller read them with other lots' (``bids_commit``), else read here."""
     outcomes: list[BidResult | ApplicationError] = []
     store = bid_store()
-    reads = store.read(lot_id=lot_id, items=items, roles=BIDDER_ROLES)
+    if reads is None:
+        reads = store.read(lot_id=lot_id, items=items, roles=BIDDER_ROLES)
     lot, earlier, applications = reads.lot, reads.earlier, reads.applications
     by_id = {a.pk: a for a in applications}
     members = reads.members

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.db import connection
 
 from marketplace.companies.selectors import user_has_company_role
+from marketplace.core.exceptions import ApplicationError
 from marketplace.users.models import User
 
 from ..lock_objects import lot_lock
@@ -38,6 +39,18 @@ class OrmStore:
             roles,
         )
         return BatchReads(lot, earlier, applications, members, [])
+
+    def read_lots(
+        self, *, batches: list[tuple[int, list]], roles
+    ) -> list[BatchReads | ApplicationError]:
+        """``read`` for each lot in turn (the order given is the order of their locks)."""
+        out: list[BatchReads | ApplicationError] = []
+        for lot_id, items in batches:
+            try:
+                out.append(self.read(lot_id=lot_id, items=items, roles=roles))
+            except ApplicationError as exc:  # no such lot
+                out.append(exc)
+        return out
 
     def earlier(self, *, lot: Lot, pairs: list[tuple[int, str]]) -> dict:
         """The lot's bids made with these (application id, client bid id) pairs (a resend)."""

@@ -238,3 +238,63 @@ def test_a_lot_whose_bids_are_all_malformed_is_answered_without_the_database():
     assert len(beside.captured_queries) == len(
         alone.captured_queries
     )  # b is neither read nor locked
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_reads_of_a_transaction_are_five_statements_whatever_its_number_of_lots():
+    """On PostgreSQL a transaction's lots are read together (``pg_reads.read_lots``): each more
+    lot adds only its write."""
+    lots = [Auction(suppliers=2, step_reference="own").start() for _ in range(5)]
+    db = connections["default"]
+
+    def statements(auctions, amount: str) -> list[str]:
+        with CaptureQueriesContext(db) as ctx:
+            placed = bids_commit([(a.lot.pk, [req(a, 0, amount, f"{amount}")]) for a in auctions])
+        assert all(kinds(out) == ["ok"] for out in placed.outcomes), placed.outcomes
+        return [q["sql"] for q in ctx.captured_queries]
+
+    statements(lots, "99000.00")  # each supplier's documents, read once a day per process
+    one, five = statements(lots[:1], "98000.00"), statements(lots, "97000.00")
+    reads = [s for s in five if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 5, reads  # the locks, the resends, the admitted, the roles, the ids
+    assert len(five) - len(one) == 4, five  # one write for each lot more
+    for a in lots:
+        a.refresh()
+        assert a.lot.bid_count == (3 if a is lots[0] else 2)
+        assert chain_verify(lot_id=a.lot.pk)[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_resends_on_several_lots_are_each_answered_with_their_own_lots_bid():
+    """The same client ids on two lots in one transaction: each resend finds its own lot's bid
+    (the lookup of a transaction's resends is one statement for all its lots on PostgreSQL)."""
+    a, b = Auction(suppliers=2).start(), Auction(suppliers=2).start()
+    first = bids_commit(
+        [(a.lot.pk, [req(a, 0, "99000.00", "x")]), (b.lot.pk, [req(b, 0, "98000.00", "x")])]
+    ).outcomes
+    again = bids_commit(
+        [(b.lot.pk, [req(b, 0, "98000.00", "x")]), (a.lot.pk, [req(a, 0, "99000.00", "x")])]
+    ).outcomes
+    assert again[0][0].duplicate and again[0][0].bid.pk == first[1][0].bid.pk
+    assert again[1][0].duplicate and again[1][0].bid.pk == first[0][0].bid.pk
+    assert again[0][0].bid.amount == Decimal("98000.00")
+    assert again[1][0].bid.amount == Decimal("99000.00")
+    assert Bid.objects.filter(lot__in=[a.lot, b.lot]).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lot_given_twice_in_one_transaction_checks_its_second_batch_after_the_first():
+    a, b = Auction(suppliers=2).start(), Auction(suppliers=2).start()
+    out = bids_commit(
+        [
+            (a.lot.pk, [req(a, 0, "99000.00", "a0")]),
+            (b.lot.pk, [req(b, 0, "99000.00", "b0")]),
+            (a.lot.pk, [req(a, 1, "99000.00", "a1"), req(a, 1, "98000.00", "a2")]),
+        ]
+    ).outcomes
+    # The second batch of lot a sees the first's bid: the same level is refused.
+    assert kinds(out[0]) == ["ok"] and kinds(out[1]) == ["ok"]
+    assert kinds(out[2]) == ["step_too_small", "ok"]
+    a.refresh()
+    assert a.lot.bid_count == 2 and chain_verify(lot_id=a.lot.pk)[0]
