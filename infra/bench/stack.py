@@ -220,8 +220,9 @@ class Stack:
             ALLOWED_HOSTS="127.0.0.1,localhost",
             DJANGO_DEBUG=env.get("BENCH_DJANGO_DEBUG", "0"),
             PYTHONUNBUFFERED="1",
-            # As infra/env.example runs production: bid batches in a worker process.
-            AUCTION_BID_WORKERS=env.get("AUCTION_BID_WORKERS", "1"),
+            # As infra/compose.yaml runs production: bid batches in two worker processes per
+            # Daphne (a lot's bids always in the same one).
+            AUCTION_BID_WORKERS=env.get("AUCTION_BID_WORKERS", "2"),
         )
         env.pop("CELERY_BROKER_URL", None)
         env.update(extra)
