@@ -67,6 +67,7 @@ from infra.bench.stack import (
     cpu_seconds,
     log,
     raise_fd_limit,
+    settle,
 )
 
 ALL = ("hot", "spread", "fanout", "idle", "outbox", *scale.SCALE)
@@ -588,6 +589,7 @@ def main() -> int:
                     daphnes.append(stack.start_daphne())
                     log(f"Daphne on 127.0.0.1:{daphnes[-1][1]} (pid {daphnes[-1][0].pid})")
                 ports = [port for _proc, port in daphnes]
+                settle(stack.server_pids)  # their bid workers started
                 for name, fn in (
                     ("hot", scenario_hot),
                     ("spread", scenario_spread),

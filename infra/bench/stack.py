@@ -93,6 +93,21 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
+def settle(pids: list[int], *, quiet: float = 0.05, every: float = 0.5, most: float = 60) -> None:
+    """Wait until these processes and their children (a Daphne's bid workers, each a Django of
+    its own starting up) use less than ``quiet`` of a core over ``every`` seconds, at most
+    ``most`` seconds: a worker's start-up takes a second or two of CPU, which would otherwise be
+    taken from the first scenario's bids (and counted in its CPU per bid)."""
+    deadline = time.monotonic() + most
+    before = cpu_seconds(pids)
+    while time.monotonic() < deadline:
+        time.sleep(every)
+        now = cpu_seconds(pids)
+        if now - before < quiet * every:
+            return
+        before = now
+
+
 def with_db(url: str, name: str) -> str:
     """The server's URL with another database: a PostgreSQL database's name, a Redis one's
     number."""
