@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -48,16 +48,25 @@ class DeferredWrites:
 
     def flush(self, *, lot: Lot | None = None, lot_fields=()) -> None:
         """Write what the batch holds, and ``lot``'s ``lot_fields`` (with its event chain)."""
-        pg_writes.write(
-            bids=self.bids,
-            events=self.events,
-            standings=list(self.standings.values()),
-            lot=lot,
-            lot_fields=set(lot_fields) | set(LOT_CHAIN_FIELDS) if lot else (),
-        )
-        for row in self.bids:  # saved, as bulk_create leaves them
-            row._state.adding, row._state.db = False, connection.alias
-        self.bids, self.events, self.standings = [], [], {}
+        flush_together([(self, lot)], lot_fields=lot_fields)
+
+
+def flush_together(held: Sequence[tuple[DeferredWrites, Lot | None]], *, lot_fields=()) -> None:
+    """Write what several lots' batches hold, and each lot's ``lot_fields`` (with its event
+    chain), in one statement: a transaction's lots (``place.bids_commit``)."""
+    bids = [b for writes, _lot in held for b in writes.bids]
+    lots = [lot for _writes, lot in held if lot is not None]
+    pg_writes.write(
+        bids=bids,
+        events=[e for writes, _lot in held for e in writes.events],
+        standings=[a for writes, _lot in held for a in writes.standings.values()],
+        lots=lots,
+        lot_fields=set(lot_fields) | set(LOT_CHAIN_FIELDS) if lots else (),
+    )
+    for row in bids:  # saved, as bulk_create leaves them
+        row._state.adding, row._state.db = False, connection.alias
+    for writes, _lot in held:
+        writes.bids, writes.events, writes.standings = [], [], {}
 
 
 class OneCommit:
@@ -95,6 +104,11 @@ class PostgresStore:
 
     def writes(self, *, expected: int, ids: list[int]) -> DeferredWrites:
         return DeferredWrites(expected=expected, ids=ids)
+
+    def flush_lots(self, held: list[tuple[DeferredWrites, Lot]], *, lot_fields) -> None:
+        """The held writes of a transaction's lots, in one statement."""
+        if held:
+            flush_together(held, lot_fields=lot_fields)
 
     def before_write(self, stack: contextlib.ExitStack | None) -> Callable[[], None]:
         return OneCommit(stack).before_write

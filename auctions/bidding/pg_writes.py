@@ -1,7 +1,8 @@
 """What a batch of bids writes, on PostgreSQL in one statement (the sibling of ``pg_reads``).
 
-The batch's new bids, their events, the standings it changed and the lot's row go to the server
-as ONE statement: the first three as data-modifying ``WITH`` parts, the lot's update last
+The batch's new bids, their events, the standings it changed and the lots' rows (a transaction of
+several lots writes them all: ``pg_store.flush_together``) go to the server as ONE statement: the
+first three as data-modifying ``WITH`` parts, the lots' update last
 (PostgreSQL runs every part, all or none). Each table's rows travel as one JSON document,
 turned back into rows of the table's own type by ``json_populate_recordset``, so the server
 converts each value to its column's type and the text does not depend on the number of rows
@@ -134,10 +135,11 @@ def write(
     bids: list[Bid],
     events: list[LotEvent],
     standings: list[Application],
-    lot: Lot | None,
+    lots: list[Lot],
     lot_fields: Iterable[str] = (),
 ) -> None:
-    """Write the batch in one statement (inside the batch's transaction, the lot locked)."""
+    """Write the batch in one statement (inside the batch's transaction, the lots locked): a
+    transaction's lots share it (``place.bids_commit``), each with the same ``lot_fields``."""
     parts: list[str] = []
     params: list[str] = []
     if bids:
@@ -154,14 +156,14 @@ def write(
             "AS v WHERE a.id = v.id"
         )
         params.append(t.document(standings))
-    if lot is not None:
+    if lots:
         t = _lot(tuple(sorted(lot_fields)))
         sets = ", ".join(f"{q} = v.{q}" for q in t.quoted[1:])
         parts.append(
-            f"UPDATE {t.table} AS l SET {sets} FROM json_populate_record(NULL::{t.table}, "  # noqa: S608
+            f"UPDATE {t.table} AS l SET {sets} FROM json_populate_recordset(NULL::{t.table}, "  # noqa: S608
             f"%s::json) AS v WHERE l.{t.quoted[0]} = v.{t.quoted[0]}"
         )
-        params.append(t.document([lot])[1:-1])  # the one row: an object, not a list
+        params.append(t.document(lots))
     if not parts:
         return
     head = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts[:-1]))

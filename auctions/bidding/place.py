@@ -48,6 +48,9 @@ from .writer import record_bid, record_sealed_offer
 
 logger = logging.getLogger(__name__)
 
+# The lot's columns an accepted bid changes (besides its event chain's).
+LOT_BID_FIELDS = ("best_amount", "best_application", "bid_count", "ends_at", "extensions")
+
 
 def bid_place(
     *,
@@ -180,19 +183,25 @@ def _place_lots(parsed: list[tuple[int, list]]) -> Placed:
             )
         else:
             reads = [None] * len(order)
+        held: list = []  # every lot's writes, written together after the last lot's checks
         for n, read in zip(order, reads, strict=True):
             lot_id, items = parsed[n]
             try:
                 if isinstance(read, ApplicationError):
                     raise read  # no such lot
                 outcomes, change = _bids_locked(
-                    lot_id=lot_id, items=todo[n], before_write=before_write, reads=read
+                    lot_id=lot_id,
+                    items=todo[n],
+                    before_write=before_write,
+                    reads=read,
+                    held=held if read is not None else None,
                 )
             except ApplicationError as exc:  # no such lot: read before this lot wrote anything
                 outcomes, change = [exc] * len(todo[n]), None
             changes.extend([change] if change else [])
             left = iter(outcomes)  # between the refusals before the bid path
             results[n] = [next(left) if isinstance(i, BidItem) else i for i in items]
+        store.flush_lots(held, lot_fields=LOT_BID_FIELDS)
     return Placed(outcomes=results, changes=changes)
 
 
@@ -346,6 +355,7 @@ def _bids_locked(
     items: list[BidItem],
     before_write: Callable[[], None],
     reads: BatchReads | None = None,
+    held: list | None = None,
 ) -> tuple[list[BidResult | ApplicationError], LotChanged | None]:
     """One lot's batch inside the caller's transaction: lock the lot, check and record each
     item in order, and write. Returns the outcomes and, if a bid was accepted, the lot's
@@ -364,7 +374,9 @@ def _bids_locked(
 
     ``before_write`` is called once before the batch's rows are written (the store's: on
     PostgreSQL it opens the pipeline that sends them with the COMMIT). ``reads``: the lot's,
-    when the caller read them with other lots' (``bids_commit``), else read here."""
+    when the caller read them with other lots' (``bids_commit``), else read here. ``held``:
+    where the caller collects the lots' writes to write them together (``store.flush_lots``),
+    else they are written here."""
     outcomes: list[BidResult | ApplicationError] = []
     store = bid_store()
     if reads is None:
@@ -400,10 +412,10 @@ def _bids_locked(
         _answer_resends(store, lot, items, outcomes)
     if accepted:
         before_write()
-        writes.flush(
-            lot=lot,
-            lot_fields=["best_amount", "best_application", "bid_count", "ends_at", "extensions"],
-        )
+        if held is None:
+            writes.flush(lot=lot, lot_fields=LOT_BID_FIELDS)
+        else:
+            held.append((writes, lot))
         change = LotChanged(
             lot_id=lot.pk,
             kinds=["bid"],

@@ -67,6 +67,11 @@ class OrmStore:
     def writes(self, *, expected: int, ids: list[int]) -> ImmediateWrites:
         return ImmediateWrites()
 
+    def flush_lots(self, held: list[tuple[ImmediateWrites, Lot]], *, lot_fields) -> None:
+        """Each lot's row (its bids, events and standings were written as they were made)."""
+        for writes, lot in held:
+            writes.flush(lot=lot, lot_fields=lot_fields)
+
     def before_write(self, stack: contextlib.ExitStack | None) -> Callable[[], None]:
         return lambda: None
 
