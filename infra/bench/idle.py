@@ -15,7 +15,7 @@ TARGET_CONNECTS_PER_S = 1000  # issue 21's bar for one Daphne
 
 
 def scenario(stack: Stack, seed: dict, s: dict) -> dict:
-    targets = [[lot["id"], t] for lot in seed["spread"] for t in lot["tokens"]]
+    targets = [[lot["id"], t] for lot in seed["idle"] for t in lot["tokens"]]
     common = {
         "target": s["idle_target"],
         "batch": s["idle_batch"],
@@ -73,7 +73,7 @@ def _distinct(stack: Stack, seed: dict, common: dict) -> dict | None:
     """The connect rate of a fresh Daphne for a crowd of *different* suppliers of one lot
     (the storm's lot, when it is seeded: ``BENCH_SCENARIOS`` with storm or crowd): each
     socket's token is read cold and each supplier's presence is new, as after a restart. The
-    main run cycles over the spread lots' 200 (lot, supplier) pairs, so most of its sockets
+    main run cycles over its lots' 200 (lot, supplier) pairs, so most of its sockets
     are a second one of a supplier already seen."""
     lot = seed.get("crowd")
     if not lot:

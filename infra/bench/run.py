@@ -573,7 +573,8 @@ def main() -> int:
             seed = stack.seed(
                 {
                     "hot": s["hot_bidders"] if "hot" in want else 0,
-                    "spread_lots": s["spread_lots"] if want & {"spread", "idle", "survive"} else 0,
+                    "spread_lots": s["spread_lots"] if want & {"spread", "survive"} else 0,
+                    "idle_lots": s["spread_lots"] if "idle" in want else 0,
                     "spread_bidders": s["spread_bidders"],
                     "spread_reference": s["spread_reference"],
                     "spread_race": s["spread_lots"] if "spread" in want and s["spread_race"] else 0,

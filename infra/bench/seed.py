@@ -78,6 +78,9 @@ def seed(config: dict) -> dict:
     out["spread_race"] = [
         make_lot(bidders, "best") for _ in range(int(config.get("spread_race", 0)))
     ]
+    # The idle scenario's lots: the spread lots' shape, no bid on them (the bid scenarios leave
+    # each spread bidder a hundred bids or more, which every snapshot of its own then carries).
+    out["idle"] = [make_lot(bidders) for _ in range(int(config.get("idle_lots", 0)))]
     if config.get("fanout"):
         out["fanout"] = make_lot(int(config["fanout"]))
     if config.get("contention"):  # the hot lot's rule, for 4 to 64 bidders
