@@ -7,13 +7,10 @@ Run it explicitly on the throwaway PostgreSQL:
 
 PROBE_LOTS (100) lots of 2 bidders (the hot lot's rule "own"); PROBE_GROUP (32) lots per
 transaction; PROBE_ROUNDS (40) transactions measured; PROBE_PROFILE=1 also prints the profile
-(PROBE_SORT, default tottime).
+(PROBE_SORT=tottime sorts it by own time).
 """
 
-import cProfile
-import io
 import os
-import pstats
 import time
 from decimal import Decimal
 
@@ -23,6 +20,7 @@ from auctions.bidding.outcomes import BidRequest
 from auctions.bidding.place import bids_commit
 
 from .engine_setup import Auction
+from .probe_bidpath import _profile
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -71,12 +69,4 @@ def test_probe_spread():
         f"{dc * 1000 / group:.3f} ms CPU"
     )
     if os.environ.get("PROBE_PROFILE"):
-        pr = cProfile.Profile()
-        pr.enable()
-        for i in range(rounds):
-            transaction(i)
-        pr.disable()
-        out = io.StringIO()
-        stats = pstats.Stats(pr, stream=out)
-        stats.sort_stats(os.environ.get("PROBE_SORT", "tottime")).print_stats(45)
-        print(out.getvalue())
+        _profile(transaction, rounds)

@@ -31,6 +31,22 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+def settings_print(code: str, *, set_env: dict[str, str], unset: str) -> str:
+    """What ``code`` prints once the settings are set up with ``set_env`` over this process's
+    environment, ``unset`` removed from it first (unless given in ``set_env``)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "marketplace.settings"}
+    env.pop(unset, None)
+    env.update(set_env)
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
 def test_production_passes_the_deploy_check_without_warnings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -107,22 +123,15 @@ def test_service_urls_switch_to_postgres_and_redis():
     ],
 )
 def test_the_channel_layer_is_pubsub_unless_told_lists(value, expected):
-    code = (
-        "import django; django.setup(); from django.conf import settings as s;"
-        "c = s.CHANNEL_LAYERS['default'];"
-        "print(c['BACKEND'], c['CONFIG'].get('group_expiry'))"
+    out = settings_print(
+        "from django.conf import settings as s; c = s.CHANNEL_LAYERS['default'];"
+        "print(c['BACKEND'], c['CONFIG'].get('group_expiry'))",
+        set_env={
+            "REDIS_URL": "redis://localhost:6379/1",
+            **({"CHANNEL_LAYER": value} if value is not None else {}),
+        },
+        unset="CHANNEL_LAYER",
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
-        "REDIS_URL": "redis://localhost:6379/1",
-    }
-    env.pop("CHANNEL_LAYER", None)
-    if value is not None:
-        env["CHANNEL_LAYER"] = value
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout.strip()
     assert out == expected
 
 
@@ -145,22 +154,15 @@ def test_an_unknown_channel_layer_is_refused():
 
 @pytest.mark.parametrize(("value", "expected"), [(None, "5"), ("0", "None"), ("2", "2")])
 def test_postgres_prepares_repeated_statements_unless_told_not_to(value, expected):
-    code = (
-        "import django; django.setup(); from django.conf import settings as s;"
-        "o = s.DATABASES['default']['OPTIONS'];"
-        "print(o['server_side_binding'], o['prepare_threshold'])"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
-        "DATABASE_URL": "postgres://u:p@localhost:5432/x",
-    }
-    env.pop("DB_PREPARE_THRESHOLD", None)
-    if value is not None:
-        env["DB_PREPARE_THRESHOLD"] = value
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout.split()
+    out = settings_print(
+        "from django.conf import settings as s; o = s.DATABASES['default']['OPTIONS'];"
+        "print(o['server_side_binding'], o['prepare_threshold'])",
+        set_env={
+            "DATABASE_URL": "postgres://u:p@localhost:5432/x",
+            **({"DB_PREPARE_THRESHOLD": value} if value is not None else {}),
+        },
+        unset="DB_PREPARE_THRESHOLD",
+    ).split()
     assert out == ["True", expected]
 
 
