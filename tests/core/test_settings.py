@@ -31,11 +31,11 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def settings_print(code: str, *, set_env: dict[str, str], unset: str) -> str:
+def settings_print(code: str, *, set_env: dict[str, str], unset: tuple[str, ...] = ()) -> str:
     """What ``code`` prints once the settings are set up with ``set_env`` over this process's
-    environment, ``unset`` removed from it first (unless given in ``set_env``)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "marketplace.settings"}
-    env.pop(unset, None)
+    environment, the variables ``unset`` removed from it first (unless given in ``set_env``)."""
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
     env.update(set_env)
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
@@ -68,21 +68,13 @@ def test_production_refuses_sqlite():
 
 
 def test_embedded_default_uses_sqlite_in_memory_layer_and_eager_celery():
-    code = (
-        "import django; django.setup(); from django.conf import settings as s;"
+    out = settings_print(
+        "from django.conf import settings as s;"
         "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['OPTIONS']"
-        "['transaction_mode'], s.CHANNEL_LAYERS['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER)"
-    )
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    clean["DJANGO_SETTINGS_MODULE"] = "marketplace.settings"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+        "['transaction_mode'], s.CHANNEL_LAYERS['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER)",
+        set_env={},
+        unset=("DATABASE_URL", "REDIS_URL"),
+    ).split()
     assert out == [
         "django.db.backends.sqlite3",
         "IMMEDIATE",
@@ -92,20 +84,15 @@ def test_embedded_default_uses_sqlite_in_memory_layer_and_eager_celery():
 
 
 def test_service_urls_switch_to_postgres_and_redis():
-    code = (
-        "import django; django.setup(); from django.conf import settings as s;"
+    out = settings_print(
+        "from django.conf import settings as s;"
         "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'],"
-        " s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "marketplace.settings",
-        "DATABASE_URL": "postgres://u:p@localhost:5432/x",
-        "REDIS_URL": "redis://localhost:6379/1",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    ).stdout.split()
+        " s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)",
+        set_env={
+            "DATABASE_URL": "postgres://u:p@localhost:5432/x",
+            "REDIS_URL": "redis://localhost:6379/1",
+        },
+    ).split()
     assert out == [
         "django.db.backends.postgresql",
         "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -130,7 +117,7 @@ def test_the_channel_layer_is_pubsub_unless_told_lists(value, expected):
             "REDIS_URL": "redis://localhost:6379/1",
             **({"CHANNEL_LAYER": value} if value is not None else {}),
         },
-        unset="CHANNEL_LAYER",
+        unset=("CHANNEL_LAYER",),
     )
     assert out == expected
 
@@ -161,7 +148,7 @@ def test_postgres_prepares_repeated_statements_unless_told_not_to(value, expecte
             "DATABASE_URL": "postgres://u:p@localhost:5432/x",
             **({"DB_PREPARE_THRESHOLD": value} if value is not None else {}),
         },
-        unset="DB_PREPARE_THRESHOLD",
+        unset=("DB_PREPARE_THRESHOLD",),
     ).split()
     assert out == ["True", expected]
 
