@@ -44,6 +44,14 @@ def _profile(fn, times):
     print(out.getvalue())
 
 
+def _per_call(fn, times: int) -> tuple[float, float]:
+    """``fn(i)`` for i in range(times): the wall and CPU seconds of one call, on average."""
+    t, c = time.perf_counter(), time.process_time()
+    for i in range(times):
+        fn(i)
+    return (time.perf_counter() - t) / times, (time.process_time() - c) / times
+
+
 def test_probe():
     a = Auction(
         suppliers=int(os.environ.get("PROBE_SUPPLIERS", "16")),
@@ -94,10 +102,7 @@ def test_probe():
     with CaptureQueriesContext(connection) as ctx:
         one(1, via_app=False)
     print("statements, one accepted bid (REST path):", len(ctx.captured_queries))
-    t, c = time.perf_counter(), time.process_time()
-    for i in range(N):
-        one(i)
-    dt, dc = (time.perf_counter() - t) / N, (time.process_time() - c) / N
+    dt, dc = _per_call(one, N)
     print(f"bid_place, per bid: {dt * 1000:.2f} ms wall, {dc * 1000:.2f} ms CPU ({N} bids)")
 
     batch()
@@ -105,10 +110,7 @@ def test_probe():
         batch()
     print(f"statements, a batch of {size} accepted bids:", len(ctx.captured_queries))
     rounds = max(1, N // size)
-    t, c = time.perf_counter(), time.process_time()
-    for i in range(rounds):
-        batch(i)
-    dt, dc = (time.perf_counter() - t) / rounds, (time.process_time() - c) / rounds
+    dt, dc = _per_call(batch, rounds)
     print(
         f"bids_place x{size}, per batch: {dt * 1000:.2f} ms wall, {dc * 1000:.2f} ms CPU; "
         f"per bid: {dt * 1000 / size:.2f} ms wall, {dc * 1000 / size:.2f} ms CPU"

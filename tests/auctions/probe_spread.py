@@ -11,7 +11,6 @@ transaction; PROBE_ROUNDS (40) transactions measured; PROBE_PROFILE=1 also print
 """
 
 import os
-import time
 from decimal import Decimal
 
 import pytest
@@ -20,7 +19,7 @@ from auctions.bidding.outcomes import BidRequest
 from auctions.bidding.place import bids_commit
 
 from .engine_setup import Auction
-from .probe_bidpath import _profile
+from .probe_bidpath import _per_call, _profile
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -59,10 +58,7 @@ def test_probe_spread():
 
     for i in range(10):
         transaction(i)
-    t, c = time.perf_counter(), time.process_time()
-    for i in range(rounds):
-        transaction(i)
-    dt, dc = (time.perf_counter() - t) / rounds, (time.process_time() - c) / rounds
+    dt, dc = _per_call(transaction, rounds)
     print(
         f"\nbids_commit over {group} lots, per transaction: {dt * 1000:.2f} ms wall, "
         f"{dc * 1000:.2f} ms CPU; per bid: {dt * 1000 / group:.3f} ms wall, "
