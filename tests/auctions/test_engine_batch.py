@@ -113,12 +113,21 @@ def hide_first_resend_lookup():
             reads.earlier.clear()
         return reads
 
-    real_read, real_orm = pg_reads.read, store.OrmStore.read
+    # On PostgreSQL every read of the bid path goes through ``pg_reads.read_lots`` (a single
+    # lot's too); through the ORM, through ``OrmStore.read``.
+    real_lots, real_orm = pg_reads.read_lots, store.OrmStore.read
     stack = contextlib.ExitStack()
-    stack.enter_context(mock.patch.object(pg_reads, "read", lambda **kw: blank(real_read(**kw))))
+    stack.enter_context(
+        mock.patch.object(
+            pg_reads,
+            "read_lots",
+            lambda batches, **kw: [r and blank(r) for r in real_lots(batches, **kw)],
+        )
+    )
     stack.enter_context(
         mock.patch.object(store.OrmStore, "read", lambda self, **kw: blank(real_orm(self, **kw)))
     )
+    stack.callback(lambda: calls["n"] or pytest.fail("no read of the bid path was seen"))
     return stack
 
 
