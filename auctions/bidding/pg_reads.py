@@ -58,8 +58,8 @@ def read_lots(batches: list[tuple[int, list]], *, roles) -> list[BatchReads | No
     counts = [max(2, len(items) + 1) for _lot, items in batches]
     admitted_status = ApplicationStatus.ADMITTED
     with contextlib.ExitStack() as stack:
-        # psycopg's errors as Django's: a previous lot's write of the same transaction
-        # (``place.bids_commit``) is sent, and may fail, with these reads.
+        # psycopg's errors as Django's: a write queued earlier in the same transaction (a lot
+        # given twice to ``place.bids_commit``) is sent, and may fail, with these reads.
         stack.enter_context(connection.wrap_database_errors)
         stack.enter_context(connection.connection.pipeline())
         lock, earlier, admitted, members, ids = (
@@ -94,7 +94,7 @@ def read_lots(batches: list[tuple[int, list]], *, roles) -> list[BatchReads | No
     out: list[BatchReads | None] = []
     start = 0
     for (lot_id, _items), count in zip(batches, counts, strict=True):
-        lot_ids_taken, start = bid_ids[start : start + count], start + count
+        taken, start = bid_ids[start : start + count], start + count
         row = rows_of.get(lot_id)
         if row is None:
             out.append(None)
@@ -107,7 +107,7 @@ def read_lots(batches: list[tuple[int, list]], *, roles) -> list[BatchReads | No
                 earlier=_by_client_id(build, q, earlier_of.get(lot_id, [])),
                 applications=[_application(q, build, r) for r in admitted_of.get(lot_id, [])],
                 members=members_found,
-                bid_ids=lot_ids_taken,
+                bid_ids=taken,
             )
         )
     return out

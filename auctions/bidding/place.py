@@ -126,9 +126,8 @@ def bids_commit(batches: list[tuple[int, list[BidRequest]]]) -> Placed:
     one round trip (each lot locked before its own reads), and every lot's writes with the
     COMMIT: a transaction of many lots costs two round trips, where each lot in its own
     transaction costs two and a whole COMMIT (the spread of many lots each with a bid or two).
-    If the transaction fails
-    as a whole (a constraint fired), each lot's batch is placed again on its own, and a single
-    lot's bids one by one."""
+    If the transaction fails as a whole (a constraint fired), each lot's batch is placed again
+    on its own, and a single lot's bids one by one."""
     parsed = [(lot_id, _bid_items(requests)) for lot_id, requests in batches]
     try:
         return _place_lots(parsed)
