@@ -10,7 +10,8 @@ they are fixed SQL sent together in psycopg's pipeline mode, five for all the lo
 transaction (a bid worker's group commit takes dozens): the server runs them in order (so every
 read after the first sees the lots locked), and the rows come back at once. The instances are
 built as the ORM builds them (``Model.from_db`` with each field's converters, related objects in
-the same caches as ``select_related``), so the engine's code cannot tell the difference; on
+the same caches as ``select_related``; an application's columns the bid path never reads deferred,
+as ``QuerySet.defer`` leaves them), so the engine's code cannot tell the difference; on
 other databases (the embedded SQLite) the ORM reads them (``store.OrmStore``).
 """
 
@@ -32,6 +33,22 @@ from ..participation import SUPPLIER_FIELDS
 from .batch import BatchReads
 
 _M = TypeVar("_M", bound=Model)
+
+# An application's columns the bid path never reads: left in the database (the instances have
+# them deferred, as ``QuerySet.defer`` leaves them). A batch reads every admitted application of
+# its lot, and these are most of the row's cost to convert: two timestamps and two JSON
+# documents of each.
+UNREAD_APPLICATION = frozenset(
+    {
+        "submitted_by",
+        "terms_accepted_at",
+        "criteria_values",
+        "delivery_basis",
+        "reason",
+        "decided_by",
+        "decided_at",
+    }
+)
 
 
 def read(*, lot_id: int, items: list, roles) -> BatchReads | None:
@@ -206,7 +223,11 @@ def _queries() -> dict:
     lot_fields, lot_cols = columns(Lot, "l")
     tender_fields, tender_cols = columns(Tender, "t")
     bid_fields, bid_cols = columns(Bid, "b")
-    app_fields, app_cols = columns(Application, "a")
+    app_fields, app_cols = columns(
+        Application,
+        "a",
+        [f.name for f in Application._meta.concrete_fields if f.name not in UNREAD_APPLICATION],
+    )
     supplier_fields, supplier_cols = columns(Company, "s", SUPPLIER_FIELDS)
     proxy_fields, proxy_cols = columns(ProxyBid, "p")
     table = {

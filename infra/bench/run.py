@@ -163,6 +163,10 @@ def scenario_hot(stack: Stack, seed: dict, ports: list[int], s: dict) -> dict:
     after = pgbench.run(stack.pg_conn, rows=1, clients=s["hot_bidders"], seconds=s["seconds"])
     base = {**after, "tps": (before["tps"] + after["tps"]) / 2, "runs": [before, after]}
     r = ratio(ours["accepted_per_s"], base["tps"])
+    log(
+        f"hot: ours {ours['accepted_per_s']:,.1f}/s ({ours['cpu_ms_per_bid'] or 0:.2f} ms CPU a bid), "
+        f"pgbench {before['tps']:,.1f} before and {after['tps']:,.1f} after"
+    )
     return {
         "ours": ours,
         "baseline": base,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from auctions.bidding import pg_reads, place, store
@@ -199,6 +199,25 @@ def test_a_batch_reads_the_lot_and_its_standings_once():
         # Per extra bid at most its own writes (the bid, its standing, its event).
         assert len(single.captured_queries) == 10
         assert len(batch.captured_queries) <= len(single.captured_queries) + 7 * 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_bid_path_leaves_the_columns_it_never_reads_in_the_database():
+    a = Auction(suppliers=2).start()
+    with transaction.atomic():
+        (reads,) = pg_reads.read_lots([(a.lot.pk, [])], roles=[])
+    unread = {Application._meta.get_field(n).attname for n in pg_reads.UNREAD_APPLICATION}
+    assert [x.pk for x in reads.applications] == [x.pk for x in a.applications]
+    with CaptureQueriesContext(connection) as later:
+        for application in reads.applications:
+            assert application.get_deferred_fields() == unread
+            assert application.label and application.supplier.legal_name
+            assert application.status == "admitted" and application.current_amount is None
+    assert not later.captured_queries
+    # A column left behind is still there when asked for (one query), as QuerySet.defer does.
+    first = reads.applications[0]
+    assert first.terms_accepted_at == Application.objects.get(pk=first.pk).terms_accepted_at
 
 
 @pytest.mark.postgres
