@@ -14,9 +14,12 @@
 - **Warm before listening.** ``before_listening``: what the apps start before the first
   socket (the auctions app's bid workers), so that a reconnecting crowd after a restart does
   not share the CPU with it.
-- **No debug text per connection.** autobahn formats those options with ``pprint`` for a
-  debug log line on every connection, logged or not: about 5 % of a connect's CPU in a storm.
-  The text is now made only if the line is written.
+- **No debug text per connection or frame.** autobahn formats its debug log lines' values
+  before it knows whether the line is written: those options with ``pprint`` on every
+  connection (about 5 % of a connect's CPU in a storm), and on every frame sent or chunk
+  received the function's and the peer's names, coloured by ``click`` (``hltype``, ``hlval``:
+  some 3 % of a connect's, measured by ``make bench``'s idle with py-spy). The text is now
+  made only if the line is written.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ import inspect
 import pprint
 from collections.abc import Callable
 
+import autobahn.twisted.websocket
+import autobahn.util
 import autobahn.websocket.protocol
 import daphne.server
 from daphne.ws_protocol import WebSocketFactory
@@ -62,21 +67,32 @@ class TunedWebSocketFactory(WebSocketFactory):
         return protocol
 
 
-class _LazyText:
-    """``pprint.pformat(value)``, made when formatted (a log line written), not before."""
+class _Lazy:
+    """``fn(*args, **kwargs)``, made when formatted (a log line written), not before."""
 
-    __slots__ = ("value",)
+    __slots__ = ("args", "fn", "kwargs")
 
-    def __init__(self, value):
-        self.value = value
+    def __init__(self, fn: Callable[..., str], args: tuple, kwargs: dict):
+        self.fn, self.args, self.kwargs = fn, args, kwargs
 
     def __format__(self, spec: str) -> str:
-        return format(pprint.pformat(self.value), spec)
+        return format(str(self), spec)
 
     def __str__(self) -> str:
-        return pprint.pformat(self.value)
+        return self.fn(*self.args, **self.kwargs)
+
+
+def _lazily(fn: Callable[..., str]) -> Callable[..., _Lazy]:
+    def later(*args, **kwargs) -> _Lazy:
+        return _Lazy(fn, args, kwargs)
+
+    return later
 
 
 def install() -> None:
     daphne.server.WebSocketFactory = TunedWebSocketFactory
-    autobahn.websocket.protocol.pformat = _LazyText  # type: ignore[assignment]
+    autobahn.websocket.protocol.pformat = _lazily(pprint.pformat)  # type: ignore[assignment]
+    # Every use of these in the two modules is a value of a debug log line.
+    for module in (autobahn.websocket.protocol, autobahn.twisted.websocket):
+        module.hltype = _lazily(autobahn.util.hltype)  # type: ignore[attr-defined]
+        module.hlval = _lazily(autobahn.util.hlval)  # type: ignore[attr-defined]
