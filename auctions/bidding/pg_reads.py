@@ -7,8 +7,9 @@ standings, suppliers, proxies and the suppliers' participation status in the lot
 bidding role in their supplier, and ids for the new bids. Through the ORM that is five
 statements per lot, each built and compiled in Python and each a round trip to the server. Here
 they are fixed SQL sent together in psycopg's pipeline mode, five for all the lots of a
-transaction (a bid worker's group commit takes dozens): the server runs them in order (so every
-read after the first sees the lots locked), and the rows come back at once. The instances are
+transaction (a bid worker's group commit takes dozens), after a sixth that has the transaction
+run its prepared statements on their generic plans (``GENERIC``): the server runs them in order
+(so every read after the lock sees the lots locked), and the rows come back at once. The instances are
 built as the ORM builds them (``Model.from_db`` with each field's converters, related objects in
 the same caches as ``select_related``; an application's columns the bid path never reads deferred,
 as ``QuerySet.defer`` leaves them), so the engine's code cannot tell the difference; on
@@ -23,6 +24,7 @@ from typing import TypeVar
 
 from django.db import connection, connections
 from django.db.models import Model
+from psycopg import ClientCursor
 
 from marketplace.companies.models import Company, Membership
 from marketplace.platforms.models import PlatformMembership
@@ -33,6 +35,15 @@ from ..participation import SUPPLIER_FIELDS
 from .batch import BatchReads
 
 _M = TypeVar("_M", bound=Model)
+
+# The bid path's statements are fixed text, prepared by the connection after a few calls
+# (``prepare_threshold``), and meant to be planned once. PostgreSQL's default
+# (``plan_cache_mode = auto``) plans a prepared statement again on every call when its generic
+# plan's estimate exceeds the custom plans' (an array parameter's length is unknown to it): with
+# statistics, the standings' read (six tables) took 0.64 ms to plan a batch, the roles' and the
+# lock's 0.13 and 0.19 ms, each to run in 0.02-0.1 ms (pg_stat_statements, ``make bench``'s hot
+# lot). A bid transaction uses the generic plans: set for it alone (``SET LOCAL``), first.
+GENERIC = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 # An application's columns the bid path never reads: left in the database (the instances have
 # them deferred, as ``QuerySet.defer`` leaves them). A batch reads every admitted application of
@@ -57,10 +68,10 @@ def read(*, lot_id: int, items: list, roles) -> BatchReads | None:
 
 
 def read_lots(batches: list[tuple[int, list]], *, roles) -> list[BatchReads | None]:
-    """``read`` for several lots' batches (distinct lots) in one round trip and five statements
-    whatever their number: the lots locked in the order of their ids by the first, and each
-    later statement reading every lot's rows after it (the server runs them in order, each with
-    a snapshot taken after the locks). Each lot's reads or None (no such lot), in the order
+    """``read`` for several lots' batches (distinct lots) in one round trip and six statements
+    whatever their number (the first sets the plans' mode): the lots locked in the order of
+    their ids by the second, and each later statement reading every lot's rows after it (the
+    server runs them in order, each with a snapshot taken after the locks). Each lot's reads or None (no such lot), in the order
     given."""
     connection.ensure_connection()
     q = _queries()
@@ -79,12 +90,14 @@ def read_lots(batches: list[tuple[int, list]], *, roles) -> list[BatchReads | No
         # given twice to ``place.bids_commit``) is sent, and may fail, with these reads.
         stack.enter_context(connection.wrap_database_errors)
         stack.enter_context(connection.connection.pipeline())
-        lock, earlier, admitted, members, ids = (
-            stack.enter_context(connection.cursor()) for _ in range(5)
+        mode, lock, earlier, admitted, members, ids = (
+            stack.enter_context(connection.cursor()) for _ in range(6)
         )
+        # The transaction's prepared statements run on their generic plans (``GENERIC``).
+        mode.execute(GENERIC)
         lock.execute(q["lock"], [lot_ids])
         if wanted:
-            _execute_unprepared(earlier, q["earlier"], _earlier_params(wanted))
+            _execute_literal(earlier, q["earlier"], _earlier_params(wanted))
         admitted.execute(q["admitted"], [lot_ids, admitted_status])
         if users:
             members.execute(
@@ -137,7 +150,7 @@ def earlier(*, lot_id: int, pairs: list[tuple[int, str]]) -> dict:
         return {}
     q = _queries()
     with connection.wrap_database_errors, connection.cursor() as cursor:
-        _execute_unprepared(cursor, q["earlier"], _earlier_params([(lot_id, *p) for p in pairs]))
+        _execute_literal(cursor, q["earlier"], _earlier_params([(lot_id, *p) for p in pairs]))
         return _by_client_id(_Builder(), q, [row[1:] for row in cursor.fetchall()])
 
 
@@ -146,14 +159,16 @@ def _earlier_params(wanted: list[tuple[int, int, str]]) -> list:
     return [[w[0] for w in wanted], [w[1] for w in wanted], [w[2] for w in wanted]]
 
 
-def _execute_unprepared(cursor, sql: str, params: list) -> None:
-    """Run ``sql`` planned for this call, not prepared (logged as Django logs its queries).
-    For the resend lookup: a connection's generic plan, made while the bids table was small
-    (before statistics), scans all of a lot's bids instead of probing the unique index (lot,
+def _execute_literal(cursor, sql: str, params: list) -> None:
+    """Run ``sql`` with its values in its text (psycopg quotes them), not prepared, so it is
+    planned for these values whatever the transaction's ``plan_cache_mode`` (logged as Django
+    logs its queries). For the resend lookup: a generic plan made while the bids table was small
+    (before statistics) scans all of a lot's bids instead of probing the unique index (lot,
     application, client id) per pair, and a busy lot has thousands (3.7 ms a call measured)."""
+    text = ClientCursor(cursor.cursor.connection).mogrify(sql, params)
     debug = getattr(cursor, "debug_sql", None)  # Django's CursorDebugWrapper, when logging
-    with debug(sql, params) if debug else contextlib.nullcontext():
-        cursor.cursor.execute(sql, params, prepare=False)
+    with debug(text, None) if debug else contextlib.nullcontext():
+        cursor.cursor.execute(text, prepare=False)
 
 
 def _by_client_id(build: _Builder, q: dict, rows: list) -> dict:

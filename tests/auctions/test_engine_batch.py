@@ -190,11 +190,12 @@ def test_a_batch_reads_the_lot_and_its_standings_once():
         out = bids_place(lot_id=a.lot.pk, requests=eight)
     assert all(isinstance(o, BidResult) for o in out)
     if connection.vendor == "postgresql":
-        # BEGIN, then in one round trip the lot, a resent id (a single bid only: in a batch
-        # the unique constraint finds one), the standings, the bidders' roles and the bids'
-        # ids; one statement writing every row; COMMIT. Eight bids take no more than one.
-        assert len(single.captured_queries) == 8
-        assert len(batch.captured_queries) == 7
+        # BEGIN, then in one round trip the plans' mode, the lot, a resent id (a single bid
+        # only: in a batch the unique constraint finds one), the standings, the bidders' roles
+        # and the bids' ids; one statement writing every row; COMMIT. Eight bids take no more
+        # than one.
+        assert len(single.captured_queries) == 9
+        assert len(batch.captured_queries) == 8
     else:
         # Per extra bid at most its own writes (the bid, its standing, its event).
         assert len(single.captured_queries) == 10
