@@ -13,6 +13,7 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from auctions import participation
 from auctions.bidding import pg_reads, place, store
 from auctions.bidding.outcomes import BidRequest, BidResult
 from auctions.bidding.place import bid_place, bids_place
@@ -219,6 +220,42 @@ def test_the_bid_path_leaves_the_columns_it_never_reads_in_the_database():
     # A column left behind is still there when asked for (one query), as QuerySet.defer does.
     first = reads.applications[0]
     assert first.terms_accepted_at == Application.objects.get(pk=first.pk).terms_accepted_at
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_bid_paths_instances_are_the_orms():
+    """``pg_reads`` builds its instances itself (``_Builder``): each as the ORM's, field for
+    field, related object for related object, and saved (not adding) in the same database."""
+    a = Auction(suppliers=3).start()
+    proxy_set(lot_id=a.lot.pk, user=a.bidders[2], floor="95500")
+    bids_place(lot_id=a.lot.pk, requests=[req(a, 0, "99000.00", "f0")])
+    with transaction.atomic():
+        (reads,) = pg_reads.read_lots([(a.lot.pk, [])], roles=[])
+    unread = {Application._meta.get_field(n).attname for n in pg_reads.UNREAD_APPLICATION}
+
+    def values(instance, leave=()):
+        assert instance._state.adding is False and instance._state.db == "default"
+        return {k: v for k, v in vars(instance).items() if k != "_state" and k not in leave}
+
+    lot = Lot.objects.select_related("tender").get(pk=a.lot.pk)
+    assert type(reads.lot) is Lot and values(reads.lot) == values(lot)
+    assert values(reads.lot.tender) == values(lot.tender)
+    orm = participation.admitted(lot)
+    assert [x.pk for x in reads.applications] == [x.pk for x in orm]
+    for mine, theirs in zip(reads.applications, orm, strict=True):
+        assert type(mine) is Application
+        assert values(mine) == values(theirs, leave=unread)
+        assert values(mine.supplier) == values(theirs.supplier)
+        # No proxy: cached as None, as select_related caches it (reading it raises).
+        proxy, their_proxy = mine._state.fields_cache["proxy"], theirs._state.fields_cache["proxy"]
+        if their_proxy is None:
+            assert proxy is None
+        else:
+            assert values(proxy) == values(their_proxy) and proxy.application is mine
+    assert sum(getattr(x, "proxy", None) is not None for x in reads.applications) == 1
+    assert reads.applications[0].current_amount == Decimal("99000.00")
+    reads.applications[0].save(update_fields=["label"])  # an instance the ORM can save
 
 
 @pytest.mark.postgres
