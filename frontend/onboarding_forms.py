@@ -81,6 +81,10 @@ class CompanyRegisterForm(forms.Form):
                     {
                         "hx-post": check_url,
                         "hx-trigger": "change, keyup changed delay:600ms",
+                        # One check at a time, the newest next: each answer replaces every
+                        # box it checks, and an older answer arriving last would undo a newer
+                        # one. (Not "replace": htmx logs each request it aborts as an error.)
+                        "hx-sync": "closest form:queue last",
                         "hx-swap": "none",
                         "hx-include": "closest form",
                         "aria-describedby": f"err-{name}",

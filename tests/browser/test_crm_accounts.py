@@ -167,3 +167,33 @@ def test_an_account_a_contact_a_call_on_the_timeline_and_an_import(
         no_wider_than_the_screen(page)
 
     assert page.problems == []
+
+
+def test_an_earlier_checks_late_answer_does_not_undo_a_later_one(stack, workspace, new_page):
+    """The live check answers with every box it checks: the country's check (which knows no
+    number yet), answered only after the number's has been, must not empty the number's box.
+    The form sends one check at a time, so the number's waits for the country's answer."""
+    page = new_page(email=MANAGER, width=1366)
+    page.goto(f"{stack.base_url}/crm/{workspace}/accounts/new/")
+    wait_for_htmx(page)
+    held, sent = [], []
+
+    def hold_the_first_check(route):
+        if route.request.method == "POST" and not held:
+            held.append(route)
+        else:
+            sent.append(route.request)
+            route.continue_()
+
+    page.route(re.compile(r".*/accounts/new/$"), hold_the_first_check)
+    with page.expect_request(lambda r: r.method == "POST"):  # the country's check, held
+        page.select_option("#id_country", "UA")
+    page.fill("#id_registration_number", wrong(edrpou_code(1618033)))
+    page.locator("#id_registration_number").blur()
+    page.wait_for_timeout(300)  # a check sent beside the held one is on its way by now
+    for request in sent:
+        request.response()  # and answered (the boxes filled), before the held answer
+    held[0].continue_()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#id_registration_number-errors .error")).to_have_count(1)
+    assert page.problems == [], page.problems
