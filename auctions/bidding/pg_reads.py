@@ -44,7 +44,11 @@ _M = TypeVar("_M", bound=Model)
 # plan's estimate exceeds the custom plans' (an array parameter's length is unknown to it): with
 # statistics, the standings' read (six tables) took 0.64 ms to plan a batch, the roles' and the
 # lock's 0.13 and 0.19 ms, each to run in 0.02-0.1 ms (pg_stat_statements, ``make bench``'s hot
-# lot). A bid transaction uses the generic plans: set for it alone (``SET LOCAL``), first.
+# lot). A bid transaction uses the generic plans: set for it alone (``SET LOCAL``), first, when
+# it is a transaction of its own (the websocket's bids, the API's); inside a caller's
+# transaction (a test's, a management command's) it keeps PostgreSQL's choice, as the caller's
+# statements after it would take the setting too (a test's hypothesis examples, sharing one
+# transaction, ran every ORM statement on plans made before their rows existed).
 GENERIC = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 # An application's columns the bid path never reads: left in the database (the instances have
@@ -95,8 +99,11 @@ def read_lots(batches: list[tuple[int, list]], *, roles) -> list[BatchReads | No
         mode, lock, earlier, admitted, members, ids = (
             stack.enter_context(connection.cursor()) for _ in range(6)
         )
-        # The transaction's prepared statements run on their generic plans (``GENERIC``).
-        mode.execute(GENERIC)
+        # The transaction's prepared statements run on their generic plans (``GENERIC``), if
+        # the transaction is the bid path's own (its atomic block the outermost: no savepoint).
+        # In a caller's transaction the setting would outlive the bid path.
+        if not connection.savepoint_ids:
+            mode.execute(GENERIC)
         lock.execute(q["lock"], [lot_ids])
         if wanted:
             _execute_literal(earlier, q["earlier"], _earlier_params(wanted))

@@ -10,7 +10,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from auctions.bidding.place import bid_place, bids_commit, bids_place, bids_place_lots
@@ -215,7 +215,7 @@ def test_the_bid_paths_statements_are_prepared_and_planned_once_per_connection()
         prepared = {row[0]: row[1:] for row in cursor.fetchall()}
     bid_path = {
         "lock": "FOR UPDATE OF l",  # pg_reads'
-        "standings": "LEFT JOIN \"platforms_platformmembership\" pm",
+        "standings": 'LEFT JOIN "platforms_platformmembership" pm',
         "roles": 'FROM "companies_membership" m',
         "write": 'INSERT INTO "auctions_bid"',
     }
@@ -228,6 +228,24 @@ def test_the_bid_paths_statements_are_prepared_and_planned_once_per_connection()
     # The resend lookup (a single bid's, with the reads) is planned per call instead: a plan
     # kept from when the table was small would scan the lot's bids.
     assert not any("unnest(" in s for s in prepared), prepared
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_generic_plans_end_with_the_bid_paths_own_transaction():
+    a = Auction(suppliers=2, step_reference="own").start()
+
+    def mode() -> str:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            return cursor.fetchone()[0]
+
+    bids_place(lot_id=a.lot.pk, requests=[req(a, 0, "99000", "g0")])  # its own transaction
+    assert mode() == "auto"
+    with transaction.atomic():  # a caller's: the bid path leaves its setting alone
+        bids_place(lot_id=a.lot.pk, requests=[req(a, 1, "98000", "g1")])
+        assert mode() == "auto"
+    assert Bid.objects.filter(lot=a.lot).count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
