@@ -9,11 +9,12 @@ statements per lot, each built and compiled in Python and each a round trip to t
 they are fixed SQL sent together in psycopg's pipeline mode, five for all the lots of a
 transaction (a bid worker's group commit takes dozens), after a sixth that has the transaction
 run its prepared statements on their generic plans (``GENERIC``): the server runs them in order
-(so every read after the lock sees the lots locked), and the rows come back at once. The instances are
-built as the ORM builds them (``Model.from_db`` with each field's converters, related objects in
-the same caches as ``select_related``; an application's columns the bid path never reads deferred,
-as ``QuerySet.defer`` leaves them), so the engine's code cannot tell the difference; on
-other databases (the embedded SQLite) the ORM reads them (``store.OrmStore``).
+(so every read after the lock sees the lots locked), and the rows come back at once. The
+instances are built as the ORM builds them (``Model.from_db``, or what it would leave, with each
+field's converters; related objects in the same caches as ``select_related``; an application's
+columns the bid path never reads deferred, as ``QuerySet.defer`` leaves them), so the engine's
+code cannot tell the difference; on other databases (the embedded SQLite) the ORM reads them
+(``store.OrmStore``).
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ _M = TypeVar("_M", bound=Model)
 # lot). A bid transaction uses the generic plans: set for it alone (``SET LOCAL``), first, when
 # it is a transaction of its own (the websocket's bids, the API's); inside a caller's
 # transaction (a test's, a management command's) it keeps PostgreSQL's choice, as the caller's
-# statements after it would take the setting too (a test's hypothesis examples, sharing one
-# transaction, ran every ORM statement on plans made before their rows existed).
+# statements after it would take the setting too (a test's hypothesis examples share one
+# transaction: every later ORM statement would run on a generic plan).
 GENERIC = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 # An application's columns the bid path never reads: left in the database (the instances have
@@ -77,8 +78,8 @@ def read_lots(batches: list[tuple[int, list]], *, roles) -> list[BatchReads | No
     """``read`` for several lots' batches (distinct lots) in one round trip and six statements
     whatever their number (the first sets the plans' mode): the lots locked in the order of
     their ids by the second, and each later statement reading every lot's rows after it (the
-    server runs them in order, each with a snapshot taken after the locks). Each lot's reads or None (no such lot), in the order
-    given."""
+    server runs them in order, each with a snapshot taken after the locks). Each lot's reads or
+    None (no such lot), in the order given."""
     connection.ensure_connection()
     q = _queries()
     lot_ids = [lot_id for lot_id, _items in batches]
