@@ -131,6 +131,7 @@ def test_an_account_a_contact_a_call_on_the_timeline_and_an_import(
         ]
     ).encode()
     page.goto(f"{base}/crm/{workspace}/imports/")
+    wait_for_htmx(page)  # the columns are shown by htmx as the file is chosen
     page.select_option("#id_entity", "accounts")
     page.set_input_files(
         "#id_file", files=[{"name": "accounts.csv", "mimeType": "text/csv", "buffer": csv}]
