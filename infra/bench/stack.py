@@ -204,10 +204,11 @@ class Stack:
         self._create_database()
         self.database_url = with_db(self.database_server, self.db_name)
 
-    def _admin(self, sql: str) -> None:
+    def _admin(self, sql: str, database: str = "postgres") -> None:
+        """``sql`` on its own connection to ``database`` of the server, in autocommit."""
         import psycopg
 
-        with psycopg.connect(with_db(self.database_server, "postgres"), autocommit=True) as c:
+        with psycopg.connect(with_db(self.database_server, database), autocommit=True) as c:
             c.execute(sql)
 
     def _create_database(self) -> None:
@@ -255,10 +256,7 @@ class Stack:
         # Statistics, as a running database's autovacuum would have them a minute after such a
         # load: the scenarios start at once, and plans made on the empty tables' (a status index
         # scanning every seeded application instead of a lot's) are not what production runs.
-        import psycopg
-
-        with psycopg.connect(self.database_url, autocommit=True) as c:
-            c.execute("ANALYZE")
+        self._admin("ANALYZE", self.db_name)
         return data
 
     def run_python(self, args: list[str], timeout: float = 600) -> str:
