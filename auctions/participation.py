@@ -22,7 +22,7 @@ from marketplace.platforms.selectors import user_is_platform_admin
 
 from . import rules
 from .bidding.outcomes import BidRejected
-from .models import Application, ApplicationStatus, Lot, LotStatus
+from .models import Application, ApplicationStatus, Lot, LotStatus, ProxyBid
 from .tenders.selectors import user_may_manage_tender
 
 BIDDER_ROLES = (MembershipRole.BIDDER, MembershipRole.COMPANY_ADMIN)
@@ -59,17 +59,53 @@ def standing_of(
 ) -> rules.Standing:
     """The bidder's position: at its current price (which must be set), or at ``amount``
     reached ``at`` (a price it considers)."""
+    current = amount is None and at is None
+    if current:
+        # The bid path ranks every bidder after each bid; only the bidder's own standing
+        # changed. Kept on the instance with what it was made of (the same objects: a value
+        # set anew, equal or not, makes it again).
+        made = application.__dict__.get("_standing")
+        if made is not None and _made_of(made[0], application):
+            return made[1]
     amount = application.current_amount if amount is None else amount
     at = application.current_at if at is None else at
     if amount is None or at is None:
         raise ValueError("a standing needs a price and the time it was reached")
-    return rules.Standing(
+    standing = rules.Standing(
         key=application.pk,
         amount=amount,
         at=at,
         coeff=coeff(application),
         label=application.label or 0,
         delivery=delivery(application),
+    )
+    if current:
+        application.__dict__["_standing"] = (_standing_inputs(application), standing)
+    return standing
+
+
+def _made_of(inputs: tuple, application: Application) -> bool:
+    amount, at, coefficient, delivery_cost, label, pk = inputs
+    return (
+        amount is application.current_amount
+        and at is application.current_at
+        and coefficient is application.coefficient
+        and delivery_cost is application.delivery_cost
+        and label is application.label
+        and pk is application.pk
+    )
+
+
+def _standing_inputs(application: Application) -> tuple:
+    """What an application's standing is made of: the objects themselves, compared by
+    identity (``standing_of``; kept, so that no other object can take their ids)."""
+    return (
+        application.current_amount,
+        application.current_at,
+        application.coefficient,
+        application.delivery_cost,
+        application.label,
+        application.pk,
     )
 
 
@@ -81,6 +117,17 @@ def standings(applications: list[Application]) -> list[rules.Standing]:
         and a.current_at is not None  # written together
         and a.status == ApplicationStatus.ADMITTED
     ]
+
+
+def proxy_of(application: Application) -> ProxyBid | None:
+    """The application's proxy bid, or None. Read from what was read with the application
+    (``select_related``'s cache, or the bid path's) without asking the descriptor, which
+    raises and catches an exception for each bidder without one: the bid path asks for every
+    bidder's after each bid."""
+    cache = application._state.fields_cache
+    if "proxy" in cache:
+        return cache["proxy"]
+    return getattr(application, "proxy", None)
 
 
 def participation_status(lot: Lot) -> Subquery:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 
 CENT = Decimal("0.01")
 WEIGHT_PLACES = Decimal("0.00000001")
@@ -158,7 +159,7 @@ class Standing:
     label: int = 0
     delivery: Decimal = Decimal(0)
 
-    @property
+    @cached_property  # (a frozen dataclass's ``__dict__`` still takes it)
     def weighted(self) -> Fraction:
         return weighted(self.amount, self.coeff, self.delivery)
 

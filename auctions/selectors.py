@@ -109,7 +109,8 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
     ]
     by_id = {a.pk: a for a in applications}
     entries = []
-    for position, s in enumerate(rules.rank(standings), 1):
+    ranking = rules.rank(standings)
+    for position, s in enumerate(ranking, 1):
         app = by_id[s.key]
         entries.append(
             {
@@ -128,7 +129,7 @@ def lot_snapshot(*, lot: Lot, applications: list[Application] | None = None) -> 
                 "at": iso_utc(s.at),
             }
         )
-    best = standings and rules.rank(standings)[0].amount
+    best = ranking[0].amount if ranking else None
     turn_app = None
     turn_max_bid = None
     if lot.auction_format == "rounds" and 0 < lot.current_turn <= len(lot.turn_order):

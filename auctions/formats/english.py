@@ -14,7 +14,7 @@ from marketplace.core.money import format_money, format_number
 from .. import rules
 from ..bidding.outcomes import BidRejected
 from ..models import Application, Lot, StepReference, TieRule
-from ..participation import comparable, participation_refusal, standings
+from ..participation import comparable, participation_refusal, proxy_of, standings
 from .base import Format, nominal_limit, timed_schedule
 
 PROXY_ROUNDS_LIMIT = 500  # proxy bids one bid may set off, at most (a guard, never reached)
@@ -102,7 +102,7 @@ def proxy_next(lot: Lot, applications: list[Application]) -> tuple[Application, 
     leader = ranking[0].key
     candidates = []
     for app in applications:
-        proxy = getattr(app, "proxy", None)
+        proxy = proxy_of(app)
         if proxy is None or not proxy.active or app.pk == leader:
             continue
         if participation_refusal(app) is not None:  # a suspended supplier's proxy rests
@@ -122,7 +122,7 @@ def proxy_next(lot: Lot, applications: list[Application]) -> tuple[Application, 
 
 
 def proxies_active(applications: list[Application]) -> bool:
-    return any(getattr(a, "proxy", None) is not None and a.proxy.active for a in applications)
+    return any((proxy := proxy_of(a)) is not None and proxy.active for a in applications)
 
 
 FORMAT = Format(check_bid=check_bid, schedule=timed_schedule, extension=extension, proxies=True)

@@ -219,14 +219,15 @@ _EXPIRED_MEMO_SIZE = 10_000
 _EXPIRED_SHARED_SECONDS = 2 * 24 * 3600  # the key's day, and the next
 
 
-def _has_expired_document(company: Company, on: date) -> bool:
-    key = (company.pk, company.verified_at, on)
+def _has_expired_document(company_id: int, verified_at: datetime | None, on: date) -> bool:
+    key = (company_id, verified_at, on)
     found = _EXPIRED_MEMO.get(key)
     if found is None:
-        verified = company.verified_at.isoformat() if company.verified_at else "-"
-        shared = f"verification:expired:{company.pk}:{verified}:{on.isoformat()}"
+        verified = verified_at.isoformat() if verified_at else "-"
+        shared = f"verification:expired:{company_id}:{verified}:{on.isoformat()}"
         found = _shared_get(shared)
         if found is None:
+            company = Company(pk=company_id, verified_at=verified_at)
             found = company_expired_document(company=company, on=on) is not None
             _shared_set(shared, found)
         if len(_EXPIRED_MEMO) >= _EXPIRED_MEMO_SIZE:
@@ -272,9 +273,8 @@ def company_trade_block_reason(
         ) or (None, None)
     status = status or VerificationStatus.UNVERIFIED
     if status == VerificationStatus.VERIFIED:
-        if expired_document is None:
-            current = Company(pk=company.pk, verified_at=verified_at)
-            expired_document = _has_expired_document(current, today())
+        if expired_document is None:  # (memoised: no instance made for the lookup's key)
+            expired_document = _has_expired_document(company.pk, verified_at, today())
         if not expired_document:
             return None
         return (

@@ -6,6 +6,7 @@ import contextlib
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from decimal import Decimal
 from unittest import mock
 
@@ -235,8 +236,14 @@ def test_the_bid_paths_instances_are_the_orms():
     unread = {Application._meta.get_field(n).attname for n in pg_reads.UNREAD_APPLICATION}
 
     def values(instance, leave=()):
+        """The instance's values; a timestamp's with its tzinfo object (psycopg's own loader
+        parses them, ``_native_timestamps``: Django's ``timezone.utc``, not a ZoneInfo)."""
         assert instance._state.adding is False and instance._state.db == "default"
-        return {k: v for k, v in vars(instance).items() if k != "_state" and k not in leave}
+        return {
+            k: (v, v.tzinfo) if isinstance(v, datetime) else v
+            for k, v in vars(instance).items()
+            if k != "_state" and k not in leave
+        }
 
     lot = Lot.objects.select_related("tender").get(pk=a.lot.pk)
     assert type(reads.lot) is Lot and values(reads.lot) == values(lot)
@@ -256,6 +263,16 @@ def test_the_bid_paths_instances_are_the_orms():
     assert sum(getattr(x, "proxy", None) is not None for x in reads.applications) == 1
     assert reads.applications[0].current_amount == Decimal("99000.00")
     reads.applications[0].save(update_fields=["label"])  # an instance the ORM can save
+    # A resend's bid, looked up alone or with the batch's reads.
+    bid = Bid.objects.get(client_bid_id="f0")
+    key = (bid.application_id, "f0")
+    with transaction.atomic():
+        found = pg_reads.earlier(lot_id=a.lot.pk, pairs=[key])[key]
+        items = place._bid_items([req(a, 0, "98000.00", "f0")])
+        (again,) = pg_reads.read_lots([(a.lot.pk, items)], roles=[])
+    assert type(found) is Bid and values(found) == values(bid)
+    assert values(again.earlier[key]) == values(bid)
+    assert isinstance(bid.placed_at, datetime) and bid.placed_at.tzinfo is not None
 
 
 @pytest.mark.postgres
