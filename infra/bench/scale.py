@@ -186,15 +186,25 @@ def scenario_storm(stack: Stack, seed: dict, s: dict) -> dict:
 
 
 def _bid_worker(daphne_pid: int) -> int | None:
+    """One of the Daphne's bid workers: forked before it listened (its command line is the
+    Daphne's), or spawned since (multiprocessing's), not multiprocessing's resource tracker."""
+    try:
+        own = _cmdline(daphne_pid)
+    except OSError:
+        return None
     for pid in children(daphne_pid):
         try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmdline = f.read()
+            cmdline = _cmdline(pid)
         except OSError:
             continue
-        if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+        if b"resource_tracker" not in cmdline and (b"spawn_main" in cmdline or cmdline == own):
             return pid
     return None
+
+
+def _cmdline(pid: int) -> bytes:
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        return f.read()
 
 
 def scenario_survive(stack: Stack, seed: dict, s: dict) -> dict:

@@ -260,3 +260,67 @@ def test_a_killed_process_stops_counting_its_suppliers_as_connected():
                 room.transport.abort()
 
         asyncio.run(run())
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid and fields[0] != "Z":
+                    found.append(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except OSError:
+        return False
+
+
+def _cmdline(pid: int) -> bytes:
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        return f.read()
+
+
+def test_a_servers_bid_workers_are_forked_before_it_listens_and_end_with_it():
+    """A Daphne forks its bid workers as it builds its factories (they start with Django
+    loaded: a spawned one imports it, a second or two of CPU each, which a crowd reconnecting
+    after a restart shared); they place bids; and each ends when its server is killed, though
+    each forked one was born holding copies of the server's pipe ends (closed at its start)."""
+    a = Auction(suppliers=2, step_reference="own")
+    a.start()
+    token = Token.objects.create(user=a.bidders[0]).key
+    procs: list = []
+    with daphne_processes(1, bid_workers=2, started=procs) as (port,):
+        daphne = procs[0]
+        wait_until(lambda: len(_children(daphne.pid)) == 2, what="the two bid workers")
+        workers = _children(daphne.pid)
+        for pid in workers:  # forked: the server's own command line, not multiprocessing's
+            assert _cmdline(pid) == _cmdline(daphne.pid)
+
+        async def bid():
+            import websockets
+
+            url = f"ws://127.0.0.1:{port}/ws/lots/{a.lot.pk}/?token={token}"
+            async with websockets.connect(url, origin="http://127.0.0.1", open_timeout=60) as ws:
+                assert json.loads(await ws.recv())["type"] == "snapshot"
+                await ws.send(json.dumps({"type": "bid", "amount": "99000", "client_bid_id": "f1"}))
+                while True:
+                    frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=60))
+                    if frame["type"] == "bid_result":
+                        return frame
+
+        assert asyncio.run(bid())["ok"]
+        daphne.kill()
+        daphne.wait(10)
+        wait_until(
+            lambda: not any(_running(pid) for pid in workers),
+            what="the workers to end with their server",
+        )
+    a.refresh()
+    assert a.lot.bid_count == 1
