@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import close_old_connections, connections
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -120,10 +120,14 @@ def request_row(r) -> tuple:
 
 
 def request_from_row(row: tuple):
+    """The request as the bid path takes it. The bidder is a user with only its id (the rest
+    deferred, as ``only("id")`` leaves it): the bid path reads nothing else of it, and
+    ``User(pk=...)`` gave every other field its default instead (16 µs a bid, against 4)."""
     application_id, user_id, amount, client_bid_id, confirm, language = row
+    model = get_user_model()
     return BidRequest(
         application_id=application_id,
-        user=get_user_model()(pk=user_id),
+        user=model.from_db(DEFAULT_DB_ALIAS, [model._meta.pk.attname], [user_id]),
         amount=amount,
         client_bid_id=client_bid_id,
         confirm=confirm,

@@ -15,8 +15,14 @@ from django.test.utils import CaptureQueriesContext
 
 from auctions.bidding.place import bid_place, bids_commit, bids_place, bids_place_lots
 from auctions.events import chain_verify
-from auctions.models import Bid, Lot
-from auctions.realtime.bid_batches import decode, groups, request_row, run_group
+from auctions.models import Bid, Lot, LotEvent
+from auctions.realtime.bid_batches import (
+    decode,
+    groups,
+    request_from_row,
+    request_row,
+    run_group,
+)
 from marketplace.core.exceptions import ApplicationError
 
 from .engine_setup import Auction, assert_each_bid_beats_the_last
@@ -199,6 +205,17 @@ def test_a_workers_group_of_lots_answers_each_request_by_its_id():
     assert decoded[13].bid.client_bid_id == "b1" and decoded[13].bid.amount == Decimal("98000.00")
     assert Bid.objects.get(pk=decoded[13].bid.pk).lot_id == b.lot.pk
     assert Bid.objects.get(pk=decoded[11].bid.pk).lot_id == a.lot.pk
+    # The bid was placed by its bidder, and its event names them.
+    placed = Bid.objects.select_related("placed_by").get(pk=decoded[13].bid.pk)
+    assert placed.placed_by == b.bidders[1]
+    assert LotEvent.objects.get(lot=b.lot, kind="bid_placed").actor_id == b.bidders[1].pk
+    # The worker's bidder is the user with only its id; the rest is read if asked for.
+    bidder = request_from_row(rows[13]).user
+    assert bidder.pk == b.bidders[1].pk and not bidder._state.adding
+    assert bidder.get_deferred_fields() == {
+        f.attname for f in type(bidder)._meta.concrete_fields if not f.primary_key
+    }
+    assert bidder.email == b.bidders[1].email
     assert sorted(group for group, _m in broadcasts) == sorted(
         [f"lot.{a.lot.pk}", f"lot.{b.lot.pk}"]
     )
