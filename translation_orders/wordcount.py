@@ -10,7 +10,10 @@ symbols count nothing. In a spreadsheet only the cells holding text count: numbe
 are not translated. An image (a scanned certificate) has no text to count: its count is left
 empty and the translator sets the order's count, saying why.
 
-A count is a pure function of the file's bytes; nothing here touches the database.
+A count is a pure function of the file's bytes; nothing here touches the database. The three
+readers are imported when a file of their kind is counted: they were a tenth of every server
+process's start (``python -X importtime``), and a websocket server restarting under a crowd
+never counts a word.
 """
 
 from __future__ import annotations
@@ -20,12 +23,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-import docx
-import openpyxl
 from django.utils.translation import gettext_lazy as _
-from docx.oxml.ns import qn
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 WORD = re.compile(r"[^\W_]+(?:['’ʼ\-‐][^\W_]+)*")
 
@@ -60,6 +58,9 @@ def _unpacked_size_ok(content: bytes) -> bool:
 
 
 def pdf_words(content: bytes) -> Count:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     try:
         reader = PdfReader(io.BytesIO(content))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -73,6 +74,9 @@ def pdf_words(content: bytes) -> Count:
 
 
 def docx_words(content: bytes) -> Count:
+    import docx
+    from docx.oxml.ns import qn
+
     if not _unpacked_size_ok(content):
         return Count(None, "unreadable")
     try:
@@ -102,6 +106,8 @@ def docx_words(content: bytes) -> Count:
 
 
 def xlsx_words(content: bytes) -> Count:
+    import openpyxl
+
     if not _unpacked_size_ok(content):
         return Count(None, "unreadable")
     try:

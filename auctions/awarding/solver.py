@@ -20,8 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-import highspy
-
 TIME_LIMIT_SECONDS = 10.0
 
 
@@ -78,6 +76,8 @@ def solve(
     scale = max(o.amount for o in cells) or Decimal(1)
     cost = [float(o.amount / scale) for o in cells]
     suppliers = sorted({o.supplier for o in cells})
+
+    import highspy  # with numpy, loaded when a scenario is solved, not at each server's start
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
