@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -315,12 +316,17 @@ def test_a_servers_bid_workers_are_forked_before_it_listens_and_end_with_it():
                     if frame["type"] == "bid_result":
                         return frame
 
-        assert asyncio.run(bid())["ok"]
-        daphne.kill()
-        daphne.wait(10)
-        wait_until(
-            lambda: not any(_running(pid) for pid in workers),
-            what="the workers to end with their server",
-        )
+        try:
+            assert asyncio.run(bid())["ok"]
+            daphne.kill()
+            daphne.wait(10)
+            wait_until(
+                lambda: not any(_running(pid) for pid in workers),
+                what="the workers to end with their server",
+            )
+        finally:  # a worker left over would hold its database session past the test
+            for pid in workers:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
     a.refresh()
     assert a.lot.bid_count == 1
