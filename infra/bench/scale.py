@@ -25,7 +25,7 @@ import time
 
 from infra.bench import pgbench
 from infra.bench.common import client, env_float, env_int, env_ints, profiled, ratio
-from infra.bench.stack import PYTHON, ROOT, Stack, children, log
+from infra.bench.stack import PYTHON, ROOT, Stack, children, cmdline, log
 
 SCALE = ("contention", "crowd", "storm", "survive")
 TARGET_CONTENTION_KEEP = 0.90
@@ -189,22 +189,17 @@ def _bid_worker(daphne_pid: int) -> int | None:
     """One of the Daphne's bid workers: forked before it listened (its command line is the
     Daphne's), or spawned since (multiprocessing's), not multiprocessing's resource tracker."""
     try:
-        own = _cmdline(daphne_pid)
+        own = cmdline(daphne_pid)
     except OSError:
         return None
     for pid in children(daphne_pid):
         try:
-            cmdline = _cmdline(pid)
+            line = cmdline(pid)
         except OSError:
             continue
-        if b"resource_tracker" not in cmdline and (b"spawn_main" in cmdline or cmdline == own):
+        if b"resource_tracker" not in line and (b"spawn_main" in line or line == own):
             return pid
     return None
-
-
-def _cmdline(pid: int) -> bytes:
-    with open(f"/proc/{pid}/cmdline", "rb") as f:
-        return f.read()
 
 
 def scenario_survive(stack: Stack, seed: dict, s: dict) -> dict:

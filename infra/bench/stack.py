@@ -78,6 +78,12 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def cmdline(pid: int) -> bytes:
+    """The process's command line as /proc has it (NUL-separated)."""
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        return f.read()
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU seconds used so far by these processes and their children (a Daphne's
     bid workers), from /proc; a process that is gone counts 0."""

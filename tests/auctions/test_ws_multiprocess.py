@@ -15,6 +15,7 @@ import time
 import pytest
 from rest_framework.authtoken.models import Token
 
+from infra.bench.stack import children, cmdline
 from tests.servers import ROOT, database_url, free_port, listening
 from tests.waiting import async_wait_until, wait_until
 
@@ -263,18 +264,6 @@ def test_a_killed_process_stops_counting_its_suppliers_as_connected():
         asyncio.run(run())
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            with contextlib.suppress(OSError):
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[1]) == pid and fields[0] != "Z":
-                    found.append(int(entry))
-    return found
-
-
 def _running(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as f:
@@ -283,9 +272,8 @@ def _running(pid: int) -> bool:
         return False
 
 
-def _cmdline(pid: int) -> bytes:
-    with open(f"/proc/{pid}/cmdline", "rb") as f:
-        return f.read()
+def _workers(pid: int) -> list[int]:
+    return [child for child in children(pid) if _running(child)]
 
 
 def test_a_servers_bid_workers_are_forked_before_it_listens_and_end_with_it():
@@ -299,10 +287,10 @@ def test_a_servers_bid_workers_are_forked_before_it_listens_and_end_with_it():
     procs: list = []
     with daphne_processes(1, bid_workers=2, started=procs) as (port,):
         daphne = procs[0]
-        wait_until(lambda: len(_children(daphne.pid)) == 2, what="the two bid workers")
-        workers = _children(daphne.pid)
+        wait_until(lambda: len(_workers(daphne.pid)) == 2, what="the two bid workers")
+        workers = _workers(daphne.pid)
         for pid in workers:  # forked: the server's own command line, not multiprocessing's
-            assert _cmdline(pid) == _cmdline(daphne.pid)
+            assert cmdline(pid) == cmdline(daphne.pid)
 
         async def bid():
             import websockets
