@@ -12,6 +12,7 @@ from unittest import mock
 
 import pytest
 from django.db import close_old_connections, connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from auctions import participation
@@ -273,6 +274,26 @@ def test_the_bid_paths_instances_are_the_orms():
     assert type(found) is Bid and values(found) == values(bid)
     assert values(again.earlier[key]) == values(bid)
     assert isinstance(bid.placed_at, datetime) and bid.placed_at.tzinfo is not None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_bid_paths_timestamps_are_the_orms_without_time_zones_too():
+    """``pg_reads`` parses its timestamps with psycopg's loader, which makes them aware; the
+    builder leaves them as Django's loader does in the settings' time zone mode: naive
+    without ``USE_TZ``, as the ORM reads them."""
+    a = Auction(suppliers=2).start()
+    bids_place(lot_id=a.lot.pk, requests=[req(a, 0, "99000.00", "z0")])
+    with override_settings(USE_TZ=False):
+        with transaction.atomic():
+            (reads,) = pg_reads.read_lots([(a.lot.pk, [])], roles=[])
+        lot = Lot.objects.get(pk=a.lot.pk)
+        theirs = Application.objects.get(pk=reads.applications[0].pk)
+    assert lot.ends_at.tzinfo is None and reads.lot.ends_at.tzinfo is None
+    assert reads.lot.ends_at == lot.ends_at
+    mine = reads.applications[0]
+    assert mine.current_at is not None and mine.current_at.tzinfo is None
+    assert mine.current_at == theirs.current_at
 
 
 @pytest.mark.postgres
